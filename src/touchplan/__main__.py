@@ -1,0 +1,3 @@
+from touchplan.cli import main
+
+main()

@@ -1,0 +1,255 @@
+"""Account files: the schema, validated field by field with located problems."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from touchplan.errors import Problem
+from touchplan.model import (
+    Account,
+    Contact,
+    NextAction,
+    Relationship,
+    Snooze,
+    Status,
+    Tier,
+    Touch,
+    TouchKind,
+)
+from touchplan.text import control_chars
+from touchplan.yamldoc import Document, Fields, Map, Node, Scalar, parse
+
+ACCOUNT_KEYS = (
+    "name",
+    "tier",
+    "owner",
+    "since",
+    "renewal",
+    "value",
+    "relationship",
+    "status",
+    "snooze",
+    "contacts",
+    "notes",
+    "tags",
+    "history",
+)
+CONTACT_KEYS = ("name", "role", "phone", "email")
+ENTRY_KEYS = ("date", "kind", "with", "summary", "next", "problem", "resolved", "done", "renewal")
+
+
+def parse_next(text: str, f: Fields | None, node: Node | None, field: str) -> NextAction | None:
+    """``2026-11-28 Confirm the delivery arrived`` -> NextAction."""
+    head, _, action = text.strip().partition(" ")
+    due = f.date_text(head, node, field) if f else _quiet_date(head)
+    if due is None:
+        return None
+    if not action.strip():
+        if f:
+            f.problem(node, field, "says when but not what", "write `YYYY-MM-DD what to do`")
+        return None
+    return NextAction(due, action.strip())
+
+
+def _quiet_date(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def _clean_text(f: Fields, node: Node, field: str, *, allow_empty: bool = True) -> str | None:
+    value = f.text(node, field, allow_empty=allow_empty)
+    if value is not None and (bad := control_chars(value.replace("\n", "").replace("\t", ""))):
+        f.problem(
+            node,
+            field,
+            f"contains the control character U+{ord(bad[0]):04X}",
+            "remove it; it could rewrite the terminal",
+            fatal=False,
+        )
+    return value
+
+
+def _read_contact(f: Fields, node: Node, where: str) -> Contact | None:
+    m = f.mapping(node, where)
+    if m is None:
+        return None
+    f.unknown_keys(m, CONTACT_KEYS, f"{where}.")
+    if "name" not in m.entries:
+        f.problem(m, where, "a contact needs a name", "add `name: ...`")
+        return None
+    values: dict[str, str] = {}
+    for key in CONTACT_KEYS:
+        if key in m.entries:
+            value = _clean_text(f, m.entries[key][1], f"{where}.{key}", allow_empty=key != "name")
+            if value is None:
+                return None
+            values[key] = value.strip()
+    return Contact(**values)
+
+
+def _read_entry(f: Fields, node: Node, index: int) -> Touch | None:
+    where = f"history[{index}]"
+    m = f.mapping(node, where)
+    if m is None:
+        return None
+    f.unknown_keys(m, ENTRY_KEYS, f"{where}.")
+    e = m.entries
+    missing = [k for k in ("date", "kind") if k not in e]
+    if missing:
+        f.problem(m, where, f"missing {' and '.join(missing)}", "every entry needs a date and kind")
+        return None
+    day = f.date(e["date"][1], f"{where}.date")
+    kind = f.choice(e["kind"][1], f"{where}.kind", [k.value for k in TouchKind])
+    ok = day is not None and kind is not None
+    texts: dict[str, str] = {}
+    for key in ("summary", "with", "problem"):
+        if key in e:
+            value = _clean_text(f, e[key][1], f"{where}.{key}")
+            ok = ok and value is not None
+            texts[key] = (value or "").strip() if key != "summary" else (value or "")
+    next_action = None
+    if "next" in e:
+        value = f.text(e["next"][1], f"{where}.next")
+        if value:
+            next_action = parse_next(value, f, e["next"][1], f"{where}.next")
+            ok = ok and next_action is not None
+    flags: dict[str, bool] = {}
+    for key in ("resolved", "done"):
+        if key in e:
+            flag = f.boolean(e[key][1], f"{where}.{key}")
+            ok = ok and flag is not None
+            flags[key] = bool(flag)
+    renewal = None
+    if "renewal" in e:
+        renewal = f.date(e["renewal"][1], f"{where}.renewal")
+        ok = ok and renewal is not None
+        if kind is not None and kind != TouchKind.RENEWAL.value:
+            f.problem(e["renewal"][1], f"{where}.renewal", "only a `renewal` entry sets a new date")
+            ok = False
+    if not ok or day is None or kind is None:
+        return None
+    return Touch(
+        date=day,
+        kind=TouchKind(kind),
+        summary=texts.get("summary", ""),
+        with_=texts.get("with", ""),
+        next=next_action,
+        problem=texts.get("problem", ""),
+        resolved=flags.get("resolved", False),
+        done=flags.get("done", False),
+        renewal=renewal,
+        index=index,
+        line=m.line,
+    )
+
+
+def account_from_document(
+    doc: Document, slug: str, rel: str, problems: list[Problem]
+) -> Account | None:
+    """Build an Account from a parsed file, adding every problem found."""
+    f = Fields(rel, problems)
+    if doc.root is None or (isinstance(doc.root, Scalar) and doc.root.is_null):
+        f.problem(1, "", "the file is empty", "an account needs at least `name:` and `tier:`")
+        return None
+    if not isinstance(doc.root, Map):
+        f.problem(
+            doc.root,
+            "",
+            "expected one mapping of account fields",
+            "start with `name: ...` on the first line",
+        )
+        return None
+    root = doc.root
+    f.unknown_keys(root, ACCOUNT_KEYS)
+    e = root.entries
+    before = sum(p.fatal for p in problems)
+    for key in ("name", "tier"):
+        if key not in e:
+            f.problem(root, key, "is missing", f"add `{key}: ...`")
+    name = _clean_text(f, e["name"][1], "name", allow_empty=False) if "name" in e else None
+    tier = f.choice(e["tier"][1], "tier", [t.value for t in Tier]) if "tier" in e else None
+    owner = _clean_text(f, e["owner"][1], "owner") if "owner" in e else ""
+    since = f.date(e["since"][1], "since") if "since" in e else None
+    renewal = f.date(e["renewal"][1], "renewal") if "renewal" in e else None
+    value = None
+    if "value" in e and not (isinstance(e["value"][1], Scalar) and e["value"][1].is_null):
+        value = f.number(e["value"][1], "value")
+    relationship = None
+    if "relationship" in e:
+        chosen = f.choice(e["relationship"][1], "relationship", [r.value for r in Relationship])
+        relationship = Relationship(chosen) if chosen else None
+    status = Status.ACTIVE
+    if "status" in e:
+        chosen = f.choice(e["status"][1], "status", [s.value for s in Status])
+        status = Status(chosen) if chosen else status
+    snooze = None
+    if "snooze" in e and (m := f.mapping(e["snooze"][1], "snooze")):
+        f.unknown_keys(m, ("until", "reason"), "snooze.")
+        if "until" not in m.entries:
+            f.problem(m, "snooze.until", "is missing", "add `until: YYYY-MM-DD`")
+        else:
+            until = f.date(m.entries["until"][1], "snooze.until")
+            reason = (
+                _clean_text(f, m.entries["reason"][1], "snooze.reason")
+                if "reason" in m.entries
+                else ""
+            )
+            if until is not None:
+                snooze = Snooze(until, (reason or "").strip())
+    contacts: list[Contact] = []
+    if "contacts" in e and (seq := f.sequence(e["contacts"][1], "contacts")):
+        for i, item in enumerate(seq.items):
+            contact = _read_contact(f, item, f"contacts[{i}]")
+            if contact is not None:
+                contacts.append(contact)
+    notes = _clean_text(f, e["notes"][1], "notes") if "notes" in e else ""
+    tags: list[str] = []
+    if "tags" in e and (seq := f.sequence(e["tags"][1], "tags")):
+        for i, item in enumerate(seq.items):
+            tag = _clean_text(f, item, f"tags[{i}]")
+            if tag:
+                tags.append(tag.strip())
+    history: list[Touch] = []
+    if "history" in e and (seq := f.sequence(e["history"][1], "history")):
+        if seq.flow and seq.items:
+            f.problem(
+                seq,
+                "history",
+                "is a flow list `[...]`",
+                "write one `- date: ...` entry per line so `log` can append",
+                fatal=False,
+            )
+        for i, item in enumerate(seq.items):
+            touch = _read_entry(f, item, i)
+            if touch is not None:
+                history.append(touch)
+    if sum(p.fatal for p in problems) > before or name is None or tier is None:
+        return None
+    return Account(
+        slug=slug,
+        file=rel,
+        name=name.strip(),
+        tier=Tier(tier),
+        owner=(owner or "").strip(),
+        since=since,
+        renewal=renewal,
+        value=value,
+        relationship=relationship,
+        status=status,
+        snooze=snooze,
+        contacts=tuple(contacts),
+        notes=notes or "",
+        tags=tuple(tags),
+        history=tuple(history),
+    )
+
+
+def read_account(data: bytes, slug: str, rel: str) -> tuple[Account | None, list[Problem]]:
+    """Parse and validate one account file's bytes."""
+    doc, problems = parse(data, rel)
+    if doc is None:
+        return None, problems
+    account = account_from_document(doc, slug, rel, problems)
+    return account, problems

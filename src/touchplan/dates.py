@@ -1,0 +1,59 @@
+"""Dates as typed on the command line; ``today`` is always a parameter."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+from dateutil.relativedelta import relativedelta
+
+from touchplan.errors import UsageError
+
+WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_RELATIVE = re.compile(r"([+-])(\d{1,4})([dwmy])")
+DATE_HELP = "YYYY-MM-DD, today, yesterday, tomorrow, +3d/-2w/+1m, or a weekday name (the next one)"
+
+
+def parse_date(text: str, today: date, what: str = "date") -> date:
+    """``text`` as a date relative to ``today``; UsageError naming the accepted forms."""
+    value = text.strip().lower()
+    if value == "today":
+        return today
+    if value == "yesterday":
+        return today - timedelta(days=1)
+    if value == "tomorrow":
+        return today + timedelta(days=1)
+    if match := _RELATIVE.fullmatch(value):
+        sign = 1 if match.group(1) == "+" else -1
+        n = int(match.group(2)) * sign
+        unit = match.group(3)
+        if unit == "d":
+            return today + timedelta(days=n)
+        if unit == "w":
+            return today + timedelta(weeks=n)
+        if unit == "m":
+            return today + relativedelta(months=n)
+        return today + relativedelta(years=n)
+    for index, name in enumerate(WEEKDAY_NAMES):
+        if len(value) >= 3 and name.startswith(value):
+            ahead = (index - today.weekday()) % 7 or 7
+            return today + timedelta(days=ahead)
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise UsageError(f"{what}: {text!r} is not a date", f"use {DATE_HELP}")
+
+
+def parse_days(text: str, what: str) -> int:
+    """``120``, ``120d``, ``4w`` or ``3m`` as a number of days."""
+    value = text.strip().lower()
+    match = re.fullmatch(r"(\d{1,5})([dwm]?)", value)
+    if not match:
+        raise UsageError(
+            f"{what}: {text!r} is not a length of time",
+            "use e.g. 120d, 8w or 3m",
+        )
+    n = int(match.group(1))
+    return n * {"": 1, "d": 1, "w": 7, "m": 30}[match.group(2)]

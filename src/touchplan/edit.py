@@ -1,0 +1,492 @@
+"""Safe edits: splice text into a file, verify the data, replace it atomically.
+
+A file is never re-serialised. `log` inserts the new entry's lines after the last
+line of the `history` list, so comments, quoting, key order and blank lines survive
+byte for byte. Every edit re-parses the result and refuses to write unless the data
+is exactly the old data plus the change. Writes hold a lock that lives outside the
+repository (a lock on the data file itself would not survive `os.replace`), go to a
+temp file in the same folder, are fsynced, and replace the file only if nobody
+changed it since it was read.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import re
+import secrets
+import stat
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from filelock import FileLock, Timeout
+
+from touchplan.account_file import read_account
+from touchplan.errors import AccountFileError, WriteError
+from touchplan.store import TEMP_MARK
+from touchplan.yamldoc import Document, Map, Node, Scalar, Seq, parse
+
+_BREAK = re.compile(r"\r\n|\r|\n|\x85|\u2028|\u2029")
+LOCK_TIMEOUT = 30.0
+
+
+# -- where local state lives (outside the repository) -------------------------------
+
+
+def state_dir(root: Path) -> Path:
+    """A per-data-root folder in the user's cache dir: locks (and the cache)."""
+    base = os.environ.get("TOUCHPLAN_CACHE_DIR") or os.environ.get("XDG_CACHE_HOME")
+    folder = Path(base) if base else Path.home() / ".cache"
+    if not os.environ.get("TOUCHPLAN_CACHE_DIR"):
+        folder = folder / "touchplan"
+    key = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:16]
+    return folder / f"{root.name[:40]}-{key}"
+
+
+@contextlib.contextmanager
+def write_lock(root: Path) -> Iterator[None]:
+    """One writer at a time per data root, across processes."""
+    folder = state_dir(root)
+    folder.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(folder / "write.lock"), timeout=LOCK_TIMEOUT)
+    try:
+        with lock:
+            yield
+    except Timeout as exc:
+        raise WriteError(
+            f"another touchplan is still writing after {LOCK_TIMEOUT:.0f} s",
+            f"try again; the lock is {folder / 'write.lock'}",
+        ) from exc
+
+
+def _debug_pause(stage: str) -> None:
+    """Tests widen the race windows with TOUCHPLAN_DEBUG_PAUSE=stage:seconds."""
+    spec = os.environ.get("TOUCHPLAN_DEBUG_PAUSE", "")
+    name, _, seconds = spec.partition(":")
+    if name == stage and seconds:
+        time.sleep(float(seconds))
+
+
+# -- YAML text for new values ----------------------------------------------------------
+
+_PLAIN_OK = re.compile(r"[A-Za-z0-9(][^\n]*")
+
+
+class Plain(str):
+    """A value written as-is (``true``), not quoted as text."""
+
+
+def scalar_text(value: str) -> str:
+    """``value`` as a YAML scalar that loads back as exactly this string."""
+    if isinstance(value, Plain):
+        return str(value)
+    if (
+        _PLAIN_OK.fullmatch(value)
+        and value == value.strip()
+        and ": " not in value
+        and " #" not in value
+        and not value.endswith(":")
+    ):
+        try:
+            if yaml.load(value, Loader=yaml.CSafeLoader) == value:
+                return value
+        except yaml.YAMLError:
+            pass
+    return _double_quoted(value)
+
+
+def _double_quoted(value: str) -> str:
+    out = ['"']
+    for ch in value:
+        if ch == '"':
+            out.append('\\"')
+        elif ch == "\\":
+            out.append("\\\\")
+        elif ch == "\n":
+            out.append("\\n")
+        elif ch == "\t":
+            out.append("\\t")
+        elif ord(ch) < 0x20 or 0x7F <= ord(ch) <= 0x9F or ch in "\u2028\u2029\ufeff":
+            out.append(f"\\u{ord(ch):04x}" if ord(ch) > 0xFF else f"\\x{ord(ch):02x}")
+        else:
+            out.append(ch)
+    out.append('"')
+    return "".join(out)
+
+
+def entry_lines(fields: list[tuple[str, str]], dash_col: int, key_col: int) -> list[str]:
+    """A history entry as lines (no line endings), indented like its neighbours."""
+    gap = max(1, key_col - dash_col - 1)
+    lines = []
+    for i, (key, value) in enumerate(fields):
+        prefix = " " * dash_col + "-" + " " * gap if i == 0 else " " * max(key_col, dash_col + 2)
+        lines.append(f"{prefix}{key}: {scalar_text(value)}")
+    return lines
+
+
+# -- locating and splicing --------------------------------------------------------------
+
+
+def _lines(text: str) -> list[str]:
+    """Lines with their endings, split exactly where libyaml counts line breaks."""
+    parts: list[str] = []
+    pos = 0
+    for match in _BREAK.finditer(text):
+        parts.append(text[pos : match.end()])
+        pos = match.end()
+    if pos < len(text):
+        parts.append(text[pos:])
+    return parts
+
+
+def _last_leaf(node: Node) -> Scalar | None:
+    while True:
+        if isinstance(node, Scalar):
+            return node
+        if isinstance(node, Seq):
+            if not node.items:
+                return None
+            node = node.items[-1]
+        else:
+            if not node.entries:
+                return None
+            node = list(node.entries.values())[-1][1]
+
+
+def _after_node(lines: list[str], node: Node) -> int:
+    """The index of the first line after ``node`` ends (its trailing comment kept)."""
+    leaf = _last_leaf(node)
+    end_line, end_col = (leaf.end_line, leaf.end_col) if leaf else (node.end_line, node.end_col)
+    # a block scalar ends at column 0 of the line after its text
+    return end_line - 1 if end_col == 0 else min(end_line, len(lines))
+
+
+def _insert(text: str, newline: str, at: int, new_lines: list[str]) -> str:
+    lines = _lines(text)
+    before, after = lines[:at], lines[at:]
+    body = newline.join(new_lines)
+    if before and not _BREAK.search(before[-1][-2:] if before[-1] else ""):
+        # the file had no final line break: keep it that way
+        return "".join(before) + newline + body + (newline + "".join(after) if after else "")
+    return "".join(before) + body + newline + "".join(after)
+
+
+class RefusedEdit(WriteError):
+    """The file's layout does not allow a safe splice."""
+
+
+def splice_entry(doc: Document, fields: list[tuple[str, str]]) -> str:
+    """The text with one more history entry at the end of the `history` list."""
+    root = doc.root
+    if not isinstance(root, Map) or root.flow:
+        raise RefusedEdit("the file is not a block mapping of account fields")
+    text = doc.text
+    lines = _lines(text)
+    if "history" not in root.entries:
+        key_col = root.col
+        new = [" " * key_col + "history:", *entry_lines(fields, key_col + 2, key_col + 4)]
+        return _insert(text, doc.newline, len(lines), new)
+    key_line, history = root.entries["history"]
+    key_col = root.key_cols["history"]
+    if isinstance(history, Scalar) and history.is_null:
+        if history.text:  # `history: ~` -> `history:`
+            line = lines[key_line - 1]
+            lines[key_line - 1] = line[: history.col].rstrip(" ") + line[history.end_col :]
+            text = "".join(lines)
+        return _insert(text, doc.newline, key_line, entry_lines(fields, key_col + 2, key_col + 4))
+    if isinstance(history, Seq) and history.flow:
+        if history.items:
+            raise RefusedEdit(
+                "`history` is a flow list `[...]`",
+                "write it as one `- date: ...` entry per line, then log again",
+            )
+        line = lines[key_line - 1]
+        if history.line != history.end_line:
+            raise RefusedEdit("`history: [ ]` spans several lines", "write `history:` instead")
+        lines[key_line - 1] = line[: history.col].rstrip(" ") + line[history.end_col :]
+        text = "".join(lines)
+        return _insert(text, doc.newline, key_line, entry_lines(fields, key_col + 2, key_col + 4))
+    if not isinstance(history, Seq) or not history.items:
+        raise RefusedEdit("`history` is not a list of entries", "see the README's file format")
+    first = history.items[0]
+    dash_col = history.col
+    entry_col = first.col if isinstance(first, Map) else dash_col + 2
+    at = _after_node(lines, history.items[-1])
+    return _insert(text, doc.newline, at, entry_lines(fields, dash_col, entry_col))
+
+
+def set_scalar(doc: Document, key: str, value: str, after: tuple[str, ...] = ()) -> str:
+    """Replace a top-level scalar's text in place, or add ``key: value``."""
+    root = doc.root
+    if not isinstance(root, Map) or root.flow:
+        raise RefusedEdit("the file is not a block mapping of account fields")
+    lines = _lines(doc.text)
+    if key in root.entries:
+        node = root.entries[key][1]
+        if not isinstance(node, Scalar) or node.style in ("|", ">") or node.line != node.end_line:
+            raise RefusedEdit(f"`{key}` is not a one-line value", f"edit `{key}:` by hand")
+        line = lines[node.line - 1]
+        if node.is_null and not node.text:
+            start = len(line.rstrip("\r\n"))
+            lines[node.line - 1] = line[:start] + " " + scalar_text(value) + line[start:]
+        else:
+            lines[node.line - 1] = line[: node.col] + scalar_text(value) + line[node.end_col :]
+        return "".join(lines)
+    return insert_block(doc, [f"{' ' * root.col}{key}: {scalar_text(value)}"], after)
+
+
+def insert_block(doc: Document, new_lines: list[str], after: tuple[str, ...]) -> str:
+    """Insert top-level lines after the first present key of ``after``, else at the top."""
+    root = doc.root
+    assert isinstance(root, Map)
+    lines = _lines(doc.text)
+    for anchor in after:
+        if anchor in root.entries:
+            at = _after_node(lines, root.entries[anchor][1])
+            return _insert(doc.text, doc.newline, at, new_lines)
+    first_key_line = min(line for line, _ in root.entries.values()) if root.entries else 1
+    return _insert(doc.text, doc.newline, first_key_line - 1, new_lines)
+
+
+def remove_key(doc: Document, key: str) -> str:
+    """Remove a top-level key and its value's lines."""
+    root = doc.root
+    assert isinstance(root, Map)
+    if key not in root.entries:
+        return doc.text
+    lines = _lines(doc.text)
+    key_line, node = root.entries[key]
+    end = _after_node(lines, node)
+    return "".join(lines[: key_line - 1] + lines[end:])
+
+
+# -- verification -------------------------------------------------------------------
+
+
+def raw(node: Node | None) -> Any:
+    """The data of a tree, as plain values: what "the same data" means."""
+    if node is None:
+        return None
+    if isinstance(node, Scalar):
+        return None if node.is_null else node.text
+    if isinstance(node, Seq):
+        return [raw(item) for item in node.items]
+    return {key: raw(value) for key, (_line, value) in node.entries.items()}
+
+
+def encode(text: str, bom: bool) -> bytes:
+    data = text.encode("utf-8")
+    return b"\xef\xbb\xbf" + data if bom else data
+
+
+@dataclass(frozen=True)
+class Edit:
+    """What to change and what the data must look like afterwards."""
+
+    def apply(self, doc: Document) -> str:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def expected(self, old: dict[str, Any]) -> dict[str, Any]:  # pragma: no cover
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class AppendEntry(Edit):
+    fields: tuple[tuple[str, str], ...]
+
+    def apply(self, doc: Document) -> str:
+        return splice_entry(doc, list(self.fields))
+
+    def expected(self, old: dict[str, Any]) -> dict[str, Any]:
+        new = dict(old)
+        history = old.get("history") or []
+        new["history"] = [*history, dict(self.fields)]
+        return new
+
+
+@dataclass(frozen=True)
+class SetScalars(Edit):
+    """Set top-level one-line values (e.g. `renewal`, `tier`); None removes a key."""
+
+    values: tuple[tuple[str, str | None], ...]
+    after: tuple[str, ...] = ("renewal", "since", "owner", "tier", "name")
+
+    def apply(self, doc: Document) -> str:
+        for key, value in self.values:
+            text = (
+                remove_key(doc, key) if value is None else set_scalar(doc, key, value, self.after)
+            )
+            reparsed, problems = parse(encode(text, doc.bom), "edit")
+            if reparsed is None:
+                raise WriteError(f"editing `{key}` would break the file", str(problems[0]))
+            doc = reparsed
+        return doc.text
+
+    def expected(self, old: dict[str, Any]) -> dict[str, Any]:
+        new = dict(old)
+        for key, value in self.values:
+            if value is None:
+                new.pop(key, None)
+            else:
+                new[key] = value
+        return new
+
+
+@dataclass(frozen=True)
+class SetBlock(Edit):
+    """Set a top-level mapping (e.g. `snooze`) to ``fields``, or remove it when empty."""
+
+    key: str
+    fields: tuple[tuple[str, str], ...]
+    after: tuple[str, ...] = ("status", "renewal", "since", "owner", "tier", "name")
+
+    def apply(self, doc: Document) -> str:
+        text = remove_key(doc, self.key)
+        if not self.fields:
+            return text
+        reparsed, _problems = parse(encode(text, doc.bom), "edit")
+        if reparsed is None or not isinstance(reparsed.root, Map):
+            raise WriteError(f"editing `{self.key}` would break the file")
+        col = reparsed.root.col
+        new = [" " * col + f"{self.key}:"] + [
+            " " * (col + 2) + f"{k}: {scalar_text(v)}" for k, v in self.fields
+        ]
+        return insert_block(reparsed, new, self.after)
+
+    def expected(self, old: dict[str, Any]) -> dict[str, Any]:
+        new = dict(old)
+        if self.fields:
+            new[self.key] = dict(self.fields)
+        else:
+            new.pop(self.key, None)
+        return new
+
+
+# -- the write itself ---------------------------------------------------------------
+
+
+class ChangedUnderneath(WriteError):
+    """Someone else changed the file between our read and our replace."""
+
+
+def real_target(root: Path, path: Path) -> Path:
+    """The file to write: through a symlink, but never outside the data root."""
+    real = path.resolve()
+    root_real = root.resolve()
+    if path.is_symlink() and root_real not in real.parents:
+        raise WriteError(
+            f"{path.relative_to(root).as_posix()} links outside the data folder",
+            "touchplan only edits files inside the data folder",
+        )
+    return real
+
+
+def _clean_temps(real: Path) -> None:
+    for leftover in real.parent.glob(f".{real.name}.*{TEMP_MARK}"):
+        with contextlib.suppress(OSError):
+            leftover.unlink()
+
+
+def write_atomic(real: Path, data: bytes, original: bytes | None, mode: int | None = None) -> None:
+    """Write via a temp file in the same folder; replace only if ``original`` still holds."""
+    if mode is None:
+        try:
+            mode = stat.S_IMODE(os.stat(real).st_mode)
+        except FileNotFoundError:
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask
+    tmp = real.parent / f".{real.name}.{secrets.token_hex(4)}{TEMP_MARK}"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        try:
+            view = memoryview(data)
+            while view:
+                written = os.write(fd, view)
+                view = view[written:]
+            os.fchmod(fd, mode)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        _debug_pause("before-replace")
+        try:
+            current: bytes | None = real.read_bytes()
+        except FileNotFoundError:
+            current = None
+        if current != original:
+            raise ChangedUnderneath(
+                f"{real.name} was changed by someone else while touchplan was writing",
+                "nothing was written; run the command again",
+            )
+        os.replace(tmp, real)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+    dir_fd = os.open(real.parent, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
+
+
+def apply_edit(root: Path, path: Path, edit: Edit, attempts: int = 3) -> bytes:
+    """Apply ``edit`` to the account file at ``path``; returns the bytes written."""
+    rel = path.relative_to(root).as_posix()
+    with write_lock(root):
+        real = real_target(root, path)
+        _clean_temps(real)
+        for _ in range(attempts):
+            original = real.read_bytes()
+            doc, problems = parse(original, rel)
+            fatal = [p for p in problems if p.fatal]
+            if doc is None or fatal:
+                raise AccountFileError(rel, fatal or problems)
+            account, problems = read_account(original, path.stem, rel)
+            if account is None:
+                raise AccountFileError(rel, [p for p in problems if p.fatal])
+            _debug_pause("after-read")
+            new_text = edit.apply(doc)
+            new_bytes = encode(new_text, doc.bom)
+            verify(rel, doc, new_bytes, edit)
+            try:
+                write_atomic(real, new_bytes, original)
+            except ChangedUnderneath:
+                continue
+            return new_bytes
+        raise ChangedUnderneath(
+            f"{rel} kept changing while touchplan was writing", "nothing was written; try again"
+        )
+
+
+def verify(rel: str, old_doc: Document, new_bytes: bytes, edit: Edit) -> None:
+    """Refuse to write unless the new file holds exactly the old data plus the edit."""
+    new_doc, problems = parse(new_bytes, rel)
+    old = raw(old_doc.root)
+    if new_doc is None or not isinstance(old, dict):
+        raise WriteError(
+            f"the edit would make {rel} unreadable; nothing was written",
+            str(problems[0]) if problems else "",
+        )
+    if raw(new_doc.root) != edit.expected(old):
+        raise WriteError(
+            f"the edit did not round-trip in {rel}; nothing was written",
+            "please report this with the file's layout",
+        )
+    account, problems = read_account(new_bytes, Path(rel).stem, rel)
+    if account is None:
+        raise AccountFileError(rel, [p for p in problems if p.fatal])
+
+
+def create_file(root: Path, path: Path, data: bytes) -> None:
+    """Create a new account file atomically; refuse to overwrite anything."""
+    with write_lock(root):
+        if path.exists() or path.is_symlink():
+            raise WriteError(f"{path.relative_to(root).as_posix()} already exists")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(path, data, None)

@@ -1,0 +1,370 @@
+"""The team's rules (``touchplan.yaml``): every default from the playbook, overridable."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date
+from pathlib import Path
+
+from touchplan.errors import AccountFileError, Problem
+from touchplan.model import ItemKind, Tier, TouchKind
+from touchplan.yamldoc import Fields, Map, Scalar, Seq, parse
+
+POLICY_FILE = "touchplan.yaml"
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+SINCE = "since"  # a sequence trigger that is not a touch kind: the account's start
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of a sequence: ``days`` after a trigger, an item of ``kind`` is due."""
+
+    name: str
+    after: frozenset[str]  # touch kinds, or "since"
+    days: int
+    kind: ItemKind
+    action: str
+    closed_by: frozenset[TouchKind] | None  # None: closed only explicitly (`done`)
+
+
+DEFAULT_SEQUENCES = (
+    Step(
+        "thank-you",
+        frozenset({"sale", "visit", "meeting"}),
+        2,
+        ItemKind.THANK_YOU,
+        "Send a thank-you note",
+        frozenset({TouchKind.THANK_YOU}),
+    ),
+    Step(
+        "gap-check",
+        frozenset({"sale", SINCE}),
+        7,
+        ItemKind.GAP_CHECK,
+        "Check that what was delivered is what was expected",
+        None,
+    ),
+    Step(
+        "implementation-review",
+        frozenset({"sale"}),
+        30,
+        ItemKind.REVIEW,
+        "Implementation review: is it working as promised?",
+        frozenset({TouchKind.REVIEW}),
+    ),
+)
+
+DEFAULT_KIND_WEIGHTS = {
+    ItemKind.PROBLEM: 100.0,
+    ItemKind.RENEWAL: 60.0,
+    ItemKind.FOLLOW_UP: 40.0,
+    ItemKind.GAP_CHECK: 35.0,
+    ItemKind.THANK_YOU: 30.0,
+    ItemKind.REVIEW: 25.0,
+    ItemKind.VISIT: 20.0,
+    ItemKind.TOUCH: 10.0,
+}
+
+
+@dataclass(frozen=True)
+class Weights:
+    kind: dict[ItemKind, float] = field(default_factory=lambda: dict(DEFAULT_KIND_WEIGHTS))
+    tier: dict[Tier, float] = field(
+        default_factory=lambda: {Tier.A: 30.0, Tier.B: 15.0, Tier.C: 0.0}
+    )
+    overdue_day: float = 2.0
+    renewal_day: float = 1.0
+
+
+def _cadence(a: int | None, b: int | None, c: int | None) -> dict[Tier, int | None]:
+    return {Tier.A: a, Tier.B: b, Tier.C: c}
+
+
+@dataclass(frozen=True)
+class Policy:
+    capacity: int = 6
+    working_days: frozenset[int] = frozenset(range(5))  # Monday=0 .. Friday=4
+    holidays: frozenset[date] = frozenset()
+    touch_every: dict[Tier, int | None] = field(default_factory=lambda: _cadence(14, 30, 90))
+    tighten_factor: float = 0.5
+    new_customer_days: int = 90
+    after_problem_days: int = 90
+    visit_every: dict[Tier, int | None] = field(default_factory=lambda: _cadence(90, 180, None))
+    review_every: dict[Tier, int | None] = field(default_factory=lambda: _cadence(90, 180, 365))
+    problem_every: int = 2
+    renewal_lead: int = 60
+    renewal_escalate: tuple[int, ...] = (30, 14)
+    sequences: tuple[Step, ...] = DEFAULT_SEQUENCES
+    weights: Weights = field(default_factory=Weights)
+    source: str = ""  # the file it came from, or "" for the defaults
+
+    def is_working_day(self, day: date) -> bool:
+        return day.weekday() in self.working_days and day not in self.holidays
+
+    def next_working_day(self, day: date) -> date:
+        """``day`` itself when it is a working day, else the next one."""
+        from datetime import timedelta
+
+        for _ in range(366):
+            if self.is_working_day(day):
+                return day
+            day += timedelta(days=1)
+        return day  # no working day in a year: validation prevents this
+
+
+_TOP_KEYS = (
+    "capacity",
+    "working_days",
+    "holidays",
+    "touch",
+    "visit",
+    "review",
+    "problem",
+    "renewal",
+    "sequences",
+    "weights",
+    "owners",
+    "me",
+)
+
+
+def _tier_map(f: Fields, node: Map, field_name: str) -> dict[Tier, int | None] | None:
+    result: dict[Tier, int | None] = {}
+    f.unknown_keys(node, [t.value for t in Tier], prefix=f"{field_name}.")
+    for tier in Tier:
+        if tier.value not in node.entries:
+            f.problem(node, field_name, f"missing tier {tier.value}", "give A, B and C")
+            return None
+        value = node.entries[tier.value][1]
+        if isinstance(value, Scalar) and value.is_null:
+            result[tier] = None
+            continue
+        days = f.integer(value, f"{field_name}.{tier.value}", minimum=1)
+        if days is None:
+            return None
+        result[tier] = days
+    return result
+
+
+def _cadence_section(
+    f: Fields, root: Map, key: str, extra: tuple[str, ...] = ()
+) -> tuple[Map | None, dict[Tier, int | None] | None]:
+    if key not in root.entries:
+        return None, None
+    section = f.mapping(root.entries[key][1], key)
+    if section is None:
+        return None, None
+    f.unknown_keys(section, ("every", *extra), prefix=f"{key}.")
+    every = None
+    if "every" in section.entries:
+        node = f.mapping(section.entries["every"][1], f"{key}.every")
+        if node is not None:
+            every = _tier_map(f, node, f"{key}.every")
+    return section, every
+
+
+def _read_steps(f: Fields, node: Seq) -> tuple[Step, ...] | None:
+    steps: list[Step] = []
+    item_kinds = [k.value for k in ItemKind]
+    triggers = [k.value for k in TouchKind] + [SINCE]
+    ok = True
+    for i, item in enumerate(node.items):
+        where = f"sequences[{i}]"
+        step = f.mapping(item, where)
+        if step is None:
+            ok = False
+            continue
+        f.unknown_keys(step, ("name", "after", "days", "kind", "action", "closed_by"), f"{where}.")
+        missing = [k for k in ("name", "after", "days", "action") if k not in step.entries]
+        if missing:
+            f.problem(step, where, f"missing {', '.join(missing)}", "see the README's sequences")
+            ok = False
+            continue
+        name = f.text(step.entries["name"][1], f"{where}.name", allow_empty=False)
+        action = f.text(step.entries["action"][1], f"{where}.action", allow_empty=False)
+        days = f.integer(step.entries["days"][1], f"{where}.days", minimum=0)
+        after_node = f.sequence(step.entries["after"][1], f"{where}.after")
+        after: set[str] = set()
+        if after_node is not None:
+            for j, trig in enumerate(after_node.items):
+                value = f.choice(trig, f"{where}.after[{j}]", triggers)
+                if value is not None:
+                    after.add(value)
+        kind = ItemKind.FOLLOW_UP
+        if "kind" in step.entries:
+            chosen = f.choice(step.entries["kind"][1], f"{where}.kind", item_kinds)
+            kind = ItemKind(chosen) if chosen else kind
+        closed_by: frozenset[TouchKind] | None = None
+        if "closed_by" in step.entries:
+            cnode = step.entries["closed_by"][1]
+            if isinstance(cnode, Scalar) and cnode.text == "done":
+                closed_by = None
+            else:
+                seq = f.sequence(cnode, f"{where}.closed_by")
+                kinds: set[TouchKind] = set()
+                if seq is not None:
+                    for j, k in enumerate(seq.items):
+                        value = f.choice(k, f"{where}.closed_by[{j}]", [t.value for t in TouchKind])
+                        if value is not None:
+                            kinds.add(TouchKind(value))
+                closed_by = frozenset(kinds)
+        if name is None or action is None or days is None or not after:
+            ok = False
+            continue
+        steps.append(Step(name, frozenset(after), days, kind, action, closed_by))
+    return tuple(steps) if ok else None
+
+
+def _read_weights(f: Fields, node: Map, base: Weights) -> Weights:
+    f.unknown_keys(node, ("kind", "tier", "overdue_day", "renewal_day"), "weights.")
+    kind = dict(base.kind)
+    tier = dict(base.tier)
+    overdue_day, renewal_day = base.overdue_day, base.renewal_day
+    if "kind" in node.entries and (m := f.mapping(node.entries["kind"][1], "weights.kind")):
+        f.unknown_keys(m, [k.value for k in ItemKind], "weights.kind.")
+        for k in ItemKind:
+            if k.value in m.entries:
+                value = f.number(m.entries[k.value][1], f"weights.kind.{k.value}")
+                if value is not None:
+                    kind[k] = value
+    if "tier" in node.entries and (m := f.mapping(node.entries["tier"][1], "weights.tier")):
+        f.unknown_keys(m, [t.value for t in Tier], "weights.tier.")
+        for t in Tier:
+            if t.value in m.entries:
+                value = f.number(m.entries[t.value][1], f"weights.tier.{t.value}")
+                if value is not None:
+                    tier[t] = value
+    if "overdue_day" in node.entries:
+        value = f.number(node.entries["overdue_day"][1], "weights.overdue_day")
+        overdue_day = overdue_day if value is None else value
+    if "renewal_day" in node.entries:
+        value = f.number(node.entries["renewal_day"][1], "weights.renewal_day")
+        renewal_day = renewal_day if value is None else value
+    return Weights(kind, tier, overdue_day, renewal_day)
+
+
+def read_policy(data: bytes, path: str) -> tuple[Policy, list[Problem]]:
+    """The policy in ``data``; defaults where a value is absent or invalid."""
+    doc, problems = parse(data, path)
+    policy = Policy(source=path)
+    if doc is None:
+        return policy, problems
+    if doc.root is None or (isinstance(doc.root, Scalar) and doc.root.is_null):
+        return policy, problems
+    f = Fields(path, problems)
+    root = f.mapping(doc.root, "")
+    if root is None:
+        problems[-1] = Problem(path, doc.root.line, "", "expected one mapping of settings")
+        return policy, problems
+    f.unknown_keys(root, _TOP_KEYS)
+    changes: dict[str, object] = {}
+    e = root.entries
+    if "capacity" in e:
+        value = f.integer(e["capacity"][1], "capacity", minimum=1)
+        if value is not None:
+            changes["capacity"] = value
+    if "working_days" in e and (seq := f.sequence(e["working_days"][1], "working_days")):
+        days: set[int] = set()
+        for i, item in enumerate(seq.items):
+            chosen = f.choice(item, f"working_days[{i}]", WEEKDAYS)
+            if chosen is not None:
+                days.add(WEEKDAYS.index(chosen))
+        if days:
+            changes["working_days"] = frozenset(days)
+        else:
+            f.problem(seq, "working_days", "needs at least one day", "e.g. [mon, tue, wed]")
+    if "holidays" in e and (seq := f.sequence(e["holidays"][1], "holidays")):
+        holidays = {f.date(item, f"holidays[{i}]") for i, item in enumerate(seq.items)}
+        changes["holidays"] = frozenset(d for d in holidays if d is not None)
+    touch, every = _cadence_section(
+        f, root, "touch", ("tighten_factor", "new_customer_days", "after_problem_days")
+    )
+    if every is not None:
+        if any(v is None for v in every.values()):
+            f.problem(touch, "touch.every", "every tier needs a touch cadence", "give days")
+        else:
+            changes["touch_every"] = every
+    if touch is not None:
+        if "tighten_factor" in touch.entries:
+            factor = f.number(touch.entries["tighten_factor"][1], "touch.tighten_factor")
+            if factor is not None and not 0 < factor <= 1:
+                f.problem(
+                    touch.entries["tighten_factor"][1],
+                    "touch.tighten_factor",
+                    f"{factor:g} is not between 0 and 1",
+                    "0.5 halves the cadence",
+                )
+            elif factor is not None:
+                changes["tighten_factor"] = factor
+        for key in ("new_customer_days", "after_problem_days"):
+            if key in touch.entries:
+                value = f.integer(touch.entries[key][1], f"touch.{key}")
+                if value is not None:
+                    changes[key] = value
+    _, visit_every = _cadence_section(f, root, "visit")
+    if visit_every is not None:
+        changes["visit_every"] = visit_every
+    _, review_every = _cadence_section(f, root, "review")
+    if review_every is not None:
+        changes["review_every"] = review_every
+    if "problem" in e and (m := f.mapping(e["problem"][1], "problem")):
+        f.unknown_keys(m, ("every",), "problem.")
+        if "every" in m.entries:
+            value = f.integer(m.entries["every"][1], "problem.every", minimum=1)
+            if value is not None:
+                changes["problem_every"] = value
+    if "renewal" in e and (m := f.mapping(e["renewal"][1], "renewal")):
+        f.unknown_keys(m, ("lead", "escalate"), "renewal.")
+        lead = policy.renewal_lead
+        if "lead" in m.entries:
+            value = f.integer(m.entries["lead"][1], "renewal.lead", minimum=1)
+            if value is not None:
+                lead = changes["renewal_lead"] = value
+        if "escalate" in m.entries and (
+            seq := f.sequence(m.entries["escalate"][1], "renewal.escalate")
+        ):
+            stages = [
+                f.integer(item, f"renewal.escalate[{i}]", minimum=1)
+                for i, item in enumerate(seq.items)
+            ]
+            if all(s is not None for s in stages):
+                clean = sorted({s for s in stages if s is not None}, reverse=True)
+                if clean and clean[0] >= lead:
+                    f.problem(
+                        seq, "renewal.escalate", f"stages must be under the lead ({lead} days)"
+                    )
+                else:
+                    changes["renewal_escalate"] = tuple(clean)
+    if "sequences" in e and (seq := f.sequence(e["sequences"][1], "sequences")):
+        steps = _read_steps(f, seq)
+        if steps is not None:
+            names = [s.name for s in steps]
+            dupes = {n for n in names if names.count(n) > 1}
+            if dupes:
+                f.problem(seq, "sequences", f"step names repeat: {', '.join(sorted(dupes))}")
+            else:
+                changes["sequences"] = steps
+    if "weights" in e and (m := f.mapping(e["weights"][1], "weights")):
+        changes["weights"] = _read_weights(f, m, policy.weights)
+    return replace(policy, **changes), problems  # type: ignore[arg-type]
+
+
+def load_policy(root: Path) -> tuple[Policy, list[Problem]]:
+    path = root / POLICY_FILE
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return Policy(), []
+    except OSError as exc:
+        return Policy(), [Problem(POLICY_FILE, None, "", f"cannot read: {exc.strerror}")]
+    return read_policy(data, POLICY_FILE)
+
+
+def require_policy(root: Path) -> Policy:
+    """The policy, or an error when it has fatal problems (planning on a wrong policy
+    would silently plan wrong dates)."""
+    policy, problems = load_policy(root)
+    fatal = [p for p in problems if p.fatal]
+    if fatal:
+        raise AccountFileError(POLICY_FILE, fatal)
+    return policy

@@ -1,0 +1,521 @@
+"""Tables and JSON-ready dicts. The only module that imports rich.
+
+User data is never markup: every value goes through ``safe()``, which strips control
+characters and wraps the text in ``rich.text.Text``. Nothing here computes dates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date
+from typing import Any
+
+from rich import box
+from rich.console import Console, Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from touchplan.errors import Problem
+from touchplan.model import Account, Contact, Item, Touch
+from touchplan.schedule import PlannedItem, WeekPlan
+from touchplan.text import for_display
+
+KIND_STYLE = {
+    "problem": "bold red",
+    "renewal": "bold magenta",
+    "follow-up": "cyan",
+    "gap-check": "cyan",
+    "thank-you": "green",
+    "review": "blue",
+    "visit": "blue",
+    "touch": "",
+}
+
+
+def safe(value: object, style: str = "", *, multiline: bool = True) -> Text:
+    """Data as inert text: no markup, no escapes, no control characters."""
+    return Text(for_display("" if value is None else value, multiline=multiline), style=style)
+
+
+def stdout_console() -> Console:
+    return Console(highlight=False, emoji=False, markup=False)
+
+
+def stderr_console() -> Console:
+    return Console(stderr=True, highlight=False, emoji=False, markup=False)
+
+
+def weekday(day: date) -> str:
+    return day.strftime("%a")
+
+
+def due_text(item: Item, today: date) -> Text:
+    days = item.overdue_days(today)
+    if days > 0:
+        return Text(f"{item.due.isoformat()}\n{days} d late", style="red" if days > 7 else "yellow")
+    if days == 0:
+        return Text(f"{item.due.isoformat()}\ntoday", style="bold")
+    return Text(f"{item.due.isoformat()}\nin {-days} d")
+
+
+# -- who to ask for, what was said ----------------------------------------------------
+
+
+def ask_for(item: Item, account: Account) -> Contact | None:
+    """The contact the item names, else the account's first contact."""
+    if item.contact:
+        known = account.contact_named(item.contact)
+        return known or Contact(item.contact)
+    if account.contacts:
+        return account.contacts[0]
+    return None
+
+
+def contact_json(contact: Contact | None) -> dict[str, str] | None:
+    if contact is None:
+        return None
+    return {
+        "name": contact.name,
+        "role": contact.role,
+        "phone": contact.phone,
+        "email": contact.email,
+    }
+
+
+def touch_json(touch: Touch | None) -> dict[str, str] | None:
+    if touch is None:
+        return None
+    return {"date": touch.date.isoformat(), "kind": touch.kind.value, "summary": touch.summary}
+
+
+def item_json(item: Item, account: Account, today: date) -> dict[str, Any]:
+    """One item, with the keys PRODUCT.md promises (documented in the README)."""
+    return {
+        "account": account.slug,
+        "name": account.name,
+        "tier": account.tier.value,
+        "owner": account.owner,
+        "kind": item.kind.value,
+        "action": item.action,
+        "due": item.due.isoformat(),
+        "overdue_days": item.overdue_days(today),
+        "score": item.score,
+        "reasons": list(item.reasons),
+        "contact": contact_json(ask_for(item, account)),
+        "last_touch": touch_json(account.last_touch()),
+        "file": account.file,
+        "stage": item.stage or None,
+    }
+
+
+def today_json(
+    today: date, items: Sequence[Item], more: int, accounts: dict[str, Account], skipped: list[str]
+) -> dict[str, Any]:
+    return {
+        "date": today.isoformat(),
+        "items": [item_json(i, accounts[i.account], today) for i in items],
+        "more": more,
+        "skipped": skipped,
+    }
+
+
+def contact_cell(contact: Contact | None) -> Text:
+    if contact is None:
+        return Text("—", style="dim")
+    cell = safe(contact.name, "bold")
+    if contact.role:
+        cell.append_text(safe(f", {contact.role}", "dim"))
+    if contact.phone:
+        cell.append("\n")
+        cell.append_text(safe(contact.phone))
+    return cell
+
+
+def last_touch_cell(account: Account) -> Text:
+    last = account.last_touch()
+    if last is None:
+        return Text("never", style="dim")
+    cell = Text(f"{last.date.isoformat()} {last.kind.value}", style="dim")
+    if last.summary:
+        cell.append("\n")
+        cell.append_text(safe(_shorten(last.summary, 80)))
+    return cell
+
+
+def _shorten(text: str, width: int) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= width else flat[: width - 1] + "…"
+
+
+def action_cell(item: Item, with_reasons: bool = True) -> Text:
+    cell = safe(item.kind.value, KIND_STYLE.get(item.kind.value, ""))
+    cell.append(" ")
+    cell.append_text(safe(item.action, "bold", multiline=False))
+    if with_reasons:
+        for reason in item.reasons:
+            cell.append("\n· ", style="dim")
+            cell.append_text(safe(reason, "dim", multiline=False))
+    return cell
+
+
+def items_table(
+    items: Sequence[Item], accounts: dict[str, Account], today: date, title: Text | None = None
+) -> Table:
+    table = Table(
+        title=title, box=box.SIMPLE_HEAD, show_lines=False, expand=False, title_justify="left"
+    )
+    table.add_column("#", justify="right", style="dim", no_wrap=True)
+    table.add_column("Account", overflow="fold")
+    table.add_column("Tier", justify="center", no_wrap=True)
+    table.add_column("Do · why", overflow="fold", ratio=3)
+    table.add_column("Due", no_wrap=True)
+    table.add_column("Ask for", overflow="fold", ratio=1)
+    table.add_column("Last touch", overflow="fold", ratio=2)
+    for rank, item in enumerate(items, 1):
+        account = accounts[item.account]
+        name = safe(account.name, "bold")
+        name.append("\n")
+        name.append_text(safe(account.slug, "dim"))
+        table.add_row(
+            str(rank),
+            name,
+            account.tier.value,
+            action_cell(item),
+            due_text(item, today),
+            contact_cell(ask_for(item, account)),
+            last_touch_cell(account),
+        )
+    return table
+
+
+def today_view(
+    today: date, items: Sequence[Item], more: int, accounts: dict[str, Account], total: int
+) -> RenderableType:
+    title = Text(f"Today, {weekday(today)} {today.isoformat()}", style="bold")
+    if not items:
+        return Group(title, Text("Nothing is due. Enjoy the quiet, or run `touchplan week`."))
+    title.append(f" · {len(items)} of {total} due", style="dim")
+    parts: list[RenderableType] = [items_table(items, accounts, today, title)]
+    if more:
+        parts.append(Text(f"{more} more due — `touchplan today --all` lists them.", style="yellow"))
+    return Group(*parts)
+
+
+# -- show ---------------------------------------------------------------------------
+
+
+def account_card(
+    account: Account, items: Sequence[Item], today: date, snoozed: bool
+) -> RenderableType:
+    facts = Table.grid(padding=(0, 2))
+    facts.add_column(style="dim", no_wrap=True)
+    facts.add_column(overflow="fold")
+    head = safe(account.name, "bold")
+    head.append(f"  ({account.slug}, tier {account.tier.value})", style="dim")
+    rows: list[tuple[str, Text]] = [
+        ("file", safe(account.file)),
+        ("owner", safe(account.owner or "—")),
+        ("status", safe(account.status.value, "red" if account.status.value == "lost" else "")),
+    ]
+    if account.snooze:
+        state = "snoozed" if snoozed else "was snoozed"
+        rows.append(
+            (
+                "snooze",
+                safe(f"{state} until {account.snooze.until.isoformat()}: {account.snooze.reason}"),
+            )
+        )
+    if account.since:
+        rows.append(("customer since", Text(account.since.isoformat())))
+    if account.renewal:
+        left = (account.renewal - today).days
+        rows.append(
+            (
+                "renewal",
+                Text(
+                    f"{account.renewal.isoformat()} ({left} d)"
+                    if left >= 0
+                    else f"{account.renewal.isoformat()} (passed {-left} d ago)"
+                ),
+            )
+        )
+    if account.value is not None:
+        rows.append(("annual value", Text(f"{account.value:,.0f}")))
+    if account.relationship:
+        rows.append(("relationship", Text(account.relationship.value)))
+    if account.tags:
+        rows.append(("tags", safe(", ".join(account.tags))))
+    if account.notes:
+        rows.append(("notes", safe(account.notes)))
+    for label, value in rows:
+        facts.add_row(label, value)
+    contacts = Table(
+        box=box.SIMPLE_HEAD, title=Text("Contacts", style="bold"), title_justify="left"
+    )
+    for col in ("Name", "Role", "Phone", "Email"):
+        contacts.add_column(col, overflow="fold")
+    for c in account.contacts:
+        contacts.add_row(safe(c.name, "bold"), safe(c.role), safe(c.phone), safe(c.email))
+    open_items = Table(
+        box=box.SIMPLE_HEAD, title=Text("Open items", style="bold"), title_justify="left"
+    )
+    open_items.add_column("Due", no_wrap=True)
+    open_items.add_column("Do · why", overflow="fold")
+    open_items.add_column("Score", justify="right")
+    for item in sorted(items, key=lambda i: (i.due, i.kind.value)):
+        open_items.add_row(due_text(item, today), action_cell(item), f"{item.score:g}")
+    timeline = Table(
+        box=box.SIMPLE_HEAD,
+        title=Text("History (newest first)", style="bold"),
+        title_justify="left",
+    )
+    timeline.add_column("Date", no_wrap=True)
+    timeline.add_column("Kind", no_wrap=True)
+    timeline.add_column("With", overflow="fold")
+    timeline.add_column("Summary", overflow="fold")
+    for touch in sorted(account.history, key=lambda t: (t.date, t.index), reverse=True):
+        summary = safe(touch.summary)
+        for label, extra in (
+            ("next", f"{touch.next.due.isoformat()} {touch.next.action}" if touch.next else ""),
+            ("problem", touch.problem),
+            ("resolved", "yes" if touch.resolved else ""),
+            ("done", "closed due follow-ups" if touch.done else ""),
+            ("renewed to", touch.renewal.isoformat() if touch.renewal else ""),
+        ):
+            if extra:
+                summary.append(f"\n{label}: ", style="dim")
+                summary.append_text(safe(extra))
+        timeline.add_row(touch.date.isoformat(), touch.kind.value, safe(touch.with_), summary)
+    parts: list[RenderableType] = [head, facts]
+    parts.append(contacts if account.contacts else Text("No contacts on file.", style="dim"))
+    parts.append(open_items if items else Text("Nothing open.", style="dim"))
+    parts.append(timeline if account.history else Text("No history yet.", style="dim"))
+    return Group(*parts)
+
+
+def account_json(account: Account, items: Sequence[Item], today: date) -> dict[str, Any]:
+    return {
+        "account": account.slug,
+        "name": account.name,
+        "tier": account.tier.value,
+        "owner": account.owner,
+        "status": account.status.value,
+        "snooze": {"until": account.snooze.until.isoformat(), "reason": account.snooze.reason}
+        if account.snooze
+        else None,
+        "since": account.since.isoformat() if account.since else None,
+        "renewal": account.renewal.isoformat() if account.renewal else None,
+        "value": account.value,
+        "relationship": account.relationship.value if account.relationship else None,
+        "tags": list(account.tags),
+        "notes": account.notes,
+        "contacts": [contact_json(c) for c in account.contacts],
+        "file": account.file,
+        "items": [item_json(i, account, today) for i in items],
+        "history": [
+            {
+                "date": t.date.isoformat(),
+                "kind": t.kind.value,
+                "with": t.with_,
+                "summary": t.summary,
+                "next": {"date": t.next.due.isoformat(), "action": t.next.action}
+                if t.next
+                else None,
+                "problem": t.problem or None,
+                "resolved": t.resolved,
+                "done": t.done,
+                "renewal": t.renewal.isoformat() if t.renewal else None,
+            }
+            for t in account.history
+        ],
+    }
+
+
+# -- why ----------------------------------------------------------------------------
+
+
+def why_view(account: Account, items: Sequence[Item], today: date) -> RenderableType:
+    parts: list[RenderableType] = [
+        safe(f"Why {account.name} ({account.slug}) ranks where it does", "bold")
+    ]
+    if not items:
+        parts.append(Text("Nothing is open.", style="dim"))
+    for item in items:
+        head = action_cell(item, with_reasons=False)
+        head.append(f"  due {item.due.isoformat()}", style="dim")
+        table = Table(box=box.SIMPLE, show_header=True, title=head, title_justify="left")
+        table.add_column("term")
+        table.add_column("measure", justify="right")
+        table.add_column("× weight", justify="right")
+        table.add_column("= value", justify="right")
+        for term in item.terms:
+            table.add_row(term.label, f"{term.measure:g}", f"{term.weight:g}", f"{term.value:g}")
+        table.add_row(Text("score", style="bold"), "", "", Text(f"{item.score:g}", style="bold"))
+        parts.append(table)
+        for reason in item.reasons:
+            parts.append(safe(f"  · {reason}", "dim"))
+    return Group(*parts)
+
+
+def why_json(account: Account, items: Sequence[Item], today: date) -> dict[str, Any]:
+    return {
+        "date": today.isoformat(),
+        "account": account.slug,
+        "items": [
+            {
+                **item_json(item, account, today),
+                "terms": [
+                    {"term": t.label, "measure": t.measure, "weight": t.weight, "value": t.value}
+                    for t in item.terms
+                ],
+            }
+            for item in items
+        ],
+    }
+
+
+# -- week ---------------------------------------------------------------------------
+
+
+def week_view(plan: WeekPlan, accounts: dict[str, Account], today: date) -> RenderableType:
+    parts: list[RenderableType] = []
+    for day in plan.days:
+        planned = [p for p in plan.planned if p.day == day]
+        title = Text(f"{weekday(day)} {day.isoformat()}", style="bold")
+        title.append(f" · {len(planned)} planned", style="dim")
+        if not planned:
+            parts.append(Group(title, Text("  nothing due", style="dim"), Text("")))
+            continue
+        table = items_table([p.item for p in planned], accounts, day, title)
+        parts.append(table)
+        carried = [p for p in planned if p.carried_from]
+        for p in carried:
+            parts.append(
+                safe(
+                    f"  carried from {p.carried_from.isoformat() if p.carried_from else ''}: "
+                    f"{accounts[p.item.account].name} ({p.item.kind.value})",
+                    "yellow",
+                )
+            )
+    if plan.left_over:
+        parts.append(
+            Text(
+                f"{len(plan.left_over)} more due items do not fit in these days: "
+                "they carry to the next working day.",
+                style="yellow",
+            )
+        )
+    return Group(*parts)
+
+
+def planned_json(p: PlannedItem, accounts: dict[str, Account]) -> dict[str, Any]:
+    return {
+        **item_json(p.item, accounts[p.item.account], p.day),
+        "day": p.day.isoformat(),
+        "carried_from": p.carried_from.isoformat() if p.carried_from else None,
+    }
+
+
+def week_json(plan: WeekPlan, accounts: dict[str, Account], today: date) -> dict[str, Any]:
+    return {
+        "date": today.isoformat(),
+        "days": [
+            {
+                "date": day.isoformat(),
+                "items": [planned_json(p, accounts) for p in plan.planned if p.day == day],
+            }
+            for day in plan.days
+        ],
+        "left_over": [item_json(i, accounts[i.account], plan.days[-1]) for i in plan.left_over],
+    }
+
+
+# -- renewals -------------------------------------------------------------------------
+
+
+def renewal_rows(
+    accounts: Iterable[Account],
+    items: dict[str, Item | None],
+    today: date,
+    started: dict[str, bool],
+) -> list[dict[str, Any]]:
+    rows = []
+    for account in accounts:
+        assert account.renewal is not None
+        item = items.get(account.slug)
+        last = account.last_touch()
+        rows.append(
+            {
+                "account": account.slug,
+                "name": account.name,
+                "tier": account.tier.value,
+                "owner": account.owner,
+                "renewal": account.renewal.isoformat(),
+                "days_left": (account.renewal - today).days,
+                "stage": item.stage
+                if item
+                else "renewed"
+                if started.get(account.slug + ":renewed")
+                else "ahead",
+                "value": account.value,
+                "last_touch": touch_json(last),
+                "started": started.get(account.slug, False),
+                "file": account.file,
+            }
+        )
+    return rows
+
+
+def renewals_table(rows: list[dict[str, Any]], today: date, within: int) -> RenderableType:
+    title = Text(f"Renewals within {within} days of {today.isoformat()}", style="bold")
+    if not rows:
+        return Group(title, Text("None.", style="dim"))
+    table = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left")
+    for col, justify in (
+        ("Renewal", "left"),
+        ("Days", "right"),
+        ("Stage", "left"),
+        ("Account", "left"),
+        ("Tier", "center"),
+        ("Value", "right"),
+        ("Started", "center"),
+        ("Last touch", "left"),
+    ):
+        table.add_column(col, justify=justify, overflow="fold")  # type: ignore[arg-type]
+    for r in rows:
+        stage = r["stage"]
+        style = {"lapsed": "bold red", "14": "red", "30": "yellow"}.get(stage, "")
+        last = r["last_touch"]
+        last_cell = (
+            safe(f"{last['date']} {last['kind']}: {_shorten(last['summary'], 50)}")
+            if last
+            else Text("never", style="dim")
+        )
+        table.add_row(
+            r["renewal"],
+            str(r["days_left"]),
+            Text(stage if stage in ("lapsed", "renewed", "ahead") else f"{stage}-day", style=style),
+            safe(r["name"], "bold"),
+            r["tier"],
+            f"{r['value']:,.0f}" if r["value"] is not None else "—",
+            "yes" if r["started"] else Text("no", style="yellow"),
+            last_cell,
+        )
+    return table
+
+
+# -- problems -------------------------------------------------------------------------
+
+
+def problem_line(problem: Problem) -> Text:
+    return safe(str(problem), multiline=False)
+
+
+def skipped_warning(skipped: list[str]) -> Text:
+    shown = ", ".join(skipped[:5]) + (f" and {len(skipped) - 5} more" if len(skipped) > 5 else "")
+    noun = "file" if len(skipped) == 1 else "files"
+    return safe(
+        f"warning: skipped {len(skipped)} account {noun} with errors: {shown} "
+        "(run `touchplan check` for details)",
+        "yellow",
+    )

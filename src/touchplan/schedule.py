@@ -1,0 +1,536 @@
+"""Planning: pure functions from (account, policy, today) to items with reasons.
+
+Nothing here reads files or the clock. Each rule walks the account's history once;
+the history is processed in date order (file order within a day), so "closed by a
+thank-you logged after it" and "closed explicitly" mean the same thing to every rule.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+
+from touchplan.model import (
+    CONTACT_KINDS,
+    FACE_TO_FACE_KINDS,
+    Account,
+    Item,
+    ItemKind,
+    ScoreTerm,
+    Status,
+    Touch,
+    TouchKind,
+)
+from touchplan.policy import SINCE, Policy, Step
+
+DAY = timedelta(days=1)
+# Problems are ranked above everything, whatever the other scores grow to.
+FIRST_KINDS = frozenset({ItemKind.PROBLEM})
+
+
+@dataclass
+class _Open:
+    """An item opened by a history entry and not yet closed."""
+
+    kind: ItemKind
+    action: str
+    raw_due: date
+    trigger: date
+    reasons: list[str]
+    source: str
+    contact: str = ""
+    step: Step | None = None
+
+
+@dataclass
+class _Walk:
+    """What one pass over the history leaves behind."""
+
+    explicit: list[_Open] = field(default_factory=list)  # closed by `done`
+    by_kind: list[_Open] = field(default_factory=list)  # closed by a matching touch
+    problems: list[tuple[Touch, date]] = field(default_factory=list)  # (opened by, last touch)
+    last_resolved: date | None = None
+    closed_by_done: list[tuple[Touch, _Open]] = field(default_factory=list)
+
+
+def _days(n: int) -> str:
+    return "1 day" if n == 1 else f"{n} days"
+
+
+def _fmt(day: date) -> str:
+    return day.isoformat()
+
+
+def cadence_days(
+    account: Account, policy: Policy, anchor: date, walk: _Walk
+) -> tuple[int, list[str]]:
+    """The touch cadence that applies after ``anchor``, with why it was tightened."""
+    base = policy.touch_every[account.tier] or 0
+    reasons: list[str] = []
+    tight = max(1, round(base * policy.tighten_factor))
+    if account.since and anchor < account.since + timedelta(days=policy.new_customer_days):
+        reasons.append(
+            f"new customer since {_fmt(account.since)}: cadence tightened "
+            f"{base} → {tight} days for the first {policy.new_customer_days} days"
+        )
+    elif walk.last_resolved and anchor < walk.last_resolved + timedelta(
+        days=policy.after_problem_days
+    ):
+        reasons.append(
+            f"problem resolved on {_fmt(walk.last_resolved)}: cadence tightened "
+            f"{base} → {tight} days for {policy.after_problem_days} days"
+        )
+    return (tight if reasons else base), reasons
+
+
+def _ordered(history: Iterable[Touch]) -> list[Touch]:
+    return sorted(history, key=lambda t: (t.date, t.index))
+
+
+def _since_steps(
+    account: Account, policy: Policy, today: date, history: Sequence[Touch]
+) -> list[_Open]:
+    """Onboarding steps a new account's `since` triggers (only while it is new)."""
+    since = account.since
+    if since is None or today >= since + timedelta(days=policy.new_customer_days):
+        return []
+    window_end = since + timedelta(days=policy.new_customer_days)
+    opened = []
+    for step in policy.sequences:
+        if SINCE not in step.after:
+            continue
+        # A sale logged for the start already triggers the same step: do not double it.
+        if any(t.kind.value in step.after and since <= t.date < window_end for t in history):
+            continue
+        opened.append(
+            _Open(
+                step.kind,
+                step.action,
+                since + timedelta(days=step.days),
+                since,
+                [
+                    f"new customer since {_fmt(since)}: "
+                    f"{step.name} {_days(step.days)} after the start"
+                ],
+                step.name,
+                step=step,
+            )
+        )
+    return opened
+
+
+def walk_history(account: Account, policy: Policy, today: date) -> _Walk:
+    """Open and close event-driven items (follow-ups, sequences, problems) in order."""
+    walk = _Walk()
+    history = _ordered(account.history)
+    pending = _since_steps(account, policy, today, history)
+    for touch in history:
+        # the `since` steps enter the walk on their day, before that day's entries
+        for item in [p for p in pending if p.trigger <= touch.date]:
+            (walk.explicit if item.step and item.step.closed_by is None else walk.by_kind).append(
+                item
+            )
+            pending.remove(item)
+        _close_by_kind(walk, touch)
+        if touch.done:
+            _close_explicit(walk, touch)
+        if touch.resolved and walk.problems:
+            walk.problems.clear()
+            walk.last_resolved = touch.date
+        elif touch.resolved:
+            walk.last_resolved = touch.date
+        for i, (opened, last) in enumerate(walk.problems):
+            if touch.is_contact and touch.date >= last:
+                walk.problems[i] = (opened, touch.date)
+        if touch.problem:
+            walk.problems.append((touch, touch.date))
+        if touch.next is not None:
+            walk.explicit.append(
+                _Open(
+                    ItemKind.FOLLOW_UP,
+                    touch.next.action,
+                    touch.next.due,
+                    touch.date,
+                    [f"promised on {_fmt(touch.date)} ({touch.kind.value}): {touch.next.action}"],
+                    "next",
+                    contact=touch.with_,
+                )
+            )
+        for step in policy.sequences:
+            if touch.kind.value in step.after:
+                item = _Open(
+                    step.kind,
+                    step.action,
+                    touch.date + timedelta(days=step.days),
+                    touch.date,
+                    [
+                        f"{touch.kind.value} on {_fmt(touch.date)}: "
+                        f"{step.name} due {_days(step.days)} after"
+                    ],
+                    step.name,
+                    contact=touch.with_,
+                    step=step,
+                )
+                (walk.explicit if step.closed_by is None else walk.by_kind).append(item)
+    for item in pending:
+        (walk.explicit if item.step and item.step.closed_by is None else walk.by_kind).append(item)
+    return walk
+
+
+def _close_by_kind(walk: _Walk, touch: Touch) -> None:
+    walk.by_kind = [
+        item
+        for item in walk.by_kind
+        if not (
+            item.step
+            and item.step.closed_by
+            and touch.kind in item.step.closed_by
+            and touch.date >= item.trigger
+        )
+    ]
+
+
+def _close_explicit(walk: _Walk, touch: Touch) -> None:
+    """`done` closes the items due by its date; if none is due, the next one."""
+    due = [item for item in walk.explicit if item.raw_due <= touch.date]
+    if not due and walk.explicit:
+        due = [min(walk.explicit, key=lambda item: (item.raw_due, item.trigger))]
+    for item in due:
+        walk.explicit.remove(item)
+        walk.closed_by_done.append((touch, item))
+
+
+def closes_on_done(account: Account, policy: Policy, on: date) -> list[Item]:
+    """The items a `done` entry dated ``on`` would close (for `log` to say so)."""
+    walk = walk_history(account, policy, on)
+    probe = Touch(on, TouchKind.NOTE, done=True, index=len(account.history))
+    before = list(walk.explicit)
+    _close_explicit(walk, probe)
+    closed = [item for item in before if item not in walk.explicit]
+    return [_item(account, policy, on, o) for o in closed]
+
+
+def _item(account: Account, policy: Policy, today: date, o: _Open, **extra: object) -> Item:
+    return finish(
+        account,
+        policy,
+        today,
+        Item(
+            account=account.slug,
+            kind=o.kind,
+            action=o.action,
+            due=policy.next_working_day(o.raw_due),
+            raw_due=o.raw_due,
+            reasons=tuple(o.reasons),
+            source=o.source,
+            trigger=o.trigger,
+            contact=o.contact,
+            **extra,  # type: ignore[arg-type]
+        ),
+    )
+
+
+def finish(account: Account, policy: Policy, today: date, item: Item) -> Item:
+    """Attach the score terms and the working-day note to an item."""
+    w = policy.weights
+    overdue = max(0, (today - item.due).days)
+    terms = [
+        ScoreTerm(f"kind {item.kind.value}", 1, w.kind.get(item.kind, 0.0)),
+        ScoreTerm(f"tier {account.tier.value}", 1, w.tier.get(account.tier, 0.0)),
+        ScoreTerm("days overdue", overdue, w.overdue_day),
+    ]
+    if item.kind is ItemKind.RENEWAL and account.renewal is not None:
+        inside = min(policy.renewal_lead, policy.renewal_lead - (account.renewal - today).days)
+        terms.append(ScoreTerm("days inside the renewal window", max(0, inside), w.renewal_day))
+    reasons = list(item.reasons)
+    if item.due != item.raw_due:
+        reasons.append(f"{_fmt(item.raw_due)} is not a working day: moved to {_fmt(item.due)}")
+    return replace(item, terms=tuple(terms), reasons=tuple(reasons))
+
+
+def _cadence_item(
+    account: Account,
+    policy: Policy,
+    today: date,
+    kind: ItemKind,
+    every: int | None,
+    kinds: frozenset[TouchKind],
+    what: str,
+    action: str,
+) -> Item | None:
+    if not every:
+        return None
+    last = account.last_touch(kinds)
+    first = _ordered(account.history)[0].date if account.history else None
+    if last is not None:
+        raw_due = last.date + timedelta(days=every)
+        reasons = [
+            f"last {what} {_fmt(last.date)} ({last.kind.value}); "
+            f"tier {account.tier.value} every {_days(every)}"
+        ]
+        trigger: date | None = last.date
+    elif account.since or first:
+        start = account.since or first
+        assert start is not None
+        raw_due = start + timedelta(days=every)
+        reasons = [
+            f"no {what} yet; tier {account.tier.value} every {_days(every)} "
+            f"from {'customer since' if account.since else 'first entry'} {_fmt(start)}"
+        ]
+        trigger = start
+    else:
+        raw_due = today
+        reasons = [f"no {what} on record"]
+        trigger = None
+    o = _Open(kind, action, raw_due, trigger or today, reasons, kind.value)
+    return _item(account, policy, today, o)
+
+
+def _touch_item(account: Account, policy: Policy, today: date, walk: _Walk) -> Item | None:
+    last = account.last_touch(CONTACT_KINDS)
+    if last is None and account.since is None:
+        o = _Open(
+            ItemKind.TOUCH,
+            "Get in touch: first contact",
+            today,
+            today,
+            ["never contacted"],
+            "touch",
+        )
+        return _item(account, policy, today, o)
+    anchor = last.date if last else account.since
+    assert anchor is not None
+    every, why = cadence_days(account, policy, anchor, walk)
+    if not every:
+        return None
+    if last is not None:
+        reasons = [
+            f"last contact {_fmt(last.date)} ({last.kind.value}); "
+            f"tier {account.tier.value} every {_days(every)}"
+        ]
+    else:
+        reasons = [
+            f"no contact since becoming a customer on {_fmt(anchor)}; "
+            f"tier {account.tier.value} every {_days(every)}"
+        ]
+    action = "Check in" if last else "First check-in call"
+    o = _Open(
+        ItemKind.TOUCH, action, anchor + timedelta(days=every), anchor, reasons + why, "touch"
+    )
+    return _item(account, policy, today, o)
+
+
+def _renewal_item(account: Account, policy: Policy, today: date) -> Item | None:
+    renewal = account.renewal
+    if renewal is None:
+        return None
+    start = renewal - timedelta(days=policy.renewal_lead)
+    if any(t.kind is TouchKind.RENEWAL and t.date >= start for t in account.history):
+        return None  # renewed for this date (or a renewal logged for it)
+    left = (renewal - today).days
+    reasons = [f"renewal on {_fmt(renewal)}"]
+    if left < 0:
+        stage = "lapsed"
+        action = f"Renewal lapsed {_days(-left)} ago: renew or mark lost"
+        raw_due = renewal
+        reasons.append(f"the date passed {_days(-left)} ago with no renewal logged")
+    else:
+        stage, raw_due = str(policy.renewal_lead), start
+        for threshold in policy.renewal_escalate:
+            if left <= threshold:
+                # each escalation makes the renewal due afresh, from that stage's start
+                stage, raw_due = str(threshold), renewal - timedelta(days=threshold)
+        first = stage == str(policy.renewal_lead)
+        action = f"Renewal in {_days(left)}: {'start the conversation' if first else 'escalate'}"
+        reasons.append(
+            f"{_days(left)} left; work starts {policy.renewal_lead} days ahead ({stage}-day stage)"
+        )
+    o = _Open(ItemKind.RENEWAL, action, raw_due, start, reasons, "renewal")
+    return _item(account, policy, today, o, stage=stage)
+
+
+def plan_account(account: Account, policy: Policy, today: date) -> list[Item]:
+    """Every open item of an account, due or not, ranked."""
+    walk = walk_history(account, policy, today)
+    items: list[Item] = []
+    for opened, last in walk.problems:
+        o = _Open(
+            ItemKind.PROBLEM,
+            f"Work the open problem: {opened.problem}",
+            last + timedelta(days=policy.problem_every),
+            opened.date,
+            [
+                f"open problem since {_fmt(opened.date)}: {opened.problem}",
+                f"last touch {_fmt(last)}; "
+                f"touch every {_days(policy.problem_every)} until resolved",
+            ],
+            "problem",
+            contact=opened.with_,
+        )
+        items.append(_item(account, policy, today, o))
+    for o in walk.explicit + walk.by_kind:
+        items.append(_item(account, policy, today, o))
+    touch = _touch_item(account, policy, today, walk)
+    if touch:
+        items.append(touch)
+    visit = _cadence_item(
+        account,
+        policy,
+        today,
+        ItemKind.VISIT,
+        policy.visit_every[account.tier],
+        FACE_TO_FACE_KINDS,
+        "face-to-face meeting",
+        "Plan a visit",
+    )
+    if visit:
+        items.append(visit)
+    review = _cadence_item(
+        account,
+        policy,
+        today,
+        ItemKind.REVIEW,
+        policy.review_every[account.tier],
+        frozenset({TouchKind.REVIEW}),
+        "relationship review",
+        "Hold a relationship review (health check)",
+    )
+    if review:
+        items.append(review)
+    renewal = _renewal_item(account, policy, today)
+    if renewal:
+        items.append(renewal)
+    items.sort(key=rank_key)
+    return items
+
+
+def rank_key(item: Item) -> tuple[int, float, date, str, str]:
+    """Problems first, then by score (highest first), then earliest due, then name."""
+    return (
+        0 if item.kind in FIRST_KINDS else 1,
+        -item.score,
+        item.due,
+        item.account,
+        item.kind.value,
+    )
+
+
+def is_planned(account: Account, today: date) -> bool:
+    """Lost and snoozed accounts are left out of planning."""
+    return account.status is Status.ACTIVE and not account.is_snoozed(today)
+
+
+def due_items(accounts: Iterable[Account], policy: Policy, today: date) -> list[Item]:
+    """Every item due on or before ``today`` across the planned accounts, ranked."""
+    items = [
+        item
+        for account in accounts
+        if is_planned(account, today)
+        for item in plan_account(account, policy, today)
+        if item.due <= today
+    ]
+    items.sort(key=rank_key)
+    return items
+
+
+# -- the week plan ---------------------------------------------------------------
+
+# The touch a planned item stands for, when the week plan simulates doing it.
+_SIMULATED_KIND = {
+    ItemKind.TOUCH: TouchKind.CALL,
+    ItemKind.VISIT: TouchKind.VISIT,
+    ItemKind.REVIEW: TouchKind.REVIEW,
+    ItemKind.THANK_YOU: TouchKind.THANK_YOU,
+    ItemKind.GAP_CHECK: TouchKind.CALL,
+    ItemKind.FOLLOW_UP: TouchKind.CALL,
+    ItemKind.PROBLEM: TouchKind.CALL,
+    ItemKind.RENEWAL: TouchKind.CALL,
+}
+
+
+@dataclass(frozen=True)
+class PlannedItem:
+    item: Item
+    day: date
+    carried_from: date | None  # the first planned day it was due but did not fit
+
+
+@dataclass(frozen=True)
+class WeekPlan:
+    days: tuple[date, ...]
+    planned: tuple[PlannedItem, ...]
+    left_over: tuple[Item, ...]  # due within the window but beyond capacity
+
+
+def working_days(policy: Policy, start: date, count: int) -> list[date]:
+    days: list[date] = []
+    day = start
+    while len(days) < count:
+        day = policy.next_working_day(day)
+        days.append(day)
+        day += DAY
+    return days
+
+
+def simulate(account: Account, item: Item, day: date) -> Account:
+    """The account as if ``item`` were done on ``day``."""
+    kind = _SIMULATED_KIND[item.kind]
+    touch = Touch(
+        day,
+        kind,
+        summary="(planned)",
+        done=item.kind in (ItemKind.FOLLOW_UP, ItemKind.GAP_CHECK),
+        index=len(account.history),
+    )
+    return replace(account, history=(*account.history, touch))
+
+
+def plan_week(accounts: Sequence[Account], policy: Policy, today: date, days: int) -> WeekPlan:
+    """Spread due items over ``days`` working days, at most ``capacity`` a day.
+
+    Overdue items are paid down first because they rank highest. Planning an item
+    simulates doing it, so the account's next cadence date moves; items that do not
+    fit carry to the next day and are never dropped. Only the accounts touched on a day
+    are re-planned, so the whole run is O(accounts + entries + planned items).
+    """
+    plan_days = working_days(policy, today, days)
+    last_day = plan_days[-1]
+    by_slug = {a.slug: a for a in accounts if is_planned(a, today)}
+    # every item falling due inside the window, keyed by account
+    upcoming: dict[str, list[Item]] = {}
+    for slug, account in by_slug.items():
+        items = [i for i in plan_account(account, policy, last_day) if i.due <= last_day]
+        if items:
+            upcoming[slug] = items
+    first_due: dict[tuple[str, str, str, date], date] = {}
+    planned: list[PlannedItem] = []
+    left: list[Item] = []
+    for day in plan_days:
+        pool = [
+            finish(by_slug[slug], policy, day, i)
+            for slug, items in upcoming.items()
+            for i in items
+            if i.due <= day and is_planned(by_slug[slug], day)
+        ]
+        chosen = heapq.nsmallest(policy.capacity, pool, key=rank_key)
+        for item in pool:
+            key = (item.account, item.kind.value, item.action, item.raw_due)
+            first_due.setdefault(key, day)
+        for item in chosen:
+            key = (item.account, item.kind.value, item.action, item.raw_due)
+            carried = first_due[key] if first_due[key] != day else None
+            planned.append(PlannedItem(item, day, carried))
+        for slug in {i.account for i in chosen}:
+            account = by_slug[slug]
+            for item in (i for i in chosen if i.account == slug):
+                account = simulate(account, item, day)
+            by_slug[slug] = account
+            upcoming[slug] = [
+                i for i in plan_account(account, policy, last_day) if i.due <= last_day
+            ]
+        if day == last_day:
+            chosen_keys = {id(i) for i in chosen}
+            left = [i for i in sorted(pool, key=rank_key) if id(i) not in chosen_keys]
+    return WeekPlan(tuple(plan_days), tuple(planned), tuple(left))

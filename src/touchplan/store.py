@@ -1,0 +1,200 @@
+"""Finding the data root, discovering and loading account files, naming accounts."""
+
+from __future__ import annotations
+
+import os
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from touchplan.account_file import read_account
+from touchplan.errors import AmbiguousError, NotFoundError, Problem
+from touchplan.model import Account
+from touchplan.policy import POLICY_FILE
+
+ACCOUNTS_DIR = "accounts"
+SUFFIXES = (".yaml", ".yml")
+TEMP_MARK = ".touchplan-tmp"  # our temp files: `.NAME.RANDOM.touchplan-tmp`
+
+
+def find_root(explicit: str | None, cwd: Path | None = None) -> Path:
+    """The data root, found like git finds `.git`: --dir, TOUCHPLAN_DIR, then upwards."""
+    chosen = explicit or os.environ.get("TOUCHPLAN_DIR") or None
+    if chosen:
+        root = Path(chosen).expanduser()
+        if not root.is_dir():
+            raise NotFoundError(
+                f"data folder {chosen!r} does not exist", "check --dir or TOUCHPLAN_DIR"
+            )
+        return root.resolve()
+    here = (cwd or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / POLICY_FILE).is_file() or (folder / ACCOUNTS_DIR).is_dir():
+            return folder
+    raise NotFoundError(
+        f"no touchplan data here: no {POLICY_FILE} or {ACCOUNTS_DIR}/ in {here} or above",
+        "run inside your accounts repository, or pass --dir",
+    )
+
+
+def relpath(root: Path, path: Path) -> str:
+    return path.relative_to(root).as_posix()
+
+
+def slug_of(path: Path) -> str:
+    return path.stem
+
+
+def iter_account_files(root: Path) -> Iterator[Path]:
+    """Every account file under accounts/, recursively, in a stable order.
+
+    Hidden files and folders (our temp files, editors' swap files) are never accounts.
+    """
+    base = root / ACCOUNTS_DIR
+    if not base.is_dir():
+        return
+    stack = [base]
+    while stack:
+        folder = stack.pop()
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError:
+            continue
+        subdirs = []
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            if entry.is_dir():
+                subdirs.append(Path(entry.path))
+            elif entry.name.endswith(SUFFIXES) and entry.is_file():
+                yield Path(entry.path)
+        stack.extend(reversed(subdirs))
+
+
+def leftover_temp_files(root: Path) -> list[Path]:
+    base = root / ACCOUNTS_DIR
+    if not base.is_dir():
+        return []
+    return sorted(base.rglob(f".*{TEMP_MARK}"))
+
+
+@dataclass
+class Book:
+    """Every account that loaded, and every problem found on the way."""
+
+    root: Path
+    accounts: list[Account] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # files left out of planning
+
+    def by_slug(self) -> dict[str, Account]:
+        return {a.slug: a for a in self.accounts}
+
+
+def load_file(root: Path, path: Path) -> tuple[Account | None, list[Problem]]:
+    rel = relpath(root, path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return None, [Problem(rel, None, "", f"cannot read: {exc.strerror}")]
+    return read_account(data, slug_of(path), rel)
+
+
+def load_book(root: Path, paths: list[Path] | None = None) -> Book:
+    """Load every account file; a bad file is skipped and reported, never fatal."""
+    book = Book(root)
+    seen: dict[str, str] = {}
+    for path in paths if paths is not None else iter_account_files(root):
+        account, problems = load_file(root, path)
+        book.problems.extend(problems)
+        if account is None:
+            book.skipped.append(relpath(root, path))
+            continue
+        if account.slug in seen:
+            book.problems.append(
+                Problem(
+                    account.file,
+                    None,
+                    "",
+                    f"slug {account.slug!r} is also used by {seen[account.slug]}",
+                    "rename one of the files: the file name is the account's id",
+                )
+            )
+            book.skipped.append(account.file)
+            continue
+        seen[account.slug] = account.file
+        book.accounts.append(account)
+    for temp in leftover_temp_files(root):
+        book.problems.append(
+            Problem(
+                relpath(root, temp),
+                None,
+                "",
+                "leftover temporary file from an interrupted write",
+                "it is not an account; delete it",
+                fatal=False,
+            )
+        )
+    return book
+
+
+# -- names ------------------------------------------------------------------------
+
+_SLUG_DROP = re.compile(r"[^a-z0-9]+")
+MAX_SLUG = 80
+_RESERVED = {
+    "con",
+    "prn",
+    "aux",
+    "nul",
+    *(f"com{i}" for i in range(10)),
+    *(f"lpt{i}" for i in range(10)),
+}
+
+
+def slugify(name: str) -> str:
+    """A safe file name stem: ASCII letters, digits and dashes, under 80 characters.
+
+    NFKD folds accents (``Café`` -> ``cafe``, NFC and NFD alike); everything else
+    becomes a dash, so no slug can hold a path separator, a dot or a control character.
+    """
+    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    slug = _SLUG_DROP.sub("-", folded.lower()).strip("-")
+    slug = slug[:MAX_SLUG].rstrip("-")
+    if slug in _RESERVED:
+        slug = f"{slug}-account"
+    return slug
+
+
+def resolve(book_files: list[Path], root: Path, wanted: str, load_names: bool = True) -> Path:
+    """The account file that ``wanted`` names: slug, unique slug prefix, or name."""
+    text = wanted.strip()
+    if not text:
+        raise NotFoundError("no account named ''", "give a slug or a name")
+    key = text.casefold()
+    by_slug: dict[str, list[Path]] = {}
+    for path in book_files:
+        by_slug.setdefault(slug_of(path).casefold(), []).append(path)
+        by_slug.setdefault(relpath(root, path).rsplit(".", 1)[0].casefold(), []).append(path)
+    if key in by_slug and len(set(by_slug[key])) == 1:
+        return by_slug[key][0]
+    prefixed = sorted({p for s, ps in by_slug.items() if s.startswith(key) for p in ps})
+    if len(prefixed) == 1:
+        return prefixed[0]
+    named: list[Path] = []
+    if load_names:
+        for path in book_files:
+            account, _ = load_file(root, path)
+            if account is not None and account.name.casefold() == key:
+                named.append(path)
+    if len(named) == 1:
+        return named[0]
+    candidates = sorted(set(prefixed) | set(named) | set(by_slug.get(key, [])))
+    if candidates:
+        shown = [relpath(root, p) for p in candidates]
+        raise AmbiguousError(f"{wanted!r} matches {len(candidates)} accounts", shown)
+    raise NotFoundError(
+        f"no account matches {wanted!r}", "try `touchplan today --all` to list accounts"
+    )

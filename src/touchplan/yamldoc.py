@@ -1,0 +1,367 @@
+"""Reading YAML safely: bytes in, a located tree out, or located problems.
+
+PyYAML's C loader is used only to *compose* nodes; values are never constructed by
+YAML's implicit resolvers, so ``phone: +15551234`` stays the text ``+15551234`` and
+``country: no`` stays ``no``. Each field's type is decided later, by the schema.
+Aliases are refused (alias bombs), duplicate keys are errors naming both lines, and
+nesting depth and file size are capped before libyaml sees the text (its composer
+recurses in C and overflows the stack at ~50,000 levels).
+"""
+
+from __future__ import annotations
+
+import codecs
+import datetime as dt
+import difflib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+import yaml
+
+from touchplan.errors import Problem
+
+MAX_FILE_BYTES = 4 * 1024 * 1024
+MAX_DEPTH = 64
+# Every nesting level needs one of these characters, so a text with fewer of them
+# cannot be deeper than that count and needs no event scan.
+_NESTING_CHARS = ("[", "{", "-", "?", ":")
+_CHEAP_DEPTH_BOUND = 2000
+
+try:
+    _Loader: type = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - PyYAML without libyaml
+    _Loader = yaml.SafeLoader
+
+
+@dataclass
+class Scalar:
+    text: str
+    line: int
+    col: int
+    end_line: int
+    end_col: int
+    style: str | None = None  # None = plain; '"', "'", '|', '>' otherwise
+
+    @property
+    def is_null(self) -> bool:
+        return self.style is None and self.text in ("", "~", "null", "Null", "NULL")
+
+
+@dataclass
+class Seq:
+    items: list[Node]
+    line: int
+    col: int
+    end_line: int
+    end_col: int
+    flow: bool = False
+
+
+@dataclass
+class Map:
+    # key -> (line of the key, value); insertion order kept
+    entries: dict[str, tuple[int, Node]] = field(default_factory=dict)
+    line: int = 0
+    col: int = 0
+    end_line: int = 0
+    end_col: int = 0
+    flow: bool = False
+    key_cols: dict[str, int] = field(default_factory=dict)
+
+
+Node = Scalar | Seq | Map
+
+
+@dataclass
+class Document:
+    """A decoded file: its text (BOM removed), how to write it back, and its tree."""
+
+    text: str
+    bom: bool
+    newline: str
+    root: Node | None
+
+
+def kind_name(node: Node) -> str:
+    if isinstance(node, Map):
+        return "a mapping"
+    if isinstance(node, Seq):
+        return "a list"
+    return "text"
+
+
+def decode(data: bytes, path: str) -> tuple[str, bool] | Problem:
+    """UTF-8 text and whether it had a BOM, or a problem naming the encoding."""
+    if len(data) > MAX_FILE_BYTES:
+        return Problem(
+            path,
+            None,
+            "",
+            f"file is {len(data):,} bytes, over the {MAX_FILE_BYTES:,}-byte limit",
+            "split the history or archive old entries",
+        )
+    if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        return Problem(path, 1, "", "file is UTF-32", "save it as UTF-8")
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or (
+        len(data) >= 2 and (data[0] == 0 or data[1] == 0)
+    ):
+        return Problem(path, 1, "", "file is UTF-16", "save it as UTF-8")
+    bom = data.startswith(codecs.BOM_UTF8)
+    if bom:
+        data = data[len(codecs.BOM_UTF8) :]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        byte = data[exc.start]
+        return Problem(
+            path,
+            line,
+            "",
+            f"not valid UTF-8 (byte 0x{byte:02X})",
+            "the file looks like Latin-1 or Windows-1252; save it as UTF-8",
+        )
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        return Problem(path, line, "", "file contains a NUL character", "remove it")
+    return text, bom
+
+
+def _depth_problem(text: str, path: str) -> Problem | None:
+    """Refuse documents nested deeper than MAX_DEPTH, without recursion."""
+    bound = sum(text.count(c) for c in _NESTING_CHARS)
+    if bound <= _CHEAP_DEPTH_BOUND:
+        return None
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    mark = event.start_mark
+                    return Problem(
+                        path,
+                        mark.line + 1 if mark else None,
+                        "",
+                        f"nested deeper than {MAX_DEPTH} levels",
+                        "an account file needs only a few levels",
+                    )
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.YAMLError:
+        return None  # compose reports the syntax error with its location
+    return None
+
+
+def _yaml_problem(exc: yaml.YAMLError, path: str) -> Problem:
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    line = mark.line + 1 if mark is not None else None
+    problem = getattr(exc, "problem", None) or str(exc)
+    context = getattr(exc, "context", None)
+    message = f"{context}, {problem}" if context else str(problem)
+    hint = "this is not valid YAML"
+    if "\t" in message or "'\\t'" in message:
+        hint = "indent with spaces, not tabs"
+    return Problem(path, line, "", f"YAML syntax: {message}", hint)
+
+
+def _convert(node: yaml.Node, path: str, seen: set[int], problems: list[Problem]) -> Node:
+    if id(node) in seen:
+        problems.append(
+            Problem(
+                path,
+                node.start_mark.line + 1,
+                "",
+                "YAML aliases (*name) are not allowed",
+                "write the value out in full",
+            )
+        )
+        return Scalar("", node.start_mark.line + 1, node.start_mark.column, 0, 0)
+    seen.add(id(node))
+    start, end = node.start_mark, node.end_mark
+    pos = (start.line + 1, start.column, end.line + 1, end.column)
+    if isinstance(node, yaml.ScalarNode):
+        return Scalar(node.value, *pos, style=node.style or None)
+    if isinstance(node, yaml.SequenceNode):
+        items = [_convert(child, path, seen, problems) for child in node.value]
+        return Seq(items, *pos, flow=bool(node.flow_style))
+    assert isinstance(node, yaml.MappingNode)
+    result = Map(line=pos[0], col=pos[1], end_line=pos[2], end_col=pos[3])
+    result.flow = bool(node.flow_style)
+    for key_node, value_node in node.value:
+        key_line = key_node.start_mark.line + 1
+        if not isinstance(key_node, yaml.ScalarNode) or id(key_node) in seen:
+            problems.append(
+                Problem(path, key_line, "", "a key must be plain text", "use `name: value`")
+            )
+            continue
+        key = key_node.value
+        value = _convert(value_node, path, seen, problems)
+        if key in result.entries:
+            first = result.entries[key][0]
+            problems.append(
+                Problem(
+                    path,
+                    key_line,
+                    key,
+                    f"duplicate key (first on line {first})",
+                    "keep one of the two",
+                )
+            )
+            continue
+        result.entries[key] = (key_line, value)
+        result.key_cols[key] = key_node.start_mark.column
+    return result
+
+
+def parse(data: bytes, path: str) -> tuple[Document | None, list[Problem]]:
+    """Decode and compose one YAML document; never raises for bad input."""
+    decoded = decode(data, path)
+    if isinstance(decoded, Problem):
+        return None, [decoded]
+    text, bom = decoded
+    newline = "\r\n" if "\r\n" in text else "\n"
+    deep = _depth_problem(text, path)
+    if deep is not None:
+        return None, [deep]
+    try:
+        nodes = list(yaml.compose_all(text, Loader=_Loader))
+    except yaml.YAMLError as exc:
+        return None, [_yaml_problem(exc, path)]
+    except (ValueError, RecursionError, MemoryError) as exc:  # defensive: never crash
+        return None, [Problem(path, None, "", f"unreadable YAML: {exc}", "")]
+    if len(nodes) > 1:
+        second = nodes[1].start_mark.line + 1 if nodes[1] is not None else None
+        return None, [
+            Problem(
+                path,
+                second,
+                "",
+                f"expected one mapping, found {len(nodes)} YAML documents",
+                "remove the extra `---` separators",
+            )
+        ]
+    problems: list[Problem] = []
+    root = _convert(nodes[0], path, set(), problems) if nodes else None
+    return Document(text, bom, newline, root), problems
+
+
+_DATE_SHAPE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_INT_SHAPE = re.compile(r"[+-]?\d[\d_]*")
+_NUMBER_SHAPE = re.compile(r"[+-]?(\d[\d_]*)?(\.\d+)?([eE][+-]?\d+)?")
+
+
+class Fields:
+    """Typed, located reads from a tree; each bad value becomes one Problem."""
+
+    def __init__(self, path: str, problems: list[Problem]) -> None:
+        self.path = path
+        self.problems = problems
+
+    def problem(
+        self, node: Node | int | None, field: str, message: str, hint: str = "", fatal: bool = True
+    ) -> None:
+        line = node if isinstance(node, int) or node is None else node.line
+        self.problems.append(Problem(self.path, line, field, message, hint, fatal))
+
+    def text(self, node: Node, field: str, *, allow_empty: bool = True) -> str | None:
+        if not isinstance(node, Scalar):
+            self.problem(node, field, f"expected text, found {kind_name(node)}")
+            return None
+        if node.is_null:
+            if not allow_empty:
+                self.problem(node, field, "must not be empty")
+                return None
+            return ""
+        value = node.text
+        if not allow_empty and not value.strip():
+            self.problem(node, field, "must not be empty")
+            return None
+        return value
+
+    def date(self, node: Node, field: str) -> date | None:
+        if not isinstance(node, Scalar) or node.is_null:
+            what = "nothing" if isinstance(node, Scalar) else kind_name(node)
+            self.problem(node, field, f"expected a date, found {what}", "use YYYY-MM-DD")
+            return None
+        return self.date_text(node.text.strip(), node, field)
+
+    def date_text(self, text: str, node: Node | int | None, field: str) -> dt.date | None:
+        if _DATE_SHAPE.fullmatch(text):
+            try:
+                return date.fromisoformat(text)
+            except ValueError:
+                pass
+        self.problem(node, field, f"{text!r} is not a date", "use YYYY-MM-DD")
+        return None
+
+    def integer(self, node: Node, field: str, *, minimum: int = 0) -> int | None:
+        if isinstance(node, Scalar) and node.style is None and _INT_SHAPE.fullmatch(node.text):
+            value = int(node.text.replace("_", ""))
+            if value >= minimum:
+                return value
+            self.problem(node, field, f"{value} is below the minimum {minimum}")
+            return None
+        shown = node.text if isinstance(node, Scalar) else kind_name(node)
+        self.problem(node, field, f"{shown!r} is not a whole number")
+        return None
+
+    def number(self, node: Node, field: str, *, minimum: float = 0) -> float | None:
+        if (
+            isinstance(node, Scalar)
+            and node.style is None
+            and node.text
+            and _NUMBER_SHAPE.fullmatch(node.text)
+            and any(ch.isdigit() for ch in node.text)
+        ):
+            value = float(node.text.replace("_", ""))
+            if value >= minimum:
+                return value
+            self.problem(node, field, f"{node.text} is below the minimum {minimum:g}")
+            return None
+        shown = node.text if isinstance(node, Scalar) else kind_name(node)
+        self.problem(node, field, f"{shown!r} is not a number", "write digits only, e.g. 120000")
+        return None
+
+    def boolean(self, node: Node, field: str) -> bool | None:
+        if isinstance(node, Scalar) and node.style is None:
+            if node.text in ("true", "True", "yes"):
+                return True
+            if node.text in ("false", "False", "no") or node.is_null:
+                return False
+        shown = node.text if isinstance(node, Scalar) else kind_name(node)
+        self.problem(node, field, f"{shown!r} is not true or false")
+        return None
+
+    def choice(self, node: Node, field: str, choices: Iterable[str]) -> str | None:
+        options = list(choices)
+        if isinstance(node, Scalar) and not node.is_null and node.text.strip() in options:
+            return node.text.strip()
+        shown = node.text if isinstance(node, Scalar) else kind_name(node)
+        self.problem(node, field, f"{shown!r} is not one of {', '.join(options)}")
+        return None
+
+    def mapping(self, node: Node, field: str) -> Map | None:
+        if isinstance(node, Map):
+            return node
+        self.problem(node, field, f"expected a mapping, found {kind_name(node)}")
+        return None
+
+    def sequence(self, node: Node, field: str) -> Seq | None:
+        if isinstance(node, Seq):
+            return node
+        if isinstance(node, Scalar) and node.is_null:
+            return Seq([], node.line, node.col, node.end_line, node.end_col)
+        self.problem(node, field, f"expected a list, found {kind_name(node)}")
+        return None
+
+    def unknown_keys(self, mapping: Map, known: Iterable[str], prefix: str = "") -> None:
+        """Unknown keys are reported (so `check` fails) but do not stop planning."""
+        names = list(known)
+        for key, (line, _value) in mapping.entries.items():
+            if key not in names:
+                close = difflib.get_close_matches(key, names, n=1)
+                hint = f"did you mean {close[0]!r}?" if close else f"known keys: {', '.join(names)}"
+                self.problem(line, f"{prefix}{key}", "unknown key", hint, fatal=False)

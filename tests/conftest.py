@@ -1,0 +1,83 @@
+"""Shared fixtures: a pinned clock, a private cache dir, and one-off account files."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from touchplan.cli import app
+
+REPO = Path(__file__).resolve().parent.parent
+TODAY = "2026-11-24"  # a Tuesday
+
+
+@pytest.fixture(autouse=True)
+def pinned_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Every test sees the same day, width and colours, and its own cache."""
+    monkeypatch.setenv("TOUCHPLAN_TODAY", TODAY)
+    monkeypatch.setenv("COLUMNS", "200")
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("TERM", "dumb")
+    monkeypatch.setenv("TOUCHPLAN_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+    for var in ("TOUCHPLAN_DIR", "TOUCHPLAN_OWNER", "TOUCHPLAN_DEBUG_PAUSE", "FORCE_COLOR"):
+        monkeypatch.delenv(var, raising=False)
+
+
+@dataclass
+class Run:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    """An empty data root (with an accounts/ folder)."""
+    data = tmp_path / "data"
+    (data / "accounts").mkdir(parents=True)
+    return data
+
+
+@pytest.fixture
+def write_account(root: Path) -> Callable[..., Path]:
+    """Write ``accounts/<slug>.yaml`` (dedented text, or raw bytes) and return its path."""
+
+    def write(slug: str, content: str | bytes, folder: str = "") -> Path:
+        path = root / "accounts" / folder / f"{slug}.yaml"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, str):
+            path.write_text(textwrap.dedent(content).lstrip("\n"), encoding="utf-8")
+        else:
+            path.write_bytes(content)
+        return path
+
+    return write
+
+
+@pytest.fixture
+def run(root: Path) -> Callable[..., Run]:
+    """Run the CLI in-process against ``root`` (``--dir`` is added for you)."""
+
+    def invoke(*args: str, input: str | None = None, use_dir: bool = True) -> Run:
+        argv = list(args)
+        if use_dir and argv and argv[0] not in ("--help", "--version"):
+            argv += ["--dir", str(root)]
+        result = CliRunner().invoke(app, argv, input=input, catch_exceptions=False)
+        return Run(result.exit_code, result.stdout, result.stderr)
+
+    return invoke
+
+
+@pytest.fixture
+def demo(tmp_path: Path) -> Path:
+    """A temp copy of the bundled sample data (accounts/ and touchplan.yaml)."""
+    target = tmp_path / "demo"
+    shutil.copytree(REPO / "accounts", target / "accounts")
+    shutil.copy(REPO / "touchplan.yaml", target / "touchplan.yaml")
+    return target
