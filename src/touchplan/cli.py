@@ -793,7 +793,7 @@ def snooze(
     end = parse_date(until, base, "--until")
     if end <= base:
         raise UsageError(f"--until {end.isoformat()} is not in the future")
-    fields = [("until", Plain(end.isoformat()))]
+    fields: list[tuple[str, str]] = [("until", Plain(end.isoformat()))]
     if reason.strip():
         fields.append(("reason", check_input(reason.strip(), "--reason")))
     apply_edit(root, path, SetBlock("snooze", tuple(fields)))
