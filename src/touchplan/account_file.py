@@ -35,6 +35,8 @@ ACCOUNT_KEYS = (
     "history",
 )
 CONTACT_KEYS = ("name", "role", "phone", "email")
+_TOUCH_KINDS = tuple(k.value for k in TouchKind)
+_TIERS = tuple(t.value for t in Tier)
 ENTRY_KEYS = ("date", "kind", "with", "summary", "next", "problem", "resolved", "done", "renewal")
 
 
@@ -101,7 +103,7 @@ def _read_entry(f: Fields, node: Node, index: int) -> Touch | None:
         f.problem(m, where, f"missing {' and '.join(missing)}", "every entry needs a date and kind")
         return None
     day = f.date(e["date"][1], f"{where}.date")
-    kind = f.choice(e["kind"][1], f"{where}.kind", [k.value for k in TouchKind])
+    kind = f.choice(e["kind"][1], f"{where}.kind", _TOUCH_KINDS)
     ok = day is not None and kind is not None
     texts: dict[str, str] = {}
     for key in ("summary", "with", "problem"):
@@ -169,7 +171,7 @@ def account_from_document(
         if key not in e:
             f.problem(root, key, "is missing", f"add `{key}: ...`")
     name = _clean_text(f, e["name"][1], "name", allow_empty=False) if "name" in e else None
-    tier = f.choice(e["tier"][1], "tier", [t.value for t in Tier]) if "tier" in e else None
+    tier = f.choice(e["tier"][1], "tier", _TIERS) if "tier" in e else None
     owner = _clean_text(f, e["owner"][1], "owner") if "owner" in e else ""
     since = f.date(e["since"][1], "since") if "since" in e else None
     renewal = f.date(e["renewal"][1], "renewal") if "renewal" in e else None
@@ -252,4 +254,9 @@ def read_account(data: bytes, slug: str, rel: str) -> tuple[Account | None, list
     if doc is None:
         return None, problems
     account = account_from_document(doc, slug, rel, problems)
+    # in file order, like a compiler; sorted() is stable for problems on one line
+    problems.sort(key=lambda p: p.line or 0)
+    if any(p.fatal for p in problems):
+        # a duplicate key or an alias leaves the data ambiguous: never plan from a guess
+        return None, problems
     return account, problems

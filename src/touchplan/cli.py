@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import csv
+import importlib.util
 import io
 import json
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
@@ -17,7 +18,7 @@ import typer
 from typer.core import TyperGroup
 from typer.exceptions import TyperException
 
-from touchplan import __version__, render
+from touchplan import __version__
 from touchplan.dates import DATE_HELP, parse_date, parse_days
 from touchplan.edit import (
     AppendEntry,
@@ -38,20 +39,45 @@ from touchplan.errors import (
     TouchplanError,
     UsageError,
 )
-from touchplan.model import Account, ItemKind, TouchKind
+from touchplan.model import Account, Item, ItemKind, TouchKind
 from touchplan.policy import Policy, load_policy
-from touchplan.schedule import closes_on_done, due_items, is_planned, plan_account, plan_week
+from touchplan.schedule import (
+    closes_on_done,
+    due_items,
+    is_planned,
+    plan_account,
+    plan_week,
+    rank_key,
+)
 from touchplan.store import (
     ACCOUNTS_DIR,
     Book,
     find_root,
     iter_account_files,
+    list_account_files,
     load_book,
     load_file,
     resolve,
     slugify,
 )
 from touchplan.text import check_input, for_display
+
+
+def _lazy(name: str) -> Any:
+    """Import a module on first use: `--help` and `--version` must not pay for Rich."""
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.find_spec(name)
+    assert spec is not None and spec.loader is not None
+    loader = importlib.util.LazyLoader(spec.loader)
+    spec.loader = loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    loader.exec_module(module)
+    return module
+
+
+render = _lazy("touchplan.render")
 
 
 class Format(StrEnum):
@@ -228,12 +254,17 @@ def warn(message: str) -> None:
 def open_book(dir_opt: str | None) -> tuple[Path, Policy, Book]:
     """Root, policy and every account; problems become warnings, never a stop."""
     root = find_root(dir_opt)
-    policy, policy_problems = load_policy(root)
-    for problem in policy_problems:
-        if problem.fatal:
-            warn(f"warning: {problem} — using the default for it")
+    policy = policy_with_warnings(root)
     book = load_book(root)
     return root, policy, book
+
+
+def policy_with_warnings(root: Path) -> Policy:
+    policy, problems = load_policy(root)
+    for problem in problems:
+        if problem.fatal:
+            warn(f"warning: {problem} — using the default for it")
+    return policy
 
 
 def warn_skipped(book: Book) -> None:
@@ -249,8 +280,11 @@ def owned(accounts: list[Account], owner: str | None) -> list[Account]:
 
 
 def find_account(root: Path, name: str) -> tuple[Path, Account]:
-    files = list(iter_account_files(root))
-    path = resolve(files, root, name)
+    """One account by slug, prefix or name, without reading the other 40,000 files."""
+    from touchplan.cache import names_lookup
+
+    files = list_account_files(root)
+    path = resolve(files, root, name, by_name=names_lookup(root))
     account, problems = load_file(root, path)
     if account is None:
         raise AccountFileError(path, [p for p in problems if p.fatal] or problems)
@@ -284,23 +318,60 @@ def today(
     owner: OwnerOpt = None,
     date_opt: DateOpt = None,
     fmt: FormatOpt = Format.table,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="Parse every file; neither read nor write the cache.")
+    ] = False,
     dir_opt: DirOpt = None,
 ) -> None:
     """Today's calls, ranked: what to do, why, whom to ask for, and what was said last."""
     day = pick_today(date_opt)
-    _root, policy, book = open_book(dir_opt)
-    accounts = owned(book.accounts, owner)
-    items = due_items(accounts, policy, day)
-    shown = items if show_all else items[: policy.capacity]
-    more = len(items) - len(shown)
-    by_slug = book.by_slug()
+    if no_cache:
+        _root, policy, book = open_book(dir_opt)
+        items = due_items(owned(book.accounts, owner), policy, day)
+        total = len(items)
+        shown = items if show_all else items[: policy.capacity]
+        by_slug, skipped = book.by_slug(), book.skipped
+    else:
+        shown, total, by_slug, skipped, policy = plan_today_cached(dir_opt, day, owner, show_all)
+    more = total - len(shown)
     if fmt is Format.json:
-        emit_json(render.today_json(day, shown, more, by_slug, book.skipped))
+        emit_json(render.today_json(day, shown, more, by_slug, skipped))
     elif fmt is Format.csv:
         emit_csv([render.item_json(i, by_slug[i.account], day) for i in shown], TODAY_CSV)
     else:
-        out().print(render.today_view(day, shown, more, by_slug, len(items)))
-    warn_skipped(book)
+        out().print(render.today_view(day, shown, more, by_slug, total))
+    if skipped:
+        render.stderr_console().print(render.skipped_warning(skipped))
+
+
+def plan_today_cached(
+    dir_opt: str | None, day: date, owner: str | None, show_all: bool
+) -> tuple[list[Item], int, dict[str, Account], list[str], Policy]:
+    """Rank every due item from the cache; plan in full only the accounts shown."""
+    from touchplan.cache import build_index, rank_due
+
+    root = find_root(dir_opt)
+    policy = policy_with_warnings(root)
+    reporter = render.ProgressReporter("Reading accounts")
+    try:
+        index = build_index(root, policy, day, progress=reporter)
+    finally:
+        reporter.close()
+    limit = None if show_all else policy.capacity
+    ranked, total = rank_due(index, policy, day, owner, limit)
+    chosen: dict[str, str] = {}
+    for slug, rel in ranked:
+        chosen.setdefault(slug, rel)
+    accounts: dict[str, Account] = {}
+    items: list[Item] = []
+    for slug, rel in chosen.items():
+        account, problems = load_file(root, root / rel)
+        if account is None:  # changed since the scan a moment ago
+            raise AccountFileError(rel, [p for p in problems if p.fatal] or problems)
+        accounts[slug] = account
+        items.extend(i for i in plan_account(account, policy, day) if i.due <= day)
+    items.sort(key=rank_key)
+    return items[: len(ranked)], total, accounts, index.skipped, policy
 
 
 # Items that stay open until a matching touch or an explicit close.
@@ -806,15 +877,21 @@ def snooze(
 @app.command()
 def check(dir_opt: DirOpt = None) -> None:
     """Validate every account file and touchplan.yaml: silent and exit 0 when all is well."""
+    from touchplan.cache import build_index
+
     root = find_root(dir_opt)
-    _policy, problems = load_policy(root)
-    book = load_book(root)
-    every = problems + book.problems
+    policy, problems = load_policy(root)
+    reporter = render.ProgressReporter("Checking accounts")
+    try:
+        index = build_index(root, policy, real_today(), progress=reporter)
+    finally:
+        reporter.close()
+    every = problems + index.problems
     if not every:
         return
     console = out()
     for problem in every:
-        console.print(render.problem_line(problem))
+        console.print(render.problem_line(problem), soft_wrap=True)
     files = len({p.path for p in every})
     plural = "" if files == 1 else "s"
     render.stderr_console().print(
@@ -831,4 +908,5 @@ def main() -> NoReturn:
     sys.exit(0)  # pragma: no cover - app() always exits
 
 
-_ = (Callable, EXIT_USAGE)
+# Commands in their own modules register themselves on import.
+from touchplan import cli_extra, cli_team  # noqa: E402, F401

@@ -5,8 +5,6 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-from dateutil.relativedelta import relativedelta
-
 from touchplan.errors import UsageError
 
 WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -31,6 +29,8 @@ def parse_date(text: str, today: date, what: str = "date") -> date:
             return today + timedelta(days=n)
         if unit == "w":
             return today + timedelta(weeks=n)
+        from dateutil.relativedelta import relativedelta  # only months and years need it
+
         if unit == "m":
             return today + relativedelta(months=n)
         return today + relativedelta(years=n)

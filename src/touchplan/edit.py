@@ -12,6 +12,7 @@ changed it since it was read.
 from __future__ import annotations
 
 import contextlib
+import glob
 import hashlib
 import os
 import re
@@ -132,6 +133,34 @@ def entry_lines(fields: list[tuple[str, str]], dash_col: int, key_col: int) -> l
 # -- locating and splicing --------------------------------------------------------------
 
 
+class RefusedEdit(WriteError):
+    """The file's layout does not allow a safe splice."""
+
+
+_DASH = re.compile(r" *-(?=[ \t\r\n]|$)")
+
+
+def _item_cols(lines: list[str], seq: Seq) -> tuple[int, int]:
+    """Where a new item's dash and keys go: under the existing last item's.
+
+    The list's own start is not enough: `history: !!seq` or `history: &h` start it
+    at the tag or anchor, so the dash is found in the text before the item.
+    """
+    last = seq.items[-1]
+    dash_col = seq.col
+    for index in range(last.line - 1, max(-1, last.line - 4), -1):
+        text = lines[index][: last.col] if index == last.line - 1 else lines[index]
+        match = _DASH.match(text)
+        if match:
+            dash_col = match.end() - 1
+            break
+    if isinstance(last, Map) and not last.flow and last.key_cols:
+        key_col = next(iter(last.key_cols.values()))
+        if key_col > dash_col:
+            return dash_col, key_col
+    return dash_col, dash_col + 2
+
+
 def _lines(text: str) -> list[str]:
     """Lines with their endings, split exactly where libyaml counts line breaks."""
     parts: list[str] = []
@@ -158,10 +187,22 @@ def _last_leaf(node: Node) -> Scalar | None:
             node = list(node.entries.values())[-1][1]
 
 
+_BLOCK_HEADER = re.compile(r"[|>][0-9+-]*")
+
+
 def _after_node(lines: list[str], node: Node) -> int:
     """The index of the first line after ``node`` ends (its trailing comment kept)."""
     leaf = _last_leaf(node)
     end_line, end_col = (leaf.end_line, leaf.end_col) if leaf else (node.end_line, node.end_col)
+    if leaf is not None and leaf.style in ("|", ">") and end_col != 0:
+        # A block scalar cut off by the end of the file: the line break we must add
+        # before new lines would become part of its text (unless it strips breaks).
+        header = _BLOCK_HEADER.search(lines[leaf.line - 1], leaf.col)
+        if header is None or "-" not in header.group():
+            raise RefusedEdit(
+                f"the file ends inside a `{leaf.style}` block text with no final line break",
+                "add a line break at the end of the file, then run the command again",
+            )
     # a block scalar ends at column 0 of the line after its text
     return end_line - 1 if end_col == 0 else min(end_line, len(lines))
 
@@ -176,10 +217,6 @@ def _insert(text: str, newline: str, at: int, new_lines: list[str]) -> str:
     return "".join(before) + body + newline + "".join(after)
 
 
-class RefusedEdit(WriteError):
-    """The file's layout does not allow a safe splice."""
-
-
 def splice_entry(doc: Document, fields: list[tuple[str, str]]) -> str:
     """The text with one more history entry at the end of the `history` list."""
     root = doc.root
@@ -190,7 +227,8 @@ def splice_entry(doc: Document, fields: list[tuple[str, str]]) -> str:
     if "history" not in root.entries:
         key_col = root.col
         new = [" " * key_col + "history:", *entry_lines(fields, key_col + 2, key_col + 4)]
-        return _insert(text, doc.newline, len(lines), new)
+        # right after the mapping: before a `...` document end marker, if any
+        return _insert(text, doc.newline, _after_node(lines, root), new)
     key_line, history = root.entries["history"]
     key_col = root.key_cols["history"]
     if isinstance(history, Scalar) and history.is_null:
@@ -213,9 +251,7 @@ def splice_entry(doc: Document, fields: list[tuple[str, str]]) -> str:
         return _insert(text, doc.newline, key_line, entry_lines(fields, key_col + 2, key_col + 4))
     if not isinstance(history, Seq) or not history.items:
         raise RefusedEdit("`history` is not a list of entries", "see the README's file format")
-    first = history.items[0]
-    dash_col = history.col
-    entry_col = first.col if isinstance(first, Map) else dash_col + 2
+    dash_col, entry_col = _item_cols(lines, history)
     at = _after_node(lines, history.items[-1])
     return _insert(text, doc.newline, at, entry_lines(fields, dash_col, entry_col))
 
@@ -378,7 +414,8 @@ def real_target(root: Path, path: Path) -> Path:
     """The file to write: through a symlink, but never outside the data root."""
     real = path.resolve()
     root_real = root.resolve()
-    if path.is_symlink() and root_real not in real.parents:
+    # a linked file or a linked folder on the way: either may lead out of the data root
+    if root_real not in real.parents:
         raise WriteError(
             f"{path.relative_to(root).as_posix()} links outside the data folder",
             "touchplan only edits files inside the data folder",
@@ -387,7 +424,7 @@ def real_target(root: Path, path: Path) -> Path:
 
 
 def _clean_temps(real: Path) -> None:
-    for leftover in real.parent.glob(f".{real.name}.*{TEMP_MARK}"):
+    for leftover in real.parent.glob(f".{glob.escape(real.name)}.*{TEMP_MARK}"):
         with contextlib.suppress(OSError):
             leftover.unlink()
 
@@ -440,6 +477,10 @@ def apply_edit(root: Path, path: Path, edit: Edit, attempts: int = 3) -> bytes:
     rel = path.relative_to(root).as_posix()
     with write_lock(root):
         real = real_target(root, path)
+        mode = stat.S_IMODE(os.stat(real).st_mode)
+        if not mode & 0o222 or not os.access(real, os.W_OK):
+            # os.replace only needs the folder to be writable: honour the file's own mode
+            raise WriteError(f"{rel} is read-only", "nothing was written; chmod u+w it first")
         _clean_temps(real)
         for _ in range(attempts):
             original = real.read_bytes()
@@ -486,7 +527,12 @@ def verify(rel: str, old_doc: Document, new_bytes: bytes, edit: Edit) -> None:
 def create_file(root: Path, path: Path, data: bytes) -> None:
     """Create a new account file atomically; refuse to overwrite anything."""
     with write_lock(root):
+        rel = path.relative_to(root).as_posix()
         if path.exists() or path.is_symlink():
-            raise WriteError(f"{path.relative_to(root).as_posix()} already exists")
+            raise WriteError(f"{rel} already exists")
+        if root.resolve() not in path.resolve().parents:
+            raise WriteError(
+                f"{rel} would be created outside the data folder (a folder on the way is a link)"
+            )
         path.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(path, data, None)

@@ -207,6 +207,12 @@ def _read_steps(f: Fields, node: Seq) -> tuple[Step, ...] | None:
                         value = f.choice(k, f"{where}.closed_by[{j}]", [t.value for t in TouchKind])
                         if value is not None:
                             kinds.add(TouchKind(value))
+                    # an empty list would leave the step's items open for ever
+                    if not seq.items:
+                        f.problem(
+                            seq, f"{where}.closed_by", "lists no kinds", "list kinds, or write done"
+                        )
+                        ok = False
                 closed_by = frozenset(kinds)
         if name is None or action is None or days is None or not after:
             ok = False

@@ -6,7 +6,7 @@ characters and wraps the text in ``rich.text.Text``. Nothing here computes dates
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from typing import Any
 
@@ -42,7 +42,8 @@ def stdout_console() -> Console:
 
 
 def stderr_console() -> Console:
-    return Console(stderr=True, highlight=False, emoji=False, markup=False)
+    # diagnostics are lines to grep, never wrapped to the terminal's width
+    return Console(stderr=True, highlight=False, emoji=False, markup=False, soft_wrap=True)
 
 
 def weekday(day: date) -> str:
@@ -519,3 +520,273 @@ def skipped_warning(skipped: list[str]) -> Text:
         "(run `touchplan check` for details)",
         "yellow",
     )
+
+
+class ProgressReporter:
+    """A progress bar on stderr for long reads, only on a terminal and only when the
+    work is big enough to take more than about a second."""
+
+    def __init__(self, label: str, minimum: int = 2000) -> None:
+        self.label = label
+        self.minimum = minimum
+        self.progress: Any = None
+
+    def __call__(self, total: int) -> Callable[[int], None]:
+        import sys
+
+        if total < self.minimum or not sys.stderr.isatty():
+            return lambda n: None
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeRemainingColumn,
+        )
+
+        self.progress = Progress(
+            TextColumn("{task.description}", markup=False),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+            console=stderr_console(),
+            transient=True,
+        )
+        self.progress.start()
+        task = self.progress.add_task(self.label, total=total)
+        return lambda n: self.progress.advance(task, n)
+
+    def close(self) -> None:
+        if self.progress is not None:
+            self.progress.stop()
+
+
+# -- report and doctor (team work over git) -----------------------------------------
+
+
+def _money(value: float | None) -> str:
+    return "—" if value is None else f"{value:,.0f}"
+
+
+def _touch_counts(touches: dict[str, int]) -> str:
+    return ", ".join(f"{kind} {n}" for kind, n in touches.items() if n)
+
+
+def report_view(data: dict[str, Any]) -> RenderableType:
+    """The manager's report from its JSON form (`team.report_json`)."""
+    by = data["by"]
+    title = Text(f"Team report, {data['date']} · by {by}", style="bold")
+    title.append(f" · touches logged {data['from']} to {data['date']}", style="dim")
+    table = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left")
+    for col, justify in (
+        ("Owner" if by == "owner" else "Tier", "left"),
+        ("Accounts", "right"),
+        ("Coverage", "right"),
+        ("Overdue items", "right"),
+        ("Neglected A", "right"),
+        ("Open problems", "right"),
+        ("Renewals", "right"),
+        ("Renewal value", "right"),
+        ("Touches logged", "left"),
+    ):
+        table.add_column(col, justify=justify, overflow="fold")  # type: ignore[arg-type]
+    rows = [*data["groups"], data["total"]]
+    for i, g in enumerate(rows):
+        last = i == len(rows) - 1
+        coverage = (
+            Text("—", style="dim")
+            if g["coverage"] is None
+            else Text(
+                f"{g['coverage']:g}% ({g['covered']}/{g['planned']})",
+                style="red" if g["coverage"] < 50 else "yellow" if g["coverage"] < 80 else "",
+            )
+        )
+        accounts = str(g["accounts"])
+        extra = [f"{g[k]} {k}" for k in ("snoozed", "lost") if g[k]]
+        if extra:
+            accounts += f" ({', '.join(extra)})"
+        touches = Text(str(g["touches_total"]), style="bold")
+        if g["touches_total"]:
+            touches.append(f": {_touch_counts(g['touches'])}", style="dim")
+        name = safe("(all)" if last else g["group"] or "(no owner)", "bold" if last else "")
+        table.add_row(
+            name,
+            accounts,
+            coverage,
+            str(g["overdue_items"]),
+            Text(str(g["neglected_a"]), style="red" if g["neglected_a"] else ""),
+            Text(str(g["open_problems"]), style="red" if g["open_problems"] else ""),
+            str(g["renewals"]),
+            _money(g["renewal_value"]) if g["renewals"] else "—",
+            touches,
+            end_section=i == len(rows) - 2,
+        )
+    parts: list[RenderableType] = [table]
+    neglect_title = Text("A accounts with no contact in 2× their cadence", style="bold")
+    if data["neglected"]:
+        neglected = Table(title=neglect_title, box=box.SIMPLE_HEAD, title_justify="left")
+        for col in ("Account", "Owner", "Last contact", "Days", "Limit"):
+            neglected.add_column(col, justify="right" if col in ("Days", "Limit") else "left")
+        for n in data["neglected"]:
+            neglected.add_row(
+                safe(n["name"], "bold"),
+                safe(n["owner"] or "—"),
+                n["last_contact"] or Text("never", style="red"),
+                "—" if n["days_since"] is None else str(n["days_since"]),
+                str(n["limit_days"]),
+            )
+        parts.append(neglected)
+    else:
+        parts.append(Group(neglect_title, Text("None.", style="dim"), Text("")))
+    renew_title = Text(
+        f"Renewals in the next {data['renewal_window_days']} days (and lapsed)", style="bold"
+    )
+    if data["renewals"]:
+        renewals = Table(title=renew_title, box=box.SIMPLE_HEAD, title_justify="left")
+        for col in ("Renewal", "Days", "Stage", "Account", "Owner", "Tier", "Value"):
+            renewals.add_column(col, justify="right" if col in ("Days", "Value") else "left")
+        for r in data["renewals"]:
+            stage = r["stage"]
+            style = {"lapsed": "bold red", "14": "red", "30": "yellow"}.get(stage, "")
+            shown = stage if not stage.isdigit() else f"{stage}-day"
+            renewals.add_row(
+                r["renewal"],
+                str(r["days_left"]),
+                Text(shown, style=style),
+                safe(r["name"], "bold"),
+                safe(r["owner"] or "—"),
+                r["tier"],
+                _money(r["value"]),
+            )
+        parts.append(renewals)
+    else:
+        parts.append(Group(renew_title, Text("None.", style="dim")))
+    return Group(*parts)
+
+
+def doctor_view(checks: Sequence[dict[str, Any]]) -> RenderableType:
+    """`touchplan doctor`: each check, ok or what to do about it."""
+    table = Table(box=box.SIMPLE_HEAD, title_justify="left")
+    table.add_column("", no_wrap=True)
+    table.add_column("Check", no_wrap=True)
+    table.add_column("Found", overflow="fold")
+    table.add_column("Fix", overflow="fold")
+    for check in checks:
+        mark = Text("ok", style="green") if check["ok"] else Text("FAIL", style="bold red")
+        table.add_row(mark, check["name"], safe(check["detail"]), safe(check["fix"], "yellow"))
+    failed = sum(not c["ok"] for c in checks)
+    if not failed:
+        return Group(table, Text("All good.", style="green"))
+    things = "1 thing" if failed == 1 else f"{failed} things"
+    return Group(table, Text(f"{things} to fix, then run `touchplan doctor` again.", style="red"))
+
+
+# -- import (touchplan import) -----------------------------------------------------------
+
+IMPORT_STYLE = {"created": "green", "would-create": "green", "present": "dim", "skipped": "yellow"}
+
+
+def import_view(report: dict[str, Any]) -> RenderableType:
+    """The import summary from ``ImportReport.to_json()``: one line per row, then counts."""
+    dry = report["dry_run"]
+    title = safe(f"Import of {report['file']}", "bold")
+    if dry:
+        title.append(" (dry run: nothing written)", style="yellow")
+    used = ", ".join(f"{col} → {fld}" for col, fld in report["columns"].items())
+    parts: list[RenderableType] = [title, safe(f"Columns: {used}", "dim")]
+    if report["ignored_columns"]:
+        parts.append(safe(f"Ignored columns: {', '.join(report['ignored_columns'])}", "dim"))
+    table = Table(box=box.SIMPLE_HEAD)
+    table.add_column("Line", justify="right")
+    table.add_column("Account", overflow="fold")
+    table.add_column("Result")
+    table.add_column("File / reason", overflow="fold")
+    for row in report["rows"]:
+        status = row["status"]
+        table.add_row(
+            str(row["line"]),
+            safe(row["name"] or "—", multiline=False),
+            Text(status, style=IMPORT_STYLE.get(status, "")),
+            safe(row["file"] or row["reason"] or "", multiline=False),
+        )
+    if report["rows"]:
+        parts.append(table)
+    counts = report["counts"]
+    made = counts["would-create"] if dry else counts["created"]
+    parts.append(
+        Text(
+            f"{made} {'to create' if dry else 'created'}, {counts['present']} already present, "
+            f"{counts['skipped']} skipped",
+            style="bold",
+        )
+    )
+    return Group(*parts)
+
+
+# -- tiers (touchplan tiers) --------------------------------------------------------------
+
+
+def tiers_view(plan: dict[str, Any], applied: bool) -> RenderableType:
+    """The Pareto table from ``TierPlan.to_json()``, then the changes."""
+    limits = plan["thresholds"]
+    title = Text(
+        f"Tiers by value: A to {limits['A']:g} % of total value, B to {limits['B']:g} %, "
+        "C the rest",
+        style="bold",
+    )
+    parts: list[RenderableType] = [title]
+    if plan["accounts"]:
+        table = Table(box=box.SIMPLE_HEAD)
+        for col, justify in (
+            ("#", "right"),
+            ("Account", "left"),
+            ("Owner", "left"),
+            ("Value", "right"),
+            ("Share", "right"),
+            ("Cumulative", "right"),
+            ("Tier", "center"),
+            ("Suggested", "center"),
+        ):
+            table.add_column(col, justify=justify, overflow="fold")  # type: ignore[arg-type]
+        for row in plan["accounts"]:
+            table.add_row(
+                str(row["rank"]),
+                safe(row["name"], "bold", multiline=False),
+                safe(row["owner"], multiline=False),
+                f"{row['value']:,.0f}",
+                f"{row['share']:.1f} %",
+                f"{row['cumulative']:.1f} %",
+                row["tier"],
+                Text(row["suggested"], style="bold yellow" if row["change"] else ""),
+            )
+        parts.append(table)
+        parts.append(Text(f"Total value {plan['total_value']:,.0f}", style="dim"))
+    else:
+        parts.append(Text("No account has a value.", style="dim"))
+    if plan["without_value"]:
+        parts.append(
+            safe(
+                f"No value, tier kept: {', '.join(plan['without_value'])} "
+                "(add `value:` to tier them)",
+                "dim",
+            )
+        )
+    changes = plan["changes"]
+    if not changes:
+        parts.append(Text("Every tier already matches.", style="green"))
+        return Group(*parts)
+    verb = "Changed" if applied else "Would change"
+    plural = "s" if len(changes) != 1 else ""
+    parts.append(Text(f"{verb} {len(changes)} tier{plural}:", style="bold"))
+    for change in changes:
+        failed = " (not changed: see the warning)" if applied and not change["applied"] else ""
+        parts.append(
+            safe(
+                f"  {change['file']}: tier {change['from']} → {change['to']}{failed}",
+                "red" if failed else "",
+                multiline=False,
+            )
+        )
+    if not applied:
+        parts.append(Text("Run `touchplan tiers --apply` to write them.", style="dim"))
+    return Group(*parts)

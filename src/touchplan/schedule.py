@@ -102,7 +102,7 @@ def _since_steps(
         if SINCE not in step.after:
             continue
         # A sale logged for the start already triggers the same step: do not double it.
-        if any(t.kind.value in step.after and since <= t.date < window_end for t in history):
+        if any(t.kind in step.after and since <= t.date < window_end for t in history):
             continue
         opened.append(
             _Open(
@@ -151,7 +151,8 @@ def walk_history(account: Account, policy: Policy, today: date) -> _Walk:
                 _Open(
                     ItemKind.FOLLOW_UP,
                     touch.next.action,
-                    touch.next.due,
+                    # a promise dated before the entry (a typo) is due at once, not earlier
+                    max(touch.next.due, touch.date),
                     touch.date,
                     [f"promised on {_fmt(touch.date)} ({touch.kind.value}): {touch.next.action}"],
                     "next",
@@ -159,7 +160,7 @@ def walk_history(account: Account, policy: Policy, today: date) -> _Walk:
                 )
             )
         for step in policy.sequences:
-            if touch.kind.value in step.after:
+            if touch.kind in step.after:
                 item = _Open(
                     step.kind,
                     step.action,
@@ -213,41 +214,46 @@ def closes_on_done(account: Account, policy: Policy, on: date) -> list[Item]:
 
 
 def _item(account: Account, policy: Policy, today: date, o: _Open, **extra: object) -> Item:
-    return finish(
-        account,
-        policy,
-        today,
-        Item(
-            account=account.slug,
-            kind=o.kind,
-            action=o.action,
-            due=policy.next_working_day(o.raw_due),
-            raw_due=o.raw_due,
-            reasons=tuple(o.reasons),
-            source=o.source,
-            trigger=o.trigger,
-            contact=o.contact,
-            **extra,  # type: ignore[arg-type]
-        ),
+    due = policy.next_working_day(o.raw_due)
+    reasons = list(o.reasons)
+    if due != o.raw_due:
+        reasons.append(f"{_fmt(o.raw_due)} is not a working day: moved to {_fmt(due)}")
+    # built once, terms included: planning 40,000 accounts makes every copy count
+    return Item(
+        account=account.slug,
+        kind=o.kind,
+        action=o.action,
+        due=due,
+        raw_due=o.raw_due,
+        reasons=tuple(reasons),
+        source=o.source,
+        trigger=o.trigger,
+        contact=o.contact,
+        terms=score_terms(account, policy, today, o.kind, due),
+        **extra,  # type: ignore[arg-type]
     )
 
 
-def finish(account: Account, policy: Policy, today: date, item: Item) -> Item:
-    """Attach the score terms and the working-day note to an item."""
+def score_terms(
+    account: Account, policy: Policy, today: date, kind: ItemKind, due: date
+) -> tuple[ScoreTerm, ...]:
+    """The documented terms of an item's score (see `touchplan why`)."""
     w = policy.weights
-    overdue = max(0, (today - item.due).days)
+    overdue = max(0, (today - due).days)
     terms = [
-        ScoreTerm(f"kind {item.kind.value}", 1, w.kind.get(item.kind, 0.0)),
+        ScoreTerm(f"kind {kind.value}", 1, w.kind.get(kind, 0.0)),
         ScoreTerm(f"tier {account.tier.value}", 1, w.tier.get(account.tier, 0.0)),
         ScoreTerm("days overdue", overdue, w.overdue_day),
     ]
-    if item.kind is ItemKind.RENEWAL and account.renewal is not None:
+    if kind is ItemKind.RENEWAL and account.renewal is not None:
         inside = min(policy.renewal_lead, policy.renewal_lead - (account.renewal - today).days)
         terms.append(ScoreTerm("days inside the renewal window", max(0, inside), w.renewal_day))
-    reasons = list(item.reasons)
-    if item.due != item.raw_due:
-        reasons.append(f"{_fmt(item.raw_due)} is not a working day: moved to {_fmt(item.due)}")
-    return replace(item, terms=tuple(terms), reasons=tuple(reasons))
+    return tuple(terms)
+
+
+def finish(account: Account, policy: Policy, today: date, item: Item) -> Item:
+    """The item re-scored as of ``today`` (the week plan moves day by day)."""
+    return replace(item, terms=score_terms(account, policy, today, item.kind, item.due))
 
 
 def _cadence_item(
@@ -437,18 +443,6 @@ def due_items(accounts: Iterable[Account], policy: Policy, today: date) -> list[
 
 # -- the week plan ---------------------------------------------------------------
 
-# The touch a planned item stands for, when the week plan simulates doing it.
-_SIMULATED_KIND = {
-    ItemKind.TOUCH: TouchKind.CALL,
-    ItemKind.VISIT: TouchKind.VISIT,
-    ItemKind.REVIEW: TouchKind.REVIEW,
-    ItemKind.THANK_YOU: TouchKind.THANK_YOU,
-    ItemKind.GAP_CHECK: TouchKind.CALL,
-    ItemKind.FOLLOW_UP: TouchKind.CALL,
-    ItemKind.PROBLEM: TouchKind.CALL,
-    ItemKind.RENEWAL: TouchKind.CALL,
-}
-
 
 @dataclass(frozen=True)
 class PlannedItem:
@@ -475,36 +469,48 @@ def working_days(policy: Policy, start: date, count: int) -> list[date]:
 
 
 def simulate(account: Account, item: Item, day: date) -> Account:
-    """The account as if ``item`` were done on ``day``."""
-    kind = _SIMULATED_KIND[item.kind]
-    touch = Touch(
-        day,
-        kind,
-        summary="(planned)",
-        done=item.kind in (ItemKind.FOLLOW_UP, ItemKind.GAP_CHECK),
-        index=len(account.history),
-    )
+    """The account as if ``item`` were done on ``day``: a contact, so the touch cadence
+    and an open problem's clock move. It closes nothing explicitly: a `done` would close
+    every due follow-up of the account, and a review every review item, dropping items
+    the plan has not placed yet."""
+    touch = Touch(day, TouchKind.CALL, summary="(planned)", index=len(account.history))
     return replace(account, history=(*account.history, touch))
+
+
+def _identity(item: Item) -> tuple[str, str, str, date | None, date, str]:
+    """What tells one planned item from another, whatever day it is scored on."""
+    return (item.account, item.kind.value, item.source, item.trigger, item.raw_due, item.action)
 
 
 def plan_week(accounts: Sequence[Account], policy: Policy, today: date, days: int) -> WeekPlan:
     """Spread due items over ``days`` working days, at most ``capacity`` a day.
 
     Overdue items are paid down first because they rank highest. Planning an item
-    simulates doing it, so the account's next cadence date moves; items that do not
-    fit carry to the next day and are never dropped. Only the accounts touched on a day
-    are re-planned, so the whole run is O(accounts + entries + planned items).
+    simulates a contact, so the account's next cadence date moves; items that do not
+    fit carry to the next day and are never dropped. Items are planned as seen on the
+    first day (as of a later day a renewal's stage or a new account's onboarding window
+    would hide or drop what is due now), and only the accounts touched on a day are
+    re-planned, so the whole run is O(accounts + entries + planned items).
     """
     plan_days = working_days(policy, today, days)
     last_day = plan_days[-1]
-    by_slug = {a.slug: a for a in accounts if is_planned(a, today)}
+    # snoozed accounts stay in: they come back on the day their snooze ends
+    by_slug = {a.slug: a for a in accounts if a.status is Status.ACTIVE}
+    done: set[tuple[str, str, str, date | None, date, str]] = set()
+
+    def upcoming_items(account: Account) -> list[Item]:
+        return [
+            i
+            for i in plan_account(account, policy, plan_days[0])
+            if i.due <= last_day and _identity(i) not in done
+        ]
+
     # every item falling due inside the window, keyed by account
     upcoming: dict[str, list[Item]] = {}
     for slug, account in by_slug.items():
-        items = [i for i in plan_account(account, policy, last_day) if i.due <= last_day]
-        if items:
+        if items := upcoming_items(account):
             upcoming[slug] = items
-    first_due: dict[tuple[str, str, str, date], date] = {}
+    first_due: dict[tuple[str, str, str, date | None, date, str], date] = {}
     planned: list[PlannedItem] = []
     left: list[Item] = []
     for day in plan_days:
@@ -516,20 +522,19 @@ def plan_week(accounts: Sequence[Account], policy: Policy, today: date, days: in
         ]
         chosen = heapq.nsmallest(policy.capacity, pool, key=rank_key)
         for item in pool:
-            key = (item.account, item.kind.value, item.action, item.raw_due)
-            first_due.setdefault(key, day)
+            first_due.setdefault(_identity(item), day)
         for item in chosen:
-            key = (item.account, item.kind.value, item.action, item.raw_due)
-            carried = first_due[key] if first_due[key] != day else None
-            planned.append(PlannedItem(item, day, carried))
+            key = _identity(item)
+            done.add(key)
+            planned.append(
+                PlannedItem(item, day, first_due[key] if first_due[key] != day else None)
+            )
         for slug in {i.account for i in chosen}:
             account = by_slug[slug]
             for item in (i for i in chosen if i.account == slug):
                 account = simulate(account, item, day)
             by_slug[slug] = account
-            upcoming[slug] = [
-                i for i in plan_account(account, policy, last_day) if i.due <= last_day
-            ]
+            upcoming[slug] = upcoming_items(account)
         if day == last_day:
             chosen_keys = {id(i) for i in chosen}
             left = [i for i in sorted(pool, key=rank_key) if id(i) not in chosen_keys]

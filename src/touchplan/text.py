@@ -8,12 +8,11 @@ import unicodedata
 # C0 controls, DEL, C1 controls (incl. U+0085 NEL and U+009B CSI), line/paragraph
 # separators (YAML line breaks), and bidi embeddings/overrides/isolates (text that
 # displays differently from what it is).
-_CONTROL = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]"
-)
-_CONTROL_WITH_NL = re.compile(
-    "[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]"
-)
+# Lone surrogates (U+D800-U+DFFF) are how Python carries command-line bytes that are
+# not UTF-8: they cannot be written to a file or a terminal.
+_SPECIAL = "\u061c\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff\ud800-\udfff"
+_CONTROL = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_SPECIAL}]")
+_CONTROL_WITH_NL = re.compile(f"[\x00-\x1f\x7f-\x9f{_SPECIAL}]")
 
 
 def control_chars(text: str) -> str:
@@ -34,7 +33,12 @@ def check_input(text: str, what: str, *, multiline: bool = False) -> str:
     bad = pattern.search(text)
     if bad:
         char = bad.group()
-        shown = "a newline" if char == "\n" else f"the control character U+{ord(char):04X}"
+        if char == "\n":
+            shown = "a newline"
+        elif "\ud800" <= char <= "\udfff":
+            shown = "bytes that are not UTF-8"
+        else:
+            shown = f"the control character U+{ord(char):04X}"
         raise UsageError(f"{what} contains {shown}", "remove it and try again")
     return text
 

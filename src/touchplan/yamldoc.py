@@ -13,12 +13,15 @@ from __future__ import annotations
 import codecs
 import datetime as dt
 import difflib
+import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
 import yaml
+from yaml.constructor import BaseConstructor
+from yaml.cyaml import CParser  # type: ignore[attr-defined]  # libyaml; not re-exported
 
 from touchplan.errors import Problem
 
@@ -29,13 +32,42 @@ MAX_DEPTH = 64
 _NESTING_CHARS = ("[", "{", "-", "?", ":")
 _CHEAP_DEPTH_BOUND = 2000
 
-try:
-    _Loader: type = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - PyYAML without libyaml
-    _Loader = yaml.SafeLoader
+
+class _NoResolver:
+    """Tags every node by its kind alone.
+
+    We never construct values through YAML's implicit resolvers (the schema types each
+    field), and PyYAML's Python resolver costs about a third of composing a file.
+    """
+
+    DEFAULT_SCALAR_TAG = "tag:yaml.org,2002:str"
+
+    def descend_resolver(self, current_node: object, current_index: object) -> None:
+        pass
+
+    def ascend_resolver(self) -> None:
+        pass
+
+    def resolve(self, kind: type, value: object, implicit: object) -> str:
+        return _TAGS[kind]
 
 
-@dataclass
+_TAGS = {
+    yaml.ScalarNode: "tag:yaml.org,2002:str",
+    yaml.SequenceNode: "tag:yaml.org,2002:seq",
+    yaml.MappingNode: "tag:yaml.org,2002:map",
+}
+
+
+class _Loader(CParser, BaseConstructor, _NoResolver):
+    """libyaml's parser and composer, no resolver: compose-only."""
+
+    def __init__(self, stream: str | bytes) -> None:
+        CParser.__init__(self, stream)
+        BaseConstructor.__init__(self)
+
+
+@dataclass(slots=True)
 class Scalar:
     text: str
     line: int
@@ -49,7 +81,7 @@ class Scalar:
         return self.style is None and self.text in ("", "~", "null", "Null", "NULL")
 
 
-@dataclass
+@dataclass(slots=True)
 class Seq:
     items: list[Node]
     line: int
@@ -59,7 +91,7 @@ class Seq:
     flow: bool = False
 
 
-@dataclass
+@dataclass(slots=True)
 class Map:
     # key -> (line of the key, value); insertion order kept
     entries: dict[str, tuple[int, Node]] = field(default_factory=dict)
@@ -129,25 +161,44 @@ def decode(data: bytes, path: str) -> tuple[str, bool] | Problem:
     return text, bom
 
 
+def _too_deep(path: str, line: int | None) -> Problem:
+    return Problem(
+        path, line, "", f"nested deeper than {MAX_DEPTH} levels", "an account file needs few levels"
+    )
+
+
+class _TooDeep(Exception):
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.message)
+        self.problem = problem
+
+
 def _depth_problem(text: str, path: str) -> Problem | None:
-    """Refuse documents nested deeper than MAX_DEPTH, without recursion."""
+    """Refuse deep nesting and aliases from parser events, without recursion.
+
+    Composing resolves an alias to the anchored node, losing the alias's own line, so
+    aliases are found here, where each `*name` is an event with its position.
+    """
     bound = sum(text.count(c) for c in _NESTING_CHARS)
-    if bound <= _CHEAP_DEPTH_BOUND:
+    if bound <= _CHEAP_DEPTH_BOUND and "*" not in text:
         return None
     depth = 0
     try:
-        for event in yaml.parse(text, Loader=_Loader):
+        for event in yaml.parse(text, Loader=_Loader):  # type: ignore[arg-type]
+            if isinstance(event, yaml.AliasEvent):
+                mark = event.start_mark
+                return Problem(
+                    path,
+                    mark.line + 1 if mark else None,
+                    "",
+                    f"YAML alias *{event.anchor} is not allowed",
+                    "write the value out in full",
+                )
             if isinstance(event, yaml.CollectionStartEvent):
                 depth += 1
                 if depth > MAX_DEPTH:
                     mark = event.start_mark
-                    return Problem(
-                        path,
-                        mark.line + 1 if mark else None,
-                        "",
-                        f"nested deeper than {MAX_DEPTH} levels",
-                        "an account file needs only a few levels",
-                    )
+                    return _too_deep(path, mark.line + 1 if mark else None)
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
     except yaml.YAMLError:
@@ -155,19 +206,31 @@ def _depth_problem(text: str, path: str) -> Problem | None:
     return None
 
 
-def _yaml_problem(exc: yaml.YAMLError, path: str) -> Problem:
+def _yaml_problem(exc: yaml.YAMLError, path: str, text: str) -> Problem:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     line = mark.line + 1 if mark is not None else None
     problem = getattr(exc, "problem", None) or str(exc)
     context = getattr(exc, "context", None)
     message = f"{context}, {problem}" if context else str(problem)
+    start = getattr(exc, "context_mark", None)
+    if start is not None and line is not None and start.line + 1 < line:
+        # an unclosed quote or bracket is found where the file ends: say where it opened
+        message += f" (it starts on line {start.line + 1})"
     hint = "this is not valid YAML"
-    if "\t" in message or "'\\t'" in message:
+    lines = text.splitlines()
+    bad_line = lines[line - 1] if line is not None and 0 < line <= len(lines) else ""
+    indent = bad_line[: len(bad_line) - len(bad_line.lstrip(" \t"))]
+    if "\t" in indent or "tab character" in message:
         hint = "indent with spaces, not tabs"
     return Problem(path, line, "", f"YAML syntax: {message}", hint)
 
 
-def _convert(node: yaml.Node, path: str, seen: set[int], problems: list[Problem]) -> Node:
+def _convert(
+    node: yaml.Node, path: str, seen: set[int], problems: list[Problem], depth: int = 0
+) -> Node:
+    if depth > MAX_DEPTH:
+        # files under the cheap bound skip the event scan; Python recursion still needs a cap
+        raise _TooDeep(_too_deep(path, node.start_mark.line + 1))
     if id(node) in seen:
         problems.append(
             Problem(
@@ -185,7 +248,7 @@ def _convert(node: yaml.Node, path: str, seen: set[int], problems: list[Problem]
     if isinstance(node, yaml.ScalarNode):
         return Scalar(node.value, *pos, style=node.style or None)
     if isinstance(node, yaml.SequenceNode):
-        items = [_convert(child, path, seen, problems) for child in node.value]
+        items = [_convert(child, path, seen, problems, depth + 1) for child in node.value]
         return Seq(items, *pos, flow=bool(node.flow_style))
     assert isinstance(node, yaml.MappingNode)
     result = Map(line=pos[0], col=pos[1], end_line=pos[2], end_col=pos[3])
@@ -198,7 +261,7 @@ def _convert(node: yaml.Node, path: str, seen: set[int], problems: list[Problem]
             )
             continue
         key = key_node.value
-        value = _convert(value_node, path, seen, problems)
+        value = _convert(value_node, path, seen, problems, depth + 1)
         if key in result.entries:
             first = result.entries[key][0]
             problems.append(
@@ -222,14 +285,15 @@ def parse(data: bytes, path: str) -> tuple[Document | None, list[Problem]]:
     if isinstance(decoded, Problem):
         return None, [decoded]
     text, bom = decoded
-    newline = "\r\n" if "\r\n" in text else "\n"
+    # the break new lines get: the file's own (old Mac files use a lone CR)
+    newline = "\r\n" if "\r\n" in text else "\r" if "\r" in text and "\n" not in text else "\n"
     deep = _depth_problem(text, path)
     if deep is not None:
         return None, [deep]
     try:
-        nodes = list(yaml.compose_all(text, Loader=_Loader))
+        nodes = list(yaml.compose_all(text, Loader=_Loader))  # type: ignore[arg-type]
     except yaml.YAMLError as exc:
-        return None, [_yaml_problem(exc, path)]
+        return None, [_yaml_problem(exc, path, text)]
     except (ValueError, RecursionError, MemoryError) as exc:  # defensive: never crash
         return None, [Problem(path, None, "", f"unreadable YAML: {exc}", "")]
     if len(nodes) > 1:
@@ -244,7 +308,10 @@ def parse(data: bytes, path: str) -> tuple[Document | None, list[Problem]]:
             )
         ]
     problems: list[Problem] = []
-    root = _convert(nodes[0], path, set(), problems) if nodes else None
+    try:
+        root = _convert(nodes[0], path, set(), problems) if nodes else None
+    except _TooDeep as exc:
+        return None, [exc.problem]
     return Document(text, bom, newline, root), problems
 
 
@@ -304,8 +371,10 @@ class Fields:
                 return value
             self.problem(node, field, f"{value} is below the minimum {minimum}")
             return None
-        shown = node.text if isinstance(node, Scalar) else kind_name(node)
-        self.problem(node, field, f"{shown!r} is not a whole number")
+        if isinstance(node, Scalar):
+            self.problem(node, field, f"{node.text!r} is not a whole number")
+        else:
+            self.problem(node, field, f"expected a whole number, found {kind_name(node)}")
         return None
 
     def number(self, node: Node, field: str, *, minimum: float = 0) -> float | None:
@@ -317,12 +386,24 @@ class Fields:
             and any(ch.isdigit() for ch in node.text)
         ):
             value = float(node.text.replace("_", ""))
+            if not math.isfinite(value):
+                self.problem(node, field, f"{node.text} is too large", "write digits only")
+                return None
             if value >= minimum:
                 return value
             self.problem(node, field, f"{node.text} is below the minimum {minimum:g}")
             return None
-        shown = node.text if isinstance(node, Scalar) else kind_name(node)
-        self.problem(node, field, f"{shown!r} is not a number", "write digits only, e.g. 120000")
+        if isinstance(node, Scalar):
+            self.problem(
+                node, field, f"{node.text!r} is not a number", "write digits only, e.g. 120000"
+            )
+        else:
+            self.problem(
+                node,
+                field,
+                f"expected a number, found {kind_name(node)}",
+                "write digits only, e.g. 120000",
+            )
         return None
 
     def boolean(self, node: Node, field: str) -> bool | None:
@@ -331,16 +412,22 @@ class Fields:
                 return True
             if node.text in ("false", "False", "no") or node.is_null:
                 return False
-        shown = node.text if isinstance(node, Scalar) else kind_name(node)
-        self.problem(node, field, f"{shown!r} is not true or false")
+        if isinstance(node, Scalar):
+            self.problem(node, field, f"{node.text!r} is not true or false")
+        else:
+            self.problem(node, field, f"expected true or false, found {kind_name(node)}")
         return None
 
     def choice(self, node: Node, field: str, choices: Iterable[str]) -> str | None:
         options = list(choices)
         if isinstance(node, Scalar) and not node.is_null and node.text.strip() in options:
             return node.text.strip()
-        shown = node.text if isinstance(node, Scalar) else kind_name(node)
-        self.problem(node, field, f"{shown!r} is not one of {', '.join(options)}")
+        if isinstance(node, Scalar):
+            self.problem(node, field, f"{node.text!r} is not one of {', '.join(options)}")
+        else:
+            self.problem(
+                node, field, f"expected one of {', '.join(options)}, found {kind_name(node)}"
+            )
         return None
 
     def mapping(self, node: Node, field: str) -> Map | None:

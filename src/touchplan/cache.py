@@ -1,0 +1,483 @@
+"""The plan cache: per account file, what `today` and `check` need, keyed by its stat.
+
+It lives outside the data repository (see ``edit.state_dir``), is plain JSON (it can
+never run code), carries a schema version, the package version and a hash of the
+policy, and is thrown away whole when any of those differ or when it does not parse.
+Deleting it is always safe: the next run rebuilds it (cold), parsing on every core.
+
+A record holds the file's due-date skeleton: each item's kind and due date from
+``plan_account``, valid while the file is unchanged and the day is inside the window
+``schedule.stable_until`` gives. `today` ranks those skeletons with
+``schedule.quick_score`` (the same arithmetic as a full plan) and then plans in full
+only the few accounts it shows, so a warm run never parses YAML it does not print.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import sqlite3
+import sys
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Any
+
+from touchplan import __version__
+from touchplan.account_file import read_account
+from touchplan.edit import state_dir
+from touchplan.errors import Problem
+from touchplan.model import CONTACT_KINDS, Account, ItemKind, Status, Tier
+from touchplan.policy import POLICY_FILE, Policy
+from touchplan.schedule import DAY, plan_account
+from touchplan.store import FileStat, scan_tree
+
+SCHEMA = 1
+CACHE_NAME = f"plan-cache-v{SCHEMA}.sqlite3"
+PARALLEL_FROM = 400  # files to parse before a process pool pays for itself
+CHUNK = 250
+
+_FIRST = ItemKind.PROBLEM
+
+
+@dataclass(slots=True)
+class Record:
+    """One account file as the cache keeps it (stored as a JSON list)."""
+
+    rel: str
+    stat: FileStat
+    slug: str
+    name: str = ""
+    tier: str = ""
+    owner: str = ""
+    status: str = ""
+    snooze_until: int = 0  # ordinal; 0 = not snoozed
+    renewal: int = 0  # ordinal; 0 = none
+    ok: bool = False
+    problems: list[list[Any]] = field(default_factory=list)
+    valid_from: int = 0
+    valid_until: int = 0
+    items: list[list[Any]] = field(default_factory=list)  # [kind, due ordinal]
+
+    def to_json(self) -> list[Any]:
+        return [
+            self.rel, list(self.stat), self.slug, self.name, self.tier, self.owner, self.status,
+            self.snooze_until, self.renewal, self.ok, self.problems, self.valid_from,
+            self.valid_until, self.items,
+        ]  # fmt: skip
+
+    @classmethod
+    def from_json(cls, row: list[Any]) -> Record:
+        (rel, stat, slug, name, tier, owner, status, snooze, renewal, ok, problems, vfrom,
+         vuntil, items) = row  # fmt: skip
+        return cls(rel, (int(stat[0]), int(stat[1]), int(stat[2])), str(slug), str(name),
+                   str(tier), str(owner), str(status), int(snooze), int(renewal), bool(ok),
+                   list(problems), int(vfrom), int(vuntil), list(items))  # fmt: skip
+
+    def fits(self, stat: FileStat, day: int) -> bool:
+        return self.stat == stat and (not self.ok or self.valid_from <= day <= self.valid_until)
+
+    def problem_objects(self) -> list[Problem]:
+        return [Problem(self.rel, line, fld, msg, hint, bool(fatal))
+                for line, fld, msg, hint, fatal in self.problems]  # fmt: skip
+
+
+def build_record(root: str, rel: str, stat: FileStat, policy: Policy, day: date) -> Record:
+    """Parse and plan one file (the slow path, run on a cache miss)."""
+    slug = rel.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    record = Record(rel, stat, slug)
+    try:
+        with open(os.path.join(root, rel), "rb") as handle:
+            data = handle.read()
+    except OSError as exc:
+        record.problems = [[None, "", f"cannot read: {exc.strerror}", "", True]]
+        return record
+    account, problems = read_account(data, slug, rel)
+    record.problems = [[p.line, p.field, p.message, p.hint, p.fatal] for p in problems]
+    if account is None:
+        return record
+    record.ok = True
+    record.name, record.tier, record.owner = account.name, account.tier.value, account.owner
+    record.status = account.status.value
+    record.snooze_until = account.snooze.until.toordinal() if account.snooze else 0
+    record.renewal = account.renewal.toordinal() if account.renewal else 0
+    record.valid_from = day.toordinal()
+    record.valid_until = stable_until(account, policy, day).toordinal()
+    record.items = [[i.kind.value, i.due.toordinal()] for i in plan_account(account, policy, day)]
+    return record
+
+
+# The pool's workers are forked after these are set, so the policy is never pickled.
+_WORKER_POLICY: Policy | None = None
+
+
+def _parse_chunk(root: str, jobs: list[tuple[str, FileStat]], day_ordinal: int) -> str:
+    """Worker: JSON text of records (our own text, not pickled objects of file data)."""
+    assert _WORKER_POLICY is not None
+    day = date.fromordinal(day_ordinal)
+    return json.dumps(
+        [build_record(root, rel, st, _WORKER_POLICY, day).to_json() for rel, st in jobs]
+    )
+
+
+def policy_key(root: Path) -> str:
+    """Everything besides a file itself that its record depends on."""
+    try:
+        data = (root / POLICY_FILE).read_bytes()
+    except OSError:
+        data = b""
+    return hashlib.sha256(b"%d|%s|" % (SCHEMA, __version__.encode()) + data).hexdigest()
+
+
+def cache_file(root: Path) -> Path:
+    return state_dir(root) / CACHE_NAME
+
+
+_DDL = """
+CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS files(
+    rel TEXT PRIMARY KEY, mtime INTEGER, size INTEGER, ino INTEGER, slug TEXT, name TEXT,
+    name_key TEXT, tier TEXT, owner TEXT, owner_key TEXT, status TEXT, snooze INTEGER,
+    renewal INTEGER, ok INTEGER, valid_from INTEGER, valid_until INTEGER, problems TEXT);
+CREATE TABLE IF NOT EXISTS items(
+    rel TEXT, slug TEXT, kind TEXT, due INTEGER, base REAL, first INTEGER, active INTEGER,
+    snooze INTEGER, owner_key TEXT, tier TEXT, renewal INTEGER);
+CREATE INDEX IF NOT EXISTS items_rel ON items(rel);
+CREATE INDEX IF NOT EXISTS files_name ON files(name_key);
+"""
+
+
+class Cache:
+    """The SQLite file: opened, checked against the schema and key, or started afresh.
+
+    SQLite (in the standard library) stores plain values, so the cache can never run
+    code, and it ranks the due items in C. Any error reading it discards it whole.
+    """
+
+    def __init__(self, root: Path, key: str) -> None:
+        self.root = root
+        self.path = cache_file(root)
+        self.key = key
+        self.db: sqlite3.Connection | None = None
+        with contextlib.suppress(OSError, sqlite3.Error):
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.db = self._open()
+
+    def _open(self) -> sqlite3.Connection | None:
+        for attempt in range(2):
+            try:
+                db = sqlite3.connect(self.path, timeout=10, isolation_level=None)
+                db.execute("PRAGMA journal_mode=WAL")
+                db.execute("PRAGMA synchronous=NORMAL")
+                db.executescript(_DDL)
+                meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
+                wanted = {"schema": str(SCHEMA), "key": self.key, "root": str(self.root)}
+                if meta != wanted:
+                    db.execute("BEGIN IMMEDIATE")
+                    db.execute("DELETE FROM files")
+                    db.execute("DELETE FROM items")
+                    db.execute("DELETE FROM meta")
+                    db.executemany("INSERT INTO meta VALUES (?, ?)", wanted.items())
+                    db.execute("COMMIT")
+                return db
+            except sqlite3.Error:
+                # corrupt or from an incompatible version: throw it away and start again
+                for suffix in ("", "-wal", "-shm"):
+                    with contextlib.suppress(OSError):
+                        os.unlink(f"{self.path}{suffix}")
+                if attempt:
+                    return None
+        return None
+
+    def stats(self) -> dict[str, tuple[int, int, int, int, int, int]]:
+        if self.db is None:
+            return {}
+        try:
+            rows = self.db.execute(
+                "SELECT rel, mtime, size, ino, ok, valid_from, valid_until FROM files"
+            ).fetchall()
+        except sqlite3.Error:
+            return {}
+        return {row[0]: row[1:] for row in rows}
+
+    def store(self, policy: Policy, records: list[Record], gone: list[str]) -> None:
+        """Replace the rows of changed files; best effort (a failure costs speed only)."""
+        if self.db is None or not (records or gone):
+            return
+        w = policy.weights
+        file_rows = []
+        item_rows = []
+        for r in records:
+            file_rows.append((r.rel, r.stat[0], r.stat[1], r.stat[2], r.slug, r.name,
+                              r.name.casefold(), r.tier, r.owner, r.owner.casefold(), r.status,
+                              r.snooze_until, r.renewal, int(r.ok), r.valid_from, r.valid_until,
+                              json.dumps(r.problems)))  # fmt: skip
+            if r.ok:
+                # items repeat what ranking filters on, so ranking reads one table
+                tier_weight = w.tier.get(Tier(r.tier), 0.0)
+                active = int(r.status == Status.ACTIVE.value)
+                for kind, due in r.items:
+                    base = 0.0 + w.kind.get(ItemKind(kind), 0.0) + tier_weight
+                    item_rows.append((r.rel, r.slug, kind, due, base, int(kind == _FIRST.value),
+                                      active, r.snooze_until, r.owner.casefold(), r.tier,
+                                      r.renewal))  # fmt: skip
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+            changed = [(rel,) for rel in gone] + [(r.rel,) for r in records]
+            self.db.executemany("DELETE FROM files WHERE rel = ?", changed)
+            self.db.executemany("DELETE FROM items WHERE rel = ?", changed)
+            self.db.executemany(f"INSERT INTO files VALUES ({','.join('?' * 17)})", file_rows)
+            self.db.executemany(f"INSERT INTO items VALUES ({','.join('?' * 11)})", item_rows)
+            self.db.execute("COMMIT")
+        except sqlite3.Error:
+            with contextlib.suppress(sqlite3.Error):
+                self.db.execute("ROLLBACK")
+
+    def close(self) -> None:
+        if self.db is not None:
+            self.db.close()
+
+
+@dataclass
+class Index:
+    """Every account file, checked against the cache, and what went wrong."""
+
+    root: Path
+    db: sqlite3.Connection
+    order: dict[str, int]  # rel -> discovery position
+    skipped: list[str]
+    problems: list[Problem]
+    parsed: int  # how many files this run had to parse
+
+
+ProgressFactory = Callable[[int], Callable[[int], None]]
+
+
+def build_index(
+    root: Path,
+    policy: Policy,
+    day: date,
+    *,
+    use_cache: bool = True,
+    progress: ProgressFactory | None = None,
+    workers: int | None = None,
+) -> Index:
+    """Bring the cache up to date with the files (parsing only what changed)."""
+    key = policy_key(root)
+    cache = Cache(root, key) if use_cache else None
+    if cache is None or cache.db is None:
+        # no usable cache dir: an in-memory database does the same job for this run
+        cache = Cache.__new__(Cache)
+        cache.root, cache.key, cache.path = root, key, Path(":memory:")
+        cache.db = sqlite3.connect(":memory:", isolation_level=None)
+        cache.db.executescript(_DDL)
+    files, temps = scan_tree(root)
+    ordinal = day.toordinal()
+    stored = cache.stats()
+    misses: list[tuple[str, FileStat]] = []
+    for rel, stat in files:
+        row = stored.pop(rel, None)
+        if row is None or row[:3] != stat or (row[3] and not row[4] <= ordinal <= row[5]):
+            misses.append((rel, stat))
+    records = _parse_all(root, misses, policy, day, progress, workers) if misses else []
+    cache.store(policy, records, list(stored))
+    assert cache.db is not None
+    db = cache.db
+    order = {rel: n for n, (rel, _stat) in enumerate(files)}
+    problems: list[Problem] = []
+    skipped: list[str] = []
+    bad = db.execute("SELECT rel, ok, problems FROM files WHERE ok = 0 OR problems != '[]'")
+    for rel, ok, text in sorted(bad.fetchall(), key=lambda row: order.get(row[0], 0)):
+        problems.extend(Problem(rel, line, fld, msg, hint, bool(fatal))
+                        for line, fld, msg, hint, fatal in json.loads(text))  # fmt: skip
+        if not ok:
+            skipped.append(rel)
+    dupes = db.execute(
+        "SELECT slug, rel FROM files WHERE ok = 1 AND slug IN "
+        "(SELECT slug FROM files WHERE ok = 1 GROUP BY slug HAVING COUNT(*) > 1)"
+    ).fetchall()
+    first: dict[str, str] = {}
+    for slug, rel in sorted(dupes, key=lambda row: order.get(row[1], 0)):
+        if slug not in first:
+            first[slug] = rel
+            continue
+        problems.append(
+            Problem(rel, None, "", f"slug {slug!r} is also used by {first[slug]}",
+                    "rename one of the files: the file name is the account's id")
+        )  # fmt: skip
+        skipped.append(rel)
+    for temp in temps:
+        problems.append(Problem(temp, None, "",
+                                "leftover temporary file from an interrupted write",
+                                "it is not an account; delete it", fatal=False))  # fmt: skip
+    if skipped:
+        skipped.sort(key=lambda rel: order.get(rel, 0))
+    return Index(root, db, order, skipped, problems, len(misses))
+
+
+def _parse_all(
+    root: Path,
+    jobs: list[tuple[str, FileStat]],
+    policy: Policy,
+    day: date,
+    progress: ProgressFactory | None,
+    workers: int | None,
+) -> list[Record]:
+    count = workers if workers is not None else min(os.cpu_count() or 1, 8)
+    tick = progress(len(jobs)) if progress else None
+    if count < 2 or len(jobs) < PARALLEL_FROM or sys.platform == "win32":
+        out = []
+        for n, (rel, stat) in enumerate(jobs, 1):
+            out.append(build_record(str(root), rel, stat, policy, day))
+            if tick and n % 100 == 0:
+                tick(100)
+        return out
+    global _WORKER_POLICY
+    _WORKER_POLICY = policy
+    chunks = [jobs[i : i + CHUNK] for i in range(0, len(jobs), CHUNK)]
+    results: list[Record] = []
+    with ProcessPoolExecutor(max_workers=count, mp_context=get_context("fork")) as pool:
+        futures = {pool.submit(_parse_chunk, str(root), chunk, day.toordinal()): len(chunk)
+                   for chunk in chunks}  # fmt: skip
+        for future in as_completed(futures):
+            results.extend(Record.from_json(row) for row in json.loads(future.result()))
+            if tick:
+                tick(futures[future])
+    return results
+
+
+def stable_until(account: Account, policy: Policy, day: date) -> date:
+    """The last day on which ``schedule.plan_account`` yields the same items with the
+    same due dates as on ``day`` (only scores and wording move with the clock).
+
+    What moves them: an item due "today" (never contacted), the end of the
+    new-customer window (its onboarding steps expire), and each renewal stage boundary.
+    Keep in step with ``schedule``: the cache-equivalence tests fail if it drifts.
+    """
+    until = date.max
+    if account.since is None and account.last_touch(CONTACT_KINDS) is None:
+        return day  # "never contacted" (and its unanchored cadences) is due on any day
+    if account.since is not None:
+        window_end = account.since + timedelta(days=policy.new_customer_days)
+        if day < window_end:
+            until = min(until, window_end - DAY)
+    renewal = account.renewal
+    if renewal is not None:
+        boundaries = [renewal - timedelta(days=t) for t in policy.renewal_escalate]
+        boundaries.append(renewal + DAY)
+        later = [b for b in boundaries if b > day]
+        if later:
+            until = min(until, min(later) - DAY)
+    return until
+
+
+def quick_score(
+    policy: Policy, kind: ItemKind, tier: Tier, due: date, renewal: date | None, today: date
+) -> float:
+    """Exactly ``schedule.finish(...).score`` for a due item, without building the item."""
+    w = policy.weights
+    total = 0.0 + w.kind.get(kind, 0.0)
+    total += w.tier.get(tier, 0.0)
+    total += max(0, (today - due).days) * w.overdue_day
+    if kind is ItemKind.RENEWAL and renewal is not None:
+        inside = min(policy.renewal_lead, policy.renewal_lead - (renewal - today).days)
+        total += max(0, inside) * w.renewal_day
+    return round(total, 2)
+
+
+# -- ranking from the skeletons -----------------------------------------------------------
+
+_DUE_WHERE = """
+    FROM items
+    WHERE due <= :today AND active = 1 AND snooze <= :today
+      AND (:owner IS NULL OR owner_key = :owner)
+      AND rel NOT IN (SELECT value FROM json_each(:skipped))
+"""
+_MARGIN = 50  # extra candidates so exact (rounded) scores can re-rank the boundary
+
+
+def rank_due(
+    index: Index, policy: Policy, day: date, owner: str | None, limit: int | None
+) -> tuple[list[tuple[str, str]], int]:
+    """The ``limit`` best due items as (slug, rel), ranked exactly like
+    ``schedule.rank_key``, and how many items are due in all.
+
+    SQLite scores every due item in C; the best few are re-scored in Python with
+    ``quick_score`` so ties and rounding order exactly as a full plan would.
+    """
+    w = policy.weights
+    wanted = owner.casefold() if owner and owner.strip().lower() != "all" else None
+    params = {"today": day.toordinal(), "owner": wanted, "skipped": json.dumps(index.skipped),
+              "ow": w.overdue_day, "rw": w.renewal_day, "lead": policy.renewal_lead}  # fmt: skip
+    total = index.db.execute("SELECT COUNT(*)" + _DUE_WHERE, params).fetchone()[0]
+    score = (
+        "base + MAX(0, :today - due) * :ow + CASE WHEN kind = 'renewal' AND renewal > 0 "
+        "THEN MAX(0, MIN(:lead, :lead - (renewal - :today))) * :rw ELSE 0 END"
+    )
+    query = (
+        f"SELECT slug, rel, tier, renewal, kind, due {_DUE_WHERE} "
+        f"ORDER BY first DESC, {score} DESC, due, slug, kind"
+    )
+    if limit is not None:
+        query += f" LIMIT {int(limit) + _MARGIN}"
+    rows = index.db.execute(query, params).fetchall()
+    keyed = []
+    for slug, rel, tier, renewal, kind_value, due in rows:
+        kind = ItemKind(kind_value)
+        exact = quick_score(policy, kind, Tier(tier), date.fromordinal(due),
+                            date.fromordinal(renewal) if renewal else None, day)  # fmt: skip
+        keyed.append(((0 if kind is _FIRST else 1, -exact, due, slug, kind_value), slug, rel))
+    keyed.sort(key=lambda row: row[0])
+    chosen = keyed if limit is None else keyed[:limit]
+    return [(slug, rel) for _key, slug, rel in chosen], total
+
+
+def names_lookup(root: Path) -> Callable[[str], list[Path]] | None:
+    """Account files by case-insensitive name, from the cache (None when there is none).
+
+    A name found here is re-checked against the file itself by the caller's load, and
+    a name not found falls back to reading the files: the cache may be a run behind.
+    """
+    path = cache_file(root)
+    if not path.exists():
+        return None
+
+    def lookup(name_key: str) -> list[Path]:
+        try:
+            db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
+            try:
+                rows = db.execute(
+                    "SELECT rel, mtime, size, ino FROM files WHERE name_key = ? AND ok = 1",
+                    (name_key,),
+                ).fetchall()
+            finally:
+                db.close()
+        except sqlite3.Error:
+            return _read_names(root, name_key)
+        found = []
+        for rel, mtime, size, ino in rows:
+            try:
+                st = os.stat(root / rel)
+            except OSError:
+                continue
+            if (st.st_mtime_ns, st.st_size, st.st_ino) == (mtime, size, ino):
+                found.append(root / rel)
+        return found or _read_names(root, name_key)
+
+    return lookup
+
+
+def _read_names(root: Path, name_key: str) -> list[Path]:
+    from touchplan.store import list_account_files, load_file
+
+    found = []
+    for path in list_account_files(root):
+        account, _ = load_file(root, path)
+        if account is not None and account.name.casefold() == name_key:
+            found.append(path)
+    return found

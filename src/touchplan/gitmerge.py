@@ -1,0 +1,219 @@
+"""Merging two reps' logs on one account file: base, ours, theirs bytes -> merged bytes.
+
+Git runs this as a merge driver (see ``touchplan init``)::
+
+    git config merge.touchplan.driver "touchplan merge-driver %O %A %B %P"
+    # .gitattributes:  accounts/**/*.yaml merge=touchplan
+
+The only change merged automatically is the one `touchplan log` makes: new entries
+appended at the end of the `history` list. When both sides did only that, the result is
+ours byte for byte with their new entries spliced in, the new entries of both sides
+interleaved by date (ours first on a tie, each side's own order kept), and an entry both
+sides added (a cherry-pick) kept once. Each entry's text is cut from its file by node
+positions, comments and quoting included; nothing is re-serialised. Anything else (a
+header field changed, an entry edited or removed, a side that does not parse) is a
+`Conflict` for a person to resolve: never a silent choice.
+
+``merge=union`` is no substitute: it keeps the lines of both sides in one hunk, so two
+entries appended at the same place become one entry with duplicate keys.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from touchplan.account_file import read_account
+from touchplan.edit import _after_node, _lines, encode, raw
+from touchplan.errors import WriteError
+from touchplan.yamldoc import Document, Map, Scalar, Seq, parse
+
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_ABSENT = object()
+
+
+@dataclass(frozen=True)
+class Merged:
+    data: bytes
+    added: int  # entries of theirs spliced into ours
+
+
+@dataclass(frozen=True)
+class Conflict:
+    reason: str  # why a person has to decide, e.g. "both sides changed `owner`"
+
+
+@dataclass(frozen=True)
+class _Entry:
+    text: list[str]  # its lines with their endings, leading comments and blank lines included
+    data: Any
+    date: str
+
+
+@dataclass(frozen=True)
+class _Side:
+    """A side that is the base plus entries appended at the end of the history."""
+
+    lines: list[str]
+    at: int  # index of the first line after the base's entries
+    end: int  # index of the first line after the new entries
+    entries: list[_Entry]
+
+
+class _NotAppendOnly(Exception):
+    pass
+
+
+def _with_final_break(text: str, newline: str) -> str:
+    return text if not text or text.endswith(("\n", "\r")) else text + newline
+
+
+def _load(data: bytes, label: str) -> Document:
+    doc, problems = parse(data, label)
+    fatal = [p for p in problems if p.fatal]
+    if doc is None or fatal:
+        first = (fatal or problems)[0]
+        raise _NotAppendOnly(f"{label} does not parse: {first}")
+    if not isinstance(doc.root, Map) or doc.root.flow:
+        raise _NotAppendOnly(f"{label} is not a block mapping of account fields")
+    return doc
+
+
+def _base_layout(doc: Document) -> tuple[str, int, int]:
+    """The base text as `log` sees it before appending, the insertion line, and the
+    number of entries. An empty `history: ~` / `history: []` loses its value and a
+    missing `history:` key is added, exactly as `touchplan.edit.splice_entry` does."""
+    assert isinstance(doc.root, Map)
+    text = _with_final_break(doc.text, doc.newline)
+    lines = _lines(text)
+    if "history" not in doc.root.entries:
+        at = _after_node(lines, doc.root)
+        lines.insert(at, " " * doc.root.col + "history:" + doc.newline)
+        return "".join(lines), at + 1, 0
+    key_line, history = doc.root.entries["history"]
+    if isinstance(history, Seq) and not history.flow and history.items:
+        return text, _after_node(lines, history.items[-1]), len(history.items)
+    empty_flow = isinstance(history, Seq) and history.flow and not history.items
+    if (isinstance(history, Scalar) and history.is_null) or empty_flow:
+        if empty_flow or (isinstance(history, Scalar) and history.text):  # `~` or `[]`
+            if history.line != history.end_line:
+                raise _NotAppendOnly("the base's `history:` value spans several lines")
+            line = lines[key_line - 1]
+            lines[key_line - 1] = line[: history.col].rstrip(" ") + line[history.end_col :]
+        return "".join(lines), key_line, 0
+    raise _NotAppendOnly("the base's `history` is not a block list of entries")
+
+
+def _changed_fields(base: dict[str, Any], side: dict[str, Any]) -> list[str]:
+    """The top-level keys other than `history` whose data differ."""
+    keys = [k for k in [*base, *(k for k in side if k not in base)] if k != "history"]
+    return [k for k in keys if base.get(k, _ABSENT) != side.get(k, _ABSENT)]
+
+
+def _side(doc: Document, label: str, base_lines: list[str], at: int, count: int) -> _Side:
+    """``doc`` split into base text and appended entries, or _NotAppendOnly."""
+    root = doc.root
+    assert isinstance(root, Map)
+    history = root.entries.get("history", (0, None))[1]
+    if not isinstance(history, Seq) or history.flow or len(history.items) <= count:
+        raise _NotAppendOnly(f"{label} did not append history entries")
+    lines = _lines(_with_final_break(doc.text, doc.newline))
+    start = _after_node(lines, history.items[count - 1]) if count else at
+    end = _after_node(lines, history.items[-1])
+    if start != at or lines[:at] != base_lines[:at] or lines[end:] != base_lines[at:]:
+        raise _NotAppendOnly(f"{label} changed more than the end of the history")
+    entries: list[_Entry] = []
+    cut = at
+    for item in history.items[count:]:
+        after = _after_node(lines, item)
+        date = item.entries.get("date", (0, None))[1] if isinstance(item, Map) else None
+        if not isinstance(date, Scalar) or not _DATE.fullmatch(date.text.strip()):
+            raise _NotAppendOnly(f"{label} appended an entry without a YYYY-MM-DD date")
+        entries.append(_Entry(lines[cut:after], raw(item), date.text.strip()))
+        cut = after
+    return _Side(lines, at, end, entries)
+
+
+def _interleave(ours: list[_Entry], theirs: list[_Entry]) -> list[_Entry]:
+    """Both sides' new entries by date; ours first on a tie; each side's order kept."""
+    merged: list[_Entry] = []
+    i = j = 0
+    while i < len(ours) and j < len(theirs):
+        if theirs[j].date < ours[i].date:
+            merged.append(theirs[j])
+            j += 1
+        else:
+            merged.append(ours[i])
+            i += 1
+    return merged + ours[i:] + theirs[j:]
+
+
+def _only_new(ours: list[_Entry], theirs: list[_Entry]) -> list[_Entry]:
+    """Their entries that ours does not already hold (each of ours matches once)."""
+    unmatched = [e.data for e in ours]
+    fresh = []
+    for entry in theirs:
+        if entry.data in unmatched:
+            unmatched.remove(entry.data)
+        else:
+            fresh.append(entry)
+    return fresh
+
+
+def merge(base: bytes, ours: bytes, theirs: bytes, path: str = "file") -> Merged | Conflict:
+    """Both sides' appended history entries, or why a person has to merge."""
+    if ours == theirs or base == theirs:
+        return Merged(ours, 0)
+    if base == ours:
+        return Merged(theirs, 0)
+    try:
+        return _merge_appends(base, ours, theirs, path)
+    except (_NotAppendOnly, WriteError) as exc:  # WriteError: a layout `log` refuses too
+        return Conflict(str(exc))
+
+
+def _merge_appends(base: bytes, ours: bytes, theirs: bytes, path: str) -> Merged:
+    base_doc = _load(base, f"{path} (base)")
+    ours_doc = _load(ours, f"{path} (ours)")
+    theirs_doc = _load(theirs, f"{path} (theirs)")
+    if not base_doc.bom == ours_doc.bom == theirs_doc.bom:
+        raise _NotAppendOnly("a side added or removed the byte-order mark")
+    base_text, at, count = _base_layout(base_doc)
+    base_lines = _lines(base_text)
+    base_data = raw(base_doc.root)
+    base_history = base_data.get("history") or []
+    for label, doc in (("ours", ours_doc), ("theirs", theirs_doc)):
+        data = raw(doc.root)
+        fields = _changed_fields(base_data, data)
+        if fields:
+            raise _NotAppendOnly(f"{label} changed {', '.join(f'`{f}`' for f in fields)}")
+        if (data.get("history") or [])[:count] != base_history:
+            raise _NotAppendOnly(f"{label} edited or removed a history entry")
+    mine = _side(ours_doc, "ours", base_lines, at, count)
+    other = _side(theirs_doc, "theirs", base_lines, at, count)
+    fresh = _only_new(mine.entries, other.entries)
+    entries = _interleave(mine.entries, fresh)
+    spliced = [line for entry in entries for line in entry.text]
+    text = "".join(mine.lines[:at] + spliced + mine.lines[mine.end :])
+    if not ours_doc.text.endswith(("\n", "\r")):
+        text = text[: -len(ours_doc.newline)]
+    merged = encode(text, ours_doc.bom)
+    _verify(merged, base_doc, entries, ours, theirs, path)
+    return Merged(merged, len(fresh))
+
+
+def _verify(
+    merged: bytes, base: Document, entries: list[_Entry], ours: bytes, theirs: bytes, path: str
+) -> None:
+    """The result must hold exactly the base's data plus the new entries, and load as an
+    account whenever both sides did."""
+    doc, problems = parse(merged, path)
+    expected = raw(base.root)
+    expected["history"] = (expected.get("history") or []) + [e.data for e in entries]
+    if doc is None or any(p.fatal for p in problems) or raw(doc.root) != expected:
+        raise _NotAppendOnly("the merged entries did not read back as both sides' entries")
+    slug = path.rsplit("/", 1)[-1].rsplit(".", 1)[0] or "account"
+    both_valid = all(read_account(side, slug, path)[0] is not None for side in (ours, theirs))
+    if both_valid and read_account(merged, slug, path)[0] is None:
+        raise _NotAppendOnly("the merged file is not a valid account")

@@ -1,0 +1,258 @@
+"""The week plan: capacity per day, most urgent first, simulated forward, nothing dropped.
+
+Expected plans are worked out by hand (2026-11-24 is a Tuesday; the default week from
+it is Tue 24, Wed 25, Thu 26, Fri 27, Mon 30).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from touchplan.model import Account, NextAction, Snooze, Status, Tier, Touch, TouchKind
+from touchplan.policy import Policy
+from touchplan.schedule import WeekPlan, plan_week
+
+TODAY = date(2026, 11, 24)
+P = Policy()
+
+
+def d(text: str) -> date:
+    return date.fromisoformat(text)
+
+
+def entry(day: str, kind: str = "call", *, next: str = "", **kw: object) -> Touch:
+    promise = None
+    if next:
+        when, _, action = next.partition(" ")
+        promise = NextAction(d(when), action)
+    return Touch(d(day), TouchKind(kind), next=promise, **kw)  # type: ignore[arg-type]
+
+
+def account(slug: str, tier: str, history: list[Touch], **kw: object) -> Account:
+    return Account(
+        slug=slug,
+        file=f"accounts/{slug}.yaml",
+        name=slug.title(),
+        tier=Tier(tier),
+        history=tuple(replace(t, index=i) for i, t in enumerate(history)),
+        **kw,  # type: ignore[arg-type]
+    )
+
+
+def rows(plan: WeekPlan) -> list[tuple[str, str, str, str | None]]:
+    """(day, account, kind, carried_from) for every planned item, in plan order."""
+    return [
+        (
+            p.day.isoformat(),
+            p.item.account,
+            p.item.kind.value,
+            p.carried_from.isoformat() if p.carried_from else None,
+        )
+        for p in plan.planned
+    ]
+
+
+# Ten A accounts whose touch fell due on ten working days, 2026-11-10 .. 2026-11-23
+# (last call 14 days earlier); c0 is the most overdue.
+LAST_CALLS = [
+    "2026-10-27",
+    "2026-10-28",
+    "2026-10-29",
+    "2026-10-30",
+    "2026-11-02",
+    "2026-11-03",
+    "2026-11-04",
+    "2026-11-05",
+    "2026-11-06",
+    "2026-11-09",
+]
+BACKLOG = [account(f"c{i}", "A", [entry(day)]) for i, day in enumerate(LAST_CALLS)]
+
+
+def test_never_more_than_capacity_a_day_and_the_rest_carries_over() -> None:
+    plan = plan_week(BACKLOG, replace(P, capacity=3), TODAY, 5)
+    assert plan.days == (
+        d("2026-11-24"),
+        d("2026-11-25"),
+        d("2026-11-26"),
+        d("2026-11-27"),
+        d("2026-11-30"),
+    )
+    assert rows(plan) == [
+        ("2026-11-24", "c0", "touch", None),
+        ("2026-11-24", "c1", "touch", None),
+        ("2026-11-24", "c2", "touch", None),
+        ("2026-11-25", "c3", "touch", "2026-11-24"),
+        ("2026-11-25", "c4", "touch", "2026-11-24"),
+        ("2026-11-25", "c5", "touch", "2026-11-24"),
+        ("2026-11-26", "c6", "touch", "2026-11-24"),
+        ("2026-11-26", "c7", "touch", "2026-11-24"),
+        ("2026-11-26", "c8", "touch", "2026-11-24"),
+        ("2026-11-27", "c9", "touch", "2026-11-24"),
+    ]
+    assert plan.left_over == ()
+    # each item is scored on the day it is planned: c3 (due 11-13) is 12 days late on Wednesday
+    c3 = plan.planned[3]
+    assert (c3.item.overdue_days(c3.day), c3.item.score) == (12, 64.0)
+
+
+def test_what_does_not_fit_in_the_window_is_left_over_ranked() -> None:
+    plan = plan_week(BACKLOG, replace(P, capacity=2), TODAY, 2)
+    assert rows(plan) == [
+        ("2026-11-24", "c0", "touch", None),
+        ("2026-11-24", "c1", "touch", None),
+        ("2026-11-25", "c2", "touch", "2026-11-24"),
+        ("2026-11-25", "c3", "touch", "2026-11-24"),
+    ]
+    assert [(i.account, i.kind.value, i.due.isoformat()) for i in plan.left_over] == [
+        ("c4", "touch", "2026-11-16"),
+        ("c5", "touch", "2026-11-17"),
+        ("c6", "touch", "2026-11-18"),
+        ("c7", "touch", "2026-11-19"),
+        ("c8", "touch", "2026-11-20"),
+        ("c9", "touch", "2026-11-23"),
+    ]
+
+
+def test_overdue_backlog_is_paid_down_first() -> None:
+    # yuma: touch due 11-04, 20 days late = 10 + 30 + 40 = 80 points
+    # xeno: follow-up due today = 40 + 30 + 0 = 70 points
+    # zulu: follow-up due Thursday: never planned before it is due, capacity or not
+    accounts = [
+        account("xeno", "A", [entry("2026-11-20", next="2026-11-24 Send the quote")]),
+        account("yuma", "A", [entry("2026-10-21")]),
+        account("zulu", "A", [entry("2026-11-20", next="2026-11-26 Call about the quote")]),
+    ]
+    plan = plan_week(accounts, replace(P, capacity=1), TODAY, 4)
+    assert rows(plan) == [
+        ("2026-11-24", "yuma", "touch", None),
+        ("2026-11-25", "xeno", "follow-up", "2026-11-24"),
+        ("2026-11-26", "zulu", "follow-up", None),
+    ]
+
+
+def test_a_planned_touch_moves_the_next_cadence_date() -> None:
+    # A every 3 days, last call Saturday 11-21: due Tue 11-24; planned then, it is next due
+    # Fri 11-27, then Mon 11-30 (never on the days between)
+    policy = replace(P, touch_every={Tier.A: 3, Tier.B: 30, Tier.C: 90})
+    plan = plan_week([account("acme", "A", [entry("2026-11-21")])], policy, TODAY, 5)
+    assert rows(plan) == [
+        ("2026-11-24", "acme", "touch", None),
+        ("2026-11-27", "acme", "touch", None),
+        ("2026-11-30", "acme", "touch", None),
+    ]
+    assert [p.item.raw_due.isoformat() for p in plan.planned] == [
+        "2026-11-24",
+        "2026-11-27",
+        "2026-11-30",
+    ]
+
+
+def test_a_touch_planned_on_tuesday_does_not_reappear() -> None:
+    plan = plan_week([account("acme", "A", [entry("2026-11-10")])], P, TODAY, 5)
+    assert rows(plan) == [("2026-11-24", "acme", "touch", None)]
+
+
+def test_a_problem_comes_back_every_two_days_of_the_plan() -> None:
+    # raised Fri 11-20: due Sun 11-22 → Mon 11-23; planned Tue, then Thu, then Sat → Mon
+    plan = plan_week([account("acme", "A", [entry("2026-11-20", problem="Outage")])], P, TODAY, 5)
+    assert rows(plan) == [
+        ("2026-11-24", "acme", "problem", None),
+        ("2026-11-26", "acme", "problem", None),
+        ("2026-11-30", "acme", "problem", None),
+    ]
+
+
+def test_non_working_days_are_skipped() -> None:
+    accounts = BACKLOG[:3]
+    saturday = d("2026-11-28")
+    plan = plan_week(accounts, replace(P, capacity=1), saturday, 3)
+    assert plan.days == (d("2026-11-30"), d("2026-12-01"), d("2026-12-02"))
+    holiday = replace(P, capacity=1, holidays=frozenset({d("2026-12-01")}))
+    plan = plan_week(accounts, holiday, saturday, 3)
+    assert plan.days == (d("2026-11-30"), d("2026-12-02"), d("2026-12-03"))
+    assert rows(plan) == [
+        ("2026-11-30", "c0", "touch", None),
+        ("2026-12-02", "c1", "touch", "2026-11-30"),
+        ("2026-12-03", "c2", "touch", "2026-11-30"),
+    ]
+    tue_to_thu = replace(P, capacity=1, working_days=frozenset({1, 2, 3}))
+    plan = plan_week(accounts, tue_to_thu, d("2026-11-27"), 4)
+    assert plan.days == (d("2026-12-01"), d("2026-12-02"), d("2026-12-03"), d("2026-12-08"))
+    assert [p.day for p in plan.planned] == [d("2026-12-01"), d("2026-12-02"), d("2026-12-03")]
+
+
+def test_a_snoozed_account_comes_back_on_the_day_its_snooze_ends() -> None:
+    late = [entry("2026-11-02", next="2026-11-10 Send the contract")]
+    accounts = [
+        account("away", "B", late, snooze=Snooze(d("2026-11-26"), "On holiday")),
+        account("gone", "A", late, status=Status.LOST),
+    ]
+    plan = plan_week(accounts, P, TODAY, 5)
+    # gone never appears; away's follow-up (due 11-10) waits for Thursday
+    assert rows(plan) == [("2026-11-26", "away", "follow-up", None)]
+
+
+def test_an_overdue_renewal_is_planned_on_the_first_day() -> None:
+    # renewal 2026-12-12: 18 days left today, the 30-day stage, due since 11-12 (it turns
+    # into the 14-day stage on 11-28, but it is due now)
+    acc = account("acme", "C", [entry("2026-11-20")], renewal=d("2026-12-12"))
+    plan = plan_week([acc], P, TODAY, 5)
+    assert rows(plan) == [("2026-11-24", "acme", "renewal", None)]
+    (planned,) = plan.planned
+    assert (planned.item.stage, planned.item.due) == ("30", d("2026-11-12"))
+
+
+def test_a_new_accounts_onboarding_survives_the_end_of_its_new_window() -> None:
+    # since 2026-08-28: new until 11-26, mid-week. Due now: the gap-check (09-04, 81 days
+    # late: 35 + 162 = 197) and the first check-in (since + 45 = 10-12, 43 late: 10 + 86 = 96)
+    acc = account("acme", "C", [], since=d("2026-08-28"))
+    plan = plan_week([acc], P, TODAY, 5)
+    assert rows(plan) == [
+        ("2026-11-24", "acme", "gap-check", None),
+        ("2026-11-24", "acme", "touch", None),
+    ]
+    assert [p.item.score for p in plan.planned] == [197.0, 96.0]
+
+
+def test_planning_one_follow_up_does_not_close_the_others() -> None:
+    history = [
+        entry("2026-11-16", next="2026-11-20 One"),
+        entry("2026-11-16", "email", next="2026-11-23 Two"),
+        entry("2026-11-16", "letter", next="2026-12-23 Three"),
+    ]
+    plan = plan_week([account("acme", "C", history)], replace(P, capacity=1), TODAY, 25)
+    assert [(p.day.isoformat(), p.item.action, p.carried_from) for p in plan.planned] == [
+        ("2026-11-24", "One", None),
+        ("2026-11-25", "Two", d("2026-11-24")),
+        ("2026-12-23", "Three", None),
+    ]
+
+
+def test_week_json_through_the_cli(
+    root: Path, write_account: Callable[..., Path], run: Callable[..., Any]
+) -> None:
+    (root / "touchplan.yaml").write_text("capacity: 1\n", encoding="utf-8")
+    write_account(
+        "late", "name: Late Co\ntier: A\nhistory:\n  - date: 2026-10-27\n    kind: call\n"
+    )
+    write_account("later", "name: Later\ntier: A\nhistory:\n  - date: 2026-10-28\n    kind: call\n")
+    result = run("week", "--days", "2", "--format", "json")
+    assert (result.exit_code, result.stderr) == (0, "")
+    data = json.loads(result.stdout)
+    assert [day["date"] for day in data["days"]] == ["2026-11-24", "2026-11-25"]
+    planned = [
+        (i["day"], i["account"], i["kind"], i["due"], i["overdue_days"], i["carried_from"])
+        for day in data["days"]
+        for i in day["items"]
+    ]
+    assert planned == [
+        ("2026-11-24", "late", "touch", "2026-11-10", 14, None),
+        ("2026-11-25", "later", "touch", "2026-11-11", 14, "2026-11-24"),
+    ]
+    assert data["left_over"] == []
