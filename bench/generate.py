@@ -14,17 +14,98 @@ import random
 from datetime import date, timedelta
 from pathlib import Path
 
-FIRST = ["Jane", "Raj", "Marta", "Tom", "Ingrid", "Carla", "Hal", "Renee", "Mike", "Aisha",
-         "Lars", "Sofia", "Kenji", "Priya", "Omar", "Elena", "Noah", "Grace", "Ivan", "Lena"]
-LAST = ["Smith", "Patel", "Kowalski", "Becker", "Halvorsen", "Nguyen", "Brennan", "Castillo",
-        "Duarte", "Okafor", "Nilsson", "Rossi", "Tanaka", "Sharma", "Haddad", "Petrova"]
-ROLES = ["VP Operations", "Procurement Lead", "Accounts Payable", "CFO", "Plant Manager",
-         "Head of IT", "Office Manager", "Director of Logistics"]
-WORDS = ["Northwind", "Meridian", "Halvorsen", "Pinecrest", "Tallgrass", "Westbrook", "Orchard",
-         "Sierra", "Copperfield", "Quarry", "Lumen", "Granite", "Fernhill", "Brightline", "Harbor",
-         "Summit", "Riverside", "Bluebird", "Ironwood", "Cobalt", "Redwood", "Atlas", "Beacon"]
-KINDS_AFTER = ["Logistics", "Steel", "Dental", "Marine", "Health", "Print", "Foods", "Analytics",
-               "Builders", "Signage", "Telecom", "Wines", "Supply", "Systems", "Labs"]
+FIRST = [
+    "Jane",
+    "Raj",
+    "Marta",
+    "Tom",
+    "Ingrid",
+    "Carla",
+    "Hal",
+    "Renee",
+    "Mike",
+    "Aisha",
+    "Lars",
+    "Sofia",
+    "Kenji",
+    "Priya",
+    "Omar",
+    "Elena",
+    "Noah",
+    "Grace",
+    "Ivan",
+    "Lena",
+]
+LAST = [
+    "Smith",
+    "Patel",
+    "Kowalski",
+    "Becker",
+    "Halvorsen",
+    "Nguyen",
+    "Brennan",
+    "Castillo",
+    "Duarte",
+    "Okafor",
+    "Nilsson",
+    "Rossi",
+    "Tanaka",
+    "Sharma",
+    "Haddad",
+    "Petrova",
+]
+ROLES = [
+    "VP Operations",
+    "Procurement Lead",
+    "Accounts Payable",
+    "CFO",
+    "Plant Manager",
+    "Head of IT",
+    "Office Manager",
+    "Director of Logistics",
+]
+WORDS = [
+    "Northwind",
+    "Meridian",
+    "Halvorsen",
+    "Pinecrest",
+    "Tallgrass",
+    "Westbrook",
+    "Orchard",
+    "Sierra",
+    "Copperfield",
+    "Quarry",
+    "Lumen",
+    "Granite",
+    "Fernhill",
+    "Brightline",
+    "Harbor",
+    "Summit",
+    "Riverside",
+    "Bluebird",
+    "Ironwood",
+    "Cobalt",
+    "Redwood",
+    "Atlas",
+    "Beacon",
+]
+KINDS_AFTER = [
+    "Logistics",
+    "Steel",
+    "Dental",
+    "Marine",
+    "Health",
+    "Print",
+    "Foods",
+    "Analytics",
+    "Builders",
+    "Signage",
+    "Telecom",
+    "Wines",
+    "Supply",
+    "Systems",
+    "Labs",
+]
 SUMMARIES = [
     "Called about the Q{q} order; delivery confirmed for the {d}th.",
     "Discussed pricing: they want {p}% off on volume above {n} units.",
@@ -38,14 +119,32 @@ SUMMARIES = [
     "Signed the {m}-month contract, first delivery next week.",
 ]
 CITIES = ["Pittsburgh", "Memphis", "Boston", "Seattle", "Austin", "Denver", "Columbus"]
-KINDS = ["call", "call", "call", "email", "email", "visit", "meeting", "letter", "note",
-         "review", "sale", "thank-you"]
+KINDS = [
+    "call",
+    "call",
+    "call",
+    "email",
+    "email",
+    "visit",
+    "meeting",
+    "letter",
+    "note",
+    "review",
+    "sale",
+    "thank-you",
+]
 
 
 def summary(rng: random.Random, who: str) -> str:
     return rng.choice(SUMMARIES).format(
-        q=rng.randint(1, 4), d=rng.randint(2, 28), p=rng.randint(2, 9), n=rng.randint(100, 900),
-        who=who, city=rng.choice(CITIES), m=rng.choice([12, 18, 24, 36]))
+        q=rng.randint(1, 4),
+        d=rng.randint(2, 28),
+        p=rng.randint(2, 9),
+        n=rng.randint(100, 900),
+        who=who,
+        city=rng.choice(CITIES),
+        m=rng.choice([12, 18, 24, 36]),
+    )
 
 
 def quoted(text: str) -> str:
@@ -63,19 +162,32 @@ def account(rng: random.Random, i: int, today: date) -> tuple[str, str]:
     contacts = []
     for _ in range(rng.randint(1, 3)):
         first, last = rng.choice(FIRST), rng.choice(LAST)
-        contacts.append((f"{first} {last}", rng.choice(ROLES),
-                         f"+1 555 {rng.randint(100, 999)} {rng.randint(1000, 9999)}",
-                         f"{first.lower()}@{slug[:20]}.example"))
+        contacts.append(
+            (
+                f"{first} {last}",
+                rng.choice(ROLES),
+                f"+1 555 {rng.randint(100, 999)} {rng.randint(1000, 9999)}",
+                f"{first.lower()}@{slug[:20]}.example",
+            )
+        )
     lines = [
-        f"# {name}: account file", f"name: {name}", f"tier: {tier}", f"owner: {owner}",
-        f"since: {since.isoformat()}", f"renewal: {renewal.isoformat()}",
+        f"# {name}: account file",
+        f"name: {name}",
+        f"tier: {tier}",
+        f"owner: {owner}",
+        f"since: {since.isoformat()}",
+        f"renewal: {renewal.isoformat()}",
         f"value: {rng.randint(2, 400) * 1000}",
         f"relationship: {rng.choice(['transactional', 'relational', 'partnering'])}",
         "contacts:",
     ]
     for cname, role, phone, email in contacts:
-        lines += [f"  - name: {cname}", f"    role: {role}", f'    phone: "{phone}"',
-                  f"    email: {email}"]
+        lines += [
+            f"  - name: {cname}",
+            f"    role: {role}",
+            f'    phone: "{phone}"',
+            f"    email: {email}",
+        ]
     lines.append("history:")
     n = rng.randint(3, 12)
     span = max(n, (today - since).days)
@@ -86,12 +198,18 @@ def account(rng: random.Random, i: int, today: date) -> tuple[str, str]:
             when = today
         kind = "sale" if k == 0 else rng.choice(KINDS)
         who = contacts[0][0]
-        lines += [f"  - date: {when.isoformat()}", f"    kind: {kind}", f"    with: {who}",
-                  f"    summary: {quoted(summary(rng, who.split()[0]))}"]
+        lines += [
+            f"  - date: {when.isoformat()}",
+            f"    kind: {kind}",
+            f"    with: {who}",
+            f"    summary: {quoted(summary(rng, who.split()[0]))}",
+        ]
         roll = rng.random()
         if roll < 0.12:
-            lines.append(f"    next: {(when + timedelta(days=rng.randint(2, 30))).isoformat()} "
-                         "Send the revised quote")
+            lines.append(
+                f"    next: {(when + timedelta(days=rng.randint(2, 30))).isoformat()} "
+                "Send the revised quote"
+            )
         elif roll < 0.16:
             lines.append("    problem: Late delivery on the last order")
         elif roll < 0.22:

@@ -61,8 +61,7 @@ def test_issue_example_creates_exact_file(root: Path, run: RunFn) -> None:
     # due 2026-10-09; the gap check ranks higher so it is named first
     assert lines(result.stdout) == [
         "Created accounts/acme-corp.yaml",
-        "Next: gap-check — Check that what was delivered is what was expected "
-        "(due 2026-10-09)",
+        "Next: gap-check — Check that what was delivered is what was expected (due 2026-10-09)",
     ]
     assert result.stderr == ""
 
@@ -119,7 +118,7 @@ def test_folder(root: Path, run: RunFn) -> None:
 def test_everything_that_needs_quoting_round_trips(root: Path, run: RunFn) -> None:
     result = run(
         "add",
-        "O'Brien & Sons: \"Best\"",
+        'O\'Brien & Sons: "Best"',
         "--tier",
         "C",
         "--slug",
@@ -142,7 +141,11 @@ def test_everything_that_needs_quoting_round_trips(root: Path, run: RunFn) -> No
         b"history:\n"
     )
     data = json.loads(run("show", "obrien", "--format", "json").stdout)
-    assert (data["name"], data["owner"], data["value"]) == ("O'Brien & Sons: \"Best\"", "yes", 1200.5)
+    assert (data["name"], data["owner"], data["value"]) == (
+        'O\'Brien & Sons: "Best"',
+        "yes",
+        1200.5,
+    )
 
 
 @pytest.mark.parametrize(
@@ -150,7 +153,7 @@ def test_everything_that_needs_quoting_round_trips(root: Path, run: RunFn) -> No
     [
         (
             ["Jane Smith, VP Operations, +1 555 0100, jane@acme.example"],
-            b"  - name: Jane Smith\n    role: VP Operations\n    phone: \"+1 555 0100\"\n"
+            b'  - name: Jane Smith\n    role: VP Operations\n    phone: "+1 555 0100"\n'
             b"    email: jane@acme.example\n",
         ),
         (["Raj Patel"], b"  - name: Raj Patel\n"),
@@ -158,7 +161,7 @@ def test_everything_that_needs_quoting_round_trips(root: Path, run: RunFn) -> No
         (
             # the order does not matter; a role may itself hold a comma
             ["Li Wei, +44 20 7946 0958, Head of Sales, EMEA"],
-            b"  - name: Li Wei\n    role: Head of Sales, EMEA\n    phone: \"+44 20 7946 0958\"\n",
+            b'  - name: Li Wei\n    role: Head of Sales, EMEA\n    phone: "+44 20 7946 0958"\n',
         ),
         (["  Jane  ,  555-0100 "], b"  - name: Jane\n    phone: 555-0100\n"),
         (

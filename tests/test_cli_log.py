@@ -125,17 +125,17 @@ def test_history_last_key_old_bytes_are_a_prefix(
     path = write_account("plain", old.encode())
     assert run("log", "plain", "Quick hello", "--kind", "email").exit_code == 0
     assert path.read_bytes() == (
-        "name: Plain\n"
-        "tier: C\n"
-        "history:\n"
-        "- date: 2026-10-01   # dash at column 0\n"
-        "  kind: call\n"
-        "  summary: 'It''s fine'\n"
-        "- date: 2026-11-24\n"
-        "  kind: email\n"
-        "  summary: Quick hello\n"
-        "  # a comment after the last entry stays after it\n"
-    ).encode()
+        b"name: Plain\n"
+        b"tier: C\n"
+        b"history:\n"
+        b"- date: 2026-10-01   # dash at column 0\n"
+        b"  kind: call\n"
+        b"  summary: 'It''s fine'\n"
+        b"- date: 2026-11-24\n"
+        b"  kind: email\n"
+        b"  summary: Quick hello\n"
+        b"  # a comment after the last entry stays after it\n"
+    )
 
 
 @pytest.mark.parametrize(
@@ -172,9 +172,7 @@ def test_history_last_key_old_bytes_are_a_prefix(
         ),
     ],
 )
-def test_layouts(
-    write_account: Callable[..., Path], run: RunFn, old: bytes, new: bytes
-) -> None:
+def test_layouts(write_account: Callable[..., Path], run: RunFn, old: bytes, new: bytes) -> None:
     path = write_account("n", old)
     result = run("log", "n", "--kind", "note")
     assert result.exit_code == 0, result.stderr
@@ -192,7 +190,9 @@ def test_block_scalar_at_eof_without_newline_is_refused_untouched(
     write_account: Callable[..., Path], run: RunFn
 ) -> None:
     # Appending would add a line break to the block's text: not pure addition, so refused.
-    old = b"name: N\ntier: C\nhistory:\n  - date: 2026-10-01\n    kind: call\n    summary: |\n      a"
+    old = (
+        b"name: N\ntier: C\nhistory:\n  - date: 2026-10-01\n    kind: call\n    summary: |\n      a"
+    )
     path = write_account("n", old)
     result = run("log", "n", "Hi")
     assert result.exit_code == 1
@@ -208,7 +208,9 @@ def test_summary_quoting_and_multiline(odd: Path, run: RunFn) -> None:
     summary = 'Said: "no" #1\nthen yes'
     assert run("log", "odd", summary).exit_code == 0
     assert odd.read_bytes() == with_entry(
-        '    -   date: 2026-11-24\n        kind: call\n        summary: "Said: \\"no\\" #1\\nthen yes"\n'
+        "    -   date: 2026-11-24\n"
+        "        kind: call\n"
+        '        summary: "Said: \\"no\\" #1\\nthen yes"\n'
     )
     assert show_json(run, "odd")["history"][-1]["summary"] == summary
 
@@ -278,9 +280,7 @@ def test_done_closes_the_follow_up_and_says_so(odd: Path, run: RunFn) -> None:
     ]
 
 
-def test_done_closes_every_due_follow_up(
-    write_account: Callable[..., Path], run: RunFn
-) -> None:
+def test_done_closes_every_due_follow_up(write_account: Callable[..., Path], run: RunFn) -> None:
     write_account(
         "f",
         """

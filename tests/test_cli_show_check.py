@@ -56,7 +56,12 @@ GLOBEX = """
         summary: New catalogue printed.
         resolved: true
 """
-HANK = {"name": "Hank Scorpio", "role": "CEO", "phone": "+1 555 0142", "email": "hank@globex.example"}
+HANK = {
+    "name": "Hank Scorpio",
+    "role": "CEO",
+    "phone": "+1 555 0142",
+    "email": "hank@globex.example",
+}
 
 
 @pytest.fixture
@@ -292,7 +297,7 @@ def test_why_uses_configured_weights(globex: Path, run: RunFn) -> None:
         encoding="utf-8",
     )
     data = as_json(run("why", "globex", "--format", "json"))
-    follow_up = [i for i in data["items"] if i["kind"] == "follow-up"][0]
+    follow_up = next(i for i in data["items"] if i["kind"] == "follow-up")
     assert [(t["term"], t["value"]) for t in follow_up["terms"]] == [
         ("kind follow-up", 70),
         ("tier C", 5),

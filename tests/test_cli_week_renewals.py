@@ -90,9 +90,13 @@ def test_week_spreads_within_capacity_and_carries_the_rest(
         ("2026-11-30", "t10", "2026-11-24"),
     ]
     # every planned item is scored for its own day: 6, 7, 8, 9, 12 days late
-    assert [
-        (i["overdue_days"], i["score"]) for d in data["days"] for i in d["items"][:1]
-    ] == [(6, 22), (7, 24), (8, 26), (9, 28), (12, 34)]
+    assert [(i["overdue_days"], i["score"]) for d in data["days"] for i in d["items"][:1]] == [
+        (6, 22),
+        (7, 24),
+        (8, 26),
+        (9, 28),
+        (12, 34),
+    ]
     # nothing is dropped: what does not fit is listed
     assert [(i["account"], i["due"]) for i in data["left_over"]] == [
         (f"t{i}", "2026-11-18") for i in range(11, 16)
@@ -148,9 +152,10 @@ def test_week_simulates_forward(write_account: Callable[..., Path], run: RunFn) 
     )
     data = as_json(run("week", "--format", "json", "--days", "11"))
     assert data["days"][-1]["date"] == "2026-12-08"
-    assert [
-        (d["date"], i["kind"], i["due"]) for d in data["days"] for i in d["items"]
-    ] == [("2026-11-24", "touch", "2026-11-24"), ("2026-12-08", "touch", "2026-12-08")]
+    assert [(d["date"], i["kind"], i["due"]) for d in data["days"] for i in d["items"]] == [
+        ("2026-11-24", "touch", "2026-11-24"),
+        ("2026-12-08", "touch", "2026-12-08"),
+    ]
     assert data["left_over"] == []
 
 
@@ -407,27 +412,25 @@ def due_accounts(run: RunFn, *args: str) -> list[str]:
     return [i["account"] for i in as_json(run("today", "--format", "json", *args))["items"]]
 
 
-def test_snooze_until_then_back_by_itself(
-    write_account: Callable[..., Path], run: RunFn
-) -> None:
+def test_snooze_until_then_back_by_itself(write_account: Callable[..., Path], run: RunFn) -> None:
     path = write_account("acme", SNOOZABLE.encode())
     assert due_accounts(run) == ["acme"]
     result = run("snooze", "acme", "--until", "2026-12-01", "--reason", "On holiday")
     assert result.exit_code == 0
     assert lines(result.stdout) == ["Snoozed Acme Corp until 2026-12-01."]
     assert path.read_bytes() == (
-        "name: Acme Corp  # the big one\n"
-        "tier: C\n"
-        "owner: dana\n"
-        "snooze:\n"
-        "  until: 2026-12-01\n"
-        "  reason: On holiday\n"
-        "history:\n"
-        "  - date: 2026-06-01\n"
-        "    kind: review\n"
-        "  - date: 2026-08-20\n"
-        "    kind: call\n"
-    ).encode()
+        b"name: Acme Corp  # the big one\n"
+        b"tier: C\n"
+        b"owner: dana\n"
+        b"snooze:\n"
+        b"  until: 2026-12-01\n"
+        b"  reason: On holiday\n"
+        b"history:\n"
+        b"  - date: 2026-06-01\n"
+        b"    kind: review\n"
+        b"  - date: 2026-08-20\n"
+        b"    kind: call\n"
+    )
     assert due_accounts(run) == []
     assert due_accounts(run, "--date", "2026-11-30") == []
     assert due_accounts(run, "--date", "2026-12-01") == ["acme"]
@@ -442,9 +445,7 @@ def test_snooze_until_then_back_by_itself(
     assert [d["date"] for d in week["days"] if d["items"]] == []
 
 
-def test_snooze_relative_date_and_replace(
-    write_account: Callable[..., Path], run: RunFn
-) -> None:
+def test_snooze_relative_date_and_replace(write_account: Callable[..., Path], run: RunFn) -> None:
     path = write_account("acme", SNOOZABLE.encode())
     assert run("snooze", "acme", "--until", "+1w").exit_code == 0
     assert b"snooze:\n  until: 2026-12-01\nhistory:" in path.read_bytes()

@@ -274,11 +274,6 @@ def test_mappings_where_text_belongs_are_located_errors(
     assert "accounts/acme.yaml" in today.stderr
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG (cli.check/render.problem_line): problem lines are soft-wrapped at the "
-    "terminal width (80 in a pipe), breaking the one-problem-per-line FILE:LINE format",
-)
 def test_check_lines_are_never_wrapped(root: Path) -> None:
     (root / "accounts" / "acme.yaml").write_text("name: Acme\ntier: A\nfavourite_colour: teal\n")
     env = {**os.environ, "COLUMNS": "80", "TOUCHPLAN_DIR": str(root)}

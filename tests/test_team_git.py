@@ -193,7 +193,7 @@ def test_cherry_picked_entry_is_kept_once(team: Team) -> None:
 
 def test_without_the_driver_the_same_pull_conflicts(team: Team) -> None:
     """The control for the two tests above: plain git cannot merge two appends."""
-    git(team.b, "config", "--unset", "merge.touchplan.driver")
+    git(team.b, "config", "--remove-section", "merge.touchplan")
     log_both(team)
     pulled = git(team.b, "pull", "--no-rebase", "--no-edit", check=False)
     assert pulled.returncode != 0

@@ -420,7 +420,12 @@ def log(
         typer.Option("--with", "-w", help="Whom you spoke to (a contact's name or first name)."),
     ] = None,
     date_opt: Annotated[
-        str | None, typer.Option("--date", help=f"When it happened ({DATE_HELP}); default today.")
+        str | None,
+        typer.Option(
+            "--date",
+            help="When it happened (YYYY-MM-DD, today, yesterday, -3d, or a weekday name: "
+            "the last one); default today.",
+        ),
     ] = None,
     next_: Annotated[
         str | None,
@@ -448,7 +453,7 @@ def log(
     """Record a touch: appends one entry to the account's history, nothing else changes."""
     base = real_today()
     touch_kind = _kind(kind)
-    when = parse_date(date_opt, base, "--date") if date_opt else base
+    when = parse_date(date_opt, base, "--date", past=True) if date_opt else base
     if when > base:
         raise UsageError(
             f"--date {when.isoformat()} is in the future",

@@ -12,8 +12,12 @@ _RELATIVE = re.compile(r"([+-])(\d{1,4})([dwmy])")
 DATE_HELP = "YYYY-MM-DD, today, yesterday, tomorrow, +3d/-2w/+1m, or a weekday name (the next one)"
 
 
-def parse_date(text: str, today: date, what: str = "date") -> date:
-    """``text`` as a date relative to ``today``; UsageError naming the accepted forms."""
+def parse_date(text: str, today: date, what: str = "date", *, past: bool = False) -> date:
+    """``text`` as a date relative to ``today``; UsageError naming the accepted forms.
+
+    A weekday name means the next one, or with ``past`` (when logging what happened)
+    the latest one up to today.
+    """
     value = text.strip().lower()
     if value == "today":
         return today
@@ -36,6 +40,8 @@ def parse_date(text: str, today: date, what: str = "date") -> date:
         return today + relativedelta(years=n)
     for index, name in enumerate(WEEKDAY_NAMES):
         if len(value) >= 3 and name.startswith(value):
+            if past:
+                return today - timedelta(days=(today.weekday() - index) % 7)
             ahead = (index - today.weekday()) % 7 or 7
             return today + timedelta(days=ahead)
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):

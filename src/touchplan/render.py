@@ -344,7 +344,9 @@ def why_view(account: Account, items: Sequence[Item], today: date) -> Renderable
     for item in items:
         head = action_cell(item, with_reasons=False)
         head.append(f"  due {item.due.isoformat()}", style="dim")
-        table = Table(box=box.SIMPLE, show_header=True, title=head, title_justify="left")
+        parts.append(Text(""))
+        parts.append(head)
+        table = Table(box=box.SIMPLE, show_header=True)
         table.add_column("term")
         table.add_column("measure", justify="right")
         table.add_column("× weight", justify="right")
