@@ -1,0 +1,195 @@
+"""The plan cache never changes an answer: cold, warm, after edits, corrupt, or bypassed."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, Run
+from touchplan import cache
+from touchplan.cache import cache_file
+
+
+@pytest.fixture(scope="module")
+def book(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A generated book of 250 accounts in sub-folders (seeded, like the benchmark's)."""
+    target = tmp_path_factory.mktemp("book") / "book"
+    subprocess.run(
+        [sys.executable, str(REPO / "bench" / "generate.py"), "250", str(target), "--seed", "7"],
+        check=True,
+    )
+    return target
+
+
+@pytest.fixture
+def data(book: Path, tmp_path: Path) -> Path:
+    """A private copy of the generated book (tests edit it)."""
+    import shutil
+
+    target = tmp_path / "book"
+    shutil.copytree(book, target)
+    return target
+
+
+def today_json(run_in: Callable[..., Run], root: Path, *extra: str) -> dict[str, object]:
+    result = run_in("today", "--all", "--format", "json", "--dir", str(root), *extra)
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)  # type: ignore[no-any-return]
+
+
+@pytest.fixture
+def run_in() -> Callable[..., Run]:
+    from typer.testing import CliRunner
+
+    from touchplan.cli import app
+
+    def invoke(*args: str) -> Run:
+        result = CliRunner().invoke(app, list(args), catch_exceptions=False)
+        return Run(result.exit_code, result.stdout, result.stderr)
+
+    return invoke
+
+
+def test_cold_warm_changed_deleted_and_bypassed_agree(
+    data: Path, run_in: Callable[..., Run], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cache, "PARALLEL_FROM", 50)  # the cold run uses the process pool
+    reference = today_json(run_in, data, "--no-cache")
+    assert len(reference["items"]) > 100  # type: ignore[arg-type]
+    assert not cache_file(data).exists()  # --no-cache neither reads nor writes it
+
+    cold = today_json(run_in, data)
+    assert cache_file(data).exists()
+    warm = today_json(run_in, data)
+    assert cold == reference
+    assert warm == reference
+
+    # one file changed: a new contact today takes its touch item off the list
+    target = sorted((data / "accounts").glob("*.yaml"))[3]
+    with target.open("a", encoding="utf-8") as handle:
+        handle.write("  - date: 2026-11-24\n    kind: visit\n    summary: Came by.\n")
+    changed = today_json(run_in, data)
+    assert changed == today_json(run_in, data, "--no-cache")
+    assert changed != reference
+
+    # one file deleted: its items disappear at once
+    gone = sorted((data / "accounts").glob("*.yaml"))[5]
+    slug = gone.stem
+    gone.unlink()
+    after = today_json(run_in, data)
+    assert after == today_json(run_in, data, "--no-cache")
+    assert all(item["account"] != slug for item in after["items"])  # type: ignore[attr-defined,index]
+
+
+def test_today_top_items_match_without_cache(data: Path, run_in: Callable[..., Run]) -> None:
+    """Capacity-limited output ranks exactly like a full plan, ties included."""
+    for day in ("2026-11-24", "2026-12-01", "2027-01-04"):
+        with_cache = run_in("today", "--format", "json", "--date", day, "--dir", str(data))
+        without = run_in(
+            "today", "--format", "json", "--date", day, "--no-cache", "--dir", str(data)
+        )
+        assert with_cache.stdout == without.stdout
+        assert json.loads(with_cache.stdout)["more"] > 0
+
+
+def test_days_move_within_the_cache_window(data: Path, run_in: Callable[..., Run]) -> None:
+    """A cache built on one day answers correctly on later days (renewal stages move)."""
+    today_json(run_in, data)
+    for day in ("2026-11-25", "2026-12-24", "2027-03-01"):
+        assert today_json(run_in, data, "--date", day) == today_json(
+            run_in, data, "--date", day, "--no-cache"
+        )
+
+
+def test_owner_filter_matches(data: Path, run_in: Callable[..., Run]) -> None:
+    assert today_json(run_in, data, "--owner", "REP07") == today_json(
+        run_in, data, "--owner", "rep07", "--no-cache"
+    )
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [b"", b"this is not a database", b"SQLite format 3\x00" + b"\xff" * 500],
+    ids=["empty", "garbage", "truncated"],
+)
+def test_corrupt_cache_is_discarded_and_rebuilt(
+    data: Path, run_in: Callable[..., Run], damage: bytes
+) -> None:
+    reference = today_json(run_in, data, "--no-cache")
+    today_json(run_in, data)
+    path = cache_file(data)
+    for suffix in ("-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    path.write_bytes(damage)
+    assert today_json(run_in, data) == reference
+    assert today_json(run_in, data) == reference  # and the rebuilt cache is good
+
+
+def test_cache_from_another_version_is_not_trusted(data: Path, run_in: Callable[..., Run]) -> None:
+    reference = today_json(run_in, data, "--no-cache")
+    today_json(run_in, data)
+    db = sqlite3.connect(cache_file(data))
+    db.execute("UPDATE meta SET value = 'stale' WHERE key = 'key'")
+    db.execute("UPDATE items SET due = 1")  # would make everything overdue if trusted
+    db.commit()
+    db.close()
+    assert today_json(run_in, data) == reference
+
+
+def test_policy_change_invalidates(data: Path, run_in: Callable[..., Run]) -> None:
+    today_json(run_in, data)
+    (data / "touchplan.yaml").write_text("capacity: 6\ntouch:\n  every: {A: 7, B: 10, C: 20}\n")
+    assert today_json(run_in, data) == today_json(run_in, data, "--no-cache")
+
+
+def test_unwritable_cache_dir_still_plans(
+    data: Path, run_in: Callable[..., Run], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("a file where the cache folder should be")
+    monkeypatch.setenv("TOUCHPLAN_CACHE_DIR", str(blocker))
+    assert today_json(run_in, data) == today_json(run_in, data, "--no-cache")
+
+
+def test_cache_lives_outside_the_repository(data: Path, run_in: Callable[..., Run]) -> None:
+    today_json(run_in, data)
+    path = cache_file(data).resolve()
+    assert data.resolve() not in path.parents
+    assert path.read_bytes().startswith(b"SQLite format 3\x00")
+
+
+def test_check_uses_the_cache_and_still_reports_everything(
+    data: Path, run_in: Callable[..., Run]
+) -> None:
+    (data / "accounts" / "zz-broken.yaml").write_text("name: Broken\ntier: Z\n")
+    first = run_in("check", "--dir", str(data))
+    second = run_in("check", "--dir", str(data))
+    assert first.exit_code == second.exit_code == 1
+    assert first.stdout == second.stdout
+    assert "accounts/zz-broken.yaml:2: tier: 'Z' is not one of A, B, C" in first.stdout
+
+
+def test_log_finds_an_account_by_name_from_the_cache(
+    data: Path, run_in: Callable[..., Run]
+) -> None:
+    today_json(run_in, data)  # builds the cache
+    target = sorted((data / "accounts").glob("*.yaml"))[0]
+    name = target.read_text().splitlines()[1].removeprefix("name: ")
+    result = run_in("log", name.upper(), "Quick call", "--dir", str(data))
+    assert result.exit_code == 0, result.stderr
+    assert target.read_text().endswith("    summary: Quick call\n")
+
+
+def test_cold_run_prints_no_progress_bar_when_not_a_terminal(
+    data: Path, run_in: Callable[..., Run]
+) -> None:
+    result = run_in("today", "--dir", str(data))
+    assert result.stderr == ""
+    assert os.environ["TOUCHPLAN_CACHE_DIR"]
