@@ -266,11 +266,6 @@ def test_why_prints_each_term(globex: Path, run: RunFn) -> None:
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: render.why_view puts the item heading in the table title, which Rich wraps "
-    "at the table's width: 'due' ends one line and its date starts the next",
-)
 def test_why_heading_keeps_due_and_its_date_together(globex: Path, run: RunFn) -> None:
     out = lines(run("why", "globex").stdout)
     assert "renewal Renewal in 47 days: start the conversation  due 2026-11-11" in out

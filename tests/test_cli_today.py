@@ -590,3 +590,10 @@ def test_missing_dir_is_a_clear_error(tmp_path: Path, run: RunFn) -> None:
     assert " ".join(result.stderr.split()) == (
         f"error: data folder {str(missing)!r} does not exist (check --dir or TOUCHPLAN_DIR)"
     )
+
+
+@pytest.mark.parametrize("bad", ["+9999y", "-2030y"])
+def test_out_of_range_relative_date_is_usage_error(book: Path, run: RunFn, bad: str) -> None:
+    result = run("today", "--date", bad)
+    assert result.exit_code == 2
+    assert f"--date: {bad!r} is not a date" in result.stderr

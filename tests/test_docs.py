@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+import shlex
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import click
 import pytest
@@ -62,3 +64,52 @@ def test_readme_mentions_every_command() -> None:
     text = README.read_text(encoding="utf-8")
     missing = [name for name in TOP_LEVEL if f"touchplan {name}" not in text]
     assert not missing, f"README.md never shows `touchplan {missing[0]}` (missing: {missing})"
+
+
+def readme_commands() -> list[list[str]]:
+    """Every `touchplan ...` line in the README's shell blocks, as argv (no comments)."""
+    text = README.read_text(encoding="utf-8")
+    commands = []
+    for block in re.findall(r"```(?:sh|bash|console)\n(.*?)```", text, re.DOTALL):
+        for line in block.replace("\\\n", " ").splitlines():
+            argv = shlex.split(line, comments=True)
+            if argv[:1] == ["touchplan"] and len(argv) > 1:
+                commands.append(argv[1:])
+    return commands
+
+
+def test_readme_tour_runs_on_the_sample_data(demo: Path, run: RunFn) -> None:
+    """The README's usage matches the real interface: each line runs, in order."""
+    tour = readme_commands()
+    assert [argv[0] for argv in tour][:3] == ["today", "show", "log"], tour
+    for argv in tour:
+        result = run(*argv, "--dir", str(demo), use_dir=False)
+        assert result.exit_code == 0, (argv, result.stderr)
+        if argv == ["check"]:
+            assert (result.stdout, result.stderr) == ("", "")
+
+
+def test_readme_documents_the_json_promise_and_exit_codes() -> None:
+    text = README.read_text(encoding="utf-8")
+    for key in (
+        "date",
+        "items",
+        "more",
+        "account",
+        "name",
+        "tier",
+        "owner",
+        "kind",
+        "action",
+        "due",
+        "overdue_days",
+        "score",
+        "reasons",
+        "contact",
+        "last_touch",
+        "file",
+    ):
+        assert f"`{key}`" in text, f"README.md does not document the JSON key `{key}`"
+    assert re.search(r"[Ee]xit codes", text)
+    for code in ("0", "1", "2"):
+        assert re.search(rf"\*\*{code}\*\*|`{code}`", text), f"exit code {code}"

@@ -199,6 +199,13 @@ CONFLICTS = [
         "theirs changed more than the end of the history",
     ),
     (
+        "theirs also changed a comment after the history",
+        BASE + "# the end\n",
+        BASE + CALL_23 + "# the end\n",
+        BASE + EMAIL_20 + "# THE END\n",
+        "theirs changed more than the end of the history",
+    ),
+    (
         "ours does not parse",
         BASE,
         BASE + CALL_23 + "\tbroken: [\n",

@@ -9,7 +9,7 @@ import json
 import os
 import sys
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
@@ -230,6 +230,10 @@ def emit_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> None:
 def _csv_cell(value: object) -> str:
     if value is None:
         return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
     if isinstance(value, list):
         return "; ".join(str(v) for v in value)
     if isinstance(value, dict):
@@ -813,21 +817,22 @@ def renewals(
         and (a.renewal - day).days <= horizon
     ]
     chosen.sort(key=lambda a: (a.renewal or day, a.slug))
-    items: dict[str, Any] = {}
+    stages: dict[str, str] = {}
     started: dict[str, bool] = {}
     for account in chosen:
+        assert account.renewal is not None
         renewal_items = [
             i for i in plan_account(account, policy, day) if i.kind is ItemKind.RENEWAL
         ]
-        items[account.slug] = (
-            renewal_items[0] if renewal_items and renewal_items[0].due <= day else None
-        )
-        assert account.renewal is not None
-        start = account.renewal.toordinal() - policy.renewal_lead
-        started[account.slug] = any(
-            t.is_contact and t.date.toordinal() >= start for t in account.history
-        )
-    rows = render.renewal_rows(chosen, items, day, started)
+        if not renewal_items:
+            stages[account.slug] = "renewed"  # a renewal touch closed this date
+        elif renewal_items[0].due <= day:
+            stages[account.slug] = renewal_items[0].stage
+        else:
+            stages[account.slug] = "ahead"
+        start = account.renewal - timedelta(days=policy.renewal_lead)
+        started[account.slug] = any(t.is_contact and t.date >= start for t in account.history)
+    rows = render.renewal_rows(chosen, stages, day, started)
     if fmt is Format.json:
         emit_json({"date": day.isoformat(), "within_days": horizon, "renewals": rows})
     elif fmt is Format.csv:

@@ -138,6 +138,7 @@ def import_accounts(
         typer.Option(
             "--map",
             "-m",
+            metavar="COLUMN=FIELD,...",
             help='Column to field, e.g. "Account Name=name,Contract End Date=renewal"; '
             "FIELD '-' ignores a column. Fields: name, tier, owner, since, renewal, value, "
             "relationship, notes, contact, role, phone, email.",

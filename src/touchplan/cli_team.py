@@ -118,7 +118,8 @@ def merge_driver(
         if result.data != ours_bytes:
             Path(ours).write_bytes(result.data)
         return
-    team.write_conflict(Path(base), Path(ours), Path(theirs))
+    if not team.write_conflict(Path(base), Path(ours), Path(theirs)):
+        warn(f"touchplan merge-driver: {name}: git merge-file failed; the file is left as ours")
     warn(f"touchplan merge-driver: {name}: {result.reason}; resolve the conflict by hand")
     raise typer.Exit(EXIT_DATA)
 

@@ -16,7 +16,7 @@ import typer
 import yaml
 
 from touchplan.model import ItemKind, TouchKind
-from touchplan.store import find_root, iter_account_files, relpath
+from touchplan.store import find_root, iter_account_files
 
 # The top-level (unindented) `key: value` lines; the value is read by YAML itself.
 _TOP_LINE = re.compile(rb"^(name|owner):[ \t]*(.*?)[ \t]*\r?$", re.MULTILINE)
@@ -81,28 +81,25 @@ def _top_values(path: Path) -> dict[str, str]:
     return found
 
 
-def _accounts(root: Path) -> Iterator[tuple[str, str, dict[str, str]]]:
-    """(slug, path without suffix, top values) for each account file."""
+def _accounts(root: Path) -> Iterator[tuple[str, dict[str, str]]]:
+    """(slug, top values) for each account file."""
     for path in iter_account_files(root):
-        yield path.stem, relpath(root, path).rsplit(".", 1)[0], _top_values(path)
+        yield path.stem, _top_values(path)
 
 
 def account_candidates(root: Path, incomplete: str) -> list[tuple[str, str]]:
     """Slugs, then names, that start with ``incomplete`` (case-insensitive), with help.
 
     A slug is offered with the account's name as help; a name (which the user can
-    type in quotes) with its slug. Typing a folder (``east/``) completes its paths.
+    type in quotes) with its slug. Slugs are unique across folders, so a slug always
+    names exactly one account.
     """
     wanted = incomplete.casefold()
     by_slug: list[tuple[str, str]] = []
     by_name: list[tuple[str, str]] = []
-    for slug, path, values in _accounts(root):
+    for slug, values in _accounts(root):
         name = values.get("name", "")
-        if "/" in wanted:
-            short = path.removeprefix("accounts/")
-            if short.casefold().startswith(wanted):
-                by_slug.append((short, name))
-        elif slug.casefold().startswith(wanted):
+        if slug.casefold().startswith(wanted):
             by_slug.append((slug, name))
         elif name and name.casefold().startswith(wanted):
             by_name.append((name, slug))
@@ -112,7 +109,7 @@ def account_candidates(root: Path, incomplete: str) -> list[tuple[str, str]]:
 def owner_candidates(root: Path, incomplete: str) -> list[tuple[str, str]]:
     wanted = incomplete.casefold()
     counts: dict[str, int] = {}
-    for _slug, _path, values in _accounts(root):
+    for _slug, values in _accounts(root):
         owner = values.get("owner")
         if owner and owner.casefold().startswith(wanted):
             counts[owner] = counts.get(owner, 0) + 1

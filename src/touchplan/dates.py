@@ -18,7 +18,16 @@ def parse_date(text: str, today: date, what: str = "date", *, past: bool = False
     A weekday name means the next one, or with ``past`` (when logging what happened)
     the latest one up to today.
     """
-    value = text.strip().lower()
+    try:
+        found = _parse(text.strip().lower(), today, past=past)
+    except (ValueError, OverflowError):
+        found = None  # out of the calendar's range (years 1 to 9999), or no such day
+    if found is None:
+        raise UsageError(f"{what}: {text!r} is not a date", f"use {DATE_HELP}")
+    return found
+
+
+def _parse(value: str, today: date, *, past: bool) -> date | None:
     if value == "today":
         return today
     if value == "yesterday":
@@ -45,11 +54,8 @@ def parse_date(text: str, today: date, what: str = "date", *, past: bool = False
             ahead = (index - today.weekday()) % 7 or 7
             return today + timedelta(days=ahead)
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            pass
-    raise UsageError(f"{what}: {text!r} is not a date", f"use {DATE_HELP}")
+        return date.fromisoformat(value)
+    return None
 
 
 def parse_days(text: str, what: str) -> int:

@@ -36,7 +36,6 @@ _ABSENT = object()
 @dataclass(frozen=True)
 class Merged:
     data: bytes
-    added: int  # entries of theirs spliced into ours
 
 
 @dataclass(frozen=True)
@@ -56,7 +55,6 @@ class _Side:
     """A side that is the base plus entries appended at the end of the history."""
 
     lines: list[str]
-    at: int  # index of the first line after the base's entries
     end: int  # index of the first line after the new entries
     entries: list[_Entry]
 
@@ -132,7 +130,7 @@ def _side(doc: Document, label: str, base_lines: list[str], at: int, count: int)
             raise _NotAppendOnly(f"{label} appended an entry without a YYYY-MM-DD date")
         entries.append(_Entry(lines[cut:after], raw(item), date.text.strip()))
         cut = after
-    return _Side(lines, at, end, entries)
+    return _Side(lines, end, entries)
 
 
 def _interleave(ours: list[_Entry], theirs: list[_Entry]) -> list[_Entry]:
@@ -164,9 +162,9 @@ def _only_new(ours: list[_Entry], theirs: list[_Entry]) -> list[_Entry]:
 def merge(base: bytes, ours: bytes, theirs: bytes, path: str = "file") -> Merged | Conflict:
     """Both sides' appended history entries, or why a person has to merge."""
     if ours == theirs or base == theirs:
-        return Merged(ours, 0)
+        return Merged(ours)
     if base == ours:
-        return Merged(theirs, 0)
+        return Merged(theirs)
     try:
         return _merge_appends(base, ours, theirs, path)
     except (_NotAppendOnly, WriteError) as exc:  # WriteError: a layout `log` refuses too
@@ -200,7 +198,7 @@ def _merge_appends(base: bytes, ours: bytes, theirs: bytes, path: str) -> Merged
         text = text[: -len(ours_doc.newline)]
     merged = encode(text, ours_doc.bom)
     _verify(merged, base_doc, entries, ours, theirs, path)
-    return Merged(merged, len(fresh))
+    return Merged(merged)
 
 
 def _verify(

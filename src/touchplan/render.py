@@ -438,14 +438,13 @@ def week_json(plan: WeekPlan, accounts: dict[str, Account], today: date) -> dict
 
 def renewal_rows(
     accounts: Iterable[Account],
-    items: dict[str, Item | None],
+    stages: dict[str, str],
     today: date,
     started: dict[str, bool],
 ) -> list[dict[str, Any]]:
     rows = []
     for account in accounts:
         assert account.renewal is not None
-        item = items.get(account.slug)
         last = account.last_touch()
         rows.append(
             {
@@ -455,11 +454,7 @@ def renewal_rows(
                 "owner": account.owner,
                 "renewal": account.renewal.isoformat(),
                 "days_left": (account.renewal - today).days,
-                "stage": item.stage
-                if item
-                else "renewed"
-                if started.get(account.slug + ":renewed")
-                else "ahead",
+                "stage": stages.get(account.slug, "ahead"),
                 "value": account.value,
                 "last_touch": touch_json(last),
                 "started": started.get(account.slug, False),
@@ -490,7 +485,10 @@ def renewals_table(rows: list[dict[str, Any]], today: date, within: int) -> Rend
         style = {"lapsed": "bold red", "14": "red", "30": "yellow"}.get(stage, "")
         last = r["last_touch"]
         last_cell = (
-            safe(f"{last['date']} {last['kind']}: {_shorten(last['summary'], 50)}")
+            safe(
+                f"{last['date']} {last['kind']}"
+                + (f": {_shorten(last['summary'], 50)}" if last["summary"] else "")
+            )
             if last
             else Text("never", style="dim")
         )

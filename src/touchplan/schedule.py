@@ -8,6 +8,7 @@ thank-you logged after it" and "closed explicitly" mean the same thing to every 
 from __future__ import annotations
 
 import heapq
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
@@ -477,9 +478,27 @@ def simulate(account: Account, item: Item, day: date) -> Account:
     return replace(account, history=(*account.history, touch))
 
 
-def _identity(item: Item) -> tuple[str, str, str, date | None, date, str]:
-    """What tells one planned item from another, whatever day it is scored on."""
+_MET_BY_CONTACT = frozenset({ItemKind.TOUCH, ItemKind.PROBLEM})
+_Identity = tuple[str, str, str, date | None, date, str]
+
+
+def _identity(item: Item) -> _Identity:
+    """What tells one planned item from another, whatever day it is scored on (two
+    entries can make equal items, so identities are counted, not just collected)."""
     return (item.account, item.kind.value, item.source, item.trigger, item.raw_due, item.action)
+
+
+def _without(items: Iterable[Item], taken: Counter[_Identity]) -> list[Item]:
+    """``items`` less as many of each identity as ``taken`` counts."""
+    left = Counter(taken)
+    kept = []
+    for item in items:
+        key = _identity(item)
+        if left[key] > 0:
+            left[key] -= 1
+        else:
+            kept.append(item)
+    return kept
 
 
 def plan_week(accounts: Sequence[Account], policy: Policy, today: date, days: int) -> WeekPlan:
@@ -496,21 +515,18 @@ def plan_week(accounts: Sequence[Account], policy: Policy, today: date, days: in
     last_day = plan_days[-1]
     # snoozed accounts stay in: they come back on the day their snooze ends
     by_slug = {a.slug: a for a in accounts if a.status is Status.ACTIVE}
-    done: set[tuple[str, str, str, date | None, date, str]] = set()
+    done: dict[str, Counter[_Identity]] = {}  # planned so far, per account
 
     def upcoming_items(account: Account) -> list[Item]:
-        return [
-            i
-            for i in plan_account(account, policy, plan_days[0])
-            if i.due <= last_day and _identity(i) not in done
-        ]
+        items = plan_account(account, policy, plan_days[0])
+        return _without((i for i in items if i.due <= last_day), done.get(account.slug, Counter()))
 
     # every item falling due inside the window, keyed by account
     upcoming: dict[str, list[Item]] = {}
     for slug, account in by_slug.items():
         if items := upcoming_items(account):
             upcoming[slug] = items
-    first_due: dict[tuple[str, str, str, date | None, date, str], date] = {}
+    first_due: dict[_Identity, date] = {}
     planned: list[PlannedItem] = []
     left: list[Item] = []
     for day in plan_days:
@@ -525,16 +541,22 @@ def plan_week(accounts: Sequence[Account], policy: Policy, today: date, days: in
             first_due.setdefault(_identity(item), day)
         for item in chosen:
             key = _identity(item)
-            done.add(key)
+            done.setdefault(item.account, Counter())[key] += 1
             planned.append(
                 PlannedItem(item, day, first_due[key] if first_due[key] != day else None)
             )
         for slug in {i.account for i in chosen}:
             account = by_slug[slug]
-            for item in (i for i in chosen if i.account == slug):
+            today_chosen = [i for i in chosen if i.account == slug]
+            for item in today_chosen:
                 account = simulate(account, item, day)
             by_slug[slug] = account
-            upcoming[slug] = upcoming_items(account)
+            fresh = upcoming_items(account)
+            # The simulated call meets the touch cadence and a problem's clock; any other
+            # item it makes vanish (a never-visited account's visit re-anchors on its first
+            # entry) is still owed.
+            gone = _without(upcoming[slug], Counter(map(_identity, [*today_chosen, *fresh])))
+            upcoming[slug] = fresh + [i for i in gone if i.kind not in _MET_BY_CONTACT]
         if day == last_day:
             chosen_keys = {id(i) for i in chosen}
             left = [i for i in sorted(pool, key=rank_key) if id(i) not in chosen_keys]

@@ -221,13 +221,25 @@ def resolve(
     if not text:
         raise NotFoundError("no account named ''", "give a slug or a name")
     key = text.casefold()
+    # `accounts/east/globex.yaml`, `east/globex` and `globex` all name the same file
+    path_key = key.removeprefix(f"{ACCOUNTS_DIR}/")
+    for suffix in SUFFIXES:
+        path_key = path_key.removesuffix(suffix)
     by_slug: dict[str, list[Path]] = {}
+    by_path: dict[str, Path] = {}
+    base = root / ACCOUNTS_DIR
     for path in book_files:
         by_slug.setdefault(slug_of(path).casefold(), []).append(path)
-        by_slug.setdefault(relpath(root, path).rsplit(".", 1)[0].casefold(), []).append(path)
-    if key in by_slug and len(set(by_slug[key])) == 1:
-        return by_slug[key][0]
-    prefixed = sorted({p for s, ps in by_slug.items() if s.startswith(key) for p in ps})
+        inner = path.relative_to(base).as_posix() if path.is_relative_to(base) else path.name
+        by_path[inner.rsplit(".", 1)[0].casefold()] = path
+    if "/" in path_key and path_key in by_path:
+        return by_path[path_key]
+    if path_key in by_slug and len(by_slug[path_key]) == 1:
+        return by_slug[path_key][0]
+    if "/" in path_key:
+        prefixed = sorted({p for s, p in by_path.items() if s.startswith(path_key)})
+    else:
+        prefixed = sorted({p for s, ps in by_slug.items() if s.startswith(path_key) for p in ps})
     if len(prefixed) == 1:
         return prefixed[0]
     named: list[Path] = by_name(key) if by_name is not None else []
@@ -238,7 +250,7 @@ def resolve(
                 named.append(path)
     if len(named) == 1:
         return named[0]
-    candidates = sorted(set(prefixed) | set(named) | set(by_slug.get(key, [])))
+    candidates = sorted(set(prefixed) | set(named) | set(by_slug.get(path_key, [])))
     if candidates:
         shown = [relpath(root, p) for p in candidates]
         raise AmbiguousError(f"{wanted!r} matches {len(candidates)} accounts", shown)

@@ -464,7 +464,8 @@ def _state_check(root: Path, top: Path | None) -> Check:
             f"{folder} is inside the repository and not ignored",
             "set TOUCHPLAN_CACHE_DIR to a folder outside the repository",
         )
-    return Check("cache and lock folder", True, f"{folder} is writable, outside the repository")
+    where = "inside the repository, ignored by git" if inside else "outside the repository"
+    return Check("cache and lock folder", True, f"{folder} is writable, {where}")
 
 
 def _owner_check(root: Path) -> Check:
