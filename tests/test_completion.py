@@ -203,11 +203,6 @@ def test_account_and_kind_callbacks_through_typer(book: Path, tmp_path: Path) ->
     assert complete(argv, "tp log glo", 2, elsewhere, "_TP_COMPLETE") == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="NOT WIRED YET: cli.py's ACCOUNT arguments need autocompletion=complete_account "
-    "(see the issue 7 report); remove this marker when it is",
-)
 def test_show_completes_account_slugs(book: Path) -> None:
     argv = [TOUCHPLAN]
     assert complete(argv, "touchplan show mer", 2, book) == ["meridian-foods", "meridian-steel"]

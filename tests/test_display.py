@@ -203,10 +203,6 @@ def test_json_escapes_every_control_character(root: Path, run: Callable[..., Run
     assert "\x1b" not in result.stdout and "\r" not in result.stdout and "\x00" not in result.stdout
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG (cli.emit_json): ensure_ascii=False lets U+009B (CSI) and U+202E out raw",
-)
 def test_json_escapes_c1_and_bidi_controls(root: Path, run: Callable[..., Run]) -> None:
     evil_account(root)
     result = run("today", "--format", "json")
@@ -214,9 +210,6 @@ def test_json_escapes_c1_and_bidi_controls(root: Path, run: Callable[..., Run]) 
     assert_inert(result.stdout)
 
 
-@pytest.mark.xfail(
-    strict=True, reason="BUG (cli.emit_csv): cells are written raw, ESC/OSC 52/CR included"
-)
 def test_csv_never_carries_raw_escapes(root: Path, run: Callable[..., Run]) -> None:
     evil_account(root)
     result = run("today", "--format", "csv")

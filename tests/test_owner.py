@@ -136,11 +136,6 @@ TWO_REPS = {
 }
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="needs cli.py to default --owner to team.current_owner (see the issue 6 report); "
-    "remove this mark once it does",
-)
 def test_today_defaults_to_the_current_rep(
     root: Path, write_account: Callable[..., Path], run: Callable[..., object]
 ) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -307,7 +308,7 @@ BAD_ROWS = [
 
 
 @pytest.mark.parametrize(("text", "expected", "changes"), BAD_ROWS)
-def test_bad_values_are_located(text: str, expected: list[str], changes: dict[str, object]) -> None:
+def test_bad_values_are_located(text: str, expected: list[str], changes: dict[str, Any]) -> None:
     policy, problems = read_policy(text.encode(), NAME)
     assert [str(p) for p in problems] == expected
     assert all(p.fatal for p in problems)
@@ -348,6 +349,11 @@ def test_unknown_keys_say_did_you_mean(text: str, expected: str) -> None:
     assert [str(p) for p in problems] == [expected]
     # reported (so `check` fails) but not fatal: planning still runs
     assert [p.fatal for p in problems] == [False]
+
+
+def test_sections_read_by_other_modules_are_not_unknown() -> None:
+    # `tiers:` belongs to touchplan.tiers (the 80/20 thresholds): not an unknown key here
+    assert read_policy(b"tiers:\n  A: 80\n  B: 95\n", NAME) == (DEFAULT, [])
 
 
 def test_require_policy_refuses_a_policy_with_fatal_problems(tmp_path: Path) -> None:

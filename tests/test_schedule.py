@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
+from typing import Any
 
 import pytest
 
@@ -890,6 +891,84 @@ def test_renewal_closed(renewal: str | None, history: list[Touch]) -> None:
     assert of_kind(items, ItemKind.RENEWAL) == []
 
 
+# -- one account over time: today varies ---------------------------------------------
+
+# B, no `since`: a sale on Mon 11-02, a call on 11-09 promising the manual for 11-16,
+# renewal 2027-01-15 (window opens 11-16, 30-day stage 12-16). Due dates: thank-you 11-04,
+# gap-check 11-09, follow-up 11-16, implementation review 12-02, touch 12-09 (B 30 days
+# after the call), visit and review 2027-05-03 (180 days from the first entry, a Saturday).
+TIMELINE = account(
+    "B",
+    [
+        entry("2026-11-02", "sale", with_="Jane"),
+        entry("2026-11-09", next="2026-11-16 Send the manual"),
+    ],
+    renewal="2027-01-15",
+)
+TIMELINE_ROWS = [
+    pytest.param("2026-11-03", [], id="nothing-due-yet"),
+    pytest.param("2026-11-04", [("thank-you", "2026-11-04", 0, 45.0)], id="thank-you-day"),
+    pytest.param(
+        "2026-11-09",
+        [("thank-you", "2026-11-04", 5, 55.0), ("gap-check", "2026-11-09", 0, 50.0)],
+        id="gap-check-day",
+    ),
+    pytest.param(
+        "2026-11-16",
+        [
+            ("renewal", "2026-11-16", 0, 75.0),
+            ("thank-you", "2026-11-04", 12, 69.0),
+            ("gap-check", "2026-11-09", 7, 64.0),
+            ("follow-up", "2026-11-16", 0, 55.0),
+        ],
+        id="renewal-window-opens",
+    ),
+    pytest.param(
+        "2026-12-02",
+        [
+            ("renewal", "2026-11-16", 16, 123.0),  # 60 + 15 + 2 × 16 + 16 inside the window
+            ("thank-you", "2026-11-04", 28, 101.0),
+            ("gap-check", "2026-11-09", 23, 96.0),
+            ("follow-up", "2026-11-16", 16, 87.0),
+            ("review", "2026-12-02", 0, 40.0),
+        ],
+        id="implementation-review-day",
+    ),
+    pytest.param(
+        "2026-12-15",
+        [
+            ("renewal", "2026-11-16", 29, 162.0),
+            ("thank-you", "2026-11-04", 41, 127.0),
+            ("gap-check", "2026-11-09", 36, 122.0),
+            ("follow-up", "2026-11-16", 29, 113.0),
+            ("review", "2026-12-02", 13, 66.0),
+            ("touch", "2026-12-09", 6, 37.0),
+        ],
+        id="last-day-of-the-60-day-stage",
+    ),
+    pytest.param(
+        "2026-12-16",
+        [
+            ("thank-you", "2026-11-04", 42, 129.0),
+            ("gap-check", "2026-11-09", 37, 124.0),
+            ("follow-up", "2026-11-16", 30, 115.0),
+            # the 30-day stage is due from its own start: 60 + 15 + 0 + 30 inside
+            ("renewal", "2026-12-16", 0, 105.0),
+            ("review", "2026-12-02", 14, 68.0),
+            ("touch", "2026-12-09", 7, 39.0),
+        ],
+        id="escalated-to-the-30-day-stage",
+    ),
+]
+
+
+@pytest.mark.parametrize(("today", "expected"), TIMELINE_ROWS)
+def test_one_account_over_time(today: str, expected: list[tuple[str, str, int, float]]) -> None:
+    items = due_items([TIMELINE], P, d(today))
+    got = [(i.kind.value, i.due.isoformat(), i.overdue_days(d(today)), i.score) for i in items]
+    assert got == expected
+
+
 # -- working days ----------------------------------------------------------------------
 
 WORKING_DAY_ROWS = [
@@ -971,7 +1050,7 @@ OVERDUE = [entry("2026-10-01", next="2026-10-05 Send the contract")]
         ),
     ],
 )
-def test_snoozed_and_lost_accounts(extra: dict[str, object], today: str, listed: bool) -> None:
+def test_snoozed_and_lost_accounts(extra: dict[str, Any], today: str, listed: bool) -> None:
     accounts = [account("A", OVERDUE, renewal="2026-11-01", **extra)]
     items = due_items(accounts, P, d(today))
     assert bool(items) is listed

@@ -223,12 +223,6 @@ def test_pareto_properties(values: list[int]) -> None:
         assert plan.rows[-1].cumulative == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: policy.read_policy reports the documented `tiers:` section of "
-    "touchplan.yaml as an unknown key, so `touchplan check` fails (add 'tiers' to "
-    "policy._TOP_KEYS)",
-)
 @pytest.mark.usefixtures("table")
 def test_check_accepts_the_tiers_section(root: Path, run: Callable[..., Run]) -> None:
     (root / "touchplan.yaml").write_text("tiers:\n  A: 80\n  B: 95\n")

@@ -35,7 +35,7 @@ from touchplan.errors import Problem
 from touchplan.model import CONTACT_KINDS, Account, ItemKind, Status, Tier
 from touchplan.policy import POLICY_FILE, Policy
 from touchplan.schedule import DAY, plan_account
-from touchplan.store import FileStat, scan_tree
+from touchplan.store import FileStat, read_capped, scan_tree
 
 SCHEMA = 1
 CACHE_NAME = f"plan-cache-v{SCHEMA}.sqlite3"
@@ -91,11 +91,9 @@ def build_record(root: str, rel: str, stat: FileStat, policy: Policy, day: date)
     """Parse and plan one file (the slow path, run on a cache miss)."""
     slug = rel.rsplit("/", 1)[-1].rsplit(".", 1)[0]
     record = Record(rel, stat, slug)
-    try:
-        with open(os.path.join(root, rel), "rb") as handle:
-            data = handle.read()
-    except OSError as exc:
-        record.problems = [[None, "", f"cannot read: {exc.strerror}", "", True]]
+    data = read_capped(os.path.join(root, rel), rel)
+    if isinstance(data, Problem):
+        record.problems = [[data.line, data.field, data.message, data.hint, data.fatal]]
         return record
     account, problems = read_account(data, slug, rel)
     record.problems = [[p.line, p.field, p.message, p.hint, p.fatal] for p in problems]

@@ -7,6 +7,7 @@ import importlib.util
 import io
 import json
 import os
+import re
 import sys
 from collections.abc import Sequence
 from datetime import date, timedelta
@@ -19,6 +20,7 @@ from typer.core import TyperGroup
 from typer.exceptions import TyperException
 
 from touchplan import __version__
+from touchplan.completion import complete_account, complete_owner, complete_touch_kind
 from touchplan.dates import DATE_HELP, parse_date, parse_days
 from touchplan.edit import (
     AppendEntry,
@@ -190,7 +192,12 @@ DateOpt = Annotated[
 OwnerOpt = Annotated[
     str | None,
     typer.Option(
-        "--owner", help="Only this owner's accounts ('all' for everyone).", show_default=False
+        "--owner",
+        help="Only this owner's accounts ('all' for everyone). Default: you, when touchplan "
+        "knows who you are (TOUCHPLAN_OWNER, `me:` in touchplan.local.yaml, or your git "
+        "email under `owners:`), else everyone.",
+        show_default=False,
+        autocompletion=complete_owner,
     ),
 ]
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
@@ -214,8 +221,17 @@ def out() -> Any:
     return render.stdout_console()
 
 
+# Characters that are valid in JSON strings but would act on a terminal (C1 controls
+# such as U+009B CSI, bidi overrides, line separators): written as \uXXXX escapes.
+_JSON_UNSAFE = re.compile(
+    "[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]"
+)
+
+
 def emit_json(data: object) -> None:
-    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    text = json.dumps(data, indent=2, ensure_ascii=False)
+    text = _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    sys.stdout.write(text + "\n")
 
 
 def emit_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> None:
@@ -235,10 +251,12 @@ def _csv_cell(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, list):
-        return "; ".join(str(v) for v in value)
-    if isinstance(value, dict):
-        return " ".join(str(v) for v in value.values() if v)
-    text = str(value)
+        raw = "; ".join(str(v) for v in value)
+    elif isinstance(value, dict):
+        raw = " ".join(str(v) for v in value.values() if v)
+    else:
+        raw = str(value)
+    text = for_display(raw, multiline=False)  # a cell must never act on a terminal
     # a spreadsheet would run a cell starting with these as a formula
     return "'" + text if text[:1] in ("=", "+", "-", "@") and not _is_number(text) else text
 
@@ -274,6 +292,15 @@ def policy_with_warnings(root: Path) -> Policy:
 def warn_skipped(book: Book) -> None:
     if book.skipped:
         render.stderr_console().print(render.skipped_warning(book.skipped))
+
+
+def default_owner(dir_opt: str | None, owner: str | None) -> str | None:
+    """--owner, else the current rep (see touchplan.team), else None: everyone."""
+    if owner is not None:
+        return owner
+    from touchplan.team import current_owner
+
+    return current_owner(find_root(dir_opt))
 
 
 def owned(accounts: list[Account], owner: str | None) -> list[Account]:
@@ -329,6 +356,7 @@ def today(
 ) -> None:
     """Today's calls, ranked: what to do, why, whom to ask for, and what was said last."""
     day = pick_today(date_opt)
+    owner = default_owner(dir_opt, owner)
     if no_cache:
         _root, policy, book = open_book(dir_opt)
         items = due_items(owned(book.accounts, owner), policy, day)
@@ -413,12 +441,22 @@ def _match_contact(account: Account, name: str) -> tuple[str, bool]:
 @app.command()
 def log(
     account_name: Annotated[
-        str, typer.Argument(metavar="ACCOUNT", help="Slug, unique slug prefix, or name.")
+        str,
+        typer.Argument(
+            metavar="ACCOUNT",
+            help="Slug, unique slug prefix, or name.",
+            autocompletion=complete_account,
+        ),
     ],
     summary: Annotated[
         str | None, typer.Argument(help="What happened (prompted on a terminal when left out).")
     ] = None,
-    kind: Annotated[str, typer.Option("--kind", "-k", help=f"One of: {KINDS_HELP}.")] = "call",
+    kind: Annotated[
+        str,
+        typer.Option(
+            "--kind", "-k", help=f"One of: {KINDS_HELP}.", autocompletion=complete_touch_kind
+        ),
+    ] = "call",
     with_: Annotated[
         str | None,
         typer.Option("--with", "-w", help="Whom you spoke to (a contact's name or first name)."),
@@ -475,7 +513,7 @@ def log(
             warn(f"note: {contact!r} is not among {account.name}'s contacts")
         fields.append(("with", contact))
     if summary:
-        fields.append(("summary", check_input(summary.strip(), "the summary", multiline=True)))
+        fields.append(("summary", check_input(summary, "the summary", multiline=True).strip()))
     if next_:
         head, _, action = check_input(next_, "--next").strip().partition(" ")
         if not action.strip():
@@ -487,7 +525,7 @@ def log(
             raise UsageError(f"--next {due.isoformat()} is before the touch itself")
         fields.append(("next", f"{due.isoformat()} {action.strip()}"))
     if problem:
-        fields.append(("problem", check_input(problem.strip(), "--problem")))
+        fields.append(("problem", check_input(problem, "--problem").strip()))
     if resolved:
         fields.append(("resolved", Plain("true")))
     if done:
@@ -699,7 +737,12 @@ def add(
 @app.command()
 def show(
     account_name: Annotated[
-        str, typer.Argument(metavar="ACCOUNT", help="Slug, unique slug prefix, or name.")
+        str,
+        typer.Argument(
+            metavar="ACCOUNT",
+            help="Slug, unique slug prefix, or name.",
+            autocompletion=complete_account,
+        ),
     ],
     date_opt: DateOpt = None,
     fmt: FormatOpt = Format.table,
@@ -725,7 +768,12 @@ def show(
 @app.command()
 def why(
     account_name: Annotated[
-        str, typer.Argument(metavar="ACCOUNT", help="Slug, unique slug prefix, or name.")
+        str,
+        typer.Argument(
+            metavar="ACCOUNT",
+            help="Slug, unique slug prefix, or name.",
+            autocompletion=complete_account,
+        ),
     ],
     date_opt: DateOpt = None,
     fmt: FormatOpt = Format.table,
@@ -765,6 +813,7 @@ def week(
 ) -> None:
     """The coming working days planned within daily capacity, most urgent first."""
     day = pick_today(date_opt)
+    owner = default_owner(dir_opt, owner)
     _root, policy, book = open_book(dir_opt)
     plan = plan_week(owned(book.accounts, owner), policy, day, days)
     by_slug = book.by_slug()
@@ -807,6 +856,7 @@ def renewals(
 ) -> None:
     """Renewals in the window (and lapsed ones): stage, days left, value, last touch."""
     day = pick_today(date_opt)
+    owner = default_owner(dir_opt, owner)
     horizon = parse_days(within, "--within")
     _root, policy, book = open_book(dir_opt)
     chosen = [
@@ -848,7 +898,12 @@ def renewals(
 @app.command()
 def snooze(
     account_name: Annotated[
-        str, typer.Argument(metavar="ACCOUNT", help="Slug, unique slug prefix, or name.")
+        str,
+        typer.Argument(
+            metavar="ACCOUNT",
+            help="Slug, unique slug prefix, or name.",
+            autocompletion=complete_account,
+        ),
     ],
     until: Annotated[
         str | None, typer.Option("--until", help=f"Pause until this date ({DATE_HELP}).")
@@ -875,8 +930,9 @@ def snooze(
     if end <= base:
         raise UsageError(f"--until {end.isoformat()} is not in the future")
     fields: list[tuple[str, str]] = [("until", Plain(end.isoformat()))]
-    if reason.strip():
-        fields.append(("reason", check_input(reason.strip(), "--reason")))
+    reason = check_input(reason, "--reason").strip()
+    if reason:
+        fields.append(("reason", reason))
     apply_edit(root, path, SetBlock("snooze", tuple(fields)))
     out().print(render.safe(f"Snoozed {account.name} until {end.isoformat()}.", "green"))
 

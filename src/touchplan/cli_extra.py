@@ -14,30 +14,34 @@ from typing import Annotated
 
 import typer
 
-from touchplan import render
 from touchplan.cli import (
     DateOpt,
     DirOpt,
     Format,
     FormatOpt,
+    _lazy,
     app,
+    default_owner,
     emit_json,
     open_book,
     out,
     owned,
     pick_today,
+    render,
     warn,
     warn_skipped,
 )
 from touchplan.completion import complete_owner
-from touchplan.crmimport import import_csv, parse_map
 from touchplan.edit import SetScalars, apply_edit, write_atomic
 from touchplan.errors import EXIT_DATA, TouchplanError, UsageError
-from touchplan.ics import plan_calendar
 from touchplan.model import Tier
 from touchplan.schedule import plan_week
 from touchplan.store import find_root, slugify
-from touchplan.tiers import load_thresholds, override, suggest_tiers
+
+# Heavy modules (icalendar, csv sniffing) load only when their command runs.
+crmimport = _lazy("touchplan.crmimport")
+ics = _lazy("touchplan.ics")
+pareto = _lazy("touchplan.tiers")
 
 # --owner with completion of the owners in the files (the shared OwnerOpt has none).
 OwnerOpt = Annotated[
@@ -84,10 +88,11 @@ def export_ics(
     are updated, not duplicated.
     """
     day = pick_today(date_opt)
+    owner = default_owner(dir_opt, owner)
     _root, policy, book = open_book(dir_opt)
     plan = plan_week(owned(book.accounts, owner), policy, day, days)
     title = f"touchplan ({owner})" if owner and owner.lower() != "all" else "touchplan"
-    data = plan_calendar(plan, book.by_slug(), datetime.now(UTC).replace(microsecond=0), title)
+    data = ics.plan_calendar(plan, book.by_slug(), datetime.now(UTC).replace(microsecond=0), title)
     if output == "-":
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
@@ -181,13 +186,13 @@ def import_accounts(
     parts = [slugify(p) for p in (folder or "").replace("\\", "/").split("/") if p.strip()]
     if any(not p for p in parts):
         raise UsageError(f"--folder {folder!r} is not a safe folder name")
-    overrides = parse_map(map_ or [])
+    overrides = crmimport.parse_map(map_ or [])
     try:
         data = csv_file.read_bytes()
     except OSError as exc:
         raise UsageError(f"cannot read {csv_file}: {exc.strerror}") from None
     root = find_root(dir_opt)
-    report = import_csv(
+    report = crmimport.import_csv(
         root,
         data,
         csv_file.name,
@@ -239,8 +244,8 @@ def tiers(
     to 95 %; C: the rest. Lost accounts and accounts without a value are left out.
     """
     root, _policy, book = open_book(dir_opt)
-    thresholds = override(load_thresholds(root), a_share, b_share)
-    plan = suggest_tiers(owned(book.accounts, owner), thresholds)
+    thresholds = pareto.override(pareto.load_thresholds(root), a_share, b_share)
+    plan = pareto.suggest_tiers(owned(book.accounts, owner), thresholds)
     failed: list[str] = []
     if apply:
         for row in plan.changes:

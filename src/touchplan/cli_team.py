@@ -14,24 +14,29 @@ from typing import Annotated
 
 import typer
 
-from touchplan import gitmerge, render, team
 from touchplan.cli import (
     DateOpt,
     DirOpt,
     Format,
     FormatOpt,
+    _lazy,
     app,
     emit_csv,
     emit_json,
     open_book,
     out,
     pick_today,
+    render,
     warn,
     warn_skipped,
 )
 from touchplan.dates import parse_date, parse_days
 from touchplan.errors import EXIT_DATA, NotFoundError, UsageError
 from touchplan.store import find_root
+
+# The merge driver and git helpers load only when their command runs.
+gitmerge = _lazy("touchplan.gitmerge")
+team = _lazy("touchplan.team")
 
 # -- init -------------------------------------------------------------------------------
 

@@ -25,7 +25,6 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from filelock import FileLock, Timeout
 
 from touchplan.account_file import read_account
 from touchplan.errors import AccountFileError, WriteError
@@ -54,6 +53,8 @@ def write_lock(root: Path) -> Iterator[None]:
     """One writer at a time per data root, across processes."""
     folder = state_dir(root)
     folder.mkdir(parents=True, exist_ok=True)
+    from filelock import FileLock, Timeout  # only writers pay for it
+
     lock = FileLock(str(folder / "write.lock"), timeout=LOCK_TIMEOUT)
     try:
         with lock:

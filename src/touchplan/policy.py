@@ -125,6 +125,7 @@ _TOP_KEYS = (
     "weights",
     "owners",
     "me",
+    "tiers",
 )
 
 

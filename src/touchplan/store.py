@@ -14,6 +14,7 @@ from touchplan.account_file import read_account
 from touchplan.errors import AmbiguousError, NotFoundError, Problem
 from touchplan.model import Account
 from touchplan.policy import POLICY_FILE
+from touchplan.yamldoc import MAX_FILE_BYTES
 
 ACCOUNTS_DIR = "accounts"
 SUFFIXES = (".yaml", ".yml")
@@ -130,12 +131,25 @@ class Book:
         return {a.slug: a for a in self.accounts}
 
 
+def read_capped(path: Path | str, rel: str) -> bytes | Problem:
+    """A file's bytes, never reading more than the size cap (a link to a huge file)."""
+    try:
+        with open(path, "rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            if size > MAX_FILE_BYTES:
+                return Problem(rel, None, "", f"file is {size:,} bytes, over the "
+                               f"{MAX_FILE_BYTES:,}-byte limit",
+                               "split the history or archive old entries")  # fmt: skip
+            return handle.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        return Problem(rel, None, "", f"cannot read: {exc.strerror}")
+
+
 def load_file(root: Path, path: Path) -> tuple[Account | None, list[Problem]]:
     rel = relpath(root, path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        return None, [Problem(rel, None, "", f"cannot read: {exc.strerror}")]
+    data = read_capped(path, rel)
+    if isinstance(data, Problem):
+        return None, [data]
     return read_account(data, slug_of(path), rel)
 
 
@@ -180,6 +194,10 @@ def load_book(root: Path, paths: list[Path] | None = None) -> Book:
 # -- names ------------------------------------------------------------------------
 
 _SLUG_DROP = re.compile(r"[^a-z0-9]+")
+# letters NFKD does not decompose into ASCII
+_FOLD = str.maketrans({"ß": "ss", "æ": "ae", "Æ": "AE", "ø": "o", "Ø": "O", "ł": "l", "Ł": "L",
+                       "œ": "oe", "Œ": "OE", "þ": "th", "Þ": "TH", "đ": "d", "Đ": "D",
+                       "ı": "i", "ð": "d", "Ð": "D"})  # fmt: skip
 MAX_SLUG = 80
 _RESERVED = {
     "con",
@@ -197,7 +215,8 @@ def slugify(name: str) -> str:
     NFKD folds accents (``Café`` -> ``cafe``, NFC and NFD alike); everything else
     becomes a dash, so no slug can hold a path separator, a dot or a control character.
     """
-    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    decomposed = unicodedata.normalize("NFKD", name.translate(_FOLD))
+    folded = decomposed.encode("ascii", "ignore").decode("ascii")
     slug = _SLUG_DROP.sub("-", folded.lower()).strip("-")
     slug = slug[:MAX_SLUG].rstrip("-")
     if slug in _RESERVED:
