@@ -225,45 +225,69 @@ def _yaml_problem(exc: yaml.YAMLError, path: str, text: str) -> Problem:
     return Problem(path, line, "", f"YAML syntax: {message}", hint)
 
 
+_ScalarNode = yaml.ScalarNode
+
+
+def _scalar(node: yaml.ScalarNode) -> Scalar:
+    start, end = node.start_mark, node.end_mark
+    return Scalar(node.value, start.line + 1, start.column, end.line + 1, end.column,
+                  style=node.style or None)  # fmt: skip
+
+
 def _convert(
-    node: yaml.Node, path: str, seen: set[int], problems: list[Problem], depth: int = 0
+    node: yaml.Node,
+    path: str,
+    seen: set[int] | None,
+    problems: list[Problem],
+    depth: int = 0,
 ) -> Node:
+    """Our located tree from libyaml's nodes.
+
+    ``seen`` tracks every node to catch aliases (an alias is a node met twice); a text
+    without ``*`` cannot hold one, and most account files skip that bookkeeping.
+    """
     if depth > MAX_DEPTH:
         # files under the cheap bound skip the event scan; Python recursion still needs a cap
         raise _TooDeep(_too_deep(path, node.start_mark.line + 1))
-    if id(node) in seen:
-        problems.append(
-            Problem(
-                path,
-                node.start_mark.line + 1,
-                "",
-                "YAML aliases (*name) are not allowed",
-                "write the value out in full",
+    if seen is not None:
+        if id(node) in seen:
+            problems.append(
+                Problem(
+                    path,
+                    node.start_mark.line + 1,
+                    "",
+                    "YAML aliases (*name) are not allowed",
+                    "write the value out in full",
+                )
             )
-        )
-        return Scalar("", node.start_mark.line + 1, node.start_mark.column, 0, 0)
-    seen.add(id(node))
+            return Scalar("", node.start_mark.line + 1, node.start_mark.column, 0, 0)
+        seen.add(id(node))
+    if type(node) is _ScalarNode:
+        return _scalar(node)
     start, end = node.start_mark, node.end_mark
-    pos = (start.line + 1, start.column, end.line + 1, end.column)
-    if isinstance(node, yaml.ScalarNode):
-        return Scalar(node.value, *pos, style=node.style or None)
     if isinstance(node, yaml.SequenceNode):
         items = [_convert(child, path, seen, problems, depth + 1) for child in node.value]
-        return Seq(items, *pos, flow=bool(node.flow_style))
+        return Seq(items, start.line + 1, start.column, end.line + 1, end.column,
+                   flow=bool(node.flow_style))  # fmt: skip
     assert isinstance(node, yaml.MappingNode)
-    result = Map(line=pos[0], col=pos[1], end_line=pos[2], end_col=pos[3])
-    result.flow = bool(node.flow_style)
+    result = Map(line=start.line + 1, col=start.column, end_line=end.line + 1,
+                 end_col=end.column, flow=bool(node.flow_style))  # fmt: skip
+    entries, key_cols = result.entries, result.key_cols
     for key_node, value_node in node.value:
-        key_line = key_node.start_mark.line + 1
-        if not isinstance(key_node, yaml.ScalarNode) or id(key_node) in seen:
+        key_mark = key_node.start_mark
+        key_line = key_mark.line + 1
+        if type(key_node) is not _ScalarNode or (seen is not None and id(key_node) in seen):
             problems.append(
                 Problem(path, key_line, "", "a key must be plain text", "use `name: value`")
             )
             continue
+        if seen is None and type(value_node) is _ScalarNode:
+            value: Node = _scalar(value_node)  # the common case, without a call level
+        else:
+            value = _convert(value_node, path, seen, problems, depth + 1)
         key = key_node.value
-        value = _convert(value_node, path, seen, problems, depth + 1)
-        if key in result.entries:
-            first = result.entries[key][0]
+        if key in entries:
+            first = entries[key][0]
             problems.append(
                 Problem(
                     path,
@@ -274,8 +298,8 @@ def _convert(
                 )
             )
             continue
-        result.entries[key] = (key_line, value)
-        result.key_cols[key] = key_node.start_mark.column
+        entries[key] = (key_line, value)
+        key_cols[key] = key_mark.column
     return result
 
 
@@ -309,7 +333,8 @@ def parse(data: bytes, path: str) -> tuple[Document | None, list[Problem]]:
         ]
     problems: list[Problem] = []
     try:
-        root = _convert(nodes[0], path, set(), problems) if nodes else None
+        seen: set[int] | None = set() if "*" in text else None  # no `*`, no alias
+        root = _convert(nodes[0], path, seen, problems) if nodes else None
     except _TooDeep as exc:
         return None, [exc.problem]
     return Document(text, bom, newline, root), problems
