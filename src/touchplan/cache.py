@@ -18,8 +18,10 @@ import contextlib
 import hashlib
 import json
 import os
+import shutil
 import sqlite3
 import sys
+import tempfile
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -114,13 +116,26 @@ def build_record(root: str, rel: str, stat: FileStat, policy: Policy, day: date)
 _WORKER_POLICY: Policy | None = None
 
 
-def _parse_chunk(root: str, jobs: list[tuple[str, FileStat]], day_ordinal: int) -> str:
-    """Worker: JSON text of records (our own text, not pickled objects of file data)."""
-    assert _WORKER_POLICY is not None
+_WORKER_DB: sqlite3.Connection | None = None
+
+
+def _start_worker(parts: str) -> None:
+    """Each worker writes its rows into a part file of its own: no lock to share."""
+    global _WORKER_DB
+    _WORKER_DB = sqlite3.connect(os.path.join(parts, f"part-{os.getpid()}.sqlite3"),
+                                 isolation_level=None)  # fmt: skip
+    _WORKER_DB.execute("PRAGMA synchronous=OFF")  # a scratch file; the parent verifies it
+    _WORKER_DB.executescript(_TABLES)
+
+
+def _parse_chunk(root: str, jobs: list[tuple[str, FileStat]], day_ordinal: int) -> int:
+    """Worker: parse a chunk into this worker's part file; nothing of the files' data
+    crosses back to the parent (no pickling, no second encoding)."""
+    assert _WORKER_POLICY is not None and _WORKER_DB is not None
     day = date.fromordinal(day_ordinal)
-    return json.dumps(
-        [build_record(root, rel, st, _WORKER_POLICY, day).to_json() for rel, st in jobs]
-    )
+    records = [build_record(root, rel, st, _WORKER_POLICY, day) for rel, st in jobs]
+    store_records(_WORKER_DB, _WORKER_POLICY, records, [], fresh=True)
+    return len(records)
 
 
 def policy_key(root: Path) -> str:
@@ -136,7 +151,7 @@ def cache_file(root: Path) -> Path:
     return state_dir(root) / CACHE_NAME
 
 
-_DDL = """
+_TABLES = """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS files(
     rel TEXT PRIMARY KEY, mtime INTEGER, size INTEGER, ino INTEGER, slug TEXT, name TEXT,
@@ -145,9 +160,15 @@ CREATE TABLE IF NOT EXISTS files(
 CREATE TABLE IF NOT EXISTS items(
     rel TEXT, slug TEXT, kind TEXT, due INTEGER, base REAL, first INTEGER, active INTEGER,
     snooze INTEGER, owner_key TEXT, tier TEXT, renewal INTEGER);
+"""
+_INDEXES = """
 CREATE INDEX IF NOT EXISTS items_rel ON items(rel);
+CREATE INDEX IF NOT EXISTS items_count ON items(due, active, snooze, owner_key);
+CREATE INDEX IF NOT EXISTS files_slug ON files(slug);
 CREATE INDEX IF NOT EXISTS files_name ON files(name_key);
 """
+_DDL = _TABLES + _INDEXES
+_INDEX_NAMES = ("items_rel", "items_count", "files_slug", "files_name")
 
 
 class Cache:
@@ -203,42 +224,67 @@ class Cache:
             return {}
         return {row[0]: row[1:] for row in rows}
 
-    def store(self, policy: Policy, records: list[Record], gone: list[str]) -> None:
-        """Replace the rows of changed files; best effort (a failure costs speed only)."""
-        if self.db is None or not (records or gone):
-            return
-        w = policy.weights
-        file_rows = []
-        item_rows = []
-        for r in records:
-            file_rows.append((r.rel, r.stat[0], r.stat[1], r.stat[2], r.slug, r.name,
-                              r.name.casefold(), r.tier, r.owner, r.owner.casefold(), r.status,
-                              r.snooze_until, r.renewal, int(r.ok), r.valid_from, r.valid_until,
-                              json.dumps(r.problems)))  # fmt: skip
-            if r.ok:
-                # items repeat what ranking filters on, so ranking reads one table
-                tier_weight = w.tier.get(Tier(r.tier), 0.0)
-                active = int(r.status == Status.ACTIVE.value)
-                for kind, due in r.items:
-                    base = 0.0 + w.kind.get(ItemKind(kind), 0.0) + tier_weight
-                    item_rows.append((r.rel, r.slug, kind, due, base, int(kind == _FIRST.value),
-                                      active, r.snooze_until, r.owner.casefold(), r.tier,
-                                      r.renewal))  # fmt: skip
-        try:
-            self.db.execute("BEGIN IMMEDIATE")
-            changed = [(rel,) for rel in gone] + [(r.rel,) for r in records]
-            self.db.executemany("DELETE FROM files WHERE rel = ?", changed)
-            self.db.executemany("DELETE FROM items WHERE rel = ?", changed)
-            self.db.executemany(f"INSERT INTO files VALUES ({','.join('?' * 17)})", file_rows)
-            self.db.executemany(f"INSERT INTO items VALUES ({','.join('?' * 11)})", item_rows)
-            self.db.execute("COMMIT")
-        except sqlite3.Error:
-            with contextlib.suppress(sqlite3.Error):
-                self.db.execute("ROLLBACK")
+    def store(
+        self, policy: Policy, records: list[Record], gone: list[str], fresh: bool = False
+    ) -> None:
+        if self.db is not None:
+            store_records(self.db, policy, records, gone, fresh)
+
+    def reopen(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.path, timeout=10, isolation_level=None)
+        db.execute("PRAGMA synchronous=NORMAL")
+        return db
 
     def close(self) -> None:
         if self.db is not None:
             self.db.close()
+
+
+def store_records(
+    db: sqlite3.Connection,
+    policy: Policy,
+    records: list[Record],
+    gone: list[str],
+    fresh: bool = False,
+) -> None:
+    """Replace the rows of changed files; best effort (a failure costs speed only).
+
+    ``fresh``: the rows are known to be absent (a cold build), so nothing to delete.
+    """
+    if not (records or gone):
+        return
+    w = policy.weights
+    kind_weight = {k.value: 0.0 + w.kind.get(k, 0.0) for k in ItemKind}
+    tier_weight = {t.value: w.tier.get(t, 0.0) for t in Tier}
+    active_value, first_value = Status.ACTIVE.value, _FIRST.value
+    file_rows = []
+    item_rows = []
+    for r in records:
+        owner_key = r.owner.casefold()
+        file_rows.append((r.rel, r.stat[0], r.stat[1], r.stat[2], r.slug, r.name,
+                          r.name.casefold(), r.tier, r.owner, owner_key, r.status,
+                          r.snooze_until, r.renewal, int(r.ok), r.valid_from, r.valid_until,
+                          json.dumps(r.problems)))  # fmt: skip
+        if r.ok:
+            # items repeat what ranking filters on, so ranking reads one table
+            tier_base = tier_weight[r.tier]
+            active = int(r.status == active_value)
+            for kind, due in r.items:
+                item_rows.append((r.rel, r.slug, kind, due, kind_weight[kind] + tier_base,
+                                  int(kind == first_value), active, r.snooze_until,
+                                  owner_key, r.tier, r.renewal))  # fmt: skip
+    try:
+        db.execute("BEGIN IMMEDIATE")
+        if not fresh:
+            changed = [(rel,) for rel in gone] + [(r.rel,) for r in records]
+            db.executemany("DELETE FROM files WHERE rel = ?", changed)
+            db.executemany("DELETE FROM items WHERE rel = ?", changed)
+        db.executemany(f"INSERT INTO files VALUES ({','.join('?' * 17)})", file_rows)
+        db.executemany(f"INSERT INTO items VALUES ({','.join('?' * 11)})", item_rows)
+        db.execute("COMMIT")
+    except sqlite3.Error:
+        with contextlib.suppress(sqlite3.Error):
+            db.execute("ROLLBACK")
 
 
 @dataclass
@@ -277,14 +323,35 @@ def build_index(
     files, temps = scan_tree(root)
     ordinal = day.toordinal()
     stored = cache.stats()
+    fresh = not stored  # nothing to replace: inserts only
     misses: list[tuple[str, FileStat]] = []
     for rel, stat in files:
         row = stored.pop(rel, None)
         if row is None or row[:3] != stat or (row[3] and not row[4] <= ordinal <= row[5]):
             misses.append((rel, stat))
-    records = _parse_all(root, misses, policy, day, progress, workers) if misses else []
-    cache.store(policy, records, list(stored))
+
+    def sink(records: list[Record]) -> None:
+        # stored chunk by chunk, while the workers parse the rest
+        cache.store(policy, records, [], fresh=fresh)
+
+    if misses:
+        on_disk = cache.path if cache.path != Path(":memory:") else None
+        if on_disk is not None and len(misses) >= PARALLEL_FROM:
+            # the workers write the file; no connection of ours may cross the fork
+            assert cache.db is not None
+            cache.db.close()
+            _parse_all(root, misses, policy, day, progress, workers, sink, on_disk)
+            cache.db = cache.reopen()
+        else:
+            _parse_all(root, misses, policy, day, progress, workers, sink, None)
+    cache.store(policy, [], list(stored))
     assert cache.db is not None
+    if (misses or stored) and not _covers(cache.db, misses, list(stored)):
+        # the cache could not take the rows (disk full, a locked file): never plan from
+        # a partial index; this run uses a private in-memory one instead
+        cache.db = sqlite3.connect(":memory:", isolation_level=None)
+        cache.db.executescript(_DDL)
+        _parse_all(root, files, policy, day, None, 1, sink, None)
     db = cache.db
     order = {rel: n for n, (rel, _stat) in enumerate(files)}
     problems: list[Problem] = []
@@ -295,10 +362,12 @@ def build_index(
                         for line, fld, msg, hint, fatal in json.loads(text))  # fmt: skip
         if not ok:
             skipped.append(rel)
-    dupes = db.execute(
-        "SELECT slug, rel FROM files WHERE ok = 1 AND slug IN "
-        "(SELECT slug FROM files WHERE ok = 1 GROUP BY slug HAVING COUNT(*) > 1)"
-    ).fetchall()
+    dupes = []
+    if db.execute("SELECT 1 FROM files WHERE ok = 1 GROUP BY slug HAVING COUNT(*) > 1").fetchone():
+        dupes = db.execute(
+            "SELECT slug, rel FROM files WHERE ok = 1 AND slug IN "
+            "(SELECT slug FROM files WHERE ok = 1 GROUP BY slug HAVING COUNT(*) > 1)"
+        ).fetchall()
     first: dict[str, str] = {}
     for slug, rel in sorted(dupes, key=lambda row: order.get(row[1], 0)):
         if slug not in first:
@@ -325,28 +394,82 @@ def _parse_all(
     day: date,
     progress: ProgressFactory | None,
     workers: int | None,
-) -> list[Record]:
+    sink: Callable[[list[Record]], None],
+    db_path: Path | None,
+) -> bool:
+    """Parse ``jobs``: on every core into the cache file at ``db_path`` when there are
+    many (True), else here, handing records to ``sink`` (False)."""
     count = workers if workers is not None else min(os.cpu_count() or 1, 8)
     tick = progress(len(jobs)) if progress else None
-    if count < 2 or len(jobs) < PARALLEL_FROM or sys.platform == "win32":
-        out = []
-        for n, (rel, stat) in enumerate(jobs, 1):
-            out.append(build_record(str(root), rel, stat, policy, day))
-            if tick and n % 100 == 0:
-                tick(100)
-        return out
-    global _WORKER_POLICY
-    _WORKER_POLICY = policy
-    chunks = [jobs[i : i + CHUNK] for i in range(0, len(jobs), CHUNK)]
-    results: list[Record] = []
-    with ProcessPoolExecutor(max_workers=count, mp_context=get_context("fork")) as pool:
-        futures = {pool.submit(_parse_chunk, str(root), chunk, day.toordinal()): len(chunk)
-                   for chunk in chunks}  # fmt: skip
-        for future in as_completed(futures):
-            results.extend(Record.from_json(row) for row in json.loads(future.result()))
+    if (count < 2 or len(jobs) < PARALLEL_FROM or db_path is None
+            or sys.platform == "win32"):  # fmt: skip
+        for start in range(0, len(jobs), CHUNK):
+            chunk = jobs[start : start + CHUNK]
+            sink([build_record(str(root), rel, stat, policy, day) for rel, stat in chunk])
             if tick:
-                tick(futures[future])
-    return results
+                tick(len(chunk))
+        return False
+    global _WORKER_POLICY
+    _WORKER_POLICY = policy  # the forked workers inherit it: the policy is never pickled
+    parts = Path(tempfile.mkdtemp(prefix=".parts-", dir=db_path.parent))
+    try:
+        chunks = [jobs[i : i + CHUNK] for i in range(0, len(jobs), CHUNK)]
+        context = get_context("fork")
+        with ProcessPoolExecutor(count, mp_context=context, initializer=_start_worker,
+                                 initargs=(str(parts),)) as pool:  # fmt: skip
+            futures = [pool.submit(_parse_chunk, str(root), chunk, day.toordinal())
+                       for chunk in chunks]  # fmt: skip
+            for future in as_completed(futures):
+                done = future.result()
+                if tick:
+                    tick(done)
+        _merge_parts(db_path, sorted(parts.glob("part-*.sqlite3")), jobs)
+    finally:
+        shutil.rmtree(parts, ignore_errors=True)
+    return True
+
+
+def _merge_parts(db_path: Path, parts: list[Path], jobs: list[tuple[str, FileStat]]) -> None:
+    """Copy the workers' rows into the cache in one transaction (in C, row for row)."""
+    db = sqlite3.connect(db_path, timeout=30, isolation_level=None)
+    try:
+        fresh = db.execute("SELECT COUNT(*) FROM files").fetchone()[0] == 0
+        if fresh:  # a cold build: indexes are cheaper built once, afterwards
+            for name in _INDEX_NAMES:
+                db.execute(f"DROP INDEX IF EXISTS {name}")
+        for n, part in enumerate(parts):
+            db.execute(f"ATTACH DATABASE ? AS part{n}", (str(part),))
+        db.execute("BEGIN IMMEDIATE")
+        if not fresh:
+            changed = [(rel,) for rel, _stat in jobs]
+            db.executemany("DELETE FROM files WHERE rel = ?", changed)
+            db.executemany("DELETE FROM items WHERE rel = ?", changed)
+        for n in range(len(parts)):
+            db.execute(f"INSERT INTO files SELECT * FROM part{n}.files")
+            db.execute(f"INSERT INTO items SELECT * FROM part{n}.items")
+        db.execute("COMMIT")
+        for n in range(len(parts)):
+            db.execute(f"DETACH DATABASE part{n}")
+        db.executescript(_INDEXES)
+    except sqlite3.Error:
+        with contextlib.suppress(sqlite3.Error):
+            db.execute("ROLLBACK")
+    finally:
+        db.close()
+
+
+def _covers(db: sqlite3.Connection, written: list[tuple[str, FileStat]], gone: list[str]) -> bool:
+    """Whether the cache now holds exactly the rows this run meant to write."""
+    try:
+        rows = {
+            rel: (mtime, size, ino)
+            for rel, mtime, size, ino in db.execute("SELECT rel, mtime, size, ino FROM files")
+        }
+    except sqlite3.Error:
+        return False
+    return all(rows.get(rel) == stat for rel, stat in written) and not any(
+        rel in rows for rel in gone
+    )
 
 
 def stable_until(account: Account, policy: Policy, day: date) -> date:
@@ -391,11 +514,11 @@ def quick_score(
 # -- ranking from the skeletons -----------------------------------------------------------
 
 _DUE_WHERE = """
-    FROM items
     WHERE due <= :today AND active = 1 AND snooze <= :today
       AND (:owner IS NULL OR owner_key = :owner)
-      AND rel NOT IN (SELECT value FROM json_each(:skipped))
 """
+# Files left out of planning that still have items: a duplicate slug's second file.
+_NOT_SKIPPED = " AND rel NOT IN (SELECT value FROM json_each(:skipped))"
 _MARGIN = 50  # extra candidates so exact (rounded) scores can re-rank the boundary
 
 
@@ -412,13 +535,15 @@ def rank_due(
     wanted = owner.casefold() if owner and owner.strip().lower() != "all" else None
     params = {"today": day.toordinal(), "owner": wanted, "skipped": json.dumps(index.skipped),
               "ow": w.overdue_day, "rw": w.renewal_day, "lead": policy.renewal_lead}  # fmt: skip
-    total = index.db.execute("SELECT COUNT(*)" + _DUE_WHERE, params).fetchone()[0]
+    where = _DUE_WHERE + (_NOT_SKIPPED if index.skipped else "")
+    # counting reads a covering index; ranking reads every due row, so a plain scan
+    total = index.db.execute("SELECT COUNT(*) FROM items" + where, params).fetchone()[0]
     score = (
         "base + MAX(0, :today - due) * :ow + CASE WHEN kind = 'renewal' AND renewal > 0 "
         "THEN MAX(0, MIN(:lead, :lead - (renewal - :today))) * :rw ELSE 0 END"
     )
     query = (
-        f"SELECT slug, rel, tier, renewal, kind, due {_DUE_WHERE} "
+        f"SELECT slug, rel, tier, renewal, kind, due FROM items NOT INDEXED {where} "
         f"ORDER BY first DESC, {score} DESC, due, slug, kind"
     )
     if limit is not None:

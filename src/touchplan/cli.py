@@ -54,12 +54,13 @@ from touchplan.schedule import (
 from touchplan.store import (
     ACCOUNTS_DIR,
     Book,
+    direct_hit,
     find_root,
     iter_account_files,
-    list_account_files,
+    list_account_rels,
     load_book,
     load_file,
-    resolve,
+    resolve_rel,
     slugify,
 )
 from touchplan.text import check_input, for_display
@@ -314,8 +315,9 @@ def find_account(root: Path, name: str) -> tuple[Path, Account]:
     """One account by slug, prefix or name, without reading the other 40,000 files."""
     from touchplan.cache import names_lookup
 
-    files = list_account_files(root)
-    path = resolve(files, root, name, by_name=names_lookup(root))
+    path = direct_hit(root, name) or resolve_rel(
+        list_account_rels(root), root, name, by_name=names_lookup(root)
+    )
     account, problems = load_file(root, path)
     if account is None:
         raise AccountFileError(path, [p for p in problems if p.fatal] or problems)

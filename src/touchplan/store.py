@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import stat
@@ -57,9 +58,21 @@ def scan_accounts(root: Path) -> list[tuple[str, FileStat]]:
     return scan_tree(root)[0]
 
 
+def _stat_or_none(path: str) -> os.stat_result | None:
+    try:
+        return os.stat(path)
+    except OSError:
+        return None
+
+
 def list_account_files(root: Path) -> list[Path]:
     """Account file paths without a stat each (what `log` needs to find one account)."""
-    return [root / rel for rel, _ in scan_tree(root, with_stat=False)[0]]
+    return [root / rel for rel in list_account_rels(root)]
+
+
+def list_account_rels(root: Path) -> list[str]:
+    """Account files relative to the root, listed by directory entry type alone."""
+    return [rel for rel, _ in scan_tree(root, with_stat=False)[0]]
 
 
 def scan_tree(root: Path, with_stat: bool = True) -> tuple[list[tuple[str, FileStat]], list[str]]:
@@ -72,35 +85,63 @@ def scan_tree(root: Path, with_stat: bool = True) -> tuple[list[tuple[str, FileS
     found: list[tuple[str, FileStat]] = []
     temps: list[str] = []
     stack = [(str(root / ACCOUNTS_DIR), ACCOUNTS_DIR)]
-    is_regular = stat.S_ISREG
     while stack:
         folder, rel = stack.pop()
+        kinds: dict[str, bool] = {}  # without stat: file (True) or folder (False), by d_type
         try:
-            with os.scandir(folder) as it:
-                entries = {entry.name: entry for entry in it}
+            if with_stat:
+                names = sorted(os.listdir(folder))
+            else:
+                with os.scandir(folder) as it:
+                    for entry in it:
+                        if entry.name.endswith(SUFFIXES):
+                            with contextlib.suppress(OSError):
+                                if entry.is_file():
+                                    kinds[entry.name] = True
+                                elif entry.is_dir():
+                                    kinds[entry.name] = False
+                        elif entry.name[:1] != "." and entry.is_dir():
+                            kinds[entry.name] = False
+                        else:
+                            kinds[entry.name] = True
+                names = sorted(kinds)
         except OSError:
             continue
+        files = []
         subdirs = []
-        for name in sorted(entries):
+        for name in names:
             if name[0] == ".":
                 if name.endswith(TEMP_MARK):
                     temps.append(f"{rel}/{name}")
-                continue
-            entry = entries[name]
-            try:
-                if name.endswith(SUFFIXES) and not with_stat:
-                    if entry.is_file():
-                        found.append((f"{rel}/{name}", (0, 0, 0)))
-                        continue
-                elif name.endswith(SUFFIXES):
-                    st = entry.stat()
-                    if is_regular(st.st_mode):
-                        found.append((f"{rel}/{name}", (st.st_mtime_ns, st.st_size, st.st_ino)))
-                        continue
-                if entry.is_dir():
-                    subdirs.append((entry.path, f"{rel}/{name}"))
+            elif name.endswith(SUFFIXES):
+                files.append(name)
+            elif kinds.get(name) is False if not with_stat else os.path.isdir(f"{folder}/{name}"):
+                subdirs.append((f"{folder}/{name}", f"{rel}/{name}"))
+        if with_stat:
+            try:  # one C-level loop of stat calls: the bulk of a warm run
+                stats: list[os.stat_result | None] = list(
+                    map(os.stat, [f"{folder}/{name}" for name in files])
+                )
             except OSError:
-                continue  # vanished, or a dangling link: not an account
+                stats = [_stat_or_none(f"{folder}/{name}") for name in files]
+            for name, st in zip(files, stats, strict=True):
+                if st is None:
+                    continue  # vanished, or a dangling link: not an account
+                if stat.S_ISREG(st.st_mode):
+                    found.append((f"{rel}/{name}", (st.st_mtime_ns, st.st_size, st.st_ino)))
+                elif stat.S_ISDIR(st.st_mode):
+                    subdirs.append((f"{folder}/{name}", f"{rel}/{name}"))
+        else:
+            for name in files:
+                path = f"{folder}/{name}"
+                kind = kinds.get(name)
+                if kind is None:
+                    continue
+                if kind:
+                    found.append((f"{rel}/{name}", (0, 0, 0)))
+                else:
+                    subdirs.append((path, f"{rel}/{name}"))
+        subdirs.sort()
         stack.extend(reversed(subdirs))
     return found, temps
 
@@ -224,6 +265,29 @@ def slugify(name: str) -> str:
     return slug
 
 
+def _path_key(wanted: str) -> str:
+    """`accounts/east/globex.yaml`, `east/globex` and `globex` as one lookup key."""
+    key = wanted.strip().casefold().removeprefix(f"{ACCOUNTS_DIR}/")
+    for suffix in SUFFIXES:
+        key = key.removesuffix(suffix)
+    return key
+
+
+def direct_hit(root: Path, wanted: str) -> Path | None:
+    """The file a slug or path names exactly, found without listing 40,000 files."""
+    text = wanted.strip().removeprefix(f"{ACCOUNTS_DIR}/")
+    for suffix in SUFFIXES:
+        text = text.removesuffix(suffix)
+    parts = text.split("/")
+    if not text or any(p in ("", ".", "..") or p.startswith(".") for p in parts) or "\\" in text:
+        return None
+    for suffix in SUFFIXES:
+        path = root / ACCOUNTS_DIR / f"{text}{suffix}"
+        if path.is_file():
+            return path
+    return None
+
+
 def resolve(
     book_files: list[Path],
     root: Path,
@@ -236,43 +300,51 @@ def resolve(
     Names need the files' contents: ``by_name`` (the cache) answers without reading
     them; otherwise, with ``load_names``, every file is read.
     """
+    rels = [relpath(root, p) for p in book_files]
+    return resolve_rel(rels, root, wanted, load_names, by_name)
+
+
+def resolve_rel(
+    rels: list[str],
+    root: Path,
+    wanted: str,
+    load_names: bool = True,
+    by_name: Callable[[str], list[Path]] | None = None,
+) -> Path:
+    """``resolve`` over paths relative to the root (strings: cheap for 40,000 files)."""
     text = wanted.strip()
     if not text:
         raise NotFoundError("no account named ''", "give a slug or a name")
     key = text.casefold()
-    # `accounts/east/globex.yaml`, `east/globex` and `globex` all name the same file
-    path_key = key.removeprefix(f"{ACCOUNTS_DIR}/")
-    for suffix in SUFFIXES:
-        path_key = path_key.removesuffix(suffix)
-    by_slug: dict[str, list[Path]] = {}
-    by_path: dict[str, Path] = {}
-    base = root / ACCOUNTS_DIR
-    for path in book_files:
-        by_slug.setdefault(slug_of(path).casefold(), []).append(path)
-        inner = path.relative_to(base).as_posix() if path.is_relative_to(base) else path.name
-        by_path[inner.rsplit(".", 1)[0].casefold()] = path
+    path_key = _path_key(text)
+    prefix = f"{ACCOUNTS_DIR}/"
+    by_slug: dict[str, list[str]] = {}
+    by_path: dict[str, str] = {}
+    for rel in rels:
+        inner = rel.removeprefix(prefix).rsplit(".", 1)[0].casefold()
+        by_slug.setdefault(inner.rsplit("/", 1)[-1], []).append(rel)
+        by_path[inner] = rel
     if "/" in path_key and path_key in by_path:
-        return by_path[path_key]
+        return root / by_path[path_key]
     if path_key in by_slug and len(by_slug[path_key]) == 1:
-        return by_slug[path_key][0]
+        return root / by_slug[path_key][0]
     if "/" in path_key:
-        prefixed = sorted({p for s, p in by_path.items() if s.startswith(path_key)})
+        prefixed = sorted({r for s, r in by_path.items() if s.startswith(path_key)})
     else:
-        prefixed = sorted({p for s, ps in by_slug.items() if s.startswith(path_key) for p in ps})
+        prefixed = sorted({r for s, rs in by_slug.items() if s.startswith(path_key) for r in rs})
     if len(prefixed) == 1:
-        return prefixed[0]
-    named: list[Path] = by_name(key) if by_name is not None else []
+        return root / prefixed[0]
+    named: list[str] = [relpath(root, p) for p in by_name(key)] if by_name is not None else []
     if by_name is None and load_names:
-        for path in book_files:
-            account, _ = load_file(root, path)
+        for rel in rels:
+            account, _ = load_file(root, root / rel)
             if account is not None and account.name.casefold() == key:
-                named.append(path)
+                named.append(rel)
     if len(named) == 1:
-        return named[0]
+        return root / named[0]
     candidates = sorted(set(prefixed) | set(named) | set(by_slug.get(path_key, [])))
     if candidates:
-        shown = [relpath(root, p) for p in candidates]
-        raise AmbiguousError(f"{wanted!r} matches {len(candidates)} accounts", shown)
+        raise AmbiguousError(f"{wanted!r} matches {len(candidates)} accounts", candidates)
     raise NotFoundError(
         f"no account matches {wanted!r}", "try `touchplan today --all` to list accounts"
     )
