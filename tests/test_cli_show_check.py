@@ -248,10 +248,10 @@ def test_why_prints_each_term(globex: Path, run: RunFn) -> None:
     start = out.index("term measure × weight = value")
     assert out[start : start + 9] == [
         "term measure × weight = value",
-        "─" * 63,
+        "─" * 69,
         "kind renewal 1 60 60",
         "tier C 1 0 0",
-        "days overdue 13 2 26",
+        "days since the renewal window opened 13 2 26",
         "days inside the renewal window 13 1 13",
         "score 99",
         "· renewal on 2027-01-10",
@@ -278,7 +278,7 @@ def test_why_json_terms_add_up(globex: Path, run: RunFn) -> None:
     assert renewal["terms"] == [
         {"term": "kind renewal", "measure": 1, "weight": 60, "value": 60},
         {"term": "tier C", "measure": 1, "weight": 0, "value": 0},
-        {"term": "days overdue", "measure": 13, "weight": 2, "value": 26},
+        {"term": "days since the renewal window opened", "measure": 13, "weight": 2, "value": 26},
         {"term": "days inside the renewal window", "measure": 13, "weight": 1, "value": 13},
     ]
     for item in data["items"]:

@@ -7,8 +7,9 @@ Friday), never by running the code.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -949,11 +950,12 @@ TIMELINE_ROWS = [
     pytest.param(
         "2026-12-16",
         [
+            # the 30-day stage is due from its own start, but its score still counts from
+            # the window's opening (2026-11-16): 60 + 15 + 30 × 2 + 30 inside, never lower
+            ("renewal", "2026-12-16", 0, 165.0),
             ("thank-you", "2026-11-04", 42, 129.0),
             ("gap-check", "2026-11-09", 37, 124.0),
             ("follow-up", "2026-11-16", 30, 115.0),
-            # the 30-day stage is due from its own start: 60 + 15 + 0 + 30 inside
-            ("renewal", "2026-12-16", 0, 105.0),
             ("review", "2026-12-02", 14, 68.0),
             ("touch", "2026-12-09", 7, 39.0),
         ],
@@ -1280,10 +1282,11 @@ SCORE_ROWS = [
         [
             ("kind renewal", 1, 60.0),
             ("tier B", 1, 15.0),
-            ("days overdue", 14, 2.0),
+            # counted from the window's opening (2026-10-11), not the 30-day stage's
+            ("days since the renewal window opened", 44, 2.0),
             ("days inside the renewal window", 44, 1.0),
         ],
-        147.0,
+        207.0,
         id="renewal-proximity",
     ),
     pytest.param(
@@ -1295,10 +1298,11 @@ SCORE_ROWS = [
         [
             ("kind renewal", 1, 60.0),
             ("tier C", 1, 0.0),
-            ("days overdue", 84, 2.0),
+            # the window opened 2026-07-03, 144 days ago
+            ("days since the renewal window opened", 144, 2.0),
             ("days inside the renewal window", 60, 1.0),
         ],
-        288.0,
+        408.0,
         id="lapsed-renewal-proximity-tops-out-at-the-lead",
     ),
     pytest.param(
@@ -1317,10 +1321,10 @@ SCORE_ROWS = [
         [
             ("kind renewal", 1, 7.0),
             ("tier B", 1, 3.0),
-            ("days overdue", 14, 0.5),
+            ("days since the renewal window opened", 44, 0.5),
             ("days inside the renewal window", 44, 3.0),
         ],
-        149.0,
+        164.0,
         id="weights-overridden",
     ),
     pytest.param(
@@ -1381,3 +1385,19 @@ def test_due_items_only_lists_what_is_due_by_today() -> None:
         ("follow-up", "Now"),
         ("follow-up", "Tomorrow"),
     ]
+
+
+def test_a_renewal_never_ranks_lower_as_it_escalates() -> None:
+    """Day by day from the window's opening to after the date, the score only grows."""
+    renewed = account("B", [entry("2026-11-20")], renewal="2027-01-15")
+    day = date(2026, 11, 14)
+    scores = []
+    while day <= date(2027, 1, 25):
+        (item,) = of_kind(plan_account(renewed, P, day), ItemKind.RENEWAL)
+        if item.due <= day:
+            scores.append((day, item.stage, item.score))
+        day += timedelta(days=1)
+    stages = {stage for _day, stage, _score in scores}
+    assert stages == {"60", "30", "14", "lapsed"}
+    for (day_a, _sa, a), (day_b, _sb, b) in itertools.pairwise(scores):
+        assert b >= a, (day_a, a, day_b, b)

@@ -62,6 +62,8 @@ def _quiet_date(text: str) -> date | None:
 
 def _clean_text(f: Fields, node: Node, field: str, *, allow_empty: bool = True) -> str | None:
     value = f.text(node, field, allow_empty=allow_empty)
+    if f.clean:
+        return value  # the whole file was checked at once
     if value is not None and (bad := control_chars(value.replace("\n", "").replace("\t", ""))):
         f.problem(
             node,
@@ -152,6 +154,11 @@ def account_from_document(
 ) -> Account | None:
     """Build an Account from a parsed file, adding every problem found."""
     f = Fields(rel, problems)
+    # One scan of the whole text instead of one per value: with no control character
+    # and no backslash (a double-quoted escape could make one), no value can hold one.
+    f.clean = "\\" not in doc.text and not control_chars(
+        doc.text.replace("\n", "").replace("\r", "")
+    )
     if doc.root is None or (isinstance(doc.root, Scalar) and doc.root.is_null):
         f.problem(1, "", "the file is empty", "an account needs at least `name:` and `tier:`")
         return None

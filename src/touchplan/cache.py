@@ -504,7 +504,11 @@ def quick_score(
     w = policy.weights
     total = 0.0 + w.kind.get(kind, 0.0)
     total += w.tier.get(tier, 0.0)
-    total += max(0, (today - due).days) * w.overdue_day
+    if kind is ItemKind.RENEWAL and renewal is not None:
+        opened = renewal - timedelta(days=policy.renewal_lead)
+        total += max(0, (today - opened).days) * w.overdue_day
+    else:
+        total += max(0, (today - due).days) * w.overdue_day
     if kind is ItemKind.RENEWAL and renewal is not None:
         inside = min(policy.renewal_lead, policy.renewal_lead - (renewal - today).days)
         total += max(0, inside) * w.renewal_day
@@ -539,8 +543,10 @@ def rank_due(
     # counting reads a covering index; ranking reads every due row, so a plain scan
     total = index.db.execute("SELECT COUNT(*) FROM items" + where, params).fetchone()[0]
     score = (
-        "base + MAX(0, :today - due) * :ow + CASE WHEN kind = 'renewal' AND renewal > 0 "
-        "THEN MAX(0, MIN(:lead, :lead - (renewal - :today))) * :rw ELSE 0 END"
+        "base + CASE WHEN kind = 'renewal' AND renewal > 0 "
+        "THEN MAX(0, :today - (renewal - :lead)) * :ow "
+        "+ MAX(0, MIN(:lead, :lead - (renewal - :today))) * :rw "
+        "ELSE MAX(0, :today - due) * :ow END"
     )
     query = (
         f"SELECT slug, rel, tier, renewal, kind, due FROM items NOT INDEXED {where} "

@@ -240,11 +240,18 @@ def score_terms(
 ) -> tuple[ScoreTerm, ...]:
     """The documented terms of an item's score (see `touchplan why`)."""
     w = policy.weights
-    overdue = max(0, (today - due).days)
+    late = ScoreTerm("days overdue", max(0, (today - due).days), w.overdue_day)
+    if kind is ItemKind.RENEWAL and account.renewal is not None:
+        # counted from the window's opening, not the current stage's: an escalation
+        # must never make a renewal rank lower than the day before
+        opened = account.renewal - timedelta(days=policy.renewal_lead)
+        late = ScoreTerm(
+            "days since the renewal window opened", max(0, (today - opened).days), w.overdue_day
+        )
     terms = [
         ScoreTerm(f"kind {kind.value}", 1, w.kind.get(kind, 0.0)),
         ScoreTerm(f"tier {account.tier.value}", 1, w.tier.get(account.tier, 0.0)),
-        ScoreTerm("days overdue", overdue, w.overdue_day),
+        late,
     ]
     if kind is ItemKind.RENEWAL and account.renewal is not None:
         inside = min(policy.renewal_lead, policy.renewal_lead - (account.renewal - today).days)

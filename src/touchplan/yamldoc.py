@@ -351,6 +351,7 @@ class Fields:
     def __init__(self, path: str, problems: list[Problem]) -> None:
         self.path = path
         self.problems = problems
+        self.clean = False  # set when the whole text is known to hold no control character
 
     def problem(
         self, node: Node | int | None, field: str, message: str, hint: str = "", fatal: bool = True
