@@ -106,7 +106,10 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--work", type=Path, default=Path("/tmp/touchplan-bench"))
     args = parser.parse_args()
-    exe = shutil.which("touchplan")
+    # the executable installed beside this interpreter: a version manager's shim on PATH
+    # (pyenv's is a bash script) would add its own start-up to every figure
+    beside = Path(sys.executable).parent / "touchplan"
+    exe = str(beside) if beside.exists() else shutil.which("touchplan")
     if exe is None:
         raise SystemExit("install touchplan first: pip install -e .")
     args.work.mkdir(parents=True, exist_ok=True)

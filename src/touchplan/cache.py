@@ -108,7 +108,9 @@ def build_record(root: str, rel: str, stat: FileStat, policy: Policy, day: date)
     record.renewal = account.renewal.toordinal() if account.renewal else 0
     record.valid_from = day.toordinal()
     record.valid_until = stable_until(account, policy, day).toordinal()
-    record.items = [[i.kind.value, i.due.toordinal()] for i in plan_account(account, policy, day)]
+    record.items = [
+        [i.kind.value, i.due.toordinal()] for i in plan_account(account, policy, day, explain=False)
+    ]
     return record
 
 

@@ -214,8 +214,18 @@ def closes_on_done(account: Account, policy: Policy, on: date) -> list[Item]:
     return [_item(account, policy, on, o) for o in closed]
 
 
-def _item(account: Account, policy: Policy, today: date, o: _Open, **extra: object) -> Item:
+def _item(
+    account: Account,
+    policy: Policy,
+    today: date,
+    o: _Open,
+    explain: bool = True,
+    **extra: object,
+) -> Item:
     due = policy.next_working_day(o.raw_due)
+    if not explain:  # the cache needs kinds and due dates only
+        return Item(account.slug, o.kind, o.action, due, o.raw_due, (), o.source, o.trigger,
+                    o.contact, **extra)  # type: ignore[arg-type]  # fmt: skip
     reasons = list(o.reasons)
     if due != o.raw_due:
         reasons.append(f"{_fmt(o.raw_due)} is not a working day: moved to {_fmt(due)}")
@@ -273,6 +283,7 @@ def _cadence_item(
     kinds: frozenset[TouchKind],
     what: str,
     action: str,
+    explain: bool = True,
 ) -> Item | None:
     if not every:
         return None
@@ -299,10 +310,12 @@ def _cadence_item(
         reasons = [f"no {what} on record"]
         trigger = None
     o = _Open(kind, action, raw_due, trigger or today, reasons, kind.value)
-    return _item(account, policy, today, o)
+    return _item(account, policy, today, o, explain)
 
 
-def _touch_item(account: Account, policy: Policy, today: date, walk: _Walk) -> Item | None:
+def _touch_item(
+    account: Account, policy: Policy, today: date, walk: _Walk, explain: bool = True
+) -> Item | None:
     last = account.last_touch(CONTACT_KINDS)
     if last is None and account.since is None:
         o = _Open(
@@ -313,7 +326,7 @@ def _touch_item(account: Account, policy: Policy, today: date, walk: _Walk) -> I
             ["never contacted"],
             "touch",
         )
-        return _item(account, policy, today, o)
+        return _item(account, policy, today, o, explain)
     anchor = last.date if last else account.since
     assert anchor is not None
     every, why = cadence_days(account, policy, anchor, walk)
@@ -333,10 +346,12 @@ def _touch_item(account: Account, policy: Policy, today: date, walk: _Walk) -> I
     o = _Open(
         ItemKind.TOUCH, action, anchor + timedelta(days=every), anchor, reasons + why, "touch"
     )
-    return _item(account, policy, today, o)
+    return _item(account, policy, today, o, explain)
 
 
-def _renewal_item(account: Account, policy: Policy, today: date) -> Item | None:
+def _renewal_item(
+    account: Account, policy: Policy, today: date, explain: bool = True
+) -> Item | None:
     renewal = account.renewal
     if renewal is None:
         return None
@@ -362,11 +377,17 @@ def _renewal_item(account: Account, policy: Policy, today: date) -> Item | None:
             f"{_days(left)} left; work starts {policy.renewal_lead} days ahead ({stage}-day stage)"
         )
     o = _Open(ItemKind.RENEWAL, action, raw_due, start, reasons, "renewal")
-    return _item(account, policy, today, o, stage=stage)
+    return _item(account, policy, today, o, explain, stage=stage)
 
 
-def plan_account(account: Account, policy: Policy, today: date) -> list[Item]:
-    """Every open item of an account, due or not, ranked."""
+def plan_account(
+    account: Account, policy: Policy, today: date, *, explain: bool = True
+) -> list[Item]:
+    """Every open item of an account, due or not, ranked.
+
+    ``explain=False`` leaves out reasons and score terms (the cache keeps kinds and due
+    dates only); everything else is the same computation.
+    """
     walk = walk_history(account, policy, today)
     items: list[Item] = []
     for opened, last in walk.problems:
@@ -383,10 +404,10 @@ def plan_account(account: Account, policy: Policy, today: date) -> list[Item]:
             "problem",
             contact=opened.with_,
         )
-        items.append(_item(account, policy, today, o))
+        items.append(_item(account, policy, today, o, explain))
     for o in walk.explicit + walk.by_kind:
-        items.append(_item(account, policy, today, o))
-    touch = _touch_item(account, policy, today, walk)
+        items.append(_item(account, policy, today, o, explain))
+    touch = _touch_item(account, policy, today, walk, explain)
     if touch:
         items.append(touch)
     visit = _cadence_item(
@@ -398,6 +419,7 @@ def plan_account(account: Account, policy: Policy, today: date) -> list[Item]:
         FACE_TO_FACE_KINDS,
         "face-to-face meeting",
         "Plan a visit",
+        explain,
     )
     if visit:
         items.append(visit)
@@ -410,13 +432,15 @@ def plan_account(account: Account, policy: Policy, today: date) -> list[Item]:
         frozenset({TouchKind.REVIEW}),
         "relationship review",
         "Hold a relationship review (health check)",
+        explain,
     )
     if review:
         items.append(review)
-    renewal = _renewal_item(account, policy, today)
+    renewal = _renewal_item(account, policy, today, explain)
     if renewal:
         items.append(renewal)
-    items.sort(key=rank_key)
+    if explain:
+        items.sort(key=rank_key)
     return items
 
 
