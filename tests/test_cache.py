@@ -193,3 +193,42 @@ def test_cold_run_prints_no_progress_bar_when_not_a_terminal(
     result = run_in("today", "--dir", str(data))
     assert result.stderr == ""
     assert os.environ["TOUCHPLAN_CACHE_DIR"]
+
+
+def test_cold_run_on_a_terminal_shows_a_progress_bar(tmp_path: Path) -> None:
+    """A long cold read draws a Rich progress bar on stderr when stderr is a terminal,
+    and the data on stdout stays clean."""
+    import pty
+    import shutil
+
+    exe = shutil.which("touchplan")
+    assert exe is not None
+    book = tmp_path / "big"
+    subprocess.run(
+        [sys.executable, str(REPO / "bench" / "generate.py"), "2600", str(book), "--seed", "3"],
+        check=True,
+    )
+    master, slave = pty.openpty()
+    env = {**os.environ, "TOUCHPLAN_CACHE_DIR": str(tmp_path / "cache"), "TERM": "xterm"}
+    env.pop("NO_COLOR", None)
+    proc = subprocess.Popen(
+        [exe, "today", "--format", "json", "--dir", str(book)],
+        stdout=subprocess.PIPE,
+        stderr=slave,
+        env=env,
+    )
+    os.close(slave)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        seen += chunk
+    out, _ = proc.communicate(timeout=120)
+    os.close(master)
+    assert proc.returncode == 0
+    assert b"Reading accounts" in seen
+    assert json.loads(out)["date"] == "2026-11-24"  # stdout is untouched by the bar
