@@ -201,6 +201,14 @@ OwnerOpt = Annotated[
         autocompletion=complete_owner,
     ),
 ]
+AccountArg = Annotated[
+    str,
+    typer.Argument(
+        metavar="ACCOUNT",
+        help="Slug, unique slug prefix, or name.",
+        autocompletion=complete_account,
+    ),
+]
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
 
 
@@ -442,14 +450,7 @@ def _match_contact(account: Account, name: str) -> tuple[str, bool]:
 
 @app.command()
 def log(
-    account_name: Annotated[
-        str,
-        typer.Argument(
-            metavar="ACCOUNT",
-            help="Slug, unique slug prefix, or name.",
-            autocompletion=complete_account,
-        ),
-    ],
+    account_name: AccountArg,
     summary: Annotated[
         str | None, typer.Argument(help="What happened (prompted on a terminal when left out).")
     ] = None,
@@ -733,29 +734,29 @@ def add(
         )
 
 
+def account_plan(
+    dir_opt: str | None, account_name: str, date_opt: str | None
+) -> tuple[date, Account, list[Item]]:
+    """The planning day, one account, and all its open items."""
+    day = pick_today(date_opt)
+    root = find_root(dir_opt)
+    _path, account = find_account(root, account_name)
+    policy, _ = load_policy(root)
+    return day, account, plan_account(account, policy, day)
+
+
 # -- show -------------------------------------------------------------------------------
 
 
 @app.command()
 def show(
-    account_name: Annotated[
-        str,
-        typer.Argument(
-            metavar="ACCOUNT",
-            help="Slug, unique slug prefix, or name.",
-            autocompletion=complete_account,
-        ),
-    ],
+    account_name: AccountArg,
     date_opt: DateOpt = None,
     fmt: FormatOpt = Format.table,
     dir_opt: DirOpt = None,
 ) -> None:
     """The account card: facts, contacts, open items with reasons, and the history."""
-    day = pick_today(date_opt)
-    root = find_root(dir_opt)
-    _path, account = find_account(root, account_name)
-    policy, _ = load_policy(root)
-    items = plan_account(account, policy, day)
+    day, account, items = account_plan(dir_opt, account_name, date_opt)
     if fmt is Format.json:
         emit_json({"date": day.isoformat(), **render.account_json(account, items, day)})
         return
@@ -769,24 +770,13 @@ def show(
 
 @app.command()
 def why(
-    account_name: Annotated[
-        str,
-        typer.Argument(
-            metavar="ACCOUNT",
-            help="Slug, unique slug prefix, or name.",
-            autocompletion=complete_account,
-        ),
-    ],
+    account_name: AccountArg,
     date_opt: DateOpt = None,
     fmt: FormatOpt = Format.table,
     dir_opt: DirOpt = None,
 ) -> None:
     """Each open item's score, term by term: measure × weight = value."""
-    day = pick_today(date_opt)
-    root = find_root(dir_opt)
-    _path, account = find_account(root, account_name)
-    policy, _ = load_policy(root)
-    items = plan_account(account, policy, day)
+    day, account, items = account_plan(dir_opt, account_name, date_opt)
     if fmt is Format.json:
         emit_json(render.why_json(account, items, day))
         return
@@ -899,14 +889,7 @@ def renewals(
 
 @app.command()
 def snooze(
-    account_name: Annotated[
-        str,
-        typer.Argument(
-            metavar="ACCOUNT",
-            help="Slug, unique slug prefix, or name.",
-            autocompletion=complete_account,
-        ),
-    ],
+    account_name: AccountArg,
     until: Annotated[
         str | None, typer.Option("--until", help=f"Pause until this date ({DATE_HELP}).")
     ] = None,
