@@ -6,10 +6,11 @@ import re
 import shlex
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
-import click
 import pytest
 import typer
+from typer.core import TyperArgument, TyperGroup, TyperOption
 
 from conftest import REPO, Run
 from touchplan.cli import app
@@ -18,12 +19,11 @@ RunFn = Callable[..., Run]
 README = REPO / "README.md"
 
 
-def walk(
-    group: click.Group, path: tuple[str, ...] = ()
-) -> Iterator[tuple[tuple[str, ...], click.Command]]:
+# Typer vendors click (it is not a dependency of ours): its own classes name the types.
+def walk(group: TyperGroup, path: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], Any]]:
     for name, command in sorted(group.commands.items()):
         yield (*path, name), command
-        if isinstance(command, click.Group):
+        if isinstance(command, TyperGroup):
             yield from walk(command, (*path, name))
 
 
@@ -38,7 +38,7 @@ def test_the_daily_loop_commands_exist() -> None:
 
 
 @pytest.mark.parametrize(("path", "command"), COMMANDS, ids=[" ".join(p) for p, _ in COMMANDS])
-def test_command_help(run: RunFn, path: tuple[str, ...], command: click.Command) -> None:
+def test_command_help(run: RunFn, path: tuple[str, ...], command: Any) -> None:
     result = run(*path, "--help", use_dir=False)
     assert result.exit_code == 0, result.stderr
     assert result.stdout.startswith("Usage: ")
@@ -46,9 +46,9 @@ def test_command_help(run: RunFn, path: tuple[str, ...], command: click.Command)
     assert description and len(description[0]) >= 15, f"{path} has no description"
     assert " ".join(description[0].split()[:4]) in " ".join(result.stdout.split())
     for param in command.params:
-        if isinstance(param, click.Option) and "--help" not in param.opts:
+        if isinstance(param, TyperOption) and "--help" not in param.opts:
             assert (param.help or "").strip(), f"{' '.join(path)} {param.opts[0]} has no help"
-        if isinstance(param, click.Argument):
+        if isinstance(param, TyperArgument):
             assert (getattr(param, "help", "") or "").strip(), f"{path} {param.name} has no help"
 
 
