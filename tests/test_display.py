@@ -109,7 +109,10 @@ def test_hostile_data_on_a_colour_terminal(args: list[str], root: Path) -> None:
     assert "\x9b" not in out and RLO not in out and "\r" not in out
 
 
-def test_markup_in_data_prints_literally(root: Path, run: Callable[..., Run]) -> None:
+def test_markup_in_data_prints_literally(
+    root: Path, run: Callable[..., Run], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "400")  # wide enough that no cell wraps the markup
     (root / "accounts" / "acme.yaml").write_text(
         "name: '[bold red]Acme[/] [/bold]'\ntier: A\n"
         "contacts:\n  - name: '[link=file:///etc/passwd]Jane[/link]'\n"

@@ -11,7 +11,8 @@ from datetime import date
 from typing import Any
 
 from rich import box
-from rich.console import Console, Group, RenderableType
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
+from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
@@ -166,12 +167,14 @@ def items_table(
         title=title, box=box.SIMPLE_HEAD, show_lines=False, expand=False, title_justify="left"
     )
     table.add_column("#", justify="right", style="dim", no_wrap=True)
-    table.add_column("Account", overflow="fold")
+    # too wide for the terminal, it expands (see Fit) so the ratios share the width and
+    # the action with its reasons keeps the most of it
+    table.add_column("Account", overflow="fold", ratio=2)
     table.add_column("Tier", justify="center", no_wrap=True)
-    table.add_column("Do · why", overflow="fold", ratio=3)
+    table.add_column("Do · why", overflow="fold", ratio=4)
     table.add_column("Due", no_wrap=True)
-    table.add_column("Ask for", overflow="fold", ratio=1)
-    table.add_column("Last touch", overflow="fold", ratio=2)
+    table.add_column("Ask for", overflow="fold", ratio=2)
+    table.add_column("Last touch", overflow="fold", ratio=3)
     for rank, item in enumerate(items, 1):
         account = accounts[item.account]
         name = safe(account.name, "bold")
@@ -189,6 +192,19 @@ def items_table(
     return table
 
 
+class Fit:
+    """A table at its natural width when it fits, else shared out by column ratios."""
+
+    def __init__(self, table: Table) -> None:
+        self.table = table
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        # a measurement is clamped to the width: reaching it means the table would not fit
+        if Measurement.get(console, options, self.table).maximum >= options.max_width:
+            self.table.expand = True
+        yield self.table
+
+
 def today_view(
     today: date, items: Sequence[Item], more: int, accounts: dict[str, Account], total: int
 ) -> RenderableType:
@@ -196,7 +212,7 @@ def today_view(
     if not items:
         return Group(title, Text("Nothing is due. Enjoy the quiet, or run `touchplan week`."))
     title.append(f" · {len(items)} of {total} due", style="dim")
-    parts: list[RenderableType] = [items_table(items, accounts, today, title)]
+    parts: list[RenderableType] = [Fit(items_table(items, accounts, today, title))]
     if more:
         parts.append(Text(f"{more} more due — `touchplan today --all` lists them.", style="yellow"))
     return Group(*parts)
@@ -389,7 +405,7 @@ def week_view(plan: WeekPlan, accounts: dict[str, Account], today: date) -> Rend
         if not planned:
             parts.append(Group(title, Text("  nothing due", style="dim"), Text("")))
             continue
-        table = items_table([p.item for p in planned], accounts, day, title)
+        table = Fit(items_table([p.item for p in planned], accounts, day, title))
         parts.append(table)
         carried = [p for p in planned if p.carried_from]
         for p in carried:
