@@ -562,3 +562,21 @@ def test_any_summary_round_trips_and_only_adds_bytes(summary: str, with_: str | 
         assert history[-1]["summary"] == unicodedata.normalize("NFC", summary.strip())
         assert history[-1]["date"] == "2026-11-24"
         assert history[-1]["with"] == {None: "", "jane": "Jane Smith"}.get(with_, with_)
+
+
+def test_done_and_resolved_with_nothing_open_say_so(
+    write_account: Callable[..., Path], run: RunFn
+) -> None:
+    path = write_account(
+        "quiet", "name: Quiet Co\ntier: C\nhistory:\n  - date: 2026-11-02\n    kind: call\n"
+    )
+    result = run("log", "quiet", "All fine", "--done", "--resolved")
+    assert result.exit_code == 0
+    assert result.stderr.splitlines() == [
+        "note: --done found no open follow-up or gap check to close",
+        "note: --resolved found no open problem; the entry still tightens the cadence",
+    ]
+    assert path.read_text().endswith(
+        "  - date: 2026-11-24\n    kind: call\n    summary: All fine\n    resolved: true\n"
+        "    done: true\n"
+    )

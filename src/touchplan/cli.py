@@ -534,6 +534,12 @@ def log(
     if done:
         fields.append(("done", Plain("true")))
     closing = closes_on_done(account, policy, when) if done else []
+    if done and not closing:
+        warn("note: --done found no open follow-up or gap check to close")
+    if resolved and not any(
+        i.kind is ItemKind.PROBLEM for i in plan_account(account, policy, when)
+    ):
+        warn("note: --resolved found no open problem; the entry still tightens the cadence")
     edit: Edit = AppendEntry(tuple(fields))
     if renewal_date:
         if touch_kind is not TouchKind.RENEWAL:
