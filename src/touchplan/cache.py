@@ -206,7 +206,9 @@ class Cache:
                     db.executemany("INSERT INTO meta VALUES (?, ?)", wanted.items())
                     db.execute("COMMIT")
                 return db
-            except sqlite3.Error:
+            except sqlite3.Error as exc:
+                if "locked" in str(exc) or "busy" in str(exc):
+                    return None  # another touchplan is writing it: this run keeps its own
                 # corrupt or from an incompatible version: throw it away and start again
                 for suffix in ("", "-wal", "-shm"):
                     with contextlib.suppress(OSError):

@@ -400,7 +400,10 @@ def plan_today_cached(
     finally:
         reporter.close()
     limit = None if show_all else policy.capacity
-    ranked, total = rank_due(index, policy, day, owner, limit)
+    try:
+        ranked, total = rank_due(index, policy, day, owner, limit)
+    finally:
+        index.db.close()
     chosen: dict[str, str] = {}
     for slug, rel in ranked:
         chosen.setdefault(slug, rel)
@@ -943,6 +946,7 @@ def check(dir_opt: DirOpt = None) -> None:
         index = build_index(root, policy, real_today(), progress=reporter)
     finally:
         reporter.close()
+    index.db.close()
     every = problems + index.problems
     if not every:
         return
