@@ -232,3 +232,30 @@ def test_cold_run_on_a_terminal_shows_a_progress_bar(tmp_path: Path) -> None:
     assert proc.returncode == 0
     assert b"Reading accounts" in seen
     assert json.loads(out)["date"] == "2026-11-24"  # stdout is untouched by the bar
+
+
+def test_concurrent_cold_runs_agree(tmp_path: Path) -> None:
+    """Three `today` processes racing to build one cache (with the process pool) all
+    print the same plan."""
+    import shutil
+
+    exe = shutil.which("touchplan")
+    assert exe is not None
+    book = tmp_path / "book"
+    assert cache.PARALLEL_FROM <= 450
+    subprocess.run(
+        [sys.executable, str(REPO / "bench" / "generate.py"), "450", str(book), "--seed", "11"],
+        check=True,
+    )
+    env = {**os.environ, "TOUCHPLAN_CACHE_DIR": str(tmp_path / "cache")}
+    argv = [exe, "today", "--all", "--format", "json", "--dir", str(book)]
+    reference = subprocess.run([*argv, "--no-cache"], env=env, capture_output=True, check=True)
+    procs = [
+        subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        for _ in range(3)
+    ]
+    results = [proc.communicate(timeout=120) for proc in procs]
+    assert [proc.returncode for proc in procs] == [0, 0, 0], [err for _out, err in results]
+    assert all(out == reference.stdout for out, _err in results)
+    warm = subprocess.run(argv, env=env, capture_output=True, check=True)
+    assert warm.stdout == reference.stdout
