@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from touchplan.errors import Problem
 from touchplan.model import (
     Account,
@@ -40,24 +38,16 @@ _TIERS = tuple(t.value for t in Tier)
 ENTRY_KEYS = ("date", "kind", "with", "summary", "next", "problem", "resolved", "done", "renewal")
 
 
-def parse_next(text: str, f: Fields | None, node: Node | None, field: str) -> NextAction | None:
+def parse_next(text: str, f: Fields, node: Node, field: str) -> NextAction | None:
     """``2026-11-28 Confirm the delivery arrived`` -> NextAction."""
     head, _, action = text.strip().partition(" ")
-    due = f.date_text(head, node, field) if f else _quiet_date(head)
+    due = f.date_text(head, node, field)
     if due is None:
         return None
     if not action.strip():
-        if f:
-            f.problem(node, field, "says when but not what", "write `YYYY-MM-DD what to do`")
+        f.problem(node, field, "says when but not what", "write `YYYY-MM-DD what to do`")
         return None
     return NextAction(due, action.strip())
-
-
-def _quiet_date(text: str) -> date | None:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        return None
 
 
 def _clean_text(f: Fields, node: Node, field: str, *, allow_empty: bool = True) -> str | None:

@@ -25,7 +25,7 @@ import tempfile
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
@@ -34,17 +34,15 @@ from touchplan import __version__
 from touchplan.account_file import read_account
 from touchplan.edit import state_dir
 from touchplan.errors import Problem
-from touchplan.model import CONTACT_KINDS, Account, ItemKind, Status, Tier
+from touchplan.model import ItemKind, Status, Tier
 from touchplan.policy import POLICY_FILE, Policy
-from touchplan.schedule import DAY, plan_account
-from touchplan.store import FileStat, read_capped, scan_tree
+from touchplan.schedule import FIRST_KINDS, plan_account, quick_score, stable_until
+from touchplan.store import FileStat, duplicate_slug, leftover_temp, read_capped, scan_tree
 
 SCHEMA = 1
 CACHE_NAME = f"plan-cache-v{SCHEMA}.sqlite3"
 PARALLEL_FROM = 400  # files to parse before a process pool pays for itself
 CHUNK = 250
-
-_FIRST = ItemKind.PROBLEM
 
 
 @dataclass(slots=True)
@@ -65,28 +63,6 @@ class Record:
     valid_from: int = 0
     valid_until: int = 0
     items: list[list[Any]] = field(default_factory=list)  # [kind, due ordinal]
-
-    def to_json(self) -> list[Any]:
-        return [
-            self.rel, list(self.stat), self.slug, self.name, self.tier, self.owner, self.status,
-            self.snooze_until, self.renewal, self.ok, self.problems, self.valid_from,
-            self.valid_until, self.items,
-        ]  # fmt: skip
-
-    @classmethod
-    def from_json(cls, row: list[Any]) -> Record:
-        (rel, stat, slug, name, tier, owner, status, snooze, renewal, ok, problems, vfrom,
-         vuntil, items) = row  # fmt: skip
-        return cls(rel, (int(stat[0]), int(stat[1]), int(stat[2])), str(slug), str(name),
-                   str(tier), str(owner), str(status), int(snooze), int(renewal), bool(ok),
-                   list(problems), int(vfrom), int(vuntil), list(items))  # fmt: skip
-
-    def fits(self, stat: FileStat, day: int) -> bool:
-        return self.stat == stat and (not self.ok or self.valid_from <= day <= self.valid_until)
-
-    def problem_objects(self) -> list[Problem]:
-        return [Problem(self.rel, line, fld, msg, hint, bool(fatal))
-                for line, fld, msg, hint, fatal in self.problems]  # fmt: skip
 
 
 def build_record(root: str, rel: str, stat: FileStat, policy: Policy, day: date) -> Record:
@@ -180,11 +156,16 @@ class Cache:
     code, and it ranks the due items in C. Any error reading it discards it whole.
     """
 
-    def __init__(self, root: Path, key: str) -> None:
+    def __init__(self, root: Path, key: str, *, in_memory: bool = False) -> None:
         self.root = root
         self.path = cache_file(root)
         self.key = key
+        self.in_memory = in_memory
         self.db: sqlite3.Connection | None = None
+        if in_memory:
+            self.db = sqlite3.connect(":memory:", isolation_level=None)
+            self.db.executescript(_DDL)
+            return
         with contextlib.suppress(OSError, sqlite3.Error):
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self.db = self._open()
@@ -260,7 +241,7 @@ def store_records(
     w = policy.weights
     kind_weight = {k.value: 0.0 + w.kind.get(k, 0.0) for k in ItemKind}
     tier_weight = {t.value: w.tier.get(t, 0.0) for t in Tier}
-    active_value, first_value = Status.ACTIVE.value, _FIRST.value
+    active_value = Status.ACTIVE.value
     file_rows = []
     item_rows = []
     for r in records:
@@ -275,7 +256,7 @@ def store_records(
             active = int(r.status == active_value)
             for kind, due in r.items:
                 item_rows.append((r.rel, r.slug, kind, due, kind_weight[kind] + tier_base,
-                                  int(kind == first_value), active, r.snooze_until,
+                                  int(kind in FIRST_KINDS), active, r.snooze_until,
                                   owner_key, r.tier, r.renewal))  # fmt: skip
     try:
         db.execute("BEGIN IMMEDIATE")
@@ -297,10 +278,8 @@ class Index:
 
     root: Path
     db: sqlite3.Connection
-    order: dict[str, int]  # rel -> discovery position
     skipped: list[str]
     problems: list[Problem]
-    parsed: int  # how many files this run had to parse
 
 
 ProgressFactory = Callable[[int], Callable[[int], None]]
@@ -317,13 +296,10 @@ def build_index(
 ) -> Index:
     """Bring the cache up to date with the files (parsing only what changed)."""
     key = policy_key(root)
-    cache = Cache(root, key) if use_cache else None
-    if cache is None or cache.db is None:
+    cache = Cache(root, key, in_memory=not use_cache)
+    if cache.db is None:
         # no usable cache dir: an in-memory database does the same job for this run
-        cache = Cache.__new__(Cache)
-        cache.root, cache.key, cache.path = root, key, Path(":memory:")
-        cache.db = sqlite3.connect(":memory:", isolation_level=None)
-        cache.db.executescript(_DDL)
+        cache = Cache(root, key, in_memory=True)
     files, temps = scan_tree(root)
     ordinal = day.toordinal()
     stored = cache.stats()
@@ -339,7 +315,7 @@ def build_index(
         cache.store(policy, records, [], fresh=fresh)
 
     if misses:
-        on_disk = cache.path if cache.path != Path(":memory:") else None
+        on_disk = None if cache.in_memory else cache.path
         if on_disk is not None and len(misses) >= PARALLEL_FROM:
             # the workers write the file; no connection of ours may cross the fork
             assert cache.db is not None
@@ -353,10 +329,10 @@ def build_index(
     if (misses or stored) and not _covers(cache.db, misses, list(stored)):
         # the cache could not take the rows (disk full, a locked file): never plan from
         # a partial index; this run uses a private in-memory one instead
-        cache.db = sqlite3.connect(":memory:", isolation_level=None)
-        cache.db.executescript(_DDL)
+        cache = Cache(root, key, in_memory=True)
         _parse_all(root, files, policy, day, None, 1, sink, None)
     db = cache.db
+    assert db is not None
     order = {rel: n for n, (rel, _stat) in enumerate(files)}
     problems: list[Problem] = []
     skipped: list[str] = []
@@ -366,7 +342,7 @@ def build_index(
                         for line, fld, msg, hint, fatal in json.loads(text))  # fmt: skip
         if not ok:
             skipped.append(rel)
-    dupes = []
+    dupes: list[tuple[str, str]] = []
     if db.execute("SELECT 1 FROM files WHERE ok = 1 GROUP BY slug HAVING COUNT(*) > 1").fetchone():
         dupes = db.execute(
             "SELECT slug, rel FROM files WHERE ok = 1 AND slug IN "
@@ -377,18 +353,12 @@ def build_index(
         if slug not in first:
             first[slug] = rel
             continue
-        problems.append(
-            Problem(rel, None, "", f"slug {slug!r} is also used by {first[slug]}",
-                    "rename one of the files: the file name is the account's id")
-        )  # fmt: skip
+        problems.append(duplicate_slug(rel, first[slug], slug))
         skipped.append(rel)
-    for temp in temps:
-        problems.append(Problem(temp, None, "",
-                                "leftover temporary file from an interrupted write",
-                                "it is not an account; delete it", fatal=False))  # fmt: skip
+    problems.extend(leftover_temp(rel) for rel in temps)
     if skipped:
         skipped.sort(key=lambda rel: order.get(rel, 0))
-    return Index(root, db, order, skipped, problems, len(misses))
+    return Index(root, db, skipped, problems)
 
 
 def _parse_all(
@@ -476,49 +446,6 @@ def _covers(db: sqlite3.Connection, written: list[tuple[str, FileStat]], gone: l
     )
 
 
-def stable_until(account: Account, policy: Policy, day: date) -> date:
-    """The last day on which ``schedule.plan_account`` yields the same items with the
-    same due dates as on ``day`` (only scores and wording move with the clock).
-
-    What moves them: an item due "today" (never contacted), the end of the
-    new-customer window (its onboarding steps expire), and each renewal stage boundary.
-    Keep in step with ``schedule``: the cache-equivalence tests fail if it drifts.
-    """
-    until = date.max
-    if account.since is None and account.last_touch(CONTACT_KINDS) is None:
-        return day  # "never contacted" (and its unanchored cadences) is due on any day
-    if account.since is not None:
-        window_end = account.since + timedelta(days=policy.new_customer_days)
-        if day < window_end:
-            until = min(until, window_end - DAY)
-    renewal = account.renewal
-    if renewal is not None:
-        boundaries = [renewal - timedelta(days=t) for t in policy.renewal_escalate]
-        boundaries.append(renewal + DAY)
-        later = [b for b in boundaries if b > day]
-        if later:
-            until = min(until, min(later) - DAY)
-    return until
-
-
-def quick_score(
-    policy: Policy, kind: ItemKind, tier: Tier, due: date, renewal: date | None, today: date
-) -> float:
-    """Exactly ``schedule.finish(...).score`` for a due item, without building the item."""
-    w = policy.weights
-    total = 0.0 + w.kind.get(kind, 0.0)
-    total += w.tier.get(tier, 0.0)
-    if kind is ItemKind.RENEWAL and renewal is not None:
-        opened = renewal - timedelta(days=policy.renewal_lead)
-        total += max(0, (today - opened).days) * w.overdue_day
-    else:
-        total += max(0, (today - due).days) * w.overdue_day
-    if kind is ItemKind.RENEWAL and renewal is not None:
-        inside = min(policy.renewal_lead, policy.renewal_lead - (renewal - today).days)
-        total += max(0, inside) * w.renewal_day
-    return round(total, 2)
-
-
 # -- ranking from the skeletons -----------------------------------------------------------
 
 _DUE_WHERE = """
@@ -564,7 +491,7 @@ def rank_due(
         kind = ItemKind(kind_value)
         exact = quick_score(policy, kind, Tier(tier), date.fromordinal(due),
                             date.fromordinal(renewal) if renewal else None, day)  # fmt: skip
-        keyed.append(((0 if kind is _FIRST else 1, -exact, due, slug, kind_value), slug, rel))
+        keyed.append(((0 if kind in FIRST_KINDS else 1, -exact, due, slug, kind_value), slug, rel))
     keyed.sort(key=lambda row: row[0])
     chosen = keyed if limit is None else keyed[:limit]
     return [(slug, rel) for _key, slug, rel in chosen], total

@@ -24,13 +24,13 @@ from touchplan.completion import complete_account, complete_owner, complete_touc
 from touchplan.dates import DATE_HELP, parse_date, parse_days
 from touchplan.edit import (
     AppendEntry,
+    Both,
     Edit,
     Plain,
     SetBlock,
     SetScalars,
     apply_edit,
     create_file,
-    encode,
 )
 from touchplan.errors import (
     EXIT_DATA,
@@ -298,9 +298,10 @@ def policy_with_warnings(root: Path) -> Policy:
     return policy
 
 
-def warn_skipped(book: Book) -> None:
-    if book.skipped:
-        render.stderr_console().print(render.skipped_warning(book.skipped))
+def warn_skipped(skipped: list[str]) -> None:
+    """Name the account files left out of planning, on stderr."""
+    if skipped:
+        render.stderr_console().print(render.skipped_warning(skipped))
 
 
 def default_owner(dir_opt: str | None, owner: str | None) -> str | None:
@@ -382,8 +383,7 @@ def today(
         emit_csv([render.item_json(i, by_slug[i.account], day) for i in shown], TODAY_CSV)
     else:
         out().print(render.today_view(day, shown, more, by_slug, total))
-    if skipped:
-        render.stderr_console().print(render.skipped_warning(skipped))
+    warn_skipped(skipped)
 
 
 def plan_today_cached(
@@ -596,25 +596,6 @@ def load_account_bytes(root: Path, path: Path, data: bytes) -> tuple[Account, li
     return account, problems
 
 
-class Both(Edit):
-    """Two edits applied in turn and verified together (one write)."""
-
-    def __init__(self, first: Edit, second: Edit) -> None:
-        self.first, self.second = first, second
-
-    def apply(self, doc: Any) -> str:
-        from touchplan.yamldoc import parse
-
-        text = self.first.apply(doc)
-        middle, problems = parse(encode(text, doc.bom), "edit")
-        if middle is None:
-            raise UsageError("the edit would break the file", str(problems[0]) if problems else "")
-        return self.second.apply(middle)
-
-    def expected(self, old: dict[str, Any]) -> dict[str, Any]:
-        return self.second.expected(self.first.expected(old))
-
-
 # -- add --------------------------------------------------------------------------------
 
 
@@ -825,7 +806,7 @@ def week(
         emit_csv(rows, ("day", "carried_from", *TODAY_CSV))
     else:
         out().print(render.week_view(plan, by_slug, day))
-    warn_skipped(book)
+    warn_skipped(book.skipped)
 
 
 # -- renewals ---------------------------------------------------------------------------
@@ -890,7 +871,7 @@ def renewals(
         emit_csv(rows, RENEWALS_CSV)
     else:
         out().print(render.renewals_table(rows, day, horizon))
-    warn_skipped(book)
+    warn_skipped(book.skipped)
 
 
 # -- snooze -----------------------------------------------------------------------------

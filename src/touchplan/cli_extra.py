@@ -112,7 +112,7 @@ def export_ics(
                 "green",
             )
         )
-    warn_skipped(book)
+    warn_skipped(book.skipped)
 
 
 def _current(path: Path) -> bytes | None:
@@ -283,6 +283,6 @@ def tiers(
         )
     else:
         out().print(render.tiers_view(data, apply))
-    warn_skipped(book)
+    warn_skipped(book.skipped)
     if failed:
         raise typer.Exit(EXIT_DATA)

@@ -172,4 +172,4 @@ def report(
         emit_csv(team.report_csv_rows(data), team.REPORT_CSV)
     else:
         out().print(render.report_view(data))
-    warn_skipped(book)
+    warn_skipped(book.skipped)

@@ -404,6 +404,25 @@ class SetBlock(Edit):
         return new
 
 
+@dataclass(frozen=True)
+class Both(Edit):
+    """Two edits applied in turn and verified together: one write (a renewal logged
+    with its new date)."""
+
+    first: Edit
+    second: Edit
+
+    def apply(self, doc: Document) -> str:
+        text = self.first.apply(doc)
+        middle, problems = parse(encode(text, doc.bom), "edit")
+        if middle is None:
+            raise WriteError("the edit would break the file", str(problems[0]) if problems else "")
+        return self.second.apply(middle)
+
+    def expected(self, old: dict[str, Any]) -> dict[str, Any]:
+        return self.second.expected(self.first.expected(old))
+
+
 # -- the write itself ---------------------------------------------------------------
 
 

@@ -21,6 +21,7 @@ from touchplan.model import (
     ItemKind,
     ScoreTerm,
     Status,
+    Tier,
     Touch,
     TouchKind,
 )
@@ -53,7 +54,6 @@ class _Walk:
     by_kind: list[_Open] = field(default_factory=list)  # closed by a matching touch
     problems: list[tuple[Touch, date]] = field(default_factory=list)  # (opened by, last touch)
     last_resolved: date | None = None
-    closed_by_done: list[tuple[Touch, _Open]] = field(default_factory=list)
 
 
 def _days(n: int) -> str:
@@ -201,7 +201,6 @@ def _close_explicit(walk: _Walk, touch: Touch) -> None:
         due = [min(walk.explicit, key=lambda item: (item.raw_due, item.trigger))]
     for item in due:
         walk.explicit.remove(item)
-        walk.closed_by_done.append((touch, item))
 
 
 def closes_on_done(account: Account, policy: Policy, on: date) -> list[Item]:
@@ -249,24 +248,61 @@ def score_terms(
     account: Account, policy: Policy, today: date, kind: ItemKind, due: date
 ) -> tuple[ScoreTerm, ...]:
     """The documented terms of an item's score (see `touchplan why`)."""
+    return _terms(policy, kind, account.tier, due, account.renewal, today)
+
+
+def _terms(
+    policy: Policy, kind: ItemKind, tier: Tier, due: date, renewal: date | None, today: date
+) -> tuple[ScoreTerm, ...]:
     w = policy.weights
     late = ScoreTerm("days overdue", max(0, (today - due).days), w.overdue_day)
-    if kind is ItemKind.RENEWAL and account.renewal is not None:
+    if kind is ItemKind.RENEWAL and renewal is not None:
         # counted from the window's opening, not the current stage's: an escalation
         # must never make a renewal rank lower than the day before
-        opened = account.renewal - timedelta(days=policy.renewal_lead)
+        opened = renewal - timedelta(days=policy.renewal_lead)
         late = ScoreTerm(
             "days since the renewal window opened", max(0, (today - opened).days), w.overdue_day
         )
     terms = [
         ScoreTerm(f"kind {kind.value}", 1, w.kind.get(kind, 0.0)),
-        ScoreTerm(f"tier {account.tier.value}", 1, w.tier.get(account.tier, 0.0)),
+        ScoreTerm(f"tier {tier.value}", 1, w.tier.get(tier, 0.0)),
         late,
     ]
-    if kind is ItemKind.RENEWAL and account.renewal is not None:
-        inside = min(policy.renewal_lead, policy.renewal_lead - (account.renewal - today).days)
+    if kind is ItemKind.RENEWAL and renewal is not None:
+        inside = min(policy.renewal_lead, policy.renewal_lead - (renewal - today).days)
         terms.append(ScoreTerm("days inside the renewal window", max(0, inside), w.renewal_day))
     return tuple(terms)
+
+
+def quick_score(
+    policy: Policy, kind: ItemKind, tier: Tier, due: date, renewal: date | None, today: date
+) -> float:
+    """An item's score from what the cache keeps (the same terms, without the item)."""
+    return round(sum(t.value for t in _terms(policy, kind, tier, due, renewal, today)), 2)
+
+
+def stable_until(account: Account, policy: Policy, day: date) -> date:
+    """The last day on which ``plan_account`` yields the same items with the same due
+    dates as on ``day`` (only scores and wording move with the clock until then).
+
+    What moves them: an item due "today" (never contacted), the end of the new-customer
+    window (its onboarding steps expire), and each renewal stage boundary.
+    """
+    until = date.max
+    if account.since is None and account.last_touch(CONTACT_KINDS) is None:
+        return day  # "never contacted" (and its unanchored cadences) is due on any day
+    if account.since is not None:
+        window_end = account.since + timedelta(days=policy.new_customer_days)
+        if day < window_end:
+            until = min(until, window_end - DAY)
+    renewal = account.renewal
+    if renewal is not None:
+        boundaries = [renewal - timedelta(days=t) for t in policy.renewal_escalate]
+        boundaries.append(renewal + DAY)
+        later = [b for b in boundaries if b > day]
+        if later:
+            until = min(until, min(later) - DAY)
+    return until
 
 
 def finish(account: Account, policy: Policy, today: date, item: Item) -> Item:

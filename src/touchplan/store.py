@@ -152,13 +152,6 @@ def iter_account_files(root: Path) -> Iterator[Path]:
         yield root / rel
 
 
-def leftover_temp_files(root: Path) -> list[Path]:
-    base = root / ACCOUNTS_DIR
-    if not base.is_dir():
-        return []
-    return sorted(base.rglob(f".*{TEMP_MARK}"))
-
-
 @dataclass
 class Book:
     """Every account that loaded, and every problem found on the way."""
@@ -194,41 +187,34 @@ def load_file(root: Path, path: Path) -> tuple[Account | None, list[Problem]]:
     return read_account(data, slug_of(path), rel)
 
 
+def duplicate_slug(rel: str, first: str, slug: str) -> Problem:
+    return Problem(rel, None, "", f"slug {slug!r} is also used by {first}",
+                   "rename one of the files: the file name is the account's id")  # fmt: skip
+
+
+def leftover_temp(rel: str) -> Problem:
+    return Problem(rel, None, "", "leftover temporary file from an interrupted write",
+                   "it is not an account; delete it", fatal=False)  # fmt: skip
+
+
 def load_book(root: Path, paths: list[Path] | None = None) -> Book:
     """Load every account file; a bad file is skipped and reported, never fatal."""
     book = Book(root)
+    found, temps = scan_tree(root, with_stat=False)
     seen: dict[str, str] = {}
-    for path in paths if paths is not None else iter_account_files(root):
+    for path in paths if paths is not None else [root / rel for rel, _ in found]:
         account, problems = load_file(root, path)
         book.problems.extend(problems)
         if account is None:
             book.skipped.append(relpath(root, path))
             continue
         if account.slug in seen:
-            book.problems.append(
-                Problem(
-                    account.file,
-                    None,
-                    "",
-                    f"slug {account.slug!r} is also used by {seen[account.slug]}",
-                    "rename one of the files: the file name is the account's id",
-                )
-            )
+            book.problems.append(duplicate_slug(account.file, seen[account.slug], account.slug))
             book.skipped.append(account.file)
             continue
         seen[account.slug] = account.file
         book.accounts.append(account)
-    for temp in leftover_temp_files(root):
-        book.problems.append(
-            Problem(
-                relpath(root, temp),
-                None,
-                "",
-                "leftover temporary file from an interrupted write",
-                "it is not an account; delete it",
-                fatal=False,
-            )
-        )
+    book.problems.extend(leftover_temp(rel) for rel in temps)
     return book
 
 
@@ -288,22 +274,6 @@ def direct_hit(root: Path, wanted: str) -> Path | None:
     return None
 
 
-def resolve(
-    book_files: list[Path],
-    root: Path,
-    wanted: str,
-    load_names: bool = True,
-    by_name: Callable[[str], list[Path]] | None = None,
-) -> Path:
-    """The account file that ``wanted`` names: slug, unique slug prefix, or name.
-
-    Names need the files' contents: ``by_name`` (the cache) answers without reading
-    them; otherwise, with ``load_names``, every file is read.
-    """
-    rels = [relpath(root, p) for p in book_files]
-    return resolve_rel(rels, root, wanted, load_names, by_name)
-
-
 def resolve_rel(
     rels: list[str],
     root: Path,
@@ -311,7 +281,12 @@ def resolve_rel(
     load_names: bool = True,
     by_name: Callable[[str], list[Path]] | None = None,
 ) -> Path:
-    """``resolve`` over paths relative to the root (strings: cheap for 40,000 files)."""
+    """The account file that ``wanted`` names: slug, unique slug prefix, or name.
+
+    Works on paths relative to the root (strings: cheap for 40,000 files). Names need
+    the files' contents: ``by_name`` (the cache) answers without reading them;
+    otherwise, with ``load_names``, every file is read.
+    """
     text = wanted.strip()
     if not text:
         raise NotFoundError("no account named ''", "give a slug or a name")
