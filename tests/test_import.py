@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import Run
-from touchplan.crmimport import RowError, parse_amount, parse_export_date
+from touchplan.connect.crm import RowError, parse_amount, parse_export_date
 from touchplan.store import load_book
 
 DATA = Path(__file__).parent / "data"

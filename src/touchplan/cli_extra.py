@@ -39,7 +39,7 @@ from touchplan.schedule import plan_week
 from touchplan.store import find_root, slugify
 
 # Heavy modules (icalendar, csv sniffing) load only when their command runs.
-crmimport = _lazy("touchplan.crmimport")
+crmimport = _lazy("touchplan.connect.crm")
 ics = _lazy("touchplan.ics")
 pareto = _lazy("touchplan.tiers")
 
