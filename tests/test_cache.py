@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, Run
-from touchplan import cache
-from touchplan.cache import cache_file
+from touchplan.files import cache
+from touchplan.files.cache import cache_file
 
 
 @pytest.fixture(scope="module")

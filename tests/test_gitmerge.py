@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from touchplan.cli import app
-from touchplan.edit import Plain, raw, splice_entry
-from touchplan.gitmerge import Conflict, Merged, merge
+from touchplan.files.edit import Plain, raw, splice_entry
+from touchplan.files.merge import Conflict, Merged, merge
 from touchplan.yamldoc import parse
 
 HEAD = """\

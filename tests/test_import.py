@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from conftest import Run
 from touchplan.connect.crm import RowError, parse_amount, parse_export_date
-from touchplan.store import load_book
+from touchplan.files.store import load_book
 
 DATA = Path(__file__).parent / "data"
 SALESFORCE = DATA / "salesforce_accounts.csv"

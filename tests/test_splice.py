@@ -16,8 +16,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import Run
-from touchplan.account_file import read_account
-from touchplan.edit import AppendEntry, Plain, apply_edit
+from touchplan.files.edit import AppendEntry, Plain, apply_edit
+from touchplan.files.schema import read_account
 
 HEAD = "name: Acme Corp\ntier: A\n"
 OLD = "  - date: 2026-11-20\n    kind: call\n"

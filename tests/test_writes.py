@@ -22,8 +22,8 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import Run
-from touchplan.account_file import read_account
 from touchplan.cli import app
+from touchplan.files.schema import read_account
 
 ACME = "name: Acme Corp\ntier: A\nowner: dana\nhistory:\n  - date: 2026-11-20\n    kind: call\n"
 NEW_ENTRY = "  - date: 2026-11-24\n    kind: call\n    summary: Sent the quote.\n"

@@ -22,7 +22,16 @@ from typer.exceptions import TyperException
 from touchplan import __version__
 from touchplan.completion import complete_account, complete_owner, complete_touch_kind
 from touchplan.dates import DATE_HELP, parse_date, parse_days
-from touchplan.edit import (
+from touchplan.errors import (
+    EXIT_DATA,
+    EXIT_USAGE,
+    AccountFileError,
+    AmbiguousError,
+    Problem,
+    TouchplanError,
+    UsageError,
+)
+from touchplan.files.edit import (
     AppendEntry,
     Both,
     Edit,
@@ -32,14 +41,17 @@ from touchplan.edit import (
     apply_edit,
     create_file,
 )
-from touchplan.errors import (
-    EXIT_DATA,
-    EXIT_USAGE,
-    AccountFileError,
-    AmbiguousError,
-    Problem,
-    TouchplanError,
-    UsageError,
+from touchplan.files.newfile import account_text
+from touchplan.files.store import (
+    ACCOUNTS_DIR,
+    Book,
+    direct_hit,
+    find_root,
+    iter_account_files,
+    list_account_rels,
+    load_book,
+    load_file,
+    resolve_rel,
 )
 from touchplan.model import Account, Item, ItemKind, TouchKind
 from touchplan.policy import Policy, load_policy
@@ -51,19 +63,7 @@ from touchplan.schedule import (
     plan_week,
     rank_key,
 )
-from touchplan.store import (
-    ACCOUNTS_DIR,
-    Book,
-    direct_hit,
-    find_root,
-    iter_account_files,
-    list_account_rels,
-    load_book,
-    load_file,
-    resolve_rel,
-    slugify,
-)
-from touchplan.text import check_input, for_display
+from touchplan.text import check_input, for_display, slugify
 
 
 def _lazy(name: str) -> Any:
@@ -322,7 +322,7 @@ def owned(accounts: list[Account], owner: str | None) -> list[Account]:
 
 def find_account(root: Path, name: str) -> tuple[Path, Account]:
     """One account by slug, prefix or name, without reading the other 40,000 files."""
-    from touchplan.cache import names_lookup
+    from touchplan.files.cache import names_lookup
 
     path = direct_hit(root, name) or resolve_rel(
         list_account_rels(root), root, name, by_name=names_lookup(root)
@@ -390,7 +390,7 @@ def plan_today_cached(
     dir_opt: str | None, day: date, owner: str | None, show_all: bool
 ) -> tuple[list[Item], int, dict[str, Account], list[str], Policy]:
     """Rank every due item from the cache; plan in full only the accounts shown."""
-    from touchplan.cache import build_index, rank_due
+    from touchplan.files.cache import build_index, rank_due
 
     root = find_root(dir_opt)
     policy = policy_with_warnings(root)
@@ -588,7 +588,7 @@ def log(
 
 
 def load_account_bytes(root: Path, path: Path, data: bytes) -> tuple[Account, list[Problem]]:
-    from touchplan.account_file import read_account
+    from touchplan.files.schema import read_account
 
     account, problems = read_account(data, path.stem, path.relative_to(root).as_posix())
     if account is None:  # apply_edit verified it loads; this is a belt to its braces
@@ -617,19 +617,6 @@ def parse_contact(text: str) -> dict[str, str]:
     if roles:
         contact["role"] = ", ".join(roles)
     return {k: contact[k] for k in ("name", "role", "phone", "email") if k in contact}
-
-
-def account_text(fields: list[tuple[str, str]], contacts: list[dict[str, str]]) -> str:
-    from touchplan.edit import scalar_text
-
-    lines = [f"{key}: {scalar_text(value)}" for key, value in fields]
-    if contacts:
-        lines.append("contacts:")
-        for contact in contacts:
-            for i, (key, value) in enumerate(contact.items()):
-                lines.append(f"  {'- ' if i == 0 else '  '}{key}: {scalar_text(value)}")
-    lines.append("history:")
-    return "\n".join(lines) + "\n"
 
 
 @app.command()
@@ -707,7 +694,7 @@ def add(
         else root / ACCOUNTS_DIR / f"{stem}.yaml"
     )
     rel = path.relative_to(root).as_posix()
-    from touchplan.account_file import read_account
+    from touchplan.files.schema import read_account
 
     account, problems = read_account(text.encode(), stem, rel)
     if account is None or account.name != clean_name:
@@ -918,7 +905,7 @@ def snooze(
 @app.command()
 def check(dir_opt: DirOpt = None) -> None:
     """Validate every account file and touchplan.yaml: silent and exit 0 when all is well."""
-    from touchplan.cache import build_index
+    from touchplan.files.cache import build_index
 
     root = find_root(dir_opt)
     policy, problems = load_policy(root)

@@ -32,11 +32,12 @@ from touchplan.cli import (
     warn_skipped,
 )
 from touchplan.completion import complete_owner
-from touchplan.edit import SetScalars, apply_edit, write_atomic
 from touchplan.errors import EXIT_DATA, TouchplanError, UsageError
+from touchplan.files.edit import SetScalars, apply_edit, write_atomic
+from touchplan.files.store import find_root
 from touchplan.model import Tier
 from touchplan.schedule import plan_week
-from touchplan.store import find_root, slugify
+from touchplan.text import slugify
 
 # Heavy modules (icalendar, csv sniffing) load only when their command runs.
 crmimport = _lazy("touchplan.connect.crm")

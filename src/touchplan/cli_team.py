@@ -32,10 +32,10 @@ from touchplan.cli import (
 )
 from touchplan.dates import parse_date, parse_days
 from touchplan.errors import EXIT_DATA, NotFoundError, UsageError
-from touchplan.store import find_root
+from touchplan.files.store import find_root
 
 # The merge driver and git helpers load only when their command runs.
-gitmerge = _lazy("touchplan.gitmerge")
+gitmerge = _lazy("touchplan.files.merge")
 team = _lazy("touchplan.team")
 
 # -- init -------------------------------------------------------------------------------

@@ -15,8 +15,8 @@ from pathlib import Path
 import typer
 import yaml
 
+from touchplan.files.store import find_root, iter_account_files
 from touchplan.model import ItemKind, TouchKind
-from touchplan.store import find_root, iter_account_files
 
 # The top-level (unindented) `key: value` lines; the value is read by YAML itself.
 _TOP_LINE = re.compile(rb"^(name|owner):[ \t]*(.*?)[ \t]*\r?$", re.MULTILINE)

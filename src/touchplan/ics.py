@@ -23,8 +23,7 @@ from icalendar import Alarm, Calendar, Event
 from touchplan.model import Account, Item, ItemKind
 from touchplan.render import ask_for
 from touchplan.schedule import PlannedItem, WeekPlan
-from touchplan.store import slugify
-from touchplan.text import for_display
+from touchplan.text import for_display, slugify
 
 PRODID = "-//touchplan//touch plan export//EN"
 UID_DOMAIN = "touchplan"

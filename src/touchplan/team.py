@@ -46,12 +46,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from touchplan.edit import state_dir, write_atomic
 from touchplan.errors import Problem
+from touchplan.files.edit import state_dir, write_atomic
+from touchplan.files.store import ACCOUNTS_DIR, TEMP_MARK, iter_account_files
 from touchplan.model import Account, Item, ItemKind, Status, Tier, TouchKind
 from touchplan.policy import POLICY_FILE, Policy
 from touchplan.schedule import is_planned, plan_account
-from touchplan.store import ACCOUNTS_DIR, TEMP_MARK, iter_account_files
 from touchplan.yamldoc import Fields, Map, Scalar, parse
 
 LOCAL_FILE = "touchplan.local.yaml"

@@ -1,9 +1,12 @@
-"""Text hygiene: what may be written to a file, and what may reach a terminal."""
+"""Text hygiene: what may be written to a file, what may reach a terminal, and the safe
+file names (slugs) that names become."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
+
+from touchplan.errors import UsageError
 
 # C0 controls, DEL, C1 controls (incl. U+0085 NEL and U+009B CSI), line/paragraph
 # separators (YAML line breaks), and bidi embeddings/overrides/isolates (text that
@@ -26,8 +29,6 @@ def check_input(text: str, what: str, *, multiline: bool = False) -> str:
     A file must never become unloadable or able to rewrite someone's terminal, so we
     refuse rather than guess. CRLF from a paste becomes LF; tabs become spaces.
     """
-    from touchplan.errors import UsageError
-
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\t", " "))
     pattern = _CONTROL if multiline else _CONTROL_WITH_NL
     bad = pattern.search(text)
@@ -56,3 +57,34 @@ def for_display(value: object, *, multiline: bool = True) -> str:
         return f"\\u{ord(char):04x}" if ord(char) > 0xFF else f"\\x{ord(char):02x}"
 
     return _CONTROL_WITH_NL.sub(show, text)
+
+
+_SLUG_DROP = re.compile(r"[^a-z0-9]+")
+# letters NFKD does not decompose into ASCII
+_FOLD = str.maketrans({"ß": "ss", "æ": "ae", "Æ": "AE", "ø": "o", "Ø": "O", "ł": "l", "Ł": "L",
+                       "œ": "oe", "Œ": "OE", "þ": "th", "Þ": "TH", "đ": "d", "Đ": "D",
+                       "ı": "i", "ð": "d", "Ð": "D"})  # fmt: skip
+MAX_SLUG = 80
+_RESERVED = {
+    "con",
+    "prn",
+    "aux",
+    "nul",
+    *(f"com{i}" for i in range(10)),
+    *(f"lpt{i}" for i in range(10)),
+}
+
+
+def slugify(name: str) -> str:
+    """A safe file name stem: ASCII letters, digits and dashes, under 80 characters.
+
+    NFKD folds accents (``Café`` -> ``cafe``, NFC and NFD alike); everything else
+    becomes a dash, so no slug can hold a path separator, a dot or a control character.
+    """
+    decomposed = unicodedata.normalize("NFKD", name.translate(_FOLD))
+    folded = decomposed.encode("ascii", "ignore").decode("ascii")
+    slug = _SLUG_DROP.sub("-", folded.lower()).strip("-")
+    slug = slug[:MAX_SLUG].rstrip("-")
+    if slug in _RESERVED:
+        slug = f"{slug}-account"
+    return slug

@@ -20,12 +20,12 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from touchplan.account_file import read_account
-from touchplan.edit import Plain, create_file
 from touchplan.errors import TouchplanError, UsageError
+from touchplan.files.edit import Plain, create_file
+from touchplan.files.schema import read_account
+from touchplan.files.store import ACCOUNTS_DIR, iter_account_files, load_book, relpath
 from touchplan.model import Relationship, Tier
-from touchplan.store import ACCOUNTS_DIR, iter_account_files, load_book, relpath, slugify
-from touchplan.text import check_input
+from touchplan.text import check_input, slugify
 
 IGNORE = "-"
 # The fields a column can fill; `contact`, `role`, `phone` and `email` make the first
@@ -525,7 +525,7 @@ class ImportReport:
 
 
 def account_bytes(d: Draft) -> bytes:
-    from touchplan.cli import account_text  # the same text `touchplan add` writes
+    from touchplan.files.newfile import account_text  # the same text `touchplan add` writes
 
     return account_text(list(d.fields), [dict(c) for c in d.contacts]).encode("utf-8")
 

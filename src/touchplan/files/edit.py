@@ -26,9 +26,9 @@ from typing import Any
 
 import yaml
 
-from touchplan.account_file import read_account
 from touchplan.errors import AccountFileError, WriteError
-from touchplan.store import TEMP_MARK
+from touchplan.files.schema import read_account
+from touchplan.files.store import TEMP_MARK
 from touchplan.yamldoc import Document, Map, Node, Scalar, Seq, parse
 
 _BREAK = re.compile(r"\r\n|\r|\n|\x85|\u2028|\u2029")
@@ -162,7 +162,7 @@ def _item_cols(lines: list[str], seq: Seq) -> tuple[int, int]:
     return dash_col, dash_col + 2
 
 
-def _lines(text: str) -> list[str]:
+def split_lines(text: str) -> list[str]:
     """Lines with their endings, split exactly where libyaml counts line breaks."""
     parts: list[str] = []
     pos = 0
@@ -191,7 +191,7 @@ def _last_leaf(node: Node) -> Scalar | None:
 _BLOCK_HEADER = re.compile(r"[|>][0-9+-]*")
 
 
-def _after_node(lines: list[str], node: Node) -> int:
+def after_node(lines: list[str], node: Node) -> int:
     """The index of the first line after ``node`` ends (its trailing comment kept)."""
     leaf = _last_leaf(node)
     end_line, end_col = (leaf.end_line, leaf.end_col) if leaf else (node.end_line, node.end_col)
@@ -209,7 +209,7 @@ def _after_node(lines: list[str], node: Node) -> int:
 
 
 def _insert(text: str, newline: str, at: int, new_lines: list[str]) -> str:
-    lines = _lines(text)
+    lines = split_lines(text)
     before, after = lines[:at], lines[at:]
     body = newline.join(new_lines)
     if before and not _BREAK.search(before[-1][-2:] if before[-1] else ""):
@@ -224,12 +224,12 @@ def splice_entry(doc: Document, fields: list[tuple[str, str]]) -> str:
     if not isinstance(root, Map) or root.flow:
         raise RefusedEdit("the file is not a block mapping of account fields")
     text = doc.text
-    lines = _lines(text)
+    lines = split_lines(text)
     if "history" not in root.entries:
         key_col = root.col
         new = [" " * key_col + "history:", *entry_lines(fields, key_col + 2, key_col + 4)]
         # right after the mapping: before a `...` document end marker, if any
-        return _insert(text, doc.newline, _after_node(lines, root), new)
+        return _insert(text, doc.newline, after_node(lines, root), new)
     key_line, history = root.entries["history"]
     key_col = root.key_cols["history"]
     if isinstance(history, Scalar) and history.is_null:
@@ -253,7 +253,7 @@ def splice_entry(doc: Document, fields: list[tuple[str, str]]) -> str:
     if not isinstance(history, Seq) or not history.items:
         raise RefusedEdit("`history` is not a list of entries", "see the README's file format")
     dash_col, entry_col = _item_cols(lines, history)
-    at = _after_node(lines, history.items[-1])
+    at = after_node(lines, history.items[-1])
     return _insert(text, doc.newline, at, entry_lines(fields, dash_col, entry_col))
 
 
@@ -262,7 +262,7 @@ def set_scalar(doc: Document, key: str, value: str, after: tuple[str, ...] = ())
     root = doc.root
     if not isinstance(root, Map) or root.flow:
         raise RefusedEdit("the file is not a block mapping of account fields")
-    lines = _lines(doc.text)
+    lines = split_lines(doc.text)
     if key in root.entries:
         node = root.entries[key][1]
         if not isinstance(node, Scalar) or node.style in ("|", ">") or node.line != node.end_line:
@@ -281,10 +281,10 @@ def insert_block(doc: Document, new_lines: list[str], after: tuple[str, ...]) ->
     """Insert top-level lines after the first present key of ``after``, else at the top."""
     root = doc.root
     assert isinstance(root, Map)
-    lines = _lines(doc.text)
+    lines = split_lines(doc.text)
     for anchor in after:
         if anchor in root.entries:
-            at = _after_node(lines, root.entries[anchor][1])
+            at = after_node(lines, root.entries[anchor][1])
             return _insert(doc.text, doc.newline, at, new_lines)
     first_key_line = min(line for line, _ in root.entries.values()) if root.entries else 1
     return _insert(doc.text, doc.newline, first_key_line - 1, new_lines)
@@ -296,9 +296,9 @@ def remove_key(doc: Document, key: str) -> str:
     assert isinstance(root, Map)
     if key not in root.entries:
         return doc.text
-    lines = _lines(doc.text)
+    lines = split_lines(doc.text)
     key_line, node = root.entries[key]
-    end = _after_node(lines, node)
+    end = after_node(lines, node)
     return "".join(lines[: key_line - 1] + lines[end:])
 
 

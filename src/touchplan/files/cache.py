@@ -31,13 +31,13 @@ from pathlib import Path
 from typing import Any
 
 from touchplan import __version__
-from touchplan.account_file import read_account
-from touchplan.edit import state_dir
 from touchplan.errors import Problem
+from touchplan.files.edit import state_dir
+from touchplan.files.schema import read_account
+from touchplan.files.store import FileStat, duplicate_slug, leftover_temp, read_capped, scan_tree
 from touchplan.model import ItemKind, Status, Tier
 from touchplan.policy import POLICY_FILE, Policy
 from touchplan.schedule import FIRST_KINDS, plan_account, quick_score, stable_until
-from touchplan.store import FileStat, duplicate_slug, leftover_temp, read_capped, scan_tree
 
 SCHEMA = 1
 CACHE_NAME = f"plan-cache-v{SCHEMA}.sqlite3"
@@ -533,7 +533,7 @@ def names_lookup(root: Path) -> Callable[[str], list[Path]] | None:
 
 
 def _read_names(root: Path, name_key: str) -> list[Path]:
-    from touchplan.store import list_account_files, load_file
+    from touchplan.files.store import list_account_files, load_file
 
     found = []
     for path in list_account_files(root):

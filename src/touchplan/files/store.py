@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
 import stat
-import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from touchplan.account_file import read_account
 from touchplan.errors import AmbiguousError, NotFoundError, Problem
+from touchplan.files.schema import read_account
 from touchplan.model import Account
 from touchplan.policy import POLICY_FILE
 from touchplan.yamldoc import MAX_FILE_BYTES
@@ -219,36 +217,6 @@ def load_book(root: Path, paths: list[Path] | None = None) -> Book:
 
 
 # -- names ------------------------------------------------------------------------
-
-_SLUG_DROP = re.compile(r"[^a-z0-9]+")
-# letters NFKD does not decompose into ASCII
-_FOLD = str.maketrans({"ß": "ss", "æ": "ae", "Æ": "AE", "ø": "o", "Ø": "O", "ł": "l", "Ł": "L",
-                       "œ": "oe", "Œ": "OE", "þ": "th", "Þ": "TH", "đ": "d", "Đ": "D",
-                       "ı": "i", "ð": "d", "Ð": "D"})  # fmt: skip
-MAX_SLUG = 80
-_RESERVED = {
-    "con",
-    "prn",
-    "aux",
-    "nul",
-    *(f"com{i}" for i in range(10)),
-    *(f"lpt{i}" for i in range(10)),
-}
-
-
-def slugify(name: str) -> str:
-    """A safe file name stem: ASCII letters, digits and dashes, under 80 characters.
-
-    NFKD folds accents (``Café`` -> ``cafe``, NFC and NFD alike); everything else
-    becomes a dash, so no slug can hold a path separator, a dot or a control character.
-    """
-    decomposed = unicodedata.normalize("NFKD", name.translate(_FOLD))
-    folded = decomposed.encode("ascii", "ignore").decode("ascii")
-    slug = _SLUG_DROP.sub("-", folded.lower()).strip("-")
-    slug = slug[:MAX_SLUG].rstrip("-")
-    if slug in _RESERVED:
-        slug = f"{slug}-account"
-    return slug
 
 
 def _path_key(wanted: str) -> str:

@@ -24,9 +24,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from touchplan.account_file import read_account
-from touchplan.edit import _after_node, _lines, encode, raw
 from touchplan.errors import WriteError
+from touchplan.files.edit import after_node, encode, raw, split_lines
+from touchplan.files.schema import read_account
 from touchplan.yamldoc import Document, Map, Scalar, Seq, parse
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -81,17 +81,17 @@ def _load(data: bytes, label: str) -> Document:
 def _base_layout(doc: Document) -> tuple[str, int, int]:
     """The base text as `log` sees it before appending, the insertion line, and the
     number of entries. An empty `history: ~` / `history: []` loses its value and a
-    missing `history:` key is added, exactly as `touchplan.edit.splice_entry` does."""
+    missing `history:` key is added, exactly as `touchplan.files.edit.splice_entry` does."""
     assert isinstance(doc.root, Map)
     text = _with_final_break(doc.text, doc.newline)
-    lines = _lines(text)
+    lines = split_lines(text)
     if "history" not in doc.root.entries:
-        at = _after_node(lines, doc.root)
+        at = after_node(lines, doc.root)
         lines.insert(at, " " * doc.root.col + "history:" + doc.newline)
         return "".join(lines), at + 1, 0
     key_line, history = doc.root.entries["history"]
     if isinstance(history, Seq) and not history.flow and history.items:
-        return text, _after_node(lines, history.items[-1]), len(history.items)
+        return text, after_node(lines, history.items[-1]), len(history.items)
     empty_flow = isinstance(history, Seq) and history.flow and not history.items
     if (isinstance(history, Scalar) and history.is_null) or empty_flow:
         if empty_flow or (isinstance(history, Scalar) and history.text):  # `~` or `[]`
@@ -116,15 +116,15 @@ def _side(doc: Document, label: str, base_lines: list[str], at: int, count: int)
     history = root.entries.get("history", (0, None))[1]
     if not isinstance(history, Seq) or history.flow or len(history.items) <= count:
         raise _NotAppendOnly(f"{label} did not append history entries")
-    lines = _lines(_with_final_break(doc.text, doc.newline))
-    start = _after_node(lines, history.items[count - 1]) if count else at
-    end = _after_node(lines, history.items[-1])
+    lines = split_lines(_with_final_break(doc.text, doc.newline))
+    start = after_node(lines, history.items[count - 1]) if count else at
+    end = after_node(lines, history.items[-1])
     if start != at or lines[:at] != base_lines[:at] or lines[end:] != base_lines[at:]:
         raise _NotAppendOnly(f"{label} changed more than the end of the history")
     entries: list[_Entry] = []
     cut = at
     for item in history.items[count:]:
-        after = _after_node(lines, item)
+        after = after_node(lines, item)
         date = item.entries.get("date", (0, None))[1] if isinstance(item, Map) else None
         if not isinstance(date, Scalar) or not _DATE.fullmatch(date.text.strip()):
             raise _NotAppendOnly(f"{label} appended an entry without a YYYY-MM-DD date")
@@ -178,7 +178,7 @@ def _merge_appends(base: bytes, ours: bytes, theirs: bytes, path: str) -> Merged
     if not base_doc.bom == ours_doc.bom == theirs_doc.bom:
         raise _NotAppendOnly("a side added or removed the byte-order mark")
     base_text, at, count = _base_layout(base_doc)
-    base_lines = _lines(base_text)
+    base_lines = split_lines(base_text)
     base_data = raw(base_doc.root)
     base_history = base_data.get("history") or []
     for label, doc in (("ours", ours_doc), ("theirs", theirs_doc)):

@@ -1,0 +1,1 @@
+"""Account files: the only package that opens them (schema, store, edits, cache, merge)."""
