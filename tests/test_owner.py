@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from touchplan.team import Owners, current_owner, read_local, read_owners, who_am_i
+from touchplan.config import Owners, read_local, read_owners
+from touchplan.team import current_owner, who_am_i
 
 OWNERS = """\
 owners:

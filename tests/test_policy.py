@@ -9,16 +9,15 @@ from typing import Any
 
 import pytest
 
-from touchplan.errors import AccountFileError
-from touchplan.model import ItemKind, Tier, TouchKind
-from touchplan.policy import (
+from touchplan.config import (
     DEFAULT_KIND_WEIGHTS,
     Policy,
     Step,
     Weights,
+    load_config,
     read_policy,
-    require_policy,
 )
+from touchplan.model import ItemKind, Tier, TouchKind
 
 REPO = Path(__file__).resolve().parent.parent
 NAME = "touchplan.yaml"
@@ -352,18 +351,20 @@ def test_unknown_keys_say_did_you_mean(text: str, expected: str) -> None:
 
 
 def test_sections_read_by_other_modules_are_not_unknown() -> None:
-    # `tiers:` belongs to touchplan.tiers (the 80/20 thresholds): not an unknown key here
+    # `tiers:` and `owners:` are other sections of the same config: not unknown keys
     assert read_policy(b"tiers:\n  A: 80\n  B: 95\n", NAME) == (DEFAULT, [])
 
 
-def test_require_policy_refuses_a_policy_with_fatal_problems(tmp_path: Path) -> None:
+def test_load_config_defaults_what_is_wrong_and_keeps_the_problem(tmp_path: Path) -> None:
     (tmp_path / NAME).write_text("capacity: 3\nrenewal:\n  lead: soon\n", encoding="utf-8")
-    with pytest.raises(AccountFileError) as caught:
-        require_policy(tmp_path)
-    assert str(caught.value) == "touchplan.yaml:3: renewal.lead: 'soon' is not a whole number"
+    config = load_config(tmp_path)
+    assert [str(p) for p in config.problems if p.fatal] == [
+        "touchplan.yaml:3: renewal.lead: 'soon' is not a whole number"
+    ]
+    assert config.policy == replace(DEFAULT, capacity=3)
 
 
-def test_require_policy_reads_the_file_and_defaults_without_one(tmp_path: Path) -> None:
-    assert require_policy(tmp_path) == Policy()
+def test_load_config_reads_the_file_and_defaults_without_one(tmp_path: Path) -> None:
+    assert load_config(tmp_path).policy == Policy()
     (tmp_path / NAME).write_text("capacity: 3\ncapcity: 4\n", encoding="utf-8")
-    assert require_policy(tmp_path) == replace(DEFAULT, capacity=3)
+    assert load_config(tmp_path).policy == replace(DEFAULT, capacity=3)

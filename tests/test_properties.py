@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from touchplan.config import Policy
 from touchplan.model import (
     Account,
     Item,
@@ -20,7 +21,6 @@ from touchplan.model import (
     Touch,
     TouchKind,
 )
-from touchplan.policy import Policy
 from touchplan.schedule import due_items, plan_account, plan_week
 
 START = date(2026, 6, 1)

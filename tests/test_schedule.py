@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from touchplan.config import DEFAULT_SEQUENCES, SINCE, Policy, Step, Weights
 from touchplan.model import (
     Account,
     Item,
@@ -25,7 +26,6 @@ from touchplan.model import (
     Touch,
     TouchKind,
 )
-from touchplan.policy import DEFAULT_SEQUENCES, SINCE, Policy, Step, Weights
 from touchplan.schedule import due_items, plan_account
 
 TODAY = date(2026, 11, 24)  # a Tuesday

@@ -15,7 +15,7 @@ import yaml
 from typer.testing import CliRunner
 
 from touchplan.cli import app
-from touchplan.team import POLICY_TEMPLATE
+from touchplan.templates import POLICY_TEMPLATE
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -13,8 +13,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from touchplan.config import Policy
 from touchplan.model import Account, NextAction, Snooze, Status, Tier, Touch, TouchKind
-from touchplan.policy import Policy
 from touchplan.schedule import WeekPlan, plan_week
 
 TODAY = date(2026, 11, 24)

@@ -21,6 +21,7 @@ from typer.exceptions import TyperException
 
 from touchplan import __version__
 from touchplan.completion import complete_account, complete_owner, complete_touch_kind
+from touchplan.config import Config, load_config
 from touchplan.dates import DATE_HELP, parse_date, parse_days
 from touchplan.errors import (
     EXIT_DATA,
@@ -54,7 +55,6 @@ from touchplan.files.store import (
     resolve_rel,
 )
 from touchplan.model import Account, Item, ItemKind, TouchKind
-from touchplan.policy import Policy, load_policy
 from touchplan.schedule import (
     closes_on_done,
     due_items,
@@ -282,20 +282,25 @@ def warn(message: str) -> None:
     render.stderr_console().print(render.safe(message, "yellow"))
 
 
-def open_book(dir_opt: str | None) -> tuple[Path, Policy, Book]:
-    """Root, policy and every account; problems become warnings, never a stop."""
+def open_book(dir_opt: str | None) -> tuple[Path, Config, Book]:
+    """Root, settings and every account; problems become warnings, never a stop."""
     root = find_root(dir_opt)
-    policy = policy_with_warnings(root)
+    config = open_config(root)
     book = load_book(root)
-    return root, policy, book
+    return root, config, book
 
 
-def policy_with_warnings(root: Path) -> Policy:
-    policy, problems = load_policy(root)
-    for problem in problems:
+def open_config(root: Path) -> Config:
+    """touchplan.yaml (and the local file), read once; what is wrong is warned about."""
+    config = load_config(root)
+    warn_config(config)
+    return config
+
+
+def warn_config(config: Config) -> None:
+    for problem in config.problems:
         if problem.fatal:
             warn(f"warning: {problem} — using the default for it")
-    return policy
 
 
 def warn_skipped(skipped: list[str]) -> None:
@@ -304,13 +309,13 @@ def warn_skipped(skipped: list[str]) -> None:
         render.stderr_console().print(render.skipped_warning(skipped))
 
 
-def default_owner(dir_opt: str | None, owner: str | None) -> str | None:
+def default_owner(root: Path, config: Config, owner: str | None) -> str | None:
     """--owner, else the current rep (see touchplan.team), else None: everyone."""
     if owner is not None:
         return owner
     from touchplan.team import current_owner
 
-    return current_owner(find_root(dir_opt))
+    return current_owner(root, config)
 
 
 def owned(accounts: list[Account], owner: str | None) -> list[Account]:
@@ -367,15 +372,17 @@ def today(
 ) -> None:
     """Today's calls, ranked: what to do, why, whom to ask for, and what was said last."""
     day = pick_today(date_opt)
-    owner = default_owner(dir_opt, owner)
+    root = find_root(dir_opt)
+    config = open_config(root)
+    owner = default_owner(root, config, owner)
     if no_cache:
-        _root, policy, book = open_book(dir_opt)
-        items = due_items(owned(book.accounts, owner), policy, day)
+        book = load_book(root)
+        items = due_items(owned(book.accounts, owner), config.policy, day)
         total = len(items)
-        shown = items if show_all else items[: policy.capacity]
+        shown = items if show_all else items[: config.policy.capacity]
         by_slug, skipped = book.by_slug(), book.skipped
     else:
-        shown, total, by_slug, skipped, policy = plan_today_cached(dir_opt, day, owner, show_all)
+        shown, total, by_slug, skipped = plan_today_cached(root, config, day, owner, show_all)
     more = total - len(shown)
     if fmt is Format.json:
         emit_json(render.today_json(day, shown, more, by_slug, skipped))
@@ -387,16 +394,15 @@ def today(
 
 
 def plan_today_cached(
-    dir_opt: str | None, day: date, owner: str | None, show_all: bool
-) -> tuple[list[Item], int, dict[str, Account], list[str], Policy]:
+    root: Path, config: Config, day: date, owner: str | None, show_all: bool
+) -> tuple[list[Item], int, dict[str, Account], list[str]]:
     """Rank every due item from the cache; plan in full only the accounts shown."""
     from touchplan.files.cache import build_index, rank_due
 
-    root = find_root(dir_opt)
-    policy = policy_with_warnings(root)
+    policy = config.policy
     reporter = render.ProgressReporter("Reading accounts")
     try:
-        index = build_index(root, policy, day, progress=reporter)
+        index = build_index(root, config, day, progress=reporter)
     finally:
         reporter.close()
     limit = None if show_all else policy.capacity
@@ -416,7 +422,7 @@ def plan_today_cached(
         accounts[slug] = account
         items.extend(i for i in plan_account(account, policy, day) if i.due <= day)
     items.sort(key=rank_key)
-    return items[: len(ranked)], total, accounts, index.skipped, policy
+    return items[: len(ranked)], total, accounts, index.skipped
 
 
 # Items that stay open until a matching touch or an explicit close.
@@ -509,7 +515,7 @@ def log(
         )
     root = find_root(dir_opt)
     path, account = find_account(root, account_name)
-    policy, _ = load_policy(root)
+    policy = load_config(root).policy
     if summary is None and sys.stdin.isatty() and sys.stdout.isatty():
         summary = typer.prompt("Summary", default="", show_default=False)
     fields: list[tuple[str, str]] = [("date", Plain(when.isoformat())), ("kind", touch_kind.value)]
@@ -703,7 +709,7 @@ def add(
         )
     create_file(root, path, text.encode())
     out().print(render.safe(f"Created {rel}", "green"))
-    items = [i for i in plan_account(account, load_policy(root)[0], base)]
+    items = [i for i in plan_account(account, load_config(root).policy, base)]
     if items:
         first = min(items, key=lambda i: i.due)
         out().print(
@@ -718,7 +724,7 @@ def account_plan(
     day = pick_today(date_opt)
     root = find_root(dir_opt)
     _path, account = find_account(root, account_name)
-    policy, _ = load_policy(root)
+    policy = load_config(root).policy
     return day, account, plan_account(account, policy, day)
 
 
@@ -782,9 +788,9 @@ def week(
 ) -> None:
     """The coming working days planned within daily capacity, most urgent first."""
     day = pick_today(date_opt)
-    owner = default_owner(dir_opt, owner)
-    _root, policy, book = open_book(dir_opt)
-    plan = plan_week(owned(book.accounts, owner), policy, day, days)
+    root, config, book = open_book(dir_opt)
+    owner = default_owner(root, config, owner)
+    plan = plan_week(owned(book.accounts, owner), config.policy, day, days)
     by_slug = book.by_slug()
     if fmt is Format.json:
         emit_json(render.week_json(plan, by_slug, day))
@@ -825,9 +831,10 @@ def renewals(
 ) -> None:
     """Renewals in the window (and lapsed ones): stage, days left, value, last touch."""
     day = pick_today(date_opt)
-    owner = default_owner(dir_opt, owner)
     horizon = parse_days(within, "--within")
-    _root, policy, book = open_book(dir_opt)
+    root, config, book = open_book(dir_opt)
+    policy = config.policy
+    owner = default_owner(root, config, owner)
     chosen = [
         a
         for a in owned(book.accounts, owner)
@@ -908,14 +915,14 @@ def check(dir_opt: DirOpt = None) -> None:
     from touchplan.files.cache import build_index
 
     root = find_root(dir_opt)
-    policy, problems = load_policy(root)
+    config = load_config(root)
     reporter = render.ProgressReporter("Checking accounts")
     try:
-        index = build_index(root, policy, real_today(), progress=reporter)
+        index = build_index(root, config, real_today(), progress=reporter)
     finally:
         reporter.close()
     index.db.close()
-    every = problems + index.problems
+    every = [*config.problems, *index.problems]
     if not every:
         return
     console = out()

@@ -29,12 +29,14 @@ from touchplan.cli import (
     pick_today,
     render,
     warn,
+    warn_config,
     warn_skipped,
 )
 from touchplan.completion import complete_owner
-from touchplan.errors import EXIT_DATA, TouchplanError, UsageError
+from touchplan.config import POLICY_FILE, load_config
+from touchplan.errors import EXIT_DATA, AccountFileError, TouchplanError, UsageError
 from touchplan.files.edit import SetScalars, apply_edit, write_atomic
-from touchplan.files.store import find_root
+from touchplan.files.store import find_root, load_book
 from touchplan.model import Tier
 from touchplan.schedule import plan_week
 from touchplan.text import slugify
@@ -89,9 +91,9 @@ def export_ics(
     are updated, not duplicated.
     """
     day = pick_today(date_opt)
-    owner = default_owner(dir_opt, owner)
-    _root, policy, book = open_book(dir_opt)
-    plan = plan_week(owned(book.accounts, owner), policy, day, days)
+    root, config, book = open_book(dir_opt)
+    owner = default_owner(root, config, owner)
+    plan = plan_week(owned(book.accounts, owner), config.policy, day, days)
     title = f"touchplan ({owner})" if owner and owner.lower() != "all" else "touchplan"
     data = ics.plan_calendar(plan, book.by_slug(), datetime.now(UTC).replace(microsecond=0), title)
     if output == "-":
@@ -244,8 +246,15 @@ def tiers(
     A: the largest accounts that together make the first 80 % of total value; B: up
     to 95 %; C: the rest. Lost accounts and accounts without a value are left out.
     """
-    root, _policy, book = open_book(dir_opt)
-    thresholds = pareto.override(pareto.load_thresholds(root), a_share, b_share)
+    root = find_root(dir_opt)
+    config = load_config(root)
+    # tiers applied from thresholds the team did not mean are hard to undo: refuse
+    refused = [p for p in config.threshold_problems if p.fatal]
+    if refused:
+        raise AccountFileError(POLICY_FILE, refused)
+    warn_config(config)
+    book = load_book(root)
+    thresholds = pareto.override(config.thresholds, a_share, b_share)
     plan = pareto.suggest_tiers(owned(book.accounts, owner), thresholds)
     failed: list[str] = []
     if apply:

@@ -30,6 +30,7 @@ from touchplan.cli import (
     warn,
     warn_skipped,
 )
+from touchplan.config import load_config
 from touchplan.dates import parse_date, parse_days
 from touchplan.errors import EXIT_DATA, NotFoundError, UsageError
 from touchplan.files.store import find_root
@@ -84,7 +85,7 @@ def doctor(fmt: FormatOpt = Format.table, dir_opt: DirOpt = None) -> None:
     """Check the git setup: merge driver, attributes, ignored local files, cache folder.
     Exit 1 when something needs fixing."""
     root = find_root(dir_opt)
-    checks = [asdict(check) for check in team.doctor(root)]
+    checks = [asdict(check) for check in team.doctor(root, load_config(root))]
     if fmt is Format.json:
         emit_json({"ok": all(c["ok"] for c in checks), "checks": checks})
     elif fmt is Format.csv:
@@ -164,8 +165,8 @@ def report(
     logged, per owner or tier."""
     day = pick_today(date_opt)
     start = period_start(since, day)
-    _root, policy, book = open_book(dir_opt)
-    data = team.report_json(team.build_report(book.accounts, policy, day, start, by.value))
+    _root, config, book = open_book(dir_opt)
+    data = team.report_json(team.build_report(book.accounts, config.policy, day, start, by.value))
     if fmt is Format.json:
         emit_json(data)
     elif fmt is Format.csv:

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
+from touchplan.config import SINCE, Policy, Step
 from touchplan.model import (
     CONTACT_KINDS,
     FACE_TO_FACE_KINDS,
@@ -25,7 +26,6 @@ from touchplan.model import (
     Touch,
     TouchKind,
 )
-from touchplan.policy import SINCE, Policy, Step
 
 DAY = timedelta(days=1)
 # Problems are ranked above everything, whatever the other scores grow to.

@@ -46,15 +46,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from touchplan.errors import Problem
+from touchplan.config import LOCAL_FILE, POLICY_FILE, Config, Policy, load_config
 from touchplan.files.edit import state_dir, write_atomic
 from touchplan.files.store import ACCOUNTS_DIR, TEMP_MARK, iter_account_files
 from touchplan.model import Account, Item, ItemKind, Status, Tier, TouchKind
-from touchplan.policy import POLICY_FILE, Policy
 from touchplan.schedule import is_planned, plan_account
-from touchplan.yamldoc import Fields, Map, Scalar, parse
 
-LOCAL_FILE = "touchplan.local.yaml"
 DRIVER = "touchplan merge-driver %O %A %B %P"
 DRIVER_NAME = "touchplan: merge appended history entries"
 ATTRIBUTE_LINES = ("accounts/**/*.yaml merge=touchplan", "accounts/**/*.yml merge=touchplan")
@@ -64,93 +61,6 @@ CONFIG_COMMANDS = (
     f'git config merge.touchplan.driver "{DRIVER}"',
 )
 RENEWAL_WINDOW = 90  # days ahead the report lists renewals
-
-# The commented policy `init` writes: the bundled touchplan.yaml (a test keeps them equal).
-POLICY_TEMPLATE = """\
-# touchplan.yaml: the team's touch policy.
-# Every value below is the built-in default except `holidays`. Change a number
-# here and `touchplan today` / `week` / `renewals` pick it up on the next run.
-# All durations are in calendar days unless a comment says otherwise.
-
-# How many items `touchplan today` lists as today's calls (items per rep per day).
-# The rest are counted under "more".
-capacity: 6
-
-# Days a rep works. A due date that falls on any other day moves forward to the
-# next working day. Values: mon tue wed thu fri sat sun.
-working_days: [mon, tue, wed, thu, fri]
-
-# Company holidays (YYYY-MM-DD). Treated like weekends: due dates move to the
-# next working day.
-holidays:
-  - 2026-12-25   # Christmas Day
-  - 2027-01-01   # New Year's Day
-
-# Regular contact: a touch is due when this many days have passed since the last
-# contact (call, visit, meeting, email, letter, review, sale, renewal, thank-you;
-# an internal `note` does not count).
-touch:
-  every: {A: 14, B: 30, C: 90}   # days between contacts, per tier
-  tighten_factor: 0.5            # multiplier on `every` while an account is new or
-                                 # recovering from a problem (0.5 = twice as often)
-  new_customer_days: 90          # days after `since` the account counts as new
-  after_problem_days: 90         # days after a problem is resolved the tighter cadence holds
-
-# Face-to-face: a visit is due this many days after the last visit or meeting.
-visit:
-  every: {A: 90, B: 180, C: null}   # days; null = no visits planned for that tier
-
-# Relationship review ("health check"): due this many days after the last `review`.
-review:
-  every: {A: 90, B: 180, C: 365}    # days, per tier
-
-# While a problem is open, touch the account this often (days since the last
-# contact). Problems rank above everything else.
-problem:
-  every: 2   # days
-
-# Renewals: work starts `lead` days before the contract's renewal date and is
-# escalated at each of `escalate` days before it. After the date passes with no
-# `renewal` entry the renewal is reported as lapsed.
-renewal:
-  lead: 60            # days before the renewal date
-  escalate: [30, 14]  # days before the renewal date
-
-# Follow-up steps that an event starts. `after` lists the history kinds (or
-# `since`, for a new account) that trigger the step; `days` is how many days
-# after the triggering event it falls due; `closed_by` is either a list of
-# history kinds logged after the trigger, or `done` (an entry with `done: true`).
-sequences:
-  - name: thank-you
-    after: [sale, visit, meeting]
-    days: 2
-    kind: thank-you
-    action: Send a thank-you note
-    closed_by: [thank-you]
-  - name: gap-check
-    after: [sale, since]
-    days: 7
-    kind: gap-check
-    action: Check that what was delivered is what was expected
-    closed_by: done
-  - name: implementation-review
-    after: [sale]
-    days: 30
-    kind: review
-    action: "Implementation review: is it working as promised?"
-    closed_by: [review]
-
-# Ranking. An item's score = kind weight + tier weight
-#   + overdue_day x days overdue (no cap)
-#   + renewal_day x days inside the renewal window (renewal items only).
-weights:
-  kind: {problem: 100, renewal: 60, follow-up: 40, gap-check: 35, \
-thank-you: 30, review: 25, visit: 20, touch: 10}
-  tier: {A: 30, B: 15, C: 0}
-  overdue_day: 2    # points per calendar day overdue
-  renewal_day: 1    # points per calendar day since the renewal window opened
-"""
-
 
 # -- git --------------------------------------------------------------------------------
 
@@ -255,6 +165,8 @@ def init(root: Path) -> list[Step]:
     if policy.exists():
         steps.append(Step("ok", f"{POLICY_FILE} exists"))
     else:
+        from touchplan.templates import POLICY_TEMPLATE  # package data: read only here
+
         write_atomic(policy, POLICY_TEMPLATE.encode(), None)
         steps.append(Step("created", f"{POLICY_FILE} (the defaults, commented)"))
     steps.append(
@@ -275,82 +187,19 @@ def init(root: Path) -> list[Step]:
     return steps
 
 
-# -- owners: who "me" is -----------------------------------------------------------------
+# -- who "me" is ---------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Owners:
-    """``owners:`` (owner -> email addresses) and ``me:`` from touchplan.yaml."""
-
-    emails: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    me: str = ""
-
-
-def _read_yaml_map(root: Path, name: str) -> tuple[Map | None, list[Problem]]:
-    try:
-        data = (root / name).read_bytes()
-    except OSError:
-        return None, []
-    doc, problems = parse(data, name)
-    if doc is None or not isinstance(doc.root, Map):
-        return None, problems
-    return doc.root, problems
-
-
-def read_owners(root: Path) -> tuple[Owners, list[Problem]]:
-    """The owners section of touchplan.yaml; its problems (other sections' problems are
-    `load_policy`'s to report)."""
-    mapping, _ = _read_yaml_map(root, POLICY_FILE)
-    problems: list[Problem] = []
-    if mapping is None:
-        return Owners(), problems
-    f = Fields(POLICY_FILE, problems)
-    emails: dict[str, tuple[str, ...]] = {}
-    node = mapping.entries.get("owners", (0, None))[1]
-    owners = f.mapping(node, "owners") if node is not None else None
-    for owner, (_line, value) in (owners.entries if owners else {}).items():
-        where = f"owners.{owner}"
-        values = value.items if not isinstance(value, Scalar | Map) else [value]
-        addresses = []
-        for item in values:
-            text = f.text(item, where)
-            if text is None or not text.strip():
-                continue
-            if "@" not in text:
-                f.problem(
-                    item, where, f"{text!r} is not an email address", "e.g. dana@acme.example"
-                )
-                continue
-            addresses.append(text.strip())
-        emails[owner.strip()] = tuple(addresses)
-    me = ""
-    if "me" in mapping.entries:
-        me = (f.text(mapping.entries["me"][1], "me") or "").strip()
-    return Owners(emails, me), problems
-
-
-def read_local(root: Path) -> tuple[str, list[Problem]]:
-    """``me:`` from touchplan.local.yaml (not shared: git ignores it)."""
-    mapping, problems = _read_yaml_map(root, LOCAL_FILE)
-    if mapping is None:
-        return "", problems
-    f = Fields(LOCAL_FILE, problems)
-    f.unknown_keys(mapping, ("me",))
-    if "me" not in mapping.entries:
-        return "", problems
-    return (f.text(mapping.entries["me"][1], "me") or "").strip(), problems
-
-
-def who_am_i(root: Path, owners: Owners | None = None) -> tuple[str | None, str]:
+def who_am_i(root: Path, config: Config | None = None) -> tuple[str | None, str]:
     """The current rep and where that came from (see the module docstring)."""
     env = os.environ.get("TOUCHPLAN_OWNER", "").strip()
     if env:
         return env, "TOUCHPLAN_OWNER"
-    me, _ = read_local(root)
-    if me:
-        return me, f"me: in {LOCAL_FILE}"
-    if owners is None:
-        owners, _ = read_owners(root)
+    if config is None:
+        config = load_config(root)
+    if config.me:
+        return config.me, f"me: in {LOCAL_FILE}"
+    owners = config.owners
     if owners.emails:  # only then is asking git worth a process
         done = git(root, "config", "user.email")
         email = done.stdout.strip().casefold() if done is not None else ""
@@ -362,9 +211,9 @@ def who_am_i(root: Path, owners: Owners | None = None) -> tuple[str | None, str]
     return None, ""
 
 
-def current_owner(root: Path, owners: Owners | None = None) -> str | None:
+def current_owner(root: Path, config: Config | None = None) -> str | None:
     """The owner `today`, `week` and `renewals` show when --owner is not given."""
-    return who_am_i(root, owners)[0]
+    return who_am_i(root, config)[0]
 
 
 # -- doctor -----------------------------------------------------------------------------
@@ -468,20 +317,18 @@ def _state_check(root: Path, top: Path | None) -> Check:
     return Check("cache and lock folder", True, f"{folder} is writable, {where}")
 
 
-def _owner_check(root: Path) -> Check:
-    owners, problems = read_owners(root)
-    _me, local_problems = read_local(root)
-    every = problems + local_problems
+def _owner_check(root: Path, config: Config) -> Check:
+    every = config.owner_problems
     if every:
         return Check("owners", False, str(every[0]), f"edit {every[0].path}")
-    who, source = who_am_i(root, owners)
+    who, source = who_am_i(root, config)
     if who is None:
         hint = f"set `me: NAME` in {LOCAL_FILE}, or list owners' emails under `owners:`"
         return Check("owners", True, f"no current rep: commands show everyone ({hint})")
     return Check("owners", True, f"you are {who} ({source})")
 
 
-def doctor(root: Path) -> list[Check]:
+def doctor(root: Path, config: Config) -> list[Check]:
     """Is this repository set up so that git merges logs and local files stay local?"""
     top = git_top(root)
     checks: list[Check] = []
@@ -500,7 +347,7 @@ def doctor(root: Path) -> list[Check]:
         checks.append(_attribute_check(root))
         checks.append(_local_check(root))
     checks.append(_state_check(root, top))
-    checks.append(_owner_check(root))
+    checks.append(_owner_check(root, config))
     return checks
 
 

@@ -18,78 +18,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from pathlib import Path
 from typing import Any
 
-from touchplan.errors import AccountFileError, Problem, UsageError
+from touchplan.config import Thresholds
+from touchplan.errors import UsageError
 from touchplan.model import Account, Status, Tier
-from touchplan.policy import POLICY_FILE
-from touchplan.yamldoc import Fields, Map, Scalar, parse
-
-CONFIG_KEY = "tiers"
-DEFAULT_A = Fraction(80)
-DEFAULT_B = Fraction(95)
-
-
-@dataclass(frozen=True)
-class Thresholds:
-    """Cumulative shares of total value, in percent: A up to ``a``, B up to ``b``."""
-
-    a: Fraction = DEFAULT_A
-    b: Fraction = DEFAULT_B
-
-    def check(self) -> str:
-        """Why these thresholds cannot be used, or ''."""
-        if not 0 < self.a < self.b <= 100:
-            return f"need 0 < A ({_pct(self.a)}) < B ({_pct(self.b)}) <= 100"
-        return ""
-
-    def to_json(self) -> dict[str, float]:
-        return {"A": float(self.a), "B": float(self.b)}
-
-
-def _pct(value: Fraction) -> str:
-    return f"{float(value):g}"
-
-
-def read_thresholds(data: bytes, path: str = POLICY_FILE) -> tuple[Thresholds, list[Problem]]:
-    """The ``tiers:`` section of touchplan.yaml (defaults where absent)."""
-    doc, problems = parse(data, path)
-    if doc is None or not isinstance(doc.root, Map) or CONFIG_KEY not in doc.root.entries:
-        return Thresholds(), [p for p in problems if p.fatal]
-    found: list[Problem] = []
-    f = Fields(path, found)
-    section = doc.root.entries[CONFIG_KEY][1]
-    if isinstance(section, Scalar) and section.is_null:
-        return Thresholds(), []
-    node = f.mapping(section, CONFIG_KEY)
-    if node is None:
-        return Thresholds(), found
-    f.unknown_keys(node, ("A", "B"), f"{CONFIG_KEY}.")
-    values = {"A": DEFAULT_A, "B": DEFAULT_B}
-    for key in values:
-        if key in node.entries:
-            number = f.number(node.entries[key][1], f"{CONFIG_KEY}.{key}")
-            if number is not None:
-                values[key] = Fraction(str(number))
-    thresholds = Thresholds(values["A"], values["B"])
-    if not found and (why := thresholds.check()):
-        f.problem(node, CONFIG_KEY, why, "e.g. A: 80, B: 95")
-    return thresholds, found
-
-
-def load_thresholds(root: Path) -> Thresholds:
-    """The thresholds from touchplan.yaml; a wrong value is an error, not a default,
-    because tiers applied from a threshold the team did not mean are hard to undo."""
-    try:
-        data = (root / POLICY_FILE).read_bytes()
-    except FileNotFoundError:
-        return Thresholds()
-    thresholds, problems = read_thresholds(data)
-    fatal = [p for p in problems if p.fatal]
-    if fatal:
-        raise AccountFileError(POLICY_FILE, fatal)
-    return thresholds
 
 
 def override(base: Thresholds, a: float | None, b: float | None) -> Thresholds:

@@ -31,12 +31,12 @@ from pathlib import Path
 from typing import Any
 
 from touchplan import __version__
+from touchplan.config import Config, Policy
 from touchplan.errors import Problem
 from touchplan.files.edit import state_dir
 from touchplan.files.schema import read_account
 from touchplan.files.store import FileStat, duplicate_slug, leftover_temp, read_capped, scan_tree
 from touchplan.model import ItemKind, Status, Tier
-from touchplan.policy import POLICY_FILE, Policy
 from touchplan.schedule import FIRST_KINDS, plan_account, quick_score, stable_until
 
 SCHEMA = 1
@@ -116,13 +116,10 @@ def _parse_chunk(root: str, jobs: list[tuple[str, FileStat]], day_ordinal: int) 
     return len(records)
 
 
-def policy_key(root: Path) -> str:
+def policy_key(config: Config) -> str:
     """Everything besides a file itself that its record depends on."""
-    try:
-        data = (root / POLICY_FILE).read_bytes()
-    except OSError:
-        data = b""
-    return hashlib.sha256(b"%d|%s|" % (SCHEMA, __version__.encode()) + data).hexdigest()
+    text = f"{SCHEMA}|{__version__}|{config.digest}"
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def cache_file(root: Path) -> Path:
@@ -287,7 +284,7 @@ ProgressFactory = Callable[[int], Callable[[int], None]]
 
 def build_index(
     root: Path,
-    policy: Policy,
+    config: Config,
     day: date,
     *,
     use_cache: bool = True,
@@ -295,7 +292,8 @@ def build_index(
     workers: int | None = None,
 ) -> Index:
     """Bring the cache up to date with the files (parsing only what changed)."""
-    key = policy_key(root)
+    policy = config.policy
+    key = policy_key(config)
     cache = Cache(root, key, in_memory=not use_cache)
     if cache.db is None:
         # no usable cache dir: an in-memory database does the same job for this run

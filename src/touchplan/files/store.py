@@ -9,10 +9,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from touchplan.config import POLICY_FILE
 from touchplan.errors import AmbiguousError, NotFoundError, Problem
 from touchplan.files.schema import read_account
 from touchplan.model import Account
-from touchplan.policy import POLICY_FILE
 from touchplan.yamldoc import MAX_FILE_BYTES
 
 ACCOUNTS_DIR = "accounts"

@@ -1,16 +1,36 @@
-"""The team's rules (``touchplan.yaml``): every default from the playbook, overridable."""
+"""The team's settings: the one reader of ``touchplan.yaml`` and ``touchplan.local.yaml``.
+
+A command calls `load_config` once and gets everything both files say: the planning
+policy (every default from the playbook, overridable), the owners and who "me" is,
+and the 80/20 tier thresholds, with every problem found, located. What is wrong is
+left at its default; the CLI decides, in one place, how loudly to say so.
+
+``touchplan.yaml`` (shared, in git)::
+
+    capacity: 6                 # ... the policy: see the README and `touchplan init`
+    owners:                     # owner (as written in account files) -> email(s)
+      dana: dana@acme.example
+      lee: [lee@acme.example, lee.k@acme.example]
+    me: dana                    # a repository with a single rep
+    tiers: {A: 80, B: 95}       # percent of total value for the 80/20 suggestion
+
+``touchplan.local.yaml`` (per person, ignored by git) holds only ``me: NAME``.
+"""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field, replace
 from datetime import date
+from fractions import Fraction
 from pathlib import Path
 
-from touchplan.errors import AccountFileError, Problem
+from touchplan.errors import Problem
 from touchplan.model import ItemKind, Tier, TouchKind
-from touchplan.yamldoc import Fields, Map, Scalar, Seq, parse
+from touchplan.yamldoc import Document, Fields, Map, Scalar, Seq, parse
 
 POLICY_FILE = "touchplan.yaml"
+LOCAL_FILE = "touchplan.local.yaml"
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 SINCE = "since"  # a sequence trigger that is not a touch kind: the account's start
 
@@ -253,16 +273,21 @@ def _read_weights(f: Fields, node: Map, base: Weights) -> Weights:
 def read_policy(data: bytes, path: str) -> tuple[Policy, list[Problem]]:
     """The policy in ``data``; defaults where a value is absent or invalid."""
     doc, problems = parse(data, path)
+    return _policy(doc, path, problems), problems
+
+
+def _policy(doc: Document | None, path: str, problems: list[Problem]) -> Policy:
+    """The policy sections of a parsed touchplan.yaml; their problems are added."""
     policy = Policy(source=path)
     if doc is None:
-        return policy, problems
+        return policy
     if doc.root is None or (isinstance(doc.root, Scalar) and doc.root.is_null):
-        return policy, problems
+        return policy
     f = Fields(path, problems)
     root = f.mapping(doc.root, "")
     if root is None:
         problems[-1] = Problem(path, doc.root.line, "", "expected one mapping of settings")
-        return policy, problems
+        return policy
     f.unknown_keys(root, _TOP_KEYS)
     changes: dict[str, object] = {}
     e = root.entries
@@ -353,25 +378,194 @@ def read_policy(data: bytes, path: str) -> tuple[Policy, list[Problem]]:
                 changes["sequences"] = steps
     if "weights" in e and (m := f.mapping(e["weights"][1], "weights")):
         changes["weights"] = _read_weights(f, m, policy.weights)
-    return replace(policy, **changes), problems  # type: ignore[arg-type]
+    return replace(policy, **changes)  # type: ignore[arg-type]
 
 
-def load_policy(root: Path) -> tuple[Policy, list[Problem]]:
-    path = root / POLICY_FILE
+# -- owners and "me" --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Owners:
+    """``owners:`` (owner -> email addresses) and ``me:`` from touchplan.yaml."""
+
+    emails: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    me: str = ""
+
+
+def _owners(root: Map | None, problems: list[Problem]) -> Owners:
+    """The owners section and the shared ``me:``; their problems are added."""
+    if root is None:
+        return Owners()
+    f = Fields(POLICY_FILE, problems)
+    emails: dict[str, tuple[str, ...]] = {}
+    node = root.entries.get("owners", (0, None))[1]
+    owners = f.mapping(node, "owners") if node is not None else None
+    for owner, (_line, value) in (owners.entries if owners else {}).items():
+        where = f"owners.{owner}"
+        values = value.items if not isinstance(value, Scalar | Map) else [value]
+        addresses = []
+        for item in values:
+            text = f.text(item, where)
+            if text is None or not text.strip():
+                continue
+            if "@" not in text:
+                f.problem(
+                    item, where, f"{text!r} is not an email address", "e.g. dana@acme.example"
+                )
+                continue
+            addresses.append(text.strip())
+        emails[owner.strip()] = tuple(addresses)
+    me = ""
+    if "me" in root.entries:
+        me = (f.text(root.entries["me"][1], "me") or "").strip()
+    return Owners(emails, me)
+
+
+def _local_me(data: bytes | None, problems: list[Problem]) -> str:
+    """``me:`` from touchplan.local.yaml (per person: git ignores it)."""
+    if data is None:
+        return ""
+    doc, found = parse(data, LOCAL_FILE)
+    problems.extend(found)
+    if doc is None or not isinstance(doc.root, Map):
+        return ""
+    f = Fields(LOCAL_FILE, problems)
+    f.unknown_keys(doc.root, ("me",))
+    if "me" not in doc.root.entries:
+        return ""
+    return (f.text(doc.root.entries["me"][1], "me") or "").strip()
+
+
+# -- the 80/20 tier thresholds ----------------------------------------------------------
+
+TIERS_KEY = "tiers"
+DEFAULT_A = Fraction(80)
+DEFAULT_B = Fraction(95)
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Cumulative shares of total value, in percent: A up to ``a``, B up to ``b``."""
+
+    a: Fraction = DEFAULT_A
+    b: Fraction = DEFAULT_B
+
+    def check(self) -> str:
+        """Why these thresholds cannot be used, or ''."""
+        if not 0 < self.a < self.b <= 100:
+            return f"need 0 < A ({_pct(self.a)}) < B ({_pct(self.b)}) <= 100"
+        return ""
+
+    def to_json(self) -> dict[str, float]:
+        return {"A": float(self.a), "B": float(self.b)}
+
+
+def _pct(value: Fraction) -> str:
+    return f"{float(value):g}"
+
+
+def _thresholds(root: Map | None, problems: list[Problem]) -> Thresholds:
+    """The ``tiers:`` section (defaults where absent or wrong); its problems are added."""
+    if root is None or TIERS_KEY not in root.entries:
+        return Thresholds()
+    section = root.entries[TIERS_KEY][1]
+    if isinstance(section, Scalar) and section.is_null:
+        return Thresholds()
+    found: list[Problem] = []
+    f = Fields(POLICY_FILE, found)
+    values = {"A": DEFAULT_A, "B": DEFAULT_B}
+    node = f.mapping(section, TIERS_KEY)
+    if node is not None:
+        f.unknown_keys(node, ("A", "B"), f"{TIERS_KEY}.")
+        for key in values:
+            if key in node.entries:
+                number = f.number(node.entries[key][1], f"{TIERS_KEY}.{key}")
+                if number is not None:
+                    values[key] = Fraction(str(number))
+    thresholds = Thresholds(values["A"], values["B"])
+    if node is not None and not found and (why := thresholds.check()):
+        f.problem(node, TIERS_KEY, why, "e.g. A: 80, B: 95")
+    problems.extend(found)
+    return Thresholds() if any(p.fatal for p in found) else thresholds
+
+
+# -- both files at once -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Config:
+    """Everything touchplan.yaml and touchplan.local.yaml say, read once per command."""
+
+    policy: Policy = field(default_factory=Policy)
+    owners: Owners = field(default_factory=Owners)
+    me: str = ""  # from touchplan.local.yaml; the shared `me:` is in `owners`
+    thresholds: Thresholds = field(default_factory=Thresholds)
+    # every problem in both files, in the order the sections are read
+    problems: tuple[Problem, ...] = ()
+    # the problems `doctor` reports under "owners", and those that stop `tiers`
+    owner_problems: tuple[Problem, ...] = ()
+    threshold_problems: tuple[Problem, ...] = ()
+    digest: str = ""  # sha256 of touchplan.yaml's bytes ("" without one): the cache's key
+
+
+def read_config(data: bytes | None, local: bytes | None = None) -> Config:
+    """Both files' contents (None: no such file) as one Config; defaults where wrong."""
+    doc, parsed = parse(data, POLICY_FILE) if data is not None else (None, [])
+    problems = list(parsed)
+    policy = _policy(doc, POLICY_FILE, problems) if data is not None else Policy()
+    root = doc.root if doc is not None and isinstance(doc.root, Map) else None
+    owner_problems: list[Problem] = []
+    owners = _owners(root, owner_problems)
+    tier_problems: list[Problem] = []
+    thresholds = _thresholds(root, tier_problems)
+    local_problems: list[Problem] = []
+    me = _local_me(local, local_problems)
+    return Config(
+        policy=policy,
+        owners=owners,
+        me=me,
+        thresholds=thresholds,
+        problems=(*problems, *owner_problems, *tier_problems, *local_problems),
+        owner_problems=(*owner_problems, *local_problems),
+        # a file that does not parse has no tiers to trust
+        threshold_problems=(*(p for p in parsed if p.fatal), *tier_problems),
+        digest=hashlib.sha256(data or b"").hexdigest(),
+    )
+
+
+def _read(path: Path) -> tuple[bytes | None, Problem | None]:
     try:
-        data = path.read_bytes()
+        return path.read_bytes(), None
     except FileNotFoundError:
-        return Policy(), []
+        return None, None
     except OSError as exc:
-        return Policy(), [Problem(POLICY_FILE, None, "", f"cannot read: {exc.strerror}")]
-    return read_policy(data, POLICY_FILE)
+        return None, Problem(path.name, None, "", f"cannot read: {exc.strerror}")
 
 
-def require_policy(root: Path) -> Policy:
-    """The policy, or an error when it has fatal problems (planning on a wrong policy
-    would silently plan wrong dates)."""
-    policy, problems = load_policy(root)
-    fatal = [p for p in problems if p.fatal]
-    if fatal:
-        raise AccountFileError(POLICY_FILE, fatal)
-    return policy
+def load_config(root: Path) -> Config:
+    """touchplan.yaml and touchplan.local.yaml at the data root, read once."""
+    data, unreadable = _read(root / POLICY_FILE)
+    local, local_unreadable = _read(root / LOCAL_FILE)
+    config = read_config(data, local)
+    if unreadable is None and local_unreadable is None:
+        return config
+    shared = (unreadable,) if unreadable else ()
+    mine = (local_unreadable,) if local_unreadable else ()
+    return replace(
+        config,
+        problems=(*shared, *config.problems, *mine),
+        owner_problems=(*config.owner_problems, *mine),
+        threshold_problems=(*shared, *config.threshold_problems),
+    )
+
+
+def read_owners(root: Path) -> tuple[Owners, list[Problem]]:
+    """The owners section of touchplan.yaml, and its problems."""
+    config = load_config(root)
+    return config.owners, [p for p in config.owner_problems if p.path == POLICY_FILE]
+
+
+def read_local(root: Path) -> tuple[str, list[Problem]]:
+    """``me:`` from touchplan.local.yaml, and that file's problems."""
+    config = load_config(root)
+    return config.me, [p for p in config.owner_problems if p.path == LOCAL_FILE]
