@@ -21,7 +21,8 @@ from touchplan.model import (
     Touch,
     TouchKind,
 )
-from touchplan.schedule import due_items, plan_account, plan_week
+from touchplan.planning.schedule import due_items, plan_account
+from touchplan.planning.week import plan_week
 
 START = date(2026, 6, 1)
 END = date(2026, 12, 31)

@@ -26,7 +26,7 @@ from touchplan.model import (
     Touch,
     TouchKind,
 )
-from touchplan.schedule import due_items, plan_account
+from touchplan.planning.schedule import due_items, plan_account
 
 TODAY = date(2026, 11, 24)  # a Tuesday
 P = Policy()

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from conftest import Run
 from touchplan.config import Thresholds
 from touchplan.model import Account, Status, Tier
-from touchplan.tiers import suggest_tiers
+from touchplan.planning.tiers import suggest_tiers
 
 # A known Pareto split: total 1000; cumulative 50 %, 80 %, 90 %, 95 %, 98 %, 100 %.
 # A = the accounts making the first 80 % (a, b); B up to 95 % (c, d); C the rest (e, f).

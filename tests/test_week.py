@@ -15,7 +15,7 @@ from typing import Any
 
 from touchplan.config import Policy
 from touchplan.model import Account, NextAction, Snooze, Status, Tier, Touch, TouchKind
-from touchplan.schedule import WeekPlan, plan_week
+from touchplan.planning.week import WeekPlan, plan_week
 
 TODAY = date(2026, 11, 24)
 P = Policy()

@@ -10,7 +10,7 @@ import os
 import re
 import sys
 from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
@@ -33,37 +33,28 @@ from touchplan.errors import (
     UsageError,
 )
 from touchplan.files.edit import (
-    AppendEntry,
-    Both,
-    Edit,
     Plain,
     SetBlock,
-    SetScalars,
     apply_edit,
-    create_file,
 )
-from touchplan.files.newfile import account_text
+from touchplan.files.newfile import create_account, log_edit
 from touchplan.files.store import (
-    ACCOUNTS_DIR,
     Book,
     direct_hit,
     find_root,
-    iter_account_files,
     list_account_rels,
     load_book,
     load_file,
     resolve_rel,
 )
-from touchplan.model import Account, Item, ItemKind, TouchKind
-from touchplan.schedule import (
-    closes_on_done,
-    due_items,
-    is_planned,
-    plan_account,
-    plan_week,
-    rank_key,
-)
-from touchplan.text import check_input, for_display, slugify
+from touchplan.model import Account, Item
+from touchplan.planning import entry
+from touchplan.planning.entry import KINDS_HELP
+from touchplan.planning.people import owned
+from touchplan.planning.renewal import renewals_within
+from touchplan.planning.schedule import due_items, is_planned, plan_account, rank_key
+from touchplan.planning.week import plan_week
+from touchplan.text import check_input, for_display
 
 
 def _lazy(name: str) -> Any:
@@ -318,13 +309,6 @@ def default_owner(root: Path, config: Config, owner: str | None) -> str | None:
     return current_owner(root, config)
 
 
-def owned(accounts: list[Account], owner: str | None) -> list[Account]:
-    if not owner or owner.strip().lower() == "all":
-        return accounts
-    wanted = owner.strip().casefold()
-    return [a for a in accounts if a.owner.casefold() == wanted]
-
-
 def find_account(root: Path, name: str) -> tuple[Path, Account]:
     """One account by slug, prefix or name, without reading the other 40,000 files."""
     from touchplan.files.cache import names_lookup
@@ -425,36 +409,7 @@ def plan_today_cached(
     return items[: len(ranked)], total, accounts, index.skipped
 
 
-# Items that stay open until a matching touch or an explicit close.
-OPEN_UNTIL_CLOSED = frozenset(
-    {ItemKind.FOLLOW_UP, ItemKind.GAP_CHECK, ItemKind.PROBLEM, ItemKind.THANK_YOU}
-)
-
 # -- log --------------------------------------------------------------------------------
-
-KINDS_HELP = ", ".join(k.value for k in TouchKind)
-
-
-def _kind(value: str) -> TouchKind:
-    try:
-        return TouchKind(value.strip().lower())
-    except ValueError:
-        raise UsageError(
-            f"--kind: {value!r} is not a kind",
-            f"use one of {KINDS_HELP}",
-        ) from None
-
-
-def _match_contact(account: Account, name: str) -> tuple[str, bool]:
-    """A contact's full name from a case-insensitive name or first-name prefix."""
-    wanted = name.strip().casefold()
-    exact = [c for c in account.contacts if c.name.casefold() == wanted]
-    if exact:
-        return exact[0].name, True
-    prefix = [c for c in account.contacts if c.name.casefold().startswith(wanted)]
-    if len(prefix) == 1:
-        return prefix[0].name, True
-    return name.strip(), False
 
 
 @app.command()
@@ -506,88 +461,56 @@ def log(
 ) -> None:
     """Record a touch: appends one entry to the account's history, nothing else changes."""
     base = real_today()
-    touch_kind = _kind(kind)
-    when = parse_date(date_opt, base, "--date", past=True) if date_opt else base
-    if when > base:
-        raise UsageError(
-            f"--date {when.isoformat()} is in the future",
-            "log records touches that happened; promise future ones with --next",
-        )
+    touch_kind = entry.touch_kind(kind)
+    when = entry.touch_date(date_opt, base)
     root = find_root(dir_opt)
     path, account = find_account(root, account_name)
     policy = load_config(root).policy
     if summary is None and sys.stdin.isatty() and sys.stdout.isatty():
         summary = typer.prompt("Summary", default="", show_default=False)
-    fields: list[tuple[str, str]] = [("date", Plain(when.isoformat())), ("kind", touch_kind.value)]
-    if with_:
-        contact, known = _match_contact(account, check_input(with_, "--with"))
-        if not known:
-            warn(f"note: {contact!r} is not among {account.name}'s contacts")
-        fields.append(("with", contact))
-    if summary:
-        fields.append(("summary", check_input(summary, "the summary", multiline=True).strip()))
-    if next_:
-        head, _, action = check_input(next_, "--next").strip().partition(" ")
-        if not action.strip():
-            raise UsageError(
-                "--next needs a date and an action", 'e.g. --next "friday Send the quote"'
-            )
-        due = parse_date(head, base, "--next")
-        if due < when:
-            raise UsageError(f"--next {due.isoformat()} is before the touch itself")
-        fields.append(("next", f"{due.isoformat()} {action.strip()}"))
-    if problem:
-        fields.append(("problem", check_input(problem, "--problem").strip()))
-    if resolved:
-        fields.append(("resolved", Plain("true")))
-    if done:
-        fields.append(("done", Plain("true")))
-    closing = closes_on_done(account, policy, when) if done else []
-    if done and not closing:
-        warn("note: --done found no open follow-up or gap check to close")
-    if resolved and not any(
-        i.kind is ItemKind.PROBLEM for i in plan_account(account, policy, when)
-    ):
-        warn("note: --resolved found no open problem; the entry still tightens the cadence")
-    edit: Edit = AppendEntry(tuple(fields))
-    if renewal_date:
-        if touch_kind is not TouchKind.RENEWAL:
-            raise UsageError("--renewal-date goes with --kind renewal")
-        new_renewal = parse_date(renewal_date, base, "--renewal-date")
-        if new_renewal <= when:
-            raise UsageError(f"--renewal-date {new_renewal.isoformat()} is not after the touch")
-        fields.append(("renewal", Plain(new_renewal.isoformat())))
-        edit = Both(
-            AppendEntry(tuple(fields)), SetScalars((("renewal", Plain(new_renewal.isoformat())),))
-        )
-    written = apply_edit(root, path, edit)
+    plan = entry.log_entry(
+        account,
+        policy,
+        base,
+        kind=touch_kind,
+        when=when,
+        summary=summary,
+        with_=with_,
+        next_=next_,
+        problem=problem,
+        resolved=resolved,
+        done=done,
+        renewal_date=renewal_date,
+    )
+    for note in plan.notes:
+        warn(f"note: {note}")
+    written = apply_edit(root, path, log_edit(plan.entry))
     after, _ = load_account_bytes(root, path, written)
     console = out()
-    line = render.safe(f"Logged {touch_kind.value}", "green")
-    line.append_text(render.safe(f" with {dict(fields)['with']}" if with_ else ""))
-    line.append_text(render.safe(f" on {when.isoformat()} → {after.file}"))
+    logged = plan.entry
+    line = render.safe(f"Logged {logged.kind.value}", "green")
+    line.append_text(render.safe(f" with {logged.with_}" if logged.with_ is not None else ""))
+    line.append_text(render.safe(f" on {logged.date.isoformat()} → {after.file}"))
     console.print(line)
-    for item in closing:
+    for item in plan.closes:
         console.print(
             render.safe(
                 f"Closed {item.kind.value}: {item.action} (due {item.due.isoformat()})", "dim"
             )
         )
-    if renewal_date:
-        console.print(render.safe(f"Renewal date moved to {dict(fields)['renewal']}"))
-    items = plan_account(after, policy, base)
-    upcoming = sorted(items, key=lambda i: (i.due, i.kind.value))
-    if upcoming:
-        first = upcoming[0]
+    if logged.renewal:
+        console.print(render.safe(f"Renewal date moved to {logged.renewal.isoformat()}"))
+    now = entry.after_log(after, policy, base)
+    if now.next:
+        first = now.next
         nxt = render.safe("Next: ", "bold")
         nxt.append_text(
             render.safe(f"{first.kind.value} — {first.action} (due {first.due.isoformat()})")
         )
         console.print(nxt)
-    still = [i for i in items if i.kind in OPEN_UNTIL_CLOSED or i.due <= base]
-    if still:
+    if now.still_open:
         console.print(render.safe("Still open:", "bold"))
-        for item in sorted(still, key=lambda i: i.due):
+        for item in now.still_open:
             console.print(
                 render.safe(f"  {item.due.isoformat()}  {item.kind.value}: {item.action}")
             )
@@ -603,26 +526,6 @@ def load_account_bytes(root: Path, path: Path, data: bytes) -> tuple[Account, li
 
 
 # -- add --------------------------------------------------------------------------------
-
-
-def parse_contact(text: str) -> dict[str, str]:
-    """``"Jane Smith, VP Ops, +1 555 0100, jane@acme.example"`` -> contact fields."""
-    parts = [p.strip() for p in check_input(text, "--contact").split(",") if p.strip()]
-    if not parts:
-        raise UsageError("--contact is empty", 'use "Name, Role, Phone, Email"')
-    contact = {"name": parts[0]}
-    roles = []
-    for part in parts[1:]:
-        digits = sum(ch.isdigit() for ch in part)
-        if "@" in part and "email" not in contact:
-            contact["email"] = part
-        elif digits >= 5 and digits >= len(part.replace(" ", "")) * 0.6 and "phone" not in contact:
-            contact["phone"] = part
-        else:
-            roles.append(part)
-    if roles:
-        contact["role"] = ", ".join(roles)
-    return {k: contact[k] for k in ("name", "role", "phone", "email") if k in contact}
 
 
 @app.command()
@@ -653,65 +556,24 @@ def add(
 ) -> None:
     """Create a new account file under accounts/."""
     base = real_today()
-    clean_name = check_input(name, "the name").strip()
-    if not clean_name:
-        raise UsageError("the name is empty")
-    tier_value = tier.strip().upper()
-    if tier_value not in ("A", "B", "C"):
-        raise UsageError(f"--tier: {tier!r} is not A, B or C")
-    stem = slugify(slug if slug is not None else clean_name)
-    if not stem:
-        raise UsageError(
-            f"{clean_name!r} has no letters or digits to make a file name from",
-            "pass --slug, e.g. --slug acme",
-        )
-    parts = [slugify(p) for p in (folder or "").replace("\\", "/").split("/") if p.strip()]
-    if any(not p for p in parts):
-        raise UsageError(f"--folder {folder!r} is not a safe folder name")
+    new = entry.new_account(
+        name,
+        tier,
+        base,
+        owner=owner,
+        since=since,
+        renewal=renewal,
+        value=value,
+        relationship=relationship,
+        contacts=contact or [],
+        folder=folder,
+        slug=slug,
+    )
     root = find_root(dir_opt)
-    for existing in iter_account_files(root):
-        if existing.stem.casefold() == stem:
-            raise TouchplanError(
-                f"an account with the slug {stem!r} exists: "
-                f"{existing.relative_to(root).as_posix()}",
-                "pass --slug to choose another file name",
-            )
-    fields: list[tuple[str, str]] = [("name", clean_name), ("tier", tier_value)]
-    if owner:
-        fields.append(("owner", check_input(owner, "--owner").strip()))
-    fields.append(
-        ("since", Plain((parse_date(since, base, "--since") if since else base).isoformat()))
-    )
-    if renewal:
-        fields.append(("renewal", Plain(parse_date(renewal, base, "--renewal").isoformat())))
-    if value is not None:
-        fields.append(("value", Plain(f"{value:.0f}" if value == int(value) else f"{value}")))
-    if relationship:
-        if relationship not in ("transactional", "relational", "partnering"):
-            raise UsageError(
-                f"--relationship: {relationship!r} is not transactional, relational or partnering"
-            )
-        fields.append(("relationship", relationship))
-    contacts = [parse_contact(c) for c in contact or []]
-    text = account_text(fields, contacts)
-    path = (
-        root / ACCOUNTS_DIR / Path(*parts) / f"{stem}.yaml"
-        if parts
-        else root / ACCOUNTS_DIR / f"{stem}.yaml"
-    )
-    rel = path.relative_to(root).as_posix()
-    from touchplan.files.schema import read_account
-
-    account, problems = read_account(text.encode(), stem, rel)
-    if account is None or account.name != clean_name:
-        raise TouchplanError(
-            f"could not build a valid file for {clean_name!r}", "; ".join(str(p) for p in problems)
-        )
-    create_file(root, path, text.encode())
-    out().print(render.safe(f"Created {rel}", "green"))
-    items = [i for i in plan_account(account, load_config(root).policy, base)]
-    if items:
-        first = min(items, key=lambda i: i.due)
+    account = create_account(root, new)
+    out().print(render.safe(f"Created {account.file}", "green"))
+    first = entry.first_item(account, load_config(root).policy, base)
+    if first:
         out().print(
             render.safe(f"Next: {first.kind.value} — {first.action} (due {first.due.isoformat()})")
         )
@@ -835,30 +697,8 @@ def renewals(
     root, config, book = open_book(dir_opt)
     policy = config.policy
     owner = default_owner(root, config, owner)
-    chosen = [
-        a
-        for a in owned(book.accounts, owner)
-        if a.renewal is not None
-        and a.status.value == "active"
-        and (a.renewal - day).days <= horizon
-    ]
-    chosen.sort(key=lambda a: (a.renewal or day, a.slug))
-    stages: dict[str, str] = {}
-    started: dict[str, bool] = {}
-    for account in chosen:
-        assert account.renewal is not None
-        renewal_items = [
-            i for i in plan_account(account, policy, day) if i.kind is ItemKind.RENEWAL
-        ]
-        if not renewal_items:
-            stages[account.slug] = "renewed"  # a renewal touch closed this date
-        elif renewal_items[0].due <= day:
-            stages[account.slug] = renewal_items[0].stage
-        else:
-            stages[account.slug] = "ahead"
-        start = account.renewal - timedelta(days=policy.renewal_lead)
-        started[account.slug] = any(t.is_contact and t.date >= start for t in account.history)
-    rows = render.renewal_rows(chosen, stages, day, started)
+    chosen = renewals_within(owned(book.accounts, owner), policy, day, horizon)
+    rows = render.renewal_rows(chosen, day)
     if fmt is Format.json:
         emit_json({"date": day.isoformat(), "within_days": horizon, "renewals": rows})
     elif fmt is Format.csv:

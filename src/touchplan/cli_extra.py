@@ -25,7 +25,6 @@ from touchplan.cli import (
     emit_json,
     open_book,
     out,
-    owned,
     pick_today,
     render,
     warn,
@@ -37,14 +36,14 @@ from touchplan.config import POLICY_FILE, load_config
 from touchplan.errors import EXIT_DATA, AccountFileError, TouchplanError, UsageError
 from touchplan.files.edit import SetScalars, apply_edit, write_atomic
 from touchplan.files.store import find_root, load_book
-from touchplan.model import Tier
-from touchplan.schedule import plan_week
-from touchplan.text import slugify
+from touchplan.planning.entry import folder_parts, tier_choice
+from touchplan.planning.people import owned
+from touchplan.planning.week import plan_week
 
 # Heavy modules (icalendar, csv sniffing) load only when their command runs.
 crmimport = _lazy("touchplan.connect.crm")
 ics = _lazy("touchplan.ics")
-pareto = _lazy("touchplan.tiers")
+pareto = _lazy("touchplan.planning.tiers")
 
 # --owner with completion of the owners in the files (the shared OwnerOpt has none).
 OwnerOpt = Annotated[
@@ -183,12 +182,8 @@ def import_accounts(
     """
     if fmt is Format.csv:
         raise UsageError("import has no csv format", "use --format json")
-    default_tier = tier.strip().upper()
-    if default_tier not in ("A", "B", "C"):
-        raise UsageError(f"--tier: {tier!r} is not A, B or C")
-    parts = [slugify(p) for p in (folder or "").replace("\\", "/").split("/") if p.strip()]
-    if any(not p for p in parts):
-        raise UsageError(f"--folder {folder!r} is not a safe folder name")
+    default_tier = tier_choice(tier)
+    parts = folder_parts(folder)
     overrides = crmimport.parse_map(map_ or [])
     try:
         data = csv_file.read_bytes()
@@ -200,7 +195,7 @@ def import_accounts(
         data,
         csv_file.name,
         overrides=overrides,
-        default_tier=Tier(default_tier),
+        default_tier=default_tier,
         folder=parts,
         date_order=date_order.value if date_order else None,
         dry_run=dry_run,

@@ -34,6 +34,7 @@ from touchplan.config import load_config
 from touchplan.dates import parse_date, parse_days
 from touchplan.errors import EXIT_DATA, NotFoundError, UsageError
 from touchplan.files.store import find_root
+from touchplan.planning.report import REPORT_CSV, build_report, report_csv_rows, report_json
 
 # The merge driver and git helpers load only when their command runs.
 gitmerge = _lazy("touchplan.files.merge")
@@ -166,11 +167,11 @@ def report(
     day = pick_today(date_opt)
     start = period_start(since, day)
     _root, config, book = open_book(dir_opt)
-    data = team.report_json(team.build_report(book.accounts, config.policy, day, start, by.value))
+    data = report_json(build_report(book.accounts, config.policy, day, start, by.value))
     if fmt is Format.json:
         emit_json(data)
     elif fmt is Format.csv:
-        emit_csv(team.report_csv_rows(data), team.REPORT_CSV)
+        emit_csv(report_csv_rows(data), REPORT_CSV)
     else:
         out().print(render.report_view(data))
     warn_skipped(book.skipped)

@@ -21,8 +21,8 @@ from datetime import date, datetime, timedelta
 from icalendar import Alarm, Calendar, Event
 
 from touchplan.model import Account, Item, ItemKind
-from touchplan.render import ask_for
-from touchplan.schedule import PlannedItem, WeekPlan
+from touchplan.planning.people import ask_for
+from touchplan.planning.week import PlannedItem, WeekPlan
 from touchplan.text import for_display, slugify
 
 PRODID = "-//touchplan//touch plan export//EN"

@@ -18,7 +18,9 @@ from rich.text import Text
 
 from touchplan.errors import Problem
 from touchplan.model import Account, Contact, Item, Touch
-from touchplan.schedule import PlannedItem, WeekPlan
+from touchplan.planning.people import ask_for
+from touchplan.planning.renewal import RenewalStatus
+from touchplan.planning.week import PlannedItem, WeekPlan
 from touchplan.text import for_display
 
 KIND_STYLE = {
@@ -61,16 +63,6 @@ def due_text(item: Item, today: date) -> Text:
 
 
 # -- who to ask for, what was said ----------------------------------------------------
-
-
-def ask_for(item: Item, account: Account) -> Contact | None:
-    """The contact the item names, else the account's first contact."""
-    if item.contact:
-        known = account.contact_named(item.contact)
-        return known or Contact(item.contact)
-    if account.contacts:
-        return account.contacts[0]
-    return None
 
 
 def contact_json(contact: Contact | None) -> dict[str, str] | None:
@@ -452,32 +444,23 @@ def week_json(plan: WeekPlan, accounts: dict[str, Account], today: date) -> dict
 # -- renewals -------------------------------------------------------------------------
 
 
-def renewal_rows(
-    accounts: Iterable[Account],
-    stages: dict[str, str],
-    today: date,
-    started: dict[str, bool],
-) -> list[dict[str, Any]]:
-    rows = []
-    for account in accounts:
-        assert account.renewal is not None
-        last = account.last_touch()
-        rows.append(
-            {
-                "account": account.slug,
-                "name": account.name,
-                "tier": account.tier.value,
-                "owner": account.owner,
-                "renewal": account.renewal.isoformat(),
-                "days_left": (account.renewal - today).days,
-                "stage": stages.get(account.slug, "ahead"),
-                "value": account.value,
-                "last_touch": touch_json(last),
-                "started": started.get(account.slug, False),
-                "file": account.file,
-            }
-        )
-    return rows
+def renewal_rows(renewals: Iterable[RenewalStatus], today: date) -> list[dict[str, Any]]:
+    return [
+        {
+            "account": r.account.slug,
+            "name": r.account.name,
+            "tier": r.account.tier.value,
+            "owner": r.account.owner,
+            "renewal": r.renewal.isoformat(),
+            "days_left": r.days_left,
+            "stage": r.stage,
+            "value": r.account.value,
+            "last_touch": touch_json(r.account.last_touch()),
+            "started": r.started,
+            "file": r.account.file,
+        }
+        for r in renewals
+    ]
 
 
 def renewals_table(rows: list[dict[str, Any]], today: date, within: int) -> RenderableType:

@@ -7,8 +7,8 @@ Deleting it is always safe: the next run rebuilds it (cold), parsing on every co
 
 A record holds the file's due-date skeleton: each item's kind and due date from
 ``plan_account``, valid while the file is unchanged and the day is inside the window
-``schedule.stable_until`` gives. `today` ranks those skeletons with
-``schedule.quick_score`` (the same arithmetic as a full plan) and then plans in full
+``planning.schedule.stable_until`` gives. `today` ranks those skeletons with
+``quick_score`` (the same arithmetic as a full plan) and then plans in full
 only the few accounts it shows, so a warm run never parses YAML it does not print.
 """
 
@@ -37,7 +37,7 @@ from touchplan.files.edit import state_dir
 from touchplan.files.schema import read_account
 from touchplan.files.store import FileStat, duplicate_slug, leftover_temp, read_capped, scan_tree
 from touchplan.model import ItemKind, Status, Tier
-from touchplan.schedule import FIRST_KINDS, plan_account, quick_score, stable_until
+from touchplan.planning.schedule import FIRST_KINDS, plan_account, quick_score, stable_until
 
 SCHEMA = 1
 CACHE_NAME = f"plan-cache-v{SCHEMA}.sqlite3"
@@ -459,7 +459,7 @@ def rank_due(
     index: Index, policy: Policy, day: date, owner: str | None, limit: int | None
 ) -> tuple[list[tuple[str, str]], int]:
     """The ``limit`` best due items as (slug, rel), ranked exactly like
-    ``schedule.rank_key``, and how many items are due in all.
+    ``rank_key``, and how many items are due in all.
 
     SQLite scores every due item in C; the best few are re-scored in Python with
     ``quick_score`` so ties and rounding order exactly as a full plan would.

@@ -1,8 +1,25 @@
-"""The text of a new account file, as `touchplan add` and `touchplan import` write it."""
+"""New text touchplan writes: a new account file (`add`, `import`) and a history entry
+(`log`). Values are written so they load back as exactly what was meant: dates and
+numbers plain, text quoted when YAML would read it as something else."""
 
 from __future__ import annotations
 
-from touchplan.files.edit import scalar_text
+from pathlib import Path
+
+from touchplan.errors import TouchplanError
+from touchplan.files.edit import (
+    AppendEntry,
+    Both,
+    Edit,
+    Plain,
+    SetScalars,
+    create_file,
+    scalar_text,
+)
+from touchplan.files.schema import read_account
+from touchplan.files.store import ACCOUNTS_DIR, iter_account_files
+from touchplan.model import Account, Contact
+from touchplan.planning.entry import Entry, NewAccount
 
 
 def account_text(fields: list[tuple[str, str]], contacts: list[dict[str, str]]) -> str:
@@ -15,3 +32,71 @@ def account_text(fields: list[tuple[str, str]], contacts: list[dict[str, str]]) 
                 lines.append(f"  {'- ' if i == 0 else '  '}{key}: {scalar_text(value)}")
     lines.append("history:")
     return "\n".join(lines) + "\n"
+
+
+def contact_fields(contact: Contact) -> dict[str, str]:
+    """The contact's keys that have a value, in the schema's order."""
+    values = {"name": contact.name, "role": contact.role, "phone": contact.phone}
+    values["email"] = contact.email
+    return {key: value for key, value in values.items() if value}
+
+
+def new_account_text(new: NewAccount) -> str:
+    fields: list[tuple[str, str]] = [("name", new.name), ("tier", new.tier.value)]
+    if new.owner:
+        fields.append(("owner", new.owner))
+    fields.append(("since", Plain(new.since.isoformat())))
+    if new.renewal:
+        fields.append(("renewal", Plain(new.renewal.isoformat())))
+    if new.value is not None:
+        value = new.value
+        fields.append(("value", Plain(f"{value:.0f}" if value == int(value) else f"{value}")))
+    if new.relationship:
+        fields.append(("relationship", new.relationship.value))
+    return account_text(fields, [contact_fields(c) for c in new.contacts])
+
+
+def create_account(root: Path, new: NewAccount) -> Account:
+    """Write the new account's file, refusing a slug in use anywhere under accounts/."""
+    for existing in iter_account_files(root):
+        if existing.stem.casefold() == new.slug:
+            raise TouchplanError(
+                f"an account with the slug {new.slug!r} exists: "
+                f"{existing.relative_to(root).as_posix()}",
+                "pass --slug to choose another file name",
+            )
+    text = new_account_text(new)
+    path = root / ACCOUNTS_DIR / Path(*new.folder) / f"{new.slug}.yaml"
+    rel = path.relative_to(root).as_posix()
+    account, problems = read_account(text.encode(), new.slug, rel)
+    if account is None or account.name != new.name:
+        raise TouchplanError(
+            f"could not build a valid file for {new.name!r}", "; ".join(str(p) for p in problems)
+        )
+    create_file(root, path, text.encode())
+    return account
+
+
+def log_edit(entry: Entry) -> Edit:
+    """The edit that appends ``entry`` (and moves the renewal date with a signed one)."""
+    fields: list[tuple[str, str]] = [
+        ("date", Plain(entry.date.isoformat())),
+        ("kind", entry.kind.value),
+    ]
+    if entry.with_ is not None:
+        fields.append(("with", entry.with_))
+    if entry.summary is not None:
+        fields.append(("summary", entry.summary))
+    if entry.next:
+        fields.append(("next", f"{entry.next.due.isoformat()} {entry.next.action}"))
+    if entry.problem is not None:
+        fields.append(("problem", entry.problem))
+    if entry.resolved:
+        fields.append(("resolved", Plain("true")))
+    if entry.done:
+        fields.append(("done", Plain("true")))
+    if entry.renewal is None:
+        return AppendEntry(tuple(fields))
+    renewal = Plain(entry.renewal.isoformat())
+    fields.append(("renewal", renewal))
+    return Both(AppendEntry(tuple(fields)), SetScalars((("renewal", renewal),)))
