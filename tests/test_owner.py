@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from touchplan.config import Owners, read_local, read_owners
-from touchplan.team import current_owner, who_am_i
+from touchplan.connect.git import current_owner, who_am_i
 
 OWNERS = """\
 owners:

@@ -301,10 +301,10 @@ def warn_skipped(skipped: list[str]) -> None:
 
 
 def default_owner(root: Path, config: Config, owner: str | None) -> str | None:
-    """--owner, else the current rep (see touchplan.team), else None: everyone."""
+    """--owner, else the current rep (see touchplan.connect.git), else None: everyone."""
     if owner is not None:
         return owner
-    from touchplan.team import current_owner
+    from touchplan.connect.git import current_owner
 
     return current_owner(root, config)
 

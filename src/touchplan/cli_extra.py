@@ -42,7 +42,7 @@ from touchplan.planning.week import plan_week
 
 # Heavy modules (icalendar, csv sniffing) load only when their command runs.
 crmimport = _lazy("touchplan.connect.crm")
-ics = _lazy("touchplan.ics")
+ics = _lazy("touchplan.connect.calendar")
 pareto = _lazy("touchplan.planning.tiers")
 
 # --owner with completion of the owners in the files (the shared OwnerOpt has none).

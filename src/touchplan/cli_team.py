@@ -38,7 +38,7 @@ from touchplan.planning.report import REPORT_CSV, build_report, report_csv_rows,
 
 # The merge driver and git helpers load only when their command runs.
 gitmerge = _lazy("touchplan.files.merge")
-team = _lazy("touchplan.team")
+team = _lazy("touchplan.connect.git")
 
 # -- init -------------------------------------------------------------------------------
 

@@ -1,6 +1,6 @@
-"""Working as a team over git: `init`, `doctor`, who "me" is, and the manager's report.
+"""Working as a team over git: git plumbing, `init`, `doctor` and who "me" is.
 
-Everything here returns data; `cli_team` prints it.
+Everything here returns data; the CLI prints it.
 
 Git setup that `touchplan init` makes (and `touchplan doctor` checks)::
 
@@ -11,7 +11,8 @@ Git setup that `touchplan init` makes (and `touchplan doctor` checks)::
 
 Git config is not cloned, so every clone runs `touchplan init` once (it is idempotent).
 
-Who "me" is (the owner `today`, `week` and `renewals` default to), first match wins:
+Who "me" is (the owner `today`, `week`, `renewals` and `export ics` default to), first
+match wins:
 
 1. ``TOUCHPLAN_OWNER`` in the environment;
 2. ``me:`` in ``touchplan.local.yaml`` at the data root (ignored by git, per person);
