@@ -13,10 +13,9 @@ from pathlib import Path
 import pytest
 import typer
 
-from touchplan.completion import (
+from touchplan.cli.completion import (
     account_candidates,
     complete_account,
-    complete_item_kind,
     complete_owner,
     complete_touch_kind,
     owner_candidates,
@@ -121,17 +120,6 @@ def test_kinds() -> None:
         ("thank-you", "a thank-you sent"),
     ]
     assert [v for v, _ in complete_touch_kind("RE")] == ["review", "renewal"]
-    assert [v for v, _ in complete_item_kind("f")] == ["follow-up"]
-    assert [v for v, _ in complete_item_kind("")] == [
-        "touch",
-        "visit",
-        "review",
-        "thank-you",
-        "gap-check",
-        "follow-up",
-        "problem",
-        "renewal",
-    ]
 
 
 # -- through Typer's completion protocol, in a real process --------------------------
@@ -169,7 +157,7 @@ def test_account_and_kind_callbacks_through_typer(book: Path, tmp_path: Path) ->
             """
             from typing import Annotated, Optional
             import typer
-            from touchplan.completion import complete_account, complete_touch_kind
+            from touchplan.cli.completion import complete_account, complete_touch_kind
 
             app = typer.Typer()
 

@@ -25,7 +25,7 @@ from datetime import date
 from fractions import Fraction
 from pathlib import Path
 
-from touchplan.errors import Problem
+from touchplan.errors import AccountFileError, Problem
 from touchplan.model import ItemKind, Tier, TouchKind
 from touchplan.yamldoc import Document, Fields, Map, Scalar, Seq, parse
 
@@ -456,9 +456,6 @@ class Thresholds:
             return f"need 0 < A ({_pct(self.a)}) < B ({_pct(self.b)}) <= 100"
         return ""
 
-    def to_json(self) -> dict[str, float]:
-        return {"A": float(self.a), "B": float(self.b)}
-
 
 def _pct(value: Fraction) -> str:
     return f"{float(value):g}"
@@ -506,6 +503,14 @@ class Config:
     owner_problems: tuple[Problem, ...] = ()
     threshold_problems: tuple[Problem, ...] = ()
     digest: str = ""  # sha256 of touchplan.yaml's bytes ("" without one): the cache's key
+
+    def require_thresholds(self) -> Thresholds:
+        """The tier thresholds, or an error naming what is wrong with them: tiers applied
+        from thresholds the team did not mean are hard to undo, so no default here."""
+        fatal = [p for p in self.threshold_problems if p.fatal]
+        if fatal:
+            raise AccountFileError(POLICY_FILE, fatal)
+        return self.thresholds
 
 
 def read_config(data: bytes | None, local: bytes | None = None) -> Config:

@@ -29,6 +29,7 @@ class TouchKind(StrEnum):
     THANK_YOU = "thank-you"
 
 
+TOUCH_KIND_NAMES = ", ".join(k.value for k in TouchKind)  # for help and error messages
 # Every kind but an internal note reaches the customer.
 CONTACT_KINDS = frozenset(k for k in TouchKind if k is not TouchKind.NOTE)
 FACE_TO_FACE_KINDS = frozenset({TouchKind.VISIT, TouchKind.MEETING})
@@ -51,6 +52,9 @@ class Relationship(StrEnum):
     TRANSACTIONAL = "transactional"
     RELATIONAL = "relational"
     PARTNERING = "partnering"
+
+
+EVERYONE = "all"  # the owner name that means every owner (`--owner all`)
 
 
 class Status(StrEnum):

@@ -8,7 +8,8 @@ sits on the day without blocking it as busy.
 UIDs name the item, not the day it is planned for (account slug, item kind, the rule
 that made it and the date of the entry that triggered it), so exporting again after
 the plan moved updates the same events in the calendar instead of adding copies.
-Pure: the plan, the accounts and the time stamp come in, bytes go out.
+Pure but for `write_calendar`: the plan, the accounts and the time stamp come in,
+bytes go out.
 """
 
 from __future__ import annotations
@@ -17,10 +18,13 @@ import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 from icalendar import Alarm, Calendar, Event
 
-from touchplan.model import Account, Item, ItemKind
+from touchplan.errors import TouchplanError, UsageError
+from touchplan.files.edit import write_atomic
+from touchplan.model import EVERYONE, Account, Item, ItemKind
 from touchplan.planning.people import ask_for
 from touchplan.planning.week import PlannedItem, WeekPlan
 from touchplan.text import for_display, slugify
@@ -173,3 +177,23 @@ def plan_calendar(
         calendar.add_component(build_event(entry, account, stamp))
     data: bytes = calendar.to_ical()
     return data
+
+
+def calendar_title(owner: str | None) -> str:
+    """The calendar's name: whose plan it is, when it is one rep's."""
+    return f"touchplan ({owner})" if owner and owner.lower() != EVERYONE else "touchplan"
+
+
+def write_calendar(output: str, data: bytes) -> None:
+    """Write the calendar to ``output`` atomically (an existing file is replaced)."""
+    target = Path(output).expanduser()
+    if target.is_dir():
+        raise UsageError(f"-o {output!r} is a folder", "give a file name, e.g. touches.ics")
+    try:
+        current: bytes | None = target.read_bytes()
+    except FileNotFoundError:
+        current = None
+    try:
+        write_atomic(target.resolve(), data, current)
+    except OSError as exc:
+        raise TouchplanError(f"cannot write {output}: {exc.strerror}") from None

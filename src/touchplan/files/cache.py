@@ -32,12 +32,32 @@ from typing import Any
 
 from touchplan import __version__
 from touchplan.config import Config, Policy
-from touchplan.errors import Problem
+from touchplan.errors import AccountFileError, Problem
 from touchplan.files.edit import state_dir
 from touchplan.files.schema import read_account
-from touchplan.files.store import FileStat, duplicate_slug, leftover_temp, read_capped, scan_tree
-from touchplan.model import ItemKind, Status, Tier
-from touchplan.planning.schedule import FIRST_KINDS, plan_account, quick_score, stable_until
+from touchplan.files.store import (
+    FileStat,
+    direct_hit,
+    duplicate_slug,
+    leftover_temp,
+    list_account_files,
+    list_account_rels,
+    load_book,
+    load_file,
+    read_capped,
+    resolve_rel,
+    scan_tree,
+)
+from touchplan.model import Account, Item, ItemKind, Status, Tier
+from touchplan.planning.people import owned
+from touchplan.planning.schedule import (
+    FIRST_KINDS,
+    due_items,
+    plan_account,
+    quick_score,
+    rank_key,
+    stable_until,
+)
 
 SCHEMA = 1
 CACHE_NAME = f"plan-cache-v{SCHEMA}.sqlite3"
@@ -531,11 +551,81 @@ def names_lookup(root: Path) -> Callable[[str], list[Path]] | None:
 
 
 def _read_names(root: Path, name_key: str) -> list[Path]:
-    from touchplan.files.store import list_account_files, load_file
-
     found = []
     for path in list_account_files(root):
         account, _ = load_file(root, path)
         if account is not None and account.name.casefold() == name_key:
             found.append(path)
     return found
+
+
+# -- what commands ask of the cache -------------------------------------------------------
+
+
+def find_account(root: Path, name: str) -> tuple[Path, Account]:
+    """One account by slug, prefix or name, without reading the other 40,000 files."""
+    path = direct_hit(root, name) or resolve_rel(
+        list_account_rels(root), root, name, by_name=names_lookup(root)
+    )
+    account, problems = load_file(root, path)
+    if account is None:
+        raise AccountFileError(path, [p for p in problems if p.fatal] or problems)
+    return path, account
+
+
+@dataclass(frozen=True)
+class TodayPlan:
+    """`today`: the items shown (ranked), how many are due in all, and their accounts."""
+
+    items: list[Item]
+    total: int
+    accounts: dict[str, Account]  # by slug: the accounts of the items shown
+    skipped: list[str]  # account files left out of planning
+
+
+def plan_today(
+    root: Path,
+    config: Config,
+    day: date,
+    owner: str | None,
+    *,
+    show_all: bool = False,
+    use_cache: bool = True,
+    progress: ProgressFactory | None = None,
+) -> TodayPlan:
+    """The due items of ``owner`` (None: everyone), at most the capacity unless
+    ``show_all``. From the cache, only the accounts shown are planned in full; without
+    it every file is parsed and planned (the two must always agree)."""
+    policy = config.policy
+    limit = None if show_all else policy.capacity
+    if not use_cache:
+        book = load_book(root)
+        every = due_items(owned(book.accounts, owner), policy, day)
+        return TodayPlan(every[:limit], len(every), book.by_slug(), book.skipped)
+    index = build_index(root, config, day, progress=progress)
+    try:
+        ranked, total = rank_due(index, policy, day, owner, limit)
+    finally:
+        index.db.close()
+    chosen: dict[str, str] = {}
+    for slug, rel in ranked:
+        chosen.setdefault(slug, rel)
+    accounts: dict[str, Account] = {}
+    items: list[Item] = []
+    for slug, rel in chosen.items():
+        account, problems = load_file(root, root / rel)
+        if account is None:  # changed since the scan a moment ago
+            raise AccountFileError(rel, [p for p in problems if p.fatal] or problems)
+        accounts[slug] = account
+        items.extend(i for i in plan_account(account, policy, day) if i.due <= day)
+    items.sort(key=rank_key)
+    return TodayPlan(items[: len(ranked)], total, accounts, index.skipped)
+
+
+def check_files(
+    root: Path, config: Config, day: date, progress: ProgressFactory | None = None
+) -> list[Problem]:
+    """`check`: every problem in every account file (the cache remembers clean ones)."""
+    index = build_index(root, config, day, progress=progress)
+    index.db.close()
+    return index.problems

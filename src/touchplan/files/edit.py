@@ -19,16 +19,18 @@ import re
 import secrets
 import stat
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from touchplan.errors import AccountFileError, WriteError
+from touchplan.errors import AccountFileError, TouchplanError, WriteError
 from touchplan.files.schema import read_account
 from touchplan.files.store import TEMP_MARK
+from touchplan.model import Snooze, Tier
+from touchplan.planning.entry import Entry
 from touchplan.yamldoc import Document, Map, Node, Scalar, Seq, parse
 
 _BREAK = re.compile(r"\r\n|\r|\n|\x85|\u2028|\u2029")
@@ -556,3 +558,58 @@ def create_file(root: Path, path: Path, data: bytes) -> None:
             )
         path.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(path, data, None)
+
+
+# -- the edits commands make --------------------------------------------------------------
+
+
+def log_edit(entry: Entry) -> Edit:
+    """`log`: append ``entry`` (and move the renewal date with a signed renewal)."""
+    fields: list[tuple[str, str]] = [
+        ("date", Plain(entry.date.isoformat())),
+        ("kind", entry.kind.value),
+    ]
+    if entry.with_ is not None:
+        fields.append(("with", entry.with_))
+    if entry.summary is not None:
+        fields.append(("summary", entry.summary))
+    if entry.next:
+        fields.append(("next", f"{entry.next.due.isoformat()} {entry.next.action}"))
+    if entry.problem is not None:
+        fields.append(("problem", entry.problem))
+    if entry.resolved:
+        fields.append(("resolved", Plain("true")))
+    if entry.done:
+        fields.append(("done", Plain("true")))
+    if entry.renewal is None:
+        return AppendEntry(tuple(fields))
+    renewal = Plain(entry.renewal.isoformat())
+    fields.append(("renewal", renewal))
+    return Both(AppendEntry(tuple(fields)), SetScalars((("renewal", renewal),)))
+
+
+def snooze_edit(snooze: Snooze | None) -> Edit:
+    """`snooze`: set the account's pause, or end it (None)."""
+    if snooze is None:
+        return SetBlock("snooze", ())
+    fields: list[tuple[str, str]] = [("until", Plain(snooze.until.isoformat()))]
+    if snooze.reason:
+        fields.append(("reason", snooze.reason))
+    return SetBlock("snooze", tuple(fields))
+
+
+def tier_edit(tier: Tier) -> Edit:
+    """`tiers --apply`: only the `tier:` line changes."""
+    return SetScalars((("tier", tier.value),))
+
+
+def apply_each(root: Path, edits: Iterable[tuple[str, Edit]]) -> list[tuple[str, TouchplanError]]:
+    """Apply each edit to its file (relative to ``root``); a file that cannot be edited
+    safely is left as it was and named with why, and the others are still edited."""
+    failed = []
+    for rel, edit in edits:
+        try:
+            apply_edit(root, root / rel, edit)
+        except TouchplanError as exc:
+            failed.append((rel, exc))
+    return failed

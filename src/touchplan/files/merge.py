@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from touchplan.errors import WriteError
@@ -157,6 +158,16 @@ def _only_new(ours: list[_Entry], theirs: list[_Entry]) -> list[_Entry]:
         else:
             fresh.append(entry)
     return fresh
+
+
+def merge_files(base: Path, ours: Path, theirs: Path, name: str) -> Merged | Conflict:
+    """What git's merge driver does with its three files: ``ours`` is rewritten with the
+    merge (only when it differs). OSError when one cannot be read."""
+    ours_bytes = ours.read_bytes()
+    result = merge(base.read_bytes(), ours_bytes, theirs.read_bytes(), name)
+    if isinstance(result, Merged) and result.data != ours_bytes:
+        ours.write_bytes(result.data)  # git's own temp file: git replaces the real one
+    return result
 
 
 def merge(base: bytes, ours: bytes, theirs: bytes, path: str = "file") -> Merged | Conflict:

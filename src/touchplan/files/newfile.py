@@ -1,6 +1,8 @@
-"""New text touchplan writes: a new account file (`add`, `import`) and a history entry
-(`log`). Values are written so they load back as exactly what was meant: dates and
-numbers plain, text quoted when YAML would read it as something else."""
+"""A new account file, as `touchplan add` and `touchplan import` write it.
+
+Values are written so they load back as exactly what was meant: dates and numbers
+plain, text quoted when YAML would read it as something else.
+"""
 
 from __future__ import annotations
 
@@ -8,18 +10,14 @@ from pathlib import Path
 
 from touchplan.errors import TouchplanError
 from touchplan.files.edit import (
-    AppendEntry,
-    Both,
-    Edit,
     Plain,
-    SetScalars,
     create_file,
     scalar_text,
 )
 from touchplan.files.schema import read_account
 from touchplan.files.store import ACCOUNTS_DIR, iter_account_files
 from touchplan.model import Account, Contact
-from touchplan.planning.entry import Entry, NewAccount
+from touchplan.planning.entry import NewAccount
 
 
 def account_text(fields: list[tuple[str, str]], contacts: list[dict[str, str]]) -> str:
@@ -75,28 +73,3 @@ def create_account(root: Path, new: NewAccount) -> Account:
         )
     create_file(root, path, text.encode())
     return account
-
-
-def log_edit(entry: Entry) -> Edit:
-    """The edit that appends ``entry`` (and moves the renewal date with a signed one)."""
-    fields: list[tuple[str, str]] = [
-        ("date", Plain(entry.date.isoformat())),
-        ("kind", entry.kind.value),
-    ]
-    if entry.with_ is not None:
-        fields.append(("with", entry.with_))
-    if entry.summary is not None:
-        fields.append(("summary", entry.summary))
-    if entry.next:
-        fields.append(("next", f"{entry.next.due.isoformat()} {entry.next.action}"))
-    if entry.problem is not None:
-        fields.append(("problem", entry.problem))
-    if entry.resolved:
-        fields.append(("resolved", Plain("true")))
-    if entry.done:
-        fields.append(("done", Plain("true")))
-    if entry.renewal is None:
-        return AppendEntry(tuple(fields))
-    renewal = Plain(entry.renewal.isoformat())
-    fields.append(("renewal", renewal))
-    return Both(AppendEntry(tuple(fields)), SetScalars((("renewal", renewal),)))

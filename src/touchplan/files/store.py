@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import yaml
+
 from touchplan.config import POLICY_FILE
-from touchplan.errors import AmbiguousError, NotFoundError, Problem
+from touchplan.errors import AccountFileError, AmbiguousError, NotFoundError, Problem
 from touchplan.files.schema import read_account
 from touchplan.model import Account
 from touchplan.yamldoc import MAX_FILE_BYTES
@@ -38,6 +41,19 @@ def find_root(explicit: str | None, cwd: Path | None = None) -> Path:
         f"no touchplan data here: no {POLICY_FILE} or {ACCOUNTS_DIR}/ in {here} or above",
         "run inside your accounts repository, or pass --dir",
     )
+
+
+def setup_root(explicit: str | None) -> Path:
+    """The folder `init` sets up: --dir (created if need be), else the data root above
+    the current folder, else the current folder."""
+    if explicit:
+        folder = Path(explicit).expanduser()
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder.resolve()
+    try:
+        return find_root(None)
+    except NotFoundError:
+        return Path.cwd().resolve()
 
 
 def relpath(root: Path, path: Path) -> str:
@@ -185,6 +201,15 @@ def load_file(root: Path, path: Path) -> tuple[Account | None, list[Problem]]:
     return read_account(data, slug_of(path), rel)
 
 
+def load_bytes(root: Path, path: Path, data: bytes) -> Account:
+    """The account in ``data``, bytes just written to ``path`` (a write verifies they
+    load, so a problem here is a bug: reported, never ignored)."""
+    account, problems = read_account(data, slug_of(path), relpath(root, path))
+    if account is None:
+        raise AccountFileError(path, problems)
+    return account
+
+
 def duplicate_slug(rel: str, first: str, slug: str) -> Problem:
     return Problem(rel, None, "", f"slug {slug!r} is also used by {first}",
                    "rename one of the files: the file name is the account's id")  # fmt: skip
@@ -291,3 +316,43 @@ def resolve_rel(
     raise NotFoundError(
         f"no account matches {wanted!r}", "try `touchplan today --all` to list accounts"
     )
+
+
+# -- headlines: what shell completion offers, read cheaply ------------------------------
+
+# The top-level (unindented) `key: value` lines; the value is read by YAML itself.
+_TOP_LINE = re.compile(rb"^(name|owner):[ \t]*(.*?)[ \t]*\r?$", re.MULTILINE)
+HEADLINE_BYTES = 64 * 1024  # the keys sit at the top; a huge history need not be read
+
+
+def headline(path: Path) -> dict[str, str]:
+    """The `name:` and `owner:` of a file, read cheaply; {} if they cannot be read.
+
+    Completion runs on every Tab press: the file is not parsed or validated, and a
+    value YAML cannot read is left out rather than reported.
+    """
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(HEADLINE_BYTES)
+    except OSError:
+        return {}
+    found: dict[str, str] = {}
+    for match in _TOP_LINE.finditer(head.removeprefix(b"\xef\xbb\xbf")):
+        key = match.group(1).decode()
+        if key in found:
+            continue
+        try:
+            value = yaml.load(match.group(2), Loader=yaml.CSafeLoader)
+        except (yaml.YAMLError, UnicodeDecodeError):
+            continue
+        if isinstance(value, str | int | float) and not isinstance(value, bool):
+            text = str(value).strip()
+            if text and text.isprintable():
+                found[key] = text
+    return found
+
+
+def headlines(root: Path) -> Iterator[tuple[str, dict[str, str]]]:
+    """(slug, headline) for each account file."""
+    for path in iter_account_files(root):
+        yield path.stem, headline(path)

@@ -16,12 +16,14 @@ from touchplan.config import Policy
 from touchplan.dates import parse_date
 from touchplan.errors import UsageError
 from touchplan.model import (
+    TOUCH_KIND_NAMES,
     Account,
     Contact,
     Item,
     ItemKind,
     NextAction,
     Relationship,
+    Snooze,
     Tier,
     TouchKind,
 )
@@ -29,7 +31,6 @@ from touchplan.planning.people import match_contact
 from touchplan.planning.schedule import closes_on_done, plan_account
 from touchplan.text import check_input, slugify
 
-KINDS_HELP = ", ".join(k.value for k in TouchKind)
 # Items that stay open until a matching touch or an explicit close.
 OPEN_UNTIL_CLOSED = frozenset(
     {ItemKind.FOLLOW_UP, ItemKind.GAP_CHECK, ItemKind.PROBLEM, ItemKind.THANK_YOU}
@@ -44,7 +45,9 @@ def touch_kind(value: str) -> TouchKind:
     try:
         return TouchKind(value.strip().lower())
     except ValueError:
-        raise UsageError(f"--kind: {value!r} is not a kind", f"use one of {KINDS_HELP}") from None
+        raise UsageError(
+            f"--kind: {value!r} is not a kind", f"use one of {TOUCH_KIND_NAMES}"
+        ) from None
 
 
 def touch_date(text: str | None, today: date) -> date:
@@ -154,6 +157,17 @@ def after_log(account: Account, policy: Policy, today: date) -> AfterLog:
     upcoming = sorted(items, key=lambda i: (i.due, i.kind.value))
     still = [i for i in items if i.kind in OPEN_UNTIL_CLOSED or i.due <= today]
     return AfterLog(upcoming[0] if upcoming else None, tuple(sorted(still, key=lambda i: i.due)))
+
+
+# -- snooze -----------------------------------------------------------------------------
+
+
+def snooze(until: str, reason: str, today: date) -> Snooze:
+    """A pause until a date in the future, with why."""
+    end = parse_date(until, today, "--until")
+    if end <= today:
+        raise UsageError(f"--until {end.isoformat()} is not in the future")
+    return Snooze(end, check_input(reason, "--reason").strip())
 
 
 # -- add --------------------------------------------------------------------------------

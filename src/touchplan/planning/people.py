@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from touchplan.model import Account, Contact, Item
-
-EVERYONE = "all"  # `--owner all`
+from touchplan.model import EVERYONE, Account, Contact, Item
 
 
 def ask_for(item: Item, account: Account) -> Contact | None:

@@ -9,11 +9,12 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
-from typing import Any
+from datetime import date, timedelta
 
 from touchplan.config import Policy
-from touchplan.model import Account, ItemKind, Status, Tier, TouchKind
+from touchplan.dates import parse_date, parse_days
+from touchplan.errors import UsageError
+from touchplan.model import Account, ItemKind, Status, Tier
 from touchplan.planning.renewal import LAPSED, RenewalStatus, renewal_status
 from touchplan.planning.schedule import is_planned, plan_account
 
@@ -60,6 +61,18 @@ class Report:
     total: Group
     neglected: list[Neglected]
     renewals: list[RenewalStatus]
+
+
+def period_start(text: str, today: date) -> date:
+    """``--since``: ``90d`` / ``8w`` / ``3m`` back from today, or a date (``2026-09-01``,
+    ``-3m``); never after today."""
+    try:
+        start = today - timedelta(days=parse_days(text, "--since"))
+    except UsageError:
+        start = parse_date(text, today, "--since")
+    if start > today:
+        raise UsageError(f"--since {start.isoformat()} is after {today.isoformat()}")
+    return start
 
 
 def _renewal(account: Account, policy: Policy, today: date) -> RenewalStatus | None:
@@ -141,89 +154,3 @@ def build_report(
     renewals.sort(key=lambda r: (r.days_left, r.account.slug))
     ordered = sorted(groups.values(), key=lambda g: _group_order(by, g.key))
     return Report(today, start, by, ordered, total, neglected, renewals)
-
-
-def group_json(group: Group) -> dict[str, Any]:
-    return {
-        "group": group.key,
-        "accounts": group.accounts,
-        "planned": group.planned,
-        "snoozed": group.snoozed,
-        "lost": group.lost,
-        "covered": group.covered,
-        "coverage": group.coverage,
-        "overdue_items": group.overdue_items,
-        "neglected_a": group.neglected_a,
-        "open_problems": group.open_problems,
-        "renewals": group.renewals,
-        "renewal_value": group.renewal_value,
-        "touches": {kind.value: group.touches.get(kind.value, 0) for kind in TouchKind},
-        "touches_total": sum(group.touches.values()),
-    }
-
-
-def report_json(report: Report) -> dict[str, Any]:
-    """The report as documented JSON: ISO dates, one object per group, `total` for all."""
-    return {
-        "date": report.today.isoformat(),
-        "from": report.start.isoformat(),
-        "by": report.by,
-        "renewal_window_days": RENEWAL_WINDOW,
-        "groups": [group_json(g) for g in report.groups],
-        "total": group_json(report.total),
-        "neglected": [
-            {
-                "account": n.account.slug,
-                "name": n.account.name,
-                "tier": n.account.tier.value,
-                "owner": n.account.owner,
-                "last_contact": n.last_contact.isoformat() if n.last_contact else None,
-                "days_since": n.days,
-                "limit_days": n.limit,
-                "file": n.account.file,
-            }
-            for n in report.neglected
-        ],
-        "renewals": [
-            {
-                "account": r.account.slug,
-                "name": r.account.name,
-                "tier": r.account.tier.value,
-                "owner": r.account.owner,
-                "renewal": r.account.renewal.isoformat() if r.account.renewal else None,
-                "days_left": r.days_left,
-                "stage": r.stage,
-                "value": r.account.value,
-                "file": r.account.file,
-            }
-            for r in report.renewals
-        ],
-    }
-
-
-REPORT_CSV = (
-    "group",
-    "accounts",
-    "planned",
-    "snoozed",
-    "lost",
-    "covered",
-    "coverage",
-    "overdue_items",
-    "neglected_a",
-    "open_problems",
-    "renewals",
-    "renewal_value",
-    "touches_total",
-    *(f"touches_{kind.value}" for kind in TouchKind),
-)
-
-
-def report_csv_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
-    """One CSV row per group and a last row `all`, touches spread over columns."""
-    rows = []
-    for group in [*data["groups"], data["total"]]:
-        row = {k: v for k, v in group.items() if k != "touches"}
-        row.update({f"touches_{k}": v for k, v in group["touches"].items()})
-        rows.append(row)
-    return rows

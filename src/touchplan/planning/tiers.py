@@ -18,7 +18,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any
 
 from touchplan.config import Thresholds
 from touchplan.errors import UsageError
@@ -47,22 +46,6 @@ class TierRow:
     def changes(self) -> bool:
         return self.suggested is not self.account.tier
 
-    def to_json(self) -> dict[str, Any]:
-        a = self.account
-        return {
-            "rank": self.rank,
-            "account": a.slug,
-            "name": a.name,
-            "owner": a.owner,
-            "value": a.value,
-            "share": round(float(self.share) * 100, 2),
-            "cumulative": round(float(self.cumulative) * 100, 2),
-            "tier": a.tier.value,
-            "suggested": self.suggested.value,
-            "change": self.changes,
-            "file": a.file,
-        }
-
 
 @dataclass(frozen=True)
 class TierPlan:
@@ -74,23 +57,6 @@ class TierPlan:
     @property
     def changes(self) -> list[TierRow]:
         return [r for r in self.rows if r.changes]
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "thresholds": self.thresholds.to_json(),
-            "total_value": float(self.total),
-            "accounts": [r.to_json() for r in self.rows],
-            "changes": [
-                {
-                    "account": r.account.slug,
-                    "from": r.account.tier.value,
-                    "to": r.suggested.value,
-                    "file": r.account.file,
-                }
-                for r in self.changes
-            ],
-            "without_value": [a.slug for a in self.without_value],
-        }
 
 
 def suggest_tiers(accounts: Sequence[Account], thresholds: Thresholds) -> TierPlan:

@@ -1,0 +1,140 @@
+"""The Typer app: every command registered in one place, and the one place where an
+error becomes a message on stderr and an exit code."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Annotated, Any, NoReturn
+
+import typer
+from typer.core import TyperGroup
+from typer.exceptions import TyperException
+
+from touchplan import __version__
+from touchplan.cli import connect, daily, team
+from touchplan.errors import EXIT_DATA, EXIT_USAGE, AccountFileError, AmbiguousError, TouchplanError
+from touchplan.text import for_display
+
+
+class SafeGroup(TyperGroup):
+    """Reports every error in one place, with data made inert, and picks the exit code."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        standalone = kwargs.pop("standalone_mode", True)
+        kwargs["standalone_mode"] = False
+        try:
+            result = super().main(*args, **kwargs)
+        except TouchplanError as exc:
+            report_error(exc)
+            result = exc.exit_code
+        except typer.Abort:
+            from touchplan.views.output import warn
+
+            warn("Aborted.", "red")
+            result = EXIT_DATA
+        except TyperException as exc:  # Typer's usage errors: data in them made inert
+            result = report_usage_error(exc)
+        except BrokenPipeError:
+            # the reader of our output went away (e.g. `| head`): not an error to shout about
+            sys.stderr = open(os.devnull, "w")  # noqa: SIM115
+            result = EXIT_DATA
+        if not standalone:
+            return result
+        sys.exit(result if isinstance(result, int) else 0)
+
+
+def report_error(exc: TouchplanError) -> None:
+    """Core code raises; this says what went wrong: every located problem of a file, or
+    the message (and an ambiguous name's candidates)."""
+    from touchplan.views.console import problem_line, safe, stderr_console
+
+    err = stderr_console()
+    if isinstance(exc, AccountFileError):
+        for problem in exc.problems:
+            err.print(problem_line(problem))
+        return
+    err.print(safe(f"error: {exc}", "red"))
+    if isinstance(exc, AmbiguousError):
+        for candidate in exc.candidates:
+            err.print(safe(f"  {candidate}"))
+
+
+def report_usage_error(exc: Exception) -> int:
+    code = getattr(exc, "exit_code", EXIT_USAGE)
+    format_message = getattr(exc, "format_message", None)
+    message = format_message() if callable(format_message) else str(exc)
+    if type(exc).__name__ == "NoArgsIsHelpError":
+        sys.stdout.write(for_display(message) + "\n")
+        return EXIT_USAGE
+    from touchplan.views.console import safe, stderr_console
+
+    err = stderr_console()
+    ctx = getattr(exc, "ctx", None)
+    if ctx is not None:
+        err.print(safe(ctx.get_usage()))
+        err.print(safe(f"Try '{ctx.command_path} --help' for help."))
+    err.print(safe(f"error: {message}", "red", multiline=False))
+    return int(code)
+
+
+SETTINGS: dict[str, Any] = {
+    "no_args_is_help": True,
+    "rich_markup_mode": None,
+    "context_settings": {"help_option_names": ["-h", "--help"]},
+}
+app = typer.Typer(
+    cls=SafeGroup,
+    help="touchplan: whom to call today, and why. Accounts are YAML files in git.",
+    add_completion=True,
+    pretty_exceptions_enable=False,
+    **SETTINGS,
+)
+export_app = typer.Typer(help="Export the plan for other programs.", **SETTINGS)
+
+
+def version_callback(value: bool) -> None:
+    if value:
+        typer.echo(f"touchplan {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=version_callback, is_eager=True, help="Show the version."
+        ),
+    ] = False,
+) -> None:
+    """touchplan: whom to call today, and why. Accounts are YAML files in git."""
+
+
+# In the order `touchplan --help` lists them: the daily loop first.
+for name, command in (
+    ("today", daily.today),
+    ("log", daily.log),
+    ("add", daily.add),
+    ("show", daily.show_account),
+    ("why", daily.why),
+    ("week", daily.week),
+    ("renewals", daily.renewals),
+    ("snooze", daily.snooze),
+    ("check", daily.check),
+    ("import", connect.import_accounts),
+    ("tiers", connect.tiers),
+    ("init", team.init),
+    ("doctor", team.doctor),
+    ("merge-driver", team.merge_driver),
+    ("report", team.report),
+):
+    app.command(name)(command)
+app.add_typer(export_app, name="export")
+export_app.command("ics")(connect.export_ics)
+
+
+def main() -> NoReturn:
+    """The console-script entry point."""
+    app()
+    sys.exit(0)  # pragma: no cover - app() always exits

@@ -1,0 +1,1 @@
+"""What touchplan shows: the only package importing Rich (tables, records, consoles)."""

@@ -1,0 +1,127 @@
+"""What the commands that reach outside print: `import`, `tiers` and `export ics`."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from rich import box
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from touchplan.views.console import safe
+
+IMPORT_STYLE = {"created": "green", "would-create": "green", "present": "dim", "skipped": "yellow"}
+
+
+def import_view(report: dict[str, Any]) -> RenderableType:
+    """The import summary from ``ImportReport.to_json()``: one line per row, then counts."""
+    dry = report["dry_run"]
+    title = safe(f"Import of {report['file']}", "bold")
+    if dry:
+        title.append(" (dry run: nothing written)", style="yellow")
+    used = ", ".join(f"{col} → {fld}" for col, fld in report["columns"].items())
+    parts: list[RenderableType] = [title, safe(f"Columns: {used}", "dim")]
+    if report["ignored_columns"]:
+        parts.append(safe(f"Ignored columns: {', '.join(report['ignored_columns'])}", "dim"))
+    table = Table(box=box.SIMPLE_HEAD)
+    table.add_column("Line", justify="right")
+    table.add_column("Account", overflow="fold")
+    table.add_column("Result")
+    table.add_column("File / reason", overflow="fold")
+    for row in report["rows"]:
+        status = row["status"]
+        table.add_row(
+            str(row["line"]),
+            safe(row["name"] or "—", multiline=False),
+            Text(status, style=IMPORT_STYLE.get(status, "")),
+            safe(row["file"] or row["reason"] or "", multiline=False),
+        )
+    if report["rows"]:
+        parts.append(table)
+    counts = report["counts"]
+    made = counts["would-create"] if dry else counts["created"]
+    parts.append(
+        Text(
+            f"{made} {'to create' if dry else 'created'}, {counts['present']} already present, "
+            f"{counts['skipped']} skipped",
+            style="bold",
+        )
+    )
+    return Group(*parts)
+
+
+def tiers_view(plan: dict[str, Any], applied: bool) -> RenderableType:
+    """The Pareto table from ``TierPlan.to_json()``, then the changes."""
+    limits = plan["thresholds"]
+    title = Text(
+        f"Tiers by value: A to {limits['A']:g} % of total value, B to {limits['B']:g} %, "
+        "C the rest",
+        style="bold",
+    )
+    parts: list[RenderableType] = [title]
+    if plan["accounts"]:
+        table = Table(box=box.SIMPLE_HEAD)
+        for col, justify in (
+            ("#", "right"),
+            ("Account", "left"),
+            ("Owner", "left"),
+            ("Value", "right"),
+            ("Share", "right"),
+            ("Cumulative", "right"),
+            ("Tier", "center"),
+            ("Suggested", "center"),
+        ):
+            table.add_column(col, justify=justify, overflow="fold")  # type: ignore[arg-type]
+        for row in plan["accounts"]:
+            table.add_row(
+                str(row["rank"]),
+                safe(row["name"], "bold", multiline=False),
+                safe(row["owner"], multiline=False),
+                f"{row['value']:,.0f}",
+                f"{row['share']:.1f} %",
+                f"{row['cumulative']:.1f} %",
+                row["tier"],
+                Text(row["suggested"], style="bold yellow" if row["change"] else ""),
+            )
+        parts.append(table)
+        parts.append(Text(f"Total value {plan['total_value']:,.0f}", style="dim"))
+    else:
+        parts.append(Text("No account has a value.", style="dim"))
+    if plan["without_value"]:
+        parts.append(
+            safe(
+                f"No value, tier kept: {', '.join(plan['without_value'])} "
+                "(add `value:` to tier them)",
+                "dim",
+            )
+        )
+    changes = plan["changes"]
+    if not changes:
+        parts.append(Text("Every tier already matches.", style="green"))
+        return Group(*parts)
+    verb = "Changed" if applied else "Would change"
+    plural = "s" if len(changes) != 1 else ""
+    parts.append(Text(f"{verb} {len(changes)} tier{plural}:", style="bold"))
+    for change in changes:
+        failed = " (not changed: see the warning)" if applied and not change["applied"] else ""
+        parts.append(
+            safe(
+                f"  {change['file']}: tier {change['from']} → {change['to']}{failed}",
+                "red" if failed else "",
+                multiline=False,
+            )
+        )
+    if not applied:
+        parts.append(Text("Run `touchplan tiers --apply` to write them.", style="dim"))
+    return Group(*parts)
+
+
+def exported(events: int, days: int, start: date, target: str) -> Text:
+    """What `export ics -o FILE` wrote (on stderr: stdout may be the calendar)."""
+    return safe(
+        f"Wrote {events} event{'s' if events != 1 else ''} for {days} "
+        f"working days from {start.isoformat()} to {target}",
+        "green",
+    )

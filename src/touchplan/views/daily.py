@@ -1,0 +1,363 @@
+"""Tables for the daily commands: `today`, `show`, `why`, `week`, `renewals`, and what
+`log` and `add` say. Nothing here computes a date or a rule: it shows planning's results.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from rich import box
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
+from rich.measure import Measurement
+from rich.table import Table
+from rich.text import Text
+
+from touchplan.model import Account, Contact, Item
+from touchplan.planning.entry import AfterLog, LogPlan
+from touchplan.planning.people import ask_for
+from touchplan.planning.week import WeekPlan
+from touchplan.views.console import safe
+
+KIND_STYLE = {
+    "problem": "bold red",
+    "renewal": "bold magenta",
+    "follow-up": "cyan",
+    "gap-check": "cyan",
+    "thank-you": "green",
+    "review": "blue",
+    "visit": "blue",
+    "touch": "",
+}
+
+
+def weekday(day: date) -> str:
+    return day.strftime("%a")
+
+
+def due_text(item: Item, today: date) -> Text:
+    days = item.overdue_days(today)
+    if days > 0:
+        return Text(f"{item.due.isoformat()}\n{days} d late", style="red" if days > 7 else "yellow")
+    if days == 0:
+        return Text(f"{item.due.isoformat()}\ntoday", style="bold")
+    return Text(f"{item.due.isoformat()}\nin {-days} d")
+
+
+def contact_cell(contact: Contact | None) -> Text:
+    if contact is None:
+        return Text("—", style="dim")
+    cell = safe(contact.name, "bold")
+    if contact.role:
+        cell.append_text(safe(f", {contact.role}", "dim"))
+    if contact.phone:
+        cell.append("\n")
+        cell.append_text(safe(contact.phone))
+    return cell
+
+
+def last_touch_cell(account: Account) -> Text:
+    last = account.last_touch()
+    if last is None:
+        return Text("never", style="dim")
+    cell = Text(f"{last.date.isoformat()} {last.kind.value}", style="dim")
+    if last.summary:
+        cell.append("\n")
+        cell.append_text(safe(_shorten(last.summary, 80)))
+    return cell
+
+
+def _shorten(text: str, width: int) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= width else flat[: width - 1] + "…"
+
+
+def action_cell(item: Item, with_reasons: bool = True) -> Text:
+    cell = safe(item.kind.value, KIND_STYLE.get(item.kind.value, ""))
+    cell.append(" ")
+    cell.append_text(safe(item.action, "bold", multiline=False))
+    if with_reasons:
+        for reason in item.reasons:
+            cell.append("\n· ", style="dim")
+            cell.append_text(safe(reason, "dim", multiline=False))
+    return cell
+
+
+def items_table(
+    items: Sequence[Item], accounts: dict[str, Account], today: date, title: Text | None = None
+) -> Table:
+    table = Table(
+        title=title, box=box.SIMPLE_HEAD, show_lines=False, expand=False, title_justify="left"
+    )
+    table.add_column("#", justify="right", style="dim", no_wrap=True)
+    # too wide for the terminal, it expands (see Fit) so the ratios share the width and
+    # the action with its reasons keeps the most of it
+    table.add_column("Account", overflow="fold", ratio=2)
+    table.add_column("Tier", justify="center", no_wrap=True)
+    table.add_column("Do · why", overflow="fold", ratio=4)
+    table.add_column("Due", no_wrap=True)
+    table.add_column("Ask for", overflow="fold", ratio=2)
+    table.add_column("Last touch", overflow="fold", ratio=3)
+    for rank, item in enumerate(items, 1):
+        account = accounts[item.account]
+        name = safe(account.name, "bold")
+        name.append("\n")
+        name.append_text(safe(account.slug, "dim"))
+        table.add_row(
+            str(rank),
+            name,
+            account.tier.value,
+            action_cell(item),
+            due_text(item, today),
+            contact_cell(ask_for(item, account)),
+            last_touch_cell(account),
+        )
+    return table
+
+
+class Fit:
+    """A table at its natural width when it fits, else shared out by column ratios."""
+
+    def __init__(self, table: Table) -> None:
+        self.table = table
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        # a measurement is clamped to the width: reaching it means the table would not fit
+        if Measurement.get(console, options, self.table).maximum >= options.max_width:
+            self.table.expand = True
+        yield self.table
+
+
+def today_view(
+    today: date, items: Sequence[Item], more: int, accounts: dict[str, Account], total: int
+) -> RenderableType:
+    title = Text(f"Today, {weekday(today)} {today.isoformat()}", style="bold")
+    if not items:
+        return Group(title, Text("Nothing is due. Enjoy the quiet, or run `touchplan week`."))
+    title.append(f" · {len(items)} of {total} due", style="dim")
+    parts: list[RenderableType] = [Fit(items_table(items, accounts, today, title))]
+    if more:
+        parts.append(Text(f"{more} more due — `touchplan today --all` lists them.", style="yellow"))
+    return Group(*parts)
+
+
+def account_card(
+    account: Account, items: Sequence[Item], today: date, snoozed: bool
+) -> RenderableType:
+    facts = Table.grid(padding=(0, 2))
+    facts.add_column(style="dim", no_wrap=True)
+    facts.add_column(overflow="fold")
+    head = safe(account.name, "bold")
+    head.append(f"  ({account.slug}, tier {account.tier.value})", style="dim")
+    rows: list[tuple[str, Text]] = [
+        ("file", safe(account.file)),
+        ("owner", safe(account.owner or "—")),
+        ("status", safe(account.status.value, "red" if account.status.value == "lost" else "")),
+    ]
+    if account.snooze:
+        state = "snoozed" if snoozed else "was snoozed"
+        rows.append(
+            (
+                "snooze",
+                safe(f"{state} until {account.snooze.until.isoformat()}: {account.snooze.reason}"),
+            )
+        )
+    if account.since:
+        rows.append(("customer since", Text(account.since.isoformat())))
+    if account.renewal:
+        left = (account.renewal - today).days
+        rows.append(
+            (
+                "renewal",
+                Text(
+                    f"{account.renewal.isoformat()} ({left} d)"
+                    if left >= 0
+                    else f"{account.renewal.isoformat()} (passed {-left} d ago)"
+                ),
+            )
+        )
+    if account.value is not None:
+        rows.append(("annual value", Text(f"{account.value:,.0f}")))
+    if account.relationship:
+        rows.append(("relationship", Text(account.relationship.value)))
+    if account.tags:
+        rows.append(("tags", safe(", ".join(account.tags))))
+    if account.notes:
+        rows.append(("notes", safe(account.notes)))
+    for label, value in rows:
+        facts.add_row(label, value)
+    contacts = Table(
+        box=box.SIMPLE_HEAD, title=Text("Contacts", style="bold"), title_justify="left"
+    )
+    for col in ("Name", "Role", "Phone", "Email"):
+        contacts.add_column(col, overflow="fold")
+    for c in account.contacts:
+        contacts.add_row(safe(c.name, "bold"), safe(c.role), safe(c.phone), safe(c.email))
+    open_items = Table(
+        box=box.SIMPLE_HEAD, title=Text("Open items", style="bold"), title_justify="left"
+    )
+    open_items.add_column("Due", no_wrap=True)
+    open_items.add_column("Do · why", overflow="fold")
+    open_items.add_column("Score", justify="right")
+    for item in sorted(items, key=lambda i: (i.due, i.kind.value)):
+        open_items.add_row(due_text(item, today), action_cell(item), f"{item.score:g}")
+    timeline = Table(
+        box=box.SIMPLE_HEAD,
+        title=Text("History (newest first)", style="bold"),
+        title_justify="left",
+    )
+    timeline.add_column("Date", no_wrap=True)
+    timeline.add_column("Kind", no_wrap=True)
+    timeline.add_column("With", overflow="fold")
+    timeline.add_column("Summary", overflow="fold")
+    for touch in sorted(account.history, key=lambda t: (t.date, t.index), reverse=True):
+        summary = safe(touch.summary)
+        for label, extra in (
+            ("next", f"{touch.next.due.isoformat()} {touch.next.action}" if touch.next else ""),
+            ("problem", touch.problem),
+            ("resolved", "yes" if touch.resolved else ""),
+            ("done", "closed due follow-ups" if touch.done else ""),
+            ("renewed to", touch.renewal.isoformat() if touch.renewal else ""),
+        ):
+            if extra:
+                summary.append(f"\n{label}: ", style="dim")
+                summary.append_text(safe(extra))
+        timeline.add_row(touch.date.isoformat(), touch.kind.value, safe(touch.with_), summary)
+    parts: list[RenderableType] = [head, facts]
+    parts.append(contacts if account.contacts else Text("No contacts on file.", style="dim"))
+    parts.append(open_items if items else Text("Nothing open.", style="dim"))
+    parts.append(timeline if account.history else Text("No history yet.", style="dim"))
+    return Group(*parts)
+
+
+def why_view(account: Account, items: Sequence[Item], today: date) -> RenderableType:
+    parts: list[RenderableType] = [
+        safe(f"Why {account.name} ({account.slug}) ranks where it does", "bold")
+    ]
+    if not items:
+        parts.append(Text("Nothing is open.", style="dim"))
+    for item in items:
+        head = action_cell(item, with_reasons=False)
+        head.append(f"  due {item.due.isoformat()}", style="dim")
+        parts.append(Text(""))
+        parts.append(head)
+        table = Table(box=box.SIMPLE, show_header=True)
+        table.add_column("term")
+        table.add_column("measure", justify="right")
+        table.add_column("× weight", justify="right")
+        table.add_column("= value", justify="right")
+        for term in item.terms:
+            table.add_row(term.label, f"{term.measure:g}", f"{term.weight:g}", f"{term.value:g}")
+        table.add_row(Text("score", style="bold"), "", "", Text(f"{item.score:g}", style="bold"))
+        parts.append(table)
+        for reason in item.reasons:
+            parts.append(safe(f"  · {reason}", "dim"))
+    return Group(*parts)
+
+
+def week_view(plan: WeekPlan, accounts: dict[str, Account], today: date) -> RenderableType:
+    parts: list[RenderableType] = []
+    for day in plan.days:
+        planned = [p for p in plan.planned if p.day == day]
+        title = Text(f"{weekday(day)} {day.isoformat()}", style="bold")
+        title.append(f" · {len(planned)} planned", style="dim")
+        if not planned:
+            parts.append(Group(title, Text("  nothing due", style="dim"), Text("")))
+            continue
+        table = Fit(items_table([p.item for p in planned], accounts, day, title))
+        parts.append(table)
+        carried = [p for p in planned if p.carried_from]
+        for p in carried:
+            parts.append(
+                safe(
+                    f"  carried from {p.carried_from.isoformat() if p.carried_from else ''}: "
+                    f"{accounts[p.item.account].name} ({p.item.kind.value})",
+                    "yellow",
+                )
+            )
+    if plan.left_over:
+        parts.append(
+            Text(
+                f"{len(plan.left_over)} more due items do not fit in these days: "
+                "they carry to the next working day.",
+                style="yellow",
+            )
+        )
+    return Group(*parts)
+
+
+def renewals_table(rows: list[dict[str, Any]], today: date, within: int) -> RenderableType:
+    title = Text(f"Renewals within {within} days of {today.isoformat()}", style="bold")
+    if not rows:
+        return Group(title, Text("None.", style="dim"))
+    table = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left")
+    for col, justify in (
+        ("Renewal", "left"),
+        ("Days", "right"),
+        ("Stage", "left"),
+        ("Account", "left"),
+        ("Tier", "center"),
+        ("Value", "right"),
+        ("Started", "center"),
+        ("Last touch", "left"),
+    ):
+        table.add_column(col, justify=justify, overflow="fold")  # type: ignore[arg-type]
+    for r in rows:
+        stage = r["stage"]
+        style = {"lapsed": "bold red", "14": "red", "30": "yellow"}.get(stage, "")
+        last = r["last_touch"]
+        last_cell = (
+            safe(
+                f"{last['date']} {last['kind']}"
+                + (f": {_shorten(last['summary'], 50)}" if last["summary"] else "")
+            )
+            if last
+            else Text("never", style="dim")
+        )
+        table.add_row(
+            r["renewal"],
+            str(r["days_left"]),
+            Text(stage if stage in ("lapsed", "renewed", "ahead") else f"{stage}-day", style=style),
+            safe(r["name"], "bold"),
+            r["tier"],
+            f"{r['value']:,.0f}" if r["value"] is not None else "—",
+            "yes" if r["started"] else Text("no", style="yellow"),
+            last_cell,
+        )
+    return table
+
+
+def logged_view(plan: LogPlan, file: str, after: AfterLog) -> RenderableType:
+    """What `log` says: the entry written, what it closed, and what is next."""
+    logged = plan.entry
+    line = safe(f"Logged {logged.kind.value}", "green")
+    line.append_text(safe(f" with {logged.with_}" if logged.with_ is not None else ""))
+    line.append_text(safe(f" on {logged.date.isoformat()} → {file}"))
+    lines: list[RenderableType] = [line]
+    for item in plan.closes:
+        lines.append(
+            safe(f"Closed {item.kind.value}: {item.action} (due {item.due.isoformat()})", "dim")
+        )
+    if logged.renewal:
+        lines.append(safe(f"Renewal date moved to {logged.renewal.isoformat()}"))
+    if after.next:
+        first = after.next
+        nxt = safe("Next: ", "bold")
+        nxt.append_text(safe(f"{first.kind.value} — {first.action} (due {first.due.isoformat()})"))
+        lines.append(nxt)
+    if after.still_open:
+        lines.append(safe("Still open:", "bold"))
+        for item in after.still_open:
+            lines.append(safe(f"  {item.due.isoformat()}  {item.kind.value}: {item.action}"))
+    return Group(*lines)
+
+
+def added_view(account: Account, first: Item | None) -> RenderableType:
+    """What `add` says: the file created and the account's first item."""
+    lines: list[RenderableType] = [safe(f"Created {account.file}", "green")]
+    if first:
+        lines.append(
+            safe(f"Next: {first.kind.value} — {first.action} (due {first.due.isoformat()})")
+        )
+    return Group(*lines)
