@@ -22,7 +22,6 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field, replace
 from datetime import date
-from fractions import Fraction
 from pathlib import Path
 
 from touchplan.errors import AccountFileError, Problem
@@ -439,16 +438,17 @@ def _local_me(data: bytes | None, problems: list[Problem]) -> str:
 # -- the 80/20 tier thresholds ----------------------------------------------------------
 
 TIERS_KEY = "tiers"
-DEFAULT_A = Fraction(80)
-DEFAULT_B = Fraction(95)
+DEFAULT_A = 80.0
+DEFAULT_B = 95.0
 
 
 @dataclass(frozen=True)
 class Thresholds:
-    """Cumulative shares of total value, in percent: A up to ``a``, B up to ``b``."""
+    """Cumulative shares of total value, in percent: A up to ``a``, B up to ``b``.
+    (`planning.tiers` compares shares exactly, as fractions of these decimals.)"""
 
-    a: Fraction = DEFAULT_A
-    b: Fraction = DEFAULT_B
+    a: float = DEFAULT_A
+    b: float = DEFAULT_B
 
     def check(self) -> str:
         """Why these thresholds cannot be used, or ''."""
@@ -457,7 +457,7 @@ class Thresholds:
         return ""
 
 
-def _pct(value: Fraction) -> str:
+def _pct(value: float) -> str:
     return f"{float(value):g}"
 
 
@@ -478,7 +478,7 @@ def _thresholds(root: Map | None, problems: list[Problem]) -> Thresholds:
             if key in node.entries:
                 number = f.number(node.entries[key][1], f"{TIERS_KEY}.{key}")
                 if number is not None:
-                    values[key] = Fraction(str(number))
+                    values[key] = number
     thresholds = Thresholds(values["A"], values["B"])
     if node is not None and not found and (why := thresholds.check()):
         f.problem(node, TIERS_KEY, why, "e.g. A: 80, B: 95")

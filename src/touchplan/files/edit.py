@@ -22,7 +22,7 @@ import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
@@ -30,8 +30,10 @@ from touchplan.errors import AccountFileError, TouchplanError, WriteError
 from touchplan.files.schema import read_account
 from touchplan.files.store import TEMP_MARK
 from touchplan.model import Snooze, Tier
-from touchplan.planning.entry import Entry
 from touchplan.yamldoc import Document, Map, Node, Scalar, Seq, parse
+
+if TYPE_CHECKING:
+    from touchplan.planning.entry import Entry
 
 _BREAK = re.compile(r"\r\n|\r|\n|\x85|\u2028|\u2029")
 LOCK_TIMEOUT = 30.0

@@ -61,6 +61,7 @@ class Report:
     total: Group
     neglected: list[Neglected]
     renewals: list[RenewalStatus]
+    renewal_window: int = RENEWAL_WINDOW  # days ahead `renewals` reaches
 
 
 def period_start(text: str, today: date) -> date:

@@ -26,9 +26,7 @@ from touchplan.model import Account, Status, Tier
 
 def override(base: Thresholds, a: float | None, b: float | None) -> Thresholds:
     """Command-line shares over the configured ones."""
-    chosen = Thresholds(
-        base.a if a is None else Fraction(str(a)), base.b if b is None else Fraction(str(b))
-    )
+    chosen = Thresholds(base.a if a is None else a, base.b if b is None else b)
     if why := chosen.check():
         raise UsageError(f"tier thresholds: {why}")
     return chosen
@@ -69,7 +67,8 @@ def suggest_tiers(accounts: Sequence[Account], thresholds: Thresholds) -> TierPl
     )
     values = [Fraction(a.value or 0.0) for a in valued]
     total = sum(values, Fraction(0))
-    a_line, b_line = thresholds.a / 100, thresholds.b / 100
+    # the decimals as written (80, 95.5), exactly: never a float's approximation
+    a_line, b_line = Fraction(str(thresholds.a)) / 100, Fraction(str(thresholds.b)) / 100
     rows: list[TierRow] = []
     before = Fraction(0)  # share of the accounts ranked above
     tier = Tier.C

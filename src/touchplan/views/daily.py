@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich import box
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
@@ -15,10 +15,12 @@ from rich.table import Table
 from rich.text import Text
 
 from touchplan.model import Account, Contact, Item
-from touchplan.planning.entry import AfterLog, LogPlan
 from touchplan.planning.people import ask_for
-from touchplan.planning.week import WeekPlan
 from touchplan.views.console import safe
+
+if TYPE_CHECKING:
+    from touchplan.planning.entry import AfterLog, LogPlan
+    from touchplan.planning.week import WeekPlan
 
 KIND_STYLE = {
     "problem": "bold red",

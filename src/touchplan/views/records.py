@@ -8,14 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
 from datetime import date
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from touchplan.model import Account, Contact, Item, Touch, TouchKind
 from touchplan.planning.people import ask_for
-from touchplan.planning.renewal import RenewalStatus
-from touchplan.planning.report import RENEWAL_WINDOW, Group, Report
-from touchplan.planning.tiers import TierPlan, TierRow
-from touchplan.planning.week import PlannedItem, WeekPlan
+
+if TYPE_CHECKING:  # the results' types only: a command loads the planning it uses
+    from touchplan.planning.renewal import RenewalStatus
+    from touchplan.planning.report import Group, Report
+    from touchplan.planning.tiers import TierPlan, TierRow
+    from touchplan.planning.week import PlannedItem, WeekPlan
 
 # -- items, accounts, the daily plan ------------------------------------------------------
 
@@ -236,7 +238,7 @@ def report_record(report: Report) -> dict[str, Any]:
         "date": report.today.isoformat(),
         "from": report.start.isoformat(),
         "by": report.by,
-        "renewal_window_days": RENEWAL_WINDOW,
+        "renewal_window_days": report.renewal_window,
         "groups": [group_record(g) for g in report.groups],
         "total": group_record(report.total),
         "neglected": [
