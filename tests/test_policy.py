@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -9,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from conftest import Run
 from touchplan.config import (
     DEFAULT_KIND_WEIGHTS,
     Policy,
@@ -368,3 +370,52 @@ def test_load_config_reads_the_file_and_defaults_without_one(tmp_path: Path) -> 
     assert load_config(tmp_path).policy == Policy()
     (tmp_path / NAME).write_text("capacity: 3\ncapcity: 4\n", encoding="utf-8")
     assert load_config(tmp_path).policy == replace(DEFAULT, capacity=3)
+
+
+# -- one error policy: every planning command warns, `check` fails --------------------------
+
+CAPACITY_WARNING = (
+    "warning: touchplan.yaml:1: capacity: 0 is below the minimum 1 — using the default for it"
+)
+PLANNING_COMMANDS = [
+    ("today",),
+    ("week",),
+    ("renewals",),
+    ("report",),
+    ("show", "acme"),
+    ("why", "acme"),
+    ("log", "acme", "Called about the order"),
+    ("add", "Globex", "--tier", "B"),
+]
+
+
+@pytest.mark.parametrize("argv", PLANNING_COMMANDS, ids=[a[0] for a in PLANNING_COMMANDS])
+def test_every_planning_command_warns_once_and_plans_with_the_default(
+    root: Path, write_account: Callable[..., Path], run: Callable[..., Run], argv: tuple[str, ...]
+) -> None:
+    write_account("acme", "name: Acme\ntier: A\nhistory:\n")
+    (root / NAME).write_text("capacity: 0\n", encoding="utf-8")
+    result = run(*argv)
+    assert result.exit_code == 0, result.stderr
+    # once: the file is read once per command
+    assert result.stderr.splitlines() == [CAPACITY_WARNING]
+
+
+def test_check_fails_on_what_the_other_commands_warn_about(
+    root: Path, write_account: Callable[..., Path], run: Callable[..., Run]
+) -> None:
+    write_account("acme", "name: Acme\ntier: A\nhistory:\n")
+    (root / NAME).write_text("capacity: 0\nowners: dana\n", encoding="utf-8")
+    result = run("check")
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        "touchplan.yaml:1: capacity: 0 is below the minimum 1",
+        "touchplan.yaml:2: owners: expected a mapping, found text",
+    ]
+    today = run("today")
+    assert today.exit_code == 0
+    assert today.stderr.splitlines() == [
+        CAPACITY_WARNING,
+        "warning: touchplan.yaml:2: owners: expected a mapping, found text — using the "
+        "default for it",
+    ]
