@@ -1,6 +1,6 @@
 """`touchplan today`: ranking, capacity, filters, dates, formats, bad files, the data root.
 
-The small book below is hand-made so every number can be worked out from PRODUCT.md's
+The small book below is hand-made so every number can be worked out from the README's
 rules (today is Tuesday 2026-11-24, default policy unless a test writes touchplan.yaml):
 
 - initech (C): problem opened 2026-11-19, last touch that day, every 2 days -> 2026-11-21

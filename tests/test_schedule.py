@@ -1,7 +1,7 @@
 """The rules engine as tables: tier × history × today → expected items.
 
 Every expected date, overdue count and score below was worked out by hand from the
-rules table in PRODUCT.md (2026-11-24 is a Tuesday; 2026-11-01 a Sunday; 2026-12-25 a
+rules in the README (2026-11-24 is a Tuesday; 2026-11-01 a Sunday; 2026-12-25 a
 Friday), never by running the code.
 """
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-EXIT_OK = 0
 EXIT_DATA = 1
 EXIT_USAGE = 2
 

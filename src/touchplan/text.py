@@ -61,9 +61,26 @@ def for_display(value: object, *, multiline: bool = True) -> str:
 
 _SLUG_DROP = re.compile(r"[^a-z0-9]+")
 # letters NFKD does not decompose into ASCII
-_FOLD = str.maketrans({"ß": "ss", "æ": "ae", "Æ": "AE", "ø": "o", "Ø": "O", "ł": "l", "Ł": "L",
-                       "œ": "oe", "Œ": "OE", "þ": "th", "Þ": "TH", "đ": "d", "Đ": "D",
-                       "ı": "i", "ð": "d", "Ð": "D"})  # fmt: skip
+_FOLD = str.maketrans(
+    {
+        "ß": "ss",
+        "æ": "ae",
+        "Æ": "AE",
+        "ø": "o",
+        "Ø": "O",
+        "ł": "l",
+        "Ł": "L",
+        "œ": "oe",
+        "Œ": "OE",
+        "þ": "th",
+        "Þ": "TH",
+        "đ": "d",
+        "Đ": "D",
+        "ı": "i",
+        "ð": "d",
+        "Ð": "D",
+    }
+)
 MAX_SLUG = 80
 _RESERVED = {
     "con",

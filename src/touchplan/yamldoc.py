@@ -230,8 +230,9 @@ _ScalarNode = yaml.ScalarNode
 
 def _scalar(node: yaml.ScalarNode) -> Scalar:
     start, end = node.start_mark, node.end_mark
-    return Scalar(node.value, start.line + 1, start.column, end.line + 1, end.column,
-                  style=node.style or None)  # fmt: skip
+    return Scalar(
+        node.value, start.line + 1, start.column, end.line + 1, end.column, style=node.style or None
+    )
 
 
 def _convert(
@@ -267,11 +268,22 @@ def _convert(
     start, end = node.start_mark, node.end_mark
     if isinstance(node, yaml.SequenceNode):
         items = [_convert(child, path, seen, problems, depth + 1) for child in node.value]
-        return Seq(items, start.line + 1, start.column, end.line + 1, end.column,
-                   flow=bool(node.flow_style))  # fmt: skip
+        return Seq(
+            items,
+            start.line + 1,
+            start.column,
+            end.line + 1,
+            end.column,
+            flow=bool(node.flow_style),
+        )
     assert isinstance(node, yaml.MappingNode)
-    result = Map(line=start.line + 1, col=start.column, end_line=end.line + 1,
-                 end_col=end.column, flow=bool(node.flow_style))  # fmt: skip
+    result = Map(
+        line=start.line + 1,
+        col=start.column,
+        end_line=end.line + 1,
+        end_col=end.column,
+        flow=bool(node.flow_style),
+    )
     entries, key_cols = result.entries, result.key_cols
     for key_node, value_node in node.value:
         key_mark = key_node.start_mark

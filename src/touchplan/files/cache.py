@@ -1,8 +1,9 @@
 """The plan cache: per account file, what `today` and `check` need, keyed by its stat.
 
-It lives outside the data repository (see ``edit.state_dir``), is plain JSON (it can
-never run code), carries a schema version, the package version and a hash of the
-policy, and is thrown away whole when any of those differ or when it does not parse.
+It lives outside the data repository (see ``edit.state_dir``), is an SQLite database
+of plain values (standard library; it can never run code), carries a schema version,
+the package version and a hash of the policy, and is thrown away whole when any of
+those differ or when it cannot be read.
 Deleting it is always safe: the next run rebuilds it (cold), parsing on every core.
 
 A record holds the file's due-date skeleton: each item's kind and due date from
@@ -48,7 +49,7 @@ from touchplan.files.store import (
     resolve_rel,
     scan_tree,
 )
-from touchplan.model import Account, Item, ItemKind, Status, Tier
+from touchplan.model import EVERYONE, Account, Item, ItemKind, Status, Tier
 from touchplan.planning.people import owned
 from touchplan.planning.schedule import (
     FIRST_KINDS,
@@ -67,7 +68,8 @@ CHUNK = 250
 
 @dataclass(slots=True)
 class Record:
-    """One account file as the cache keeps it (stored as a JSON list)."""
+    """One account file as the cache keeps it: a row of `files`, and one row of `items`
+    per item (its problems are stored as a JSON list)."""
 
     rel: str
     stat: FileStat
@@ -120,8 +122,9 @@ _WORKER_DB: sqlite3.Connection | None = None
 def _start_worker(parts: str) -> None:
     """Each worker writes its rows into a part file of its own: no lock to share."""
     global _WORKER_DB
-    _WORKER_DB = sqlite3.connect(os.path.join(parts, f"part-{os.getpid()}.sqlite3"),
-                                 isolation_level=None)  # fmt: skip
+    _WORKER_DB = sqlite3.connect(
+        os.path.join(parts, f"part-{os.getpid()}.sqlite3"), isolation_level=None
+    )
     _WORKER_DB.execute("PRAGMA synchronous=OFF")  # a scratch file; the parent verifies it
     _WORKER_DB.executescript(_TABLES)
 
@@ -263,18 +266,47 @@ def store_records(
     item_rows = []
     for r in records:
         owner_key = r.owner.casefold()
-        file_rows.append((r.rel, r.stat[0], r.stat[1], r.stat[2], r.slug, r.name,
-                          r.name.casefold(), r.tier, r.owner, owner_key, r.status,
-                          r.snooze_until, r.renewal, int(r.ok), r.valid_from, r.valid_until,
-                          json.dumps(r.problems)))  # fmt: skip
+        file_rows.append(
+            (
+                r.rel,
+                r.stat[0],
+                r.stat[1],
+                r.stat[2],
+                r.slug,
+                r.name,
+                r.name.casefold(),
+                r.tier,
+                r.owner,
+                owner_key,
+                r.status,
+                r.snooze_until,
+                r.renewal,
+                int(r.ok),
+                r.valid_from,
+                r.valid_until,
+                json.dumps(r.problems),
+            )
+        )
         if r.ok:
             # items repeat what ranking filters on, so ranking reads one table
             tier_base = tier_weight[r.tier]
             active = int(r.status == active_value)
             for kind, due in r.items:
-                item_rows.append((r.rel, r.slug, kind, due, kind_weight[kind] + tier_base,
-                                  int(kind in FIRST_KINDS), active, r.snooze_until,
-                                  owner_key, r.tier, r.renewal))  # fmt: skip
+                item_rows.append(
+                    (
+                        r.rel,
+                        r.slug,
+                        kind,
+                        due,
+                        kind_weight[kind] + tier_base,
+                        int(kind in FIRST_KINDS),
+                        active,
+                        r.snooze_until,
+                        owner_key,
+                        r.tier,
+                        r.renewal,
+                    )
+                )
     try:
         db.execute("BEGIN IMMEDIATE")
         if not fresh:
@@ -356,8 +388,10 @@ def build_index(
     skipped: list[str] = []
     bad = db.execute("SELECT rel, ok, problems FROM files WHERE ok = 0 OR problems != '[]'")
     for rel, ok, text in sorted(bad.fetchall(), key=lambda row: order.get(row[0], 0)):
-        problems.extend(Problem(rel, line, fld, msg, hint, bool(fatal))
-                        for line, fld, msg, hint, fatal in json.loads(text))  # fmt: skip
+        problems.extend(
+            Problem(rel, line, fld, msg, hint, bool(fatal))
+            for line, fld, msg, hint, fatal in json.loads(text)
+        )
         if not ok:
             skipped.append(rel)
     dupes: list[tuple[str, str]] = []
@@ -393,8 +427,7 @@ def _parse_all(
     many (True), else here, handing records to ``sink`` (False)."""
     count = workers if workers is not None else min(os.cpu_count() or 1, 8)
     tick = progress(len(jobs)) if progress else None
-    if (count < 2 or len(jobs) < PARALLEL_FROM or db_path is None
-            or sys.platform == "win32"):  # fmt: skip
+    if count < 2 or len(jobs) < PARALLEL_FROM or db_path is None or sys.platform == "win32":
         for start in range(0, len(jobs), CHUNK):
             chunk = jobs[start : start + CHUNK]
             sink([build_record(str(root), rel, stat, policy, day) for rel, stat in chunk])
@@ -407,10 +440,12 @@ def _parse_all(
     try:
         chunks = [jobs[i : i + CHUNK] for i in range(0, len(jobs), CHUNK)]
         context = get_context("fork")
-        with ProcessPoolExecutor(count, mp_context=context, initializer=_start_worker,
-                                 initargs=(str(parts),)) as pool:  # fmt: skip
-            futures = [pool.submit(_parse_chunk, str(root), chunk, day.toordinal())
-                       for chunk in chunks]  # fmt: skip
+        with ProcessPoolExecutor(
+            count, mp_context=context, initializer=_start_worker, initargs=(str(parts),)
+        ) as pool:
+            futures = [
+                pool.submit(_parse_chunk, str(root), chunk, day.toordinal()) for chunk in chunks
+            ]
             for future in as_completed(futures):
                 done = future.result()
                 if tick:
@@ -485,9 +520,15 @@ def rank_due(
     ``quick_score`` so ties and rounding order exactly as a full plan would.
     """
     w = policy.weights
-    wanted = owner.casefold() if owner and owner.strip().lower() != "all" else None
-    params = {"today": day.toordinal(), "owner": wanted, "skipped": json.dumps(index.skipped),
-              "ow": w.overdue_day, "rw": w.renewal_day, "lead": policy.renewal_lead}  # fmt: skip
+    wanted = owner.casefold() if owner and owner.strip().lower() != EVERYONE else None
+    params = {
+        "today": day.toordinal(),
+        "owner": wanted,
+        "skipped": json.dumps(index.skipped),
+        "ow": w.overdue_day,
+        "rw": w.renewal_day,
+        "lead": policy.renewal_lead,
+    }
     where = _DUE_WHERE + (_NOT_SKIPPED if index.skipped else "")
     # counting reads a covering index; ranking reads every due row, so a plain scan
     total = index.db.execute("SELECT COUNT(*) FROM items" + where, params).fetchone()[0]
@@ -507,8 +548,14 @@ def rank_due(
     keyed = []
     for slug, rel, tier, renewal, kind_value, due in rows:
         kind = ItemKind(kind_value)
-        exact = quick_score(policy, kind, Tier(tier), date.fromordinal(due),
-                            date.fromordinal(renewal) if renewal else None, day)  # fmt: skip
+        exact = quick_score(
+            policy,
+            kind,
+            Tier(tier),
+            date.fromordinal(due),
+            date.fromordinal(renewal) if renewal else None,
+            day,
+        )
         keyed.append(((0 if kind in FIRST_KINDS else 1, -exact, due, slug, kind_value), slug, rel))
     keyed.sort(key=lambda row: row[0])
     chosen = keyed if limit is None else keyed[:limit]

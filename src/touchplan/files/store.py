@@ -185,9 +185,13 @@ def read_capped(path: Path | str, rel: str) -> bytes | Problem:
         with open(path, "rb") as handle:
             size = os.fstat(handle.fileno()).st_size
             if size > MAX_FILE_BYTES:
-                return Problem(rel, None, "", f"file is {size:,} bytes, over the "
-                               f"{MAX_FILE_BYTES:,}-byte limit",
-                               "split the history or archive old entries")  # fmt: skip
+                return Problem(
+                    rel,
+                    None,
+                    "",
+                    f"file is {size:,} bytes, over the {MAX_FILE_BYTES:,}-byte limit",
+                    "split the history or archive old entries",
+                )
             return handle.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
         return Problem(rel, None, "", f"cannot read: {exc.strerror}")
@@ -211,13 +215,24 @@ def load_bytes(root: Path, path: Path, data: bytes) -> Account:
 
 
 def duplicate_slug(rel: str, first: str, slug: str) -> Problem:
-    return Problem(rel, None, "", f"slug {slug!r} is also used by {first}",
-                   "rename one of the files: the file name is the account's id")  # fmt: skip
+    return Problem(
+        rel,
+        None,
+        "",
+        f"slug {slug!r} is also used by {first}",
+        "rename one of the files: the file name is the account's id",
+    )
 
 
 def leftover_temp(rel: str) -> Problem:
-    return Problem(rel, None, "", "leftover temporary file from an interrupted write",
-                   "it is not an account; delete it", fatal=False)  # fmt: skip
+    return Problem(
+        rel,
+        None,
+        "",
+        "leftover temporary file from an interrupted write",
+        "it is not an account; delete it",
+        fatal=False,
+    )
 
 
 def load_book(root: Path, paths: list[Path] | None = None) -> Book:

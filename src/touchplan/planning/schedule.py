@@ -218,12 +218,22 @@ def _item(
     today: date,
     o: _Open,
     explain: bool = True,
-    **extra: object,
+    stage: str = "",
 ) -> Item:
     due = policy.next_working_day(o.raw_due)
     if not explain:  # the cache needs kinds and due dates only
-        return Item(account.slug, o.kind, o.action, due, o.raw_due, (), o.source, o.trigger,
-                    o.contact, **extra)  # type: ignore[arg-type]  # fmt: skip
+        return Item(
+            account.slug,
+            o.kind,
+            o.action,
+            due,
+            o.raw_due,
+            (),
+            o.source,
+            o.trigger,
+            o.contact,
+            stage,
+        )
     reasons = list(o.reasons)
     if due != o.raw_due:
         reasons.append(f"{_fmt(o.raw_due)} is not a working day: moved to {_fmt(due)}")
@@ -238,8 +248,8 @@ def _item(
         source=o.source,
         trigger=o.trigger,
         contact=o.contact,
+        stage=stage,
         terms=score_terms(account, policy, today, o.kind, due),
-        **extra,  # type: ignore[arg-type]
     )
 
 

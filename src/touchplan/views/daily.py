@@ -14,7 +14,7 @@ from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
-from touchplan.model import Account, Contact, Item
+from touchplan.model import Account, Contact, Item, Status
 from touchplan.planning.people import ask_for
 from touchplan.views.console import safe
 
@@ -155,7 +155,7 @@ def account_card(
     rows: list[tuple[str, Text]] = [
         ("file", safe(account.file)),
         ("owner", safe(account.owner or "—")),
-        ("status", safe(account.status.value, "red" if account.status.value == "lost" else "")),
+        ("status", safe(account.status.value, "red" if account.status is Status.LOST else "")),
     ]
     if account.snooze:
         state = "snoozed" if snoozed else "was snoozed"

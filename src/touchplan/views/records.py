@@ -57,7 +57,7 @@ def touch_record(touch: Touch | None) -> dict[str, str] | None:
 
 
 def item_record(item: Item, account: Account, today: date) -> dict[str, Any]:
-    """One item, with the keys PRODUCT.md promises (documented in the README)."""
+    """One item, with the keys the README's "JSON output" section promises."""
     return {
         "account": account.slug,
         "name": account.name,
