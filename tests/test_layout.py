@@ -6,6 +6,7 @@ it runs against a copy of the package, clean and then with one bad import added.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -72,3 +73,26 @@ def test_a_broken_rule_fails(
     path = broken / "src" / "touchplan" / module
     path.write_text(path.read_text(encoding="utf-8") + f"\n{line}  # breaks a rule\n")
     assert lint(broken, contract) != 0
+
+
+# Run in a fresh interpreter: what `touchplan ARGS` imported before it exited.
+LOADED = """
+import json, sys
+from touchplan.cli import main
+sys.argv = ["touchplan", *sys.argv[1:]]
+try:
+    main()
+except SystemExit:
+    pass
+names = ("rich", "yaml", "sqlite3", "touchplan.files", "touchplan.planning", "touchplan.config")
+print(json.dumps([n for n in names if n in sys.modules]), file=sys.stderr)
+"""
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["--version"], ["log", "--help"]])
+def test_help_and_version_load_only_the_command_line(argv: list[str]) -> None:
+    """They must stay fast: no Rich, no YAML, no cache, no account-file code."""
+    done = subprocess.run(
+        [sys.executable, "-c", LOADED, *argv], capture_output=True, text=True, check=True
+    )
+    assert json.loads(done.stderr.splitlines()[-1]) == []
