@@ -339,7 +339,7 @@ def renewals(
     root, config, book = open_book(dir_opt)
     owner = pick_owner(root, config, owner)
     found = renewals_within(owned(book.accounts, owner), config.policy, day, horizon)
-    rows = records.renewal_records(found, day)
+    rows = records.renewal_records(found)
     emit(
         fmt,
         table=lambda: daily.renewals_table(rows, day, horizon),

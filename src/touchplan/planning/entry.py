@@ -114,9 +114,7 @@ def log_entry(
     closes = tuple(closes_on_done(account, policy, when)) if done else ()
     if done and not closes:
         notes.append("--done found no open follow-up or gap check to close")
-    if resolved and not any(
-        i.kind is ItemKind.PROBLEM for i in plan_account(account, policy, when)
-    ):
+    if resolved and not _open_problem(account, policy, when):
         notes.append("--resolved found no open problem; the entry still tightens the cadence")
     renewal = None
     if renewal_date:

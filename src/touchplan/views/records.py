@@ -186,7 +186,7 @@ RENEWALS_CSV = (
 )
 
 
-def renewal_records(renewals: Iterable[RenewalStatus], today: date) -> list[dict[str, Any]]:
+def renewal_records(renewals: Iterable[RenewalStatus]) -> list[dict[str, Any]]:
     return [
         {
             "account": r.account.slug,
