@@ -5,7 +5,9 @@ YAML's implicit resolvers, so ``phone: +15551234`` stays the text ``+15551234`` 
 ``country: no`` stays ``no``. Each field's type is decided later, by the schema.
 Aliases are refused (alias bombs), duplicate keys are errors naming both lines, and
 nesting depth and file size are capped before libyaml sees the text (its composer
-recurses in C and overflows the stack at ~50,000 levels).
+recurses in C and overflows the stack at ~50,000 levels). Syntax errors are reported in
+our own words wherever the text shows what is wrong; libyaml's wording changes between
+releases (0.2.6 added a nesting limit of its own, worded its own way).
 """
 
 from __future__ import annotations
@@ -22,6 +24,9 @@ from datetime import date
 import yaml
 from yaml.constructor import BaseConstructor
 from yaml.cyaml import CParser  # type: ignore[attr-defined]  # libyaml; not re-exported
+from yaml.parser import Parser
+from yaml.reader import Reader
+from yaml.scanner import Scanner
 
 from touchplan.errors import Problem
 
@@ -201,28 +206,135 @@ def _depth_problem(text: str, path: str) -> Problem | None:
                     return _too_deep(path, mark.line + 1 if mark else None)
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
-    except yaml.YAMLError:
-        return None  # compose reports the syntax error with its location
+    except yaml.YAMLError as exc:
+        return _syntax_problem(exc, path, text)
     return None
 
 
-def _yaml_problem(exc: yaml.YAMLError, path: str, text: str) -> Problem:
-    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-    line = mark.line + 1 if mark is not None else None
+class _PurePython(Reader, Scanner, Parser):
+    """PyYAML's pure-Python parser: slower, but it has no nesting limit of its own."""
+
+    def __init__(self, stream: str) -> None:
+        Reader.__init__(self, stream)
+        Scanner.__init__(self)
+        Parser.__init__(self)
+
+
+def _deep_before(text: str, end: int, path: str) -> Problem | None:
+    """Our own deep-nesting problem if ``text[:end]`` nests deeper than MAX_DEPTH.
+
+    libyaml (0.2.6 on) refuses deep nesting itself, with its own limit and wording, and
+    its scanner looks ahead, so it can fail before handing us the event that crosses our
+    limit. Only the text before its error needs checking; this runs on bad files only.
+    """
+    head = text[:end]
+    if sum(head.count(c) for c in _NESTING_CHARS) <= MAX_DEPTH:
+        return None
+    depth = 0
+    try:
+        for event in yaml.parse(head, Loader=_PurePython):  # type: ignore[arg-type]
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    mark = event.start_mark
+                    return _too_deep(path, mark.line + 1 if mark else None)
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.YAMLError:
+        pass  # the text is cut off mid-way, or bad earlier: not deep before that point
+    return None
+
+
+# Where YAML ends a line (libyaml's breaks; str.splitlines knows more).
+_LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+
+
+def _syntax_problem(exc: yaml.YAMLError, path: str, text: str) -> Problem:
+    """A located syntax problem in touchplan's words, judged from the text at the marks.
+
+    The parser's own wording changes between releases; only the unusual cases fall back
+    to quoting it.
+    """
+    starts = [0] + [m.end() for m in _LINE_BREAK.finditer(text)]
+
+    def offset(mark: yaml.Mark | None) -> int | None:
+        if mark is None or not 0 <= mark.line < len(starts):
+            return None
+        return min(starts[mark.line] + mark.column, len(text))
+
+    problem_mark: yaml.Mark | None = getattr(exc, "problem_mark", None)
+    context_mark: yaml.Mark | None = getattr(exc, "context_mark", None)
+    at = offset(problem_mark)
+    opened = offset(context_mark)
+    line = problem_mark.line + 1 if problem_mark is not None else None
+    # the end of the problem's line: depth is judged on what libyaml had read by then
+    end = len(text) if at is None else next((s for s in starts if s > at), len(text))
+    deep = _deep_before(text, end, path)
+    if deep is not None:
+        return deep
+    char = text[at] if at is not None and at < len(text) else ""
+    opener = text[opened] if opened is not None and opened < len(text) else ""
+    rest = text[at:] if at is not None else ""
+    if line is not None:
+        row = text[starts[line - 1] : end] if line - 1 < len(starts) else ""
+        indent = row[: len(row) - len(row.lstrip(" \t"))]
+        if char == "\t" or "\t" in indent:
+            return Problem(
+                path, line, "", "a tab where YAML needs spaces", "indent with spaces, not tabs"
+            )
+    if context_mark is not None and opener in ('"', "'") and not rest.strip():
+        return Problem(
+            path,
+            context_mark.line + 1,
+            "",
+            f"the {opener} quote opened here is never closed",
+            f"end the text with a matching {opener}",
+        )
+    if context_mark is not None and opener in ("[", "{"):
+        closer = "]" if opener == "[" else "}"
+        return Problem(
+            path,
+            context_mark.line + 1,
+            "",
+            f"the {opener} opened here is not closed",
+            f"close it with {closer}; separate items with commas",
+        )
+    if opener == '"' and char == "\\":
+        return Problem(
+            path,
+            line,
+            "",
+            "an unknown escape in double-quoted text",
+            "write \\\\ for a backslash, or use single quotes",
+        )
+    if isinstance(exc, yaml.parser.ParserError) and context_mark is not None:
+        # the parser met a token that the block around it cannot hold: an indent slip
+        return Problem(
+            path,
+            line,
+            "",
+            f"this line does not fit the block that starts on line {context_mark.line + 1}",
+            "check its indentation against the lines above",
+        )
+    if char == ":":
+        return Problem(
+            path,
+            line,
+            "",
+            "a `:` where no key can start",
+            "indent this key like the keys above it, or put text holding `: ` in quotes",
+        )
+    if char in ("@", "`"):
+        return Problem(
+            path, line, "", f"a value cannot start with {char}", "put the value in quotes"
+        )
+    # anything else: the parser's own description, located
     problem = getattr(exc, "problem", None) or str(exc)
     context = getattr(exc, "context", None)
     message = f"{context}, {problem}" if context else str(problem)
-    start = getattr(exc, "context_mark", None)
-    if start is not None and line is not None and start.line + 1 < line:
-        # an unclosed quote or bracket is found where the file ends: say where it opened
-        message += f" (it starts on line {start.line + 1})"
-    hint = "this is not valid YAML"
-    lines = text.splitlines()
-    bad_line = lines[line - 1] if line is not None and 0 < line <= len(lines) else ""
-    indent = bad_line[: len(bad_line) - len(bad_line.lstrip(" \t"))]
-    if "\t" in indent or "tab character" in message:
-        hint = "indent with spaces, not tabs"
-    return Problem(path, line, "", f"YAML syntax: {message}", hint)
+    if context_mark is not None and line is not None and context_mark.line + 1 < line:
+        message += f" (it starts on line {context_mark.line + 1})"
+    return Problem(path, line, "", f"YAML syntax: {message}", "this is not valid YAML")
 
 
 _ScalarNode = yaml.ScalarNode
@@ -311,13 +423,13 @@ def parse(data: bytes, path: str) -> tuple[Document | None, list[Problem]]:
     text, bom = decoded
     # the break new lines get: the file's own (old Mac files use a lone CR)
     newline = "\r\n" if "\r\n" in text else "\r" if "\r" in text and "\n" not in text else "\n"
-    deep = _depth_problem(text, path)
-    if deep is not None:
-        return None, [deep]
+    scanned = _depth_problem(text, path)
+    if scanned is not None:
+        return None, [scanned]
     try:
         nodes = list(yaml.compose_all(text, Loader=_Loader))  # type: ignore[arg-type]
     except yaml.YAMLError as exc:
-        return None, [_yaml_problem(exc, path, text)]
+        return None, [_syntax_problem(exc, path, text)]
     except (ValueError, RecursionError, MemoryError) as exc:  # defensive: never crash
         return None, [Problem(path, None, "", f"unreadable YAML: {exc}", "")]
     if len(nodes) > 1:
