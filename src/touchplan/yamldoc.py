@@ -20,6 +20,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Protocol
 
 import yaml
 from yaml.constructor import BaseConstructor
@@ -220,29 +221,37 @@ class _PurePython(Reader, Scanner, Parser):
         Parser.__init__(self)
 
 
-def _deep_before(text: str, end: int, path: str) -> Problem | None:
-    """Our own deep-nesting problem if ``text[:end]`` nests deeper than MAX_DEPTH.
+def _replay(text: str, end: int) -> tuple[yaml.Event | None, yaml.Event | None]:
+    """Replay ``text[:end]`` through the pure-Python parser, which has no nesting limit.
 
-    libyaml (0.2.6 on) refuses deep nesting itself, with its own limit and wording, and
-    its scanner looks ahead, so it can fail before handing us the event that crosses our
-    limit. Only the text before its error needs checking; this runs on bad files only.
+    Returns the first collection nested deeper than MAX_DEPTH (or None), and the
+    innermost collection still open where the replay stopped. libyaml (0.2.6 on) refuses
+    deep nesting itself, in its own words, and its scanner reads ahead, so it can fail
+    before handing us the event that crosses our limit. Runs on bad files only.
     """
-    head = text[:end]
-    if sum(head.count(c) for c in _NESTING_CHARS) <= MAX_DEPTH:
-        return None
-    depth = 0
+    stack: list[yaml.CollectionStartEvent] = []
     try:
-        for event in yaml.parse(head, Loader=_PurePython):  # type: ignore[arg-type]
+        for event in yaml.parse(text[:end], Loader=_PurePython):  # type: ignore[arg-type]
             if isinstance(event, yaml.CollectionStartEvent):
-                depth += 1
-                if depth > MAX_DEPTH:
-                    mark = event.start_mark
-                    return _too_deep(path, mark.line + 1 if mark else None)
+                stack.append(event)
+                if len(stack) > MAX_DEPTH:
+                    return event, None
             elif isinstance(event, yaml.CollectionEndEvent):
-                depth -= 1
+                stack.pop()
     except yaml.YAMLError:
-        pass  # the text is cut off mid-way, or bad earlier: not deep before that point
-    return None
+        pass  # it stops where libyaml did (or at the cut): what is open there is the clue
+    return None, stack[-1] if stack else None
+
+
+class _Mark(Protocol):
+    """A position, as both libyaml's and PyYAML's parsers report it (0-based)."""
+
+    line: int
+    column: int
+
+
+def _line_of(mark: _Mark | None) -> int | None:
+    return mark.line + 1 if mark is not None else None
 
 
 # Where YAML ends a line (libyaml's breaks; str.splitlines knows more).
@@ -250,71 +259,67 @@ _LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
 
 
 def _syntax_problem(exc: yaml.YAMLError, path: str, text: str) -> Problem:
-    """A located syntax problem in touchplan's words, judged from the text at the marks.
+    """A located syntax problem in touchplan's words, judged from the text itself.
 
-    The parser's own wording changes between releases; only the unusual cases fall back
-    to quoting it.
+    The parser's wording changes between releases; only cases the text does not explain
+    fall back to quoting it.
     """
     starts = [0] + [m.end() for m in _LINE_BREAK.finditer(text)]
 
-    def offset(mark: yaml.Mark | None) -> int | None:
+    def offset(mark: _Mark | None) -> int | None:
         if mark is None or not 0 <= mark.line < len(starts):
             return None
         return min(starts[mark.line] + mark.column, len(text))
 
-    problem_mark: yaml.Mark | None = getattr(exc, "problem_mark", None)
-    context_mark: yaml.Mark | None = getattr(exc, "context_mark", None)
+    problem_mark: _Mark | None = getattr(exc, "problem_mark", None)
+    context_mark: _Mark | None = getattr(exc, "context_mark", None)
     at = offset(problem_mark)
     opened = offset(context_mark)
     line = problem_mark.line + 1 if problem_mark is not None else None
-    # the end of the problem's line: depth is judged on what libyaml had read by then
+    # replay up to the end of the problem's line: libyaml had read that far
     end = len(text) if at is None else next((s for s in starts if s > at), len(text))
-    deep = _deep_before(text, end, path)
-    if deep is not None:
-        return deep
+    too_deep, still_open = _replay(text, end)
+    if too_deep is not None:
+        return _too_deep(path, _line_of(too_deep.start_mark))
     char = text[at] if at is not None and at < len(text) else ""
     opener = text[opened] if opened is not None and opened < len(text) else ""
-    rest = text[at:] if at is not None else ""
     if line is not None:
-        row = text[starts[line - 1] : end] if line - 1 < len(starts) else ""
+        row = text[starts[line - 1] : end]
         indent = row[: len(row) - len(row.lstrip(" \t"))]
         if char == "\t" or "\t" in indent:
             return Problem(
                 path, line, "", "a tab where YAML needs spaces", "indent with spaces, not tabs"
             )
-    if context_mark is not None and opener in ('"', "'") and not rest.strip():
+    if context_mark is not None and opener in ('"', "'"):
+        if at is not None and not text[at:].strip():
+            return Problem(
+                path,
+                context_mark.line + 1,
+                "",
+                f"the {opener} quote opened here is never closed",
+                f"end the text with a matching {opener}",
+            )
+        if opener == '"' and char == "\\":
+            return Problem(
+                path,
+                line,
+                "",
+                "an unknown escape in double-quoted text",
+                "write \\\\ for a backslash, or use single quotes",
+            )
+    if char in ("@", "`"):
         return Problem(
-            path,
-            context_mark.line + 1,
-            "",
-            f"the {opener} quote opened here is never closed",
-            f"end the text with a matching {opener}",
+            path, line, "", f"a value cannot start with {char}", "put the value in quotes"
         )
-    if context_mark is not None and opener in ("[", "{"):
-        closer = "]" if opener == "[" else "}"
+    if isinstance(still_open, yaml.CollectionStartEvent) and still_open.flow_style:
+        bracket = "[" if isinstance(still_open, yaml.SequenceStartEvent) else "{"
+        closer = "]" if bracket == "[" else "}"
         return Problem(
             path,
-            context_mark.line + 1,
+            _line_of(still_open.start_mark),
             "",
-            f"the {opener} opened here is not closed",
+            f"the {bracket} opened here is not closed",
             f"close it with {closer}; separate items with commas",
-        )
-    if opener == '"' and char == "\\":
-        return Problem(
-            path,
-            line,
-            "",
-            "an unknown escape in double-quoted text",
-            "write \\\\ for a backslash, or use single quotes",
-        )
-    if isinstance(exc, yaml.parser.ParserError) and context_mark is not None:
-        # the parser met a token that the block around it cannot hold: an indent slip
-        return Problem(
-            path,
-            line,
-            "",
-            f"this line does not fit the block that starts on line {context_mark.line + 1}",
-            "check its indentation against the lines above",
         )
     if char == ":":
         return Problem(
@@ -324,9 +329,14 @@ def _syntax_problem(exc: yaml.YAMLError, path: str, text: str) -> Problem:
             "a `:` where no key can start",
             "indent this key like the keys above it, or put text holding `: ` in quotes",
         )
-    if char in ("@", "`"):
+    if isinstance(exc, yaml.parser.ParserError) and context_mark is not None:
+        # the parser met a token that the block around it cannot hold: an indent slip
         return Problem(
-            path, line, "", f"a value cannot start with {char}", "put the value in quotes"
+            path,
+            line,
+            "",
+            f"this line does not fit the block that starts on line {context_mark.line + 1}",
+            "check its indentation against the lines above",
         )
     # anything else: the parser's own description, located
     problem = getattr(exc, "problem", None) or str(exc)
