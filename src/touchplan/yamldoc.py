@@ -17,6 +17,7 @@ import datetime as dt
 import difflib
 import math
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -183,7 +184,8 @@ def _depth_problem(text: str, path: str) -> Problem | None:
     """Refuse deep nesting and aliases from parser events, without recursion.
 
     Composing resolves an alias to the anchored node, losing the alias's own line, so
-    aliases are found here, where each `*name` is an event with its position.
+    aliases are found here, where each `*name` is an event with its position. A syntax
+    error met on the way is reported at once: composing would stop at the same place.
     """
     bound = sum(text.count(c) for c in _NESTING_CHARS)
     if bound <= _CHEAP_DEPTH_BOUND and "*" not in text:
@@ -258,12 +260,33 @@ def _line_of(mark: _Mark | None) -> int | None:
 _LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
 
 
+def _character_problem(exc: yaml.reader.ReaderError, path: str, text: str) -> Problem:
+    """A character YAML refuses in the raw text (not escaped in double quotes)."""
+    char = exc.character  # libyaml gives the code point, PyYAML's reader the character
+    code = char if isinstance(char, int) else ord(char) if isinstance(char, str) else None
+    found = text.find(chr(code)) if code is not None else -1
+    line = len(_LINE_BREAK.findall(text, 0, found)) + 1 if found >= 0 else None
+    if code is None:
+        return Problem(path, line, "", "a character YAML does not allow", "remove it")
+    if unicodedata.category(chr(code)) == "Cc":
+        return Problem(
+            path,
+            line,
+            "",
+            f"contains the control character U+{code:04X}",
+            "remove it; it could rewrite the terminal",
+        )
+    return Problem(path, line, "", f"contains U+{code:04X}, which YAML does not allow", "remove it")
+
+
 def _syntax_problem(exc: yaml.YAMLError, path: str, text: str) -> Problem:
     """A located syntax problem in touchplan's words, judged from the text itself.
 
     The parser's wording changes between releases; only cases the text does not explain
     fall back to quoting it.
     """
+    if isinstance(exc, yaml.reader.ReaderError):
+        return _character_problem(exc, path, text)
     starts = [0] + [m.end() for m in _LINE_BREAK.finditer(text)]
 
     def offset(mark: _Mark | None) -> int | None:
@@ -283,7 +306,7 @@ def _syntax_problem(exc: yaml.YAMLError, path: str, text: str) -> Problem:
         return _too_deep(path, _line_of(too_deep.start_mark))
     char = text[at] if at is not None and at < len(text) else ""
     opener = text[opened] if opened is not None and opened < len(text) else ""
-    if line is not None:
+    if at is not None and line is not None:
         row = text[starts[line - 1] : end]
         indent = row[: len(row) - len(row.lstrip(" \t"))]
         if char == "\t" or "\t" in indent:
