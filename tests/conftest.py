@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import sys
 import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -15,6 +17,10 @@ from touchplan.cli import app
 
 REPO = Path(__file__).resolve().parent.parent
 TODAY = "2026-11-24"  # a Tuesday
+
+# Subprocesses, and git running the merge driver, must find the `touchplan` installed
+# beside this interpreter (the code under test), not whichever one PATH lists first.
+os.environ["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), os.environ["PATH"]])
 
 
 @pytest.fixture(autouse=True)

@@ -425,14 +425,17 @@ def test_bad_format_is_usage_error(book: Path, run: RunFn) -> None:
     assert result.exit_code == 2
     assert result.stdout == ""
     assert "today --help' for help." in result.stderr
-    assert "'xml' is not one of 'table', 'json', 'csv'" in result.stderr
+    # Typer words the problem; that our one error line names the option and value is ours
+    [error] = [line for line in lines(result.stderr) if line.startswith("error: ")]
+    assert "--format" in error and "'xml'" in error
 
 
 def test_unknown_option_is_usage_error(book: Path, run: RunFn) -> None:
     result = run("today", "--colour")
     assert result.exit_code == 2
     assert result.stdout == ""
-    assert "No such option: --colour" in result.stderr
+    [error] = [line for line in lines(result.stderr) if line.startswith("error: ")]
+    assert "--colour" in error
 
 
 # -- csv ----------------------------------------------------------------------------------

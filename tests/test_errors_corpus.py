@@ -105,6 +105,20 @@ def test_size_cap(root: Path, run: Callable[..., Run]) -> None:
     )
 
 
+def test_a_syntax_error_touchplan_cannot_name_is_still_located(
+    root: Path, run: Callable[..., Run]
+) -> None:
+    """Text after an explicit document end: the parser's words, which vary by release, are
+    passed on, but the file, the line and the hint are touchplan's."""
+    (root / "accounts" / "odd.yaml").write_text("name: Odd\ntier: A\n...\nstray\n")
+    result = run("check")
+    assert result.exit_code == 1
+    [line] = result.stdout.splitlines()
+    assert line.startswith("accounts/odd.yaml:4: YAML syntax: ")
+    assert line.endswith(" (this is not valid YAML)")
+    assert result.stderr == "1 problem in 1 file\n"
+
+
 def _cli(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "TOUCHPLAN_DIR": str(root)}
     return subprocess.run(

@@ -5,7 +5,9 @@ YAML's implicit resolvers, so ``phone: +15551234`` stays the text ``+15551234`` 
 ``country: no`` stays ``no``. Each field's type is decided later, by the schema.
 Aliases are refused (alias bombs), duplicate keys are errors naming both lines, and
 nesting depth and file size are capped before libyaml sees the text (its composer
-recurses in C and overflows the stack at ~50,000 levels).
+recurses in C and overflows the stack at ~50,000 levels). Syntax errors are reported in
+our own words wherever the text shows what is wrong; libyaml's wording changes between
+releases (0.2.6 added a nesting limit of its own, worded its own way).
 """
 
 from __future__ import annotations
@@ -15,13 +17,18 @@ import datetime as dt
 import difflib
 import math
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Protocol
 
 import yaml
 from yaml.constructor import BaseConstructor
 from yaml.cyaml import CParser  # type: ignore[attr-defined]  # libyaml; not re-exported
+from yaml.parser import Parser
+from yaml.reader import Reader
+from yaml.scanner import Scanner
 
 from touchplan.errors import Problem
 
@@ -177,7 +184,8 @@ def _depth_problem(text: str, path: str) -> Problem | None:
     """Refuse deep nesting and aliases from parser events, without recursion.
 
     Composing resolves an alias to the anchored node, losing the alias's own line, so
-    aliases are found here, where each `*name` is an event with its position.
+    aliases are found here, where each `*name` is an event with its position. A syntax
+    error met on the way is reported at once: composing would stop at the same place.
     """
     bound = sum(text.count(c) for c in _NESTING_CHARS)
     if bound <= _CHEAP_DEPTH_BOUND and "*" not in text:
@@ -201,28 +209,165 @@ def _depth_problem(text: str, path: str) -> Problem | None:
                     return _too_deep(path, mark.line + 1 if mark else None)
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
-    except yaml.YAMLError:
-        return None  # compose reports the syntax error with its location
+    except yaml.YAMLError as exc:
+        return _syntax_problem(exc, path, text)
     return None
 
 
-def _yaml_problem(exc: yaml.YAMLError, path: str, text: str) -> Problem:
-    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-    line = mark.line + 1 if mark is not None else None
+class _PurePython(Reader, Scanner, Parser):
+    """PyYAML's pure-Python parser: slower, but it has no nesting limit of its own."""
+
+    def __init__(self, stream: str) -> None:
+        Reader.__init__(self, stream)
+        Scanner.__init__(self)
+        Parser.__init__(self)
+
+
+def _replay(text: str, end: int) -> tuple[yaml.Event | None, yaml.Event | None]:
+    """Replay ``text[:end]`` through the pure-Python parser, which has no nesting limit.
+
+    Returns the first collection nested deeper than MAX_DEPTH (or None), and the
+    innermost collection still open where the replay stopped. libyaml (0.2.6 on) refuses
+    deep nesting itself, in its own words, and its scanner reads ahead, so it can fail
+    before handing us the event that crosses our limit. Runs on bad files only.
+    """
+    stack: list[yaml.CollectionStartEvent] = []
+    try:
+        for event in yaml.parse(text[:end], Loader=_PurePython):  # type: ignore[arg-type]
+            if isinstance(event, yaml.CollectionStartEvent):
+                stack.append(event)
+                if len(stack) > MAX_DEPTH:
+                    return event, None
+            elif isinstance(event, yaml.CollectionEndEvent):
+                stack.pop()
+    except yaml.YAMLError:
+        pass  # it stops where libyaml did (or at the cut): what is open there is the clue
+    return None, stack[-1] if stack else None
+
+
+class _Mark(Protocol):
+    """A position, as both libyaml's and PyYAML's parsers report it (0-based)."""
+
+    line: int
+    column: int
+
+
+def _line_of(mark: _Mark | None) -> int | None:
+    return mark.line + 1 if mark is not None else None
+
+
+# Where YAML ends a line (libyaml's breaks; str.splitlines knows more).
+_LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+
+
+def _character_problem(exc: yaml.reader.ReaderError, path: str, text: str) -> Problem:
+    """A character YAML refuses in the raw text (not escaped in double quotes)."""
+    char = exc.character  # libyaml gives the code point, PyYAML's reader the character
+    code = char if isinstance(char, int) else ord(char) if isinstance(char, str) else None
+    found = text.find(chr(code)) if code is not None else -1
+    line = len(_LINE_BREAK.findall(text, 0, found)) + 1 if found >= 0 else None
+    if code is None:
+        return Problem(path, line, "", "a character YAML does not allow", "remove it")
+    if unicodedata.category(chr(code)) == "Cc":
+        return Problem(
+            path,
+            line,
+            "",
+            f"contains the control character U+{code:04X}",
+            "remove it; it could rewrite the terminal",
+        )
+    return Problem(path, line, "", f"contains U+{code:04X}, which YAML does not allow", "remove it")
+
+
+def _syntax_problem(exc: yaml.YAMLError, path: str, text: str) -> Problem:
+    """A located syntax problem in touchplan's words, judged from the text itself.
+
+    The parser's wording changes between releases; only cases the text does not explain
+    fall back to quoting it.
+    """
+    if isinstance(exc, yaml.reader.ReaderError):
+        return _character_problem(exc, path, text)
+    starts = [0] + [m.end() for m in _LINE_BREAK.finditer(text)]
+
+    def offset(mark: _Mark | None) -> int | None:
+        if mark is None or not 0 <= mark.line < len(starts):
+            return None
+        return min(starts[mark.line] + mark.column, len(text))
+
+    problem_mark: _Mark | None = getattr(exc, "problem_mark", None)
+    context_mark: _Mark | None = getattr(exc, "context_mark", None)
+    at = offset(problem_mark)
+    opened = offset(context_mark)
+    line = problem_mark.line + 1 if problem_mark is not None else None
+    # replay up to the end of the problem's line: libyaml had read that far
+    end = len(text) if at is None else next((s for s in starts if s > at), len(text))
+    too_deep, still_open = _replay(text, end)
+    if too_deep is not None:
+        return _too_deep(path, _line_of(too_deep.start_mark))
+    char = text[at] if at is not None and at < len(text) else ""
+    opener = text[opened] if opened is not None and opened < len(text) else ""
+    if at is not None and line is not None:
+        row = text[starts[line - 1] : end]
+        indent = row[: len(row) - len(row.lstrip(" \t"))]
+        if char == "\t" or "\t" in indent:
+            return Problem(
+                path, line, "", "a tab where YAML needs spaces", "indent with spaces, not tabs"
+            )
+    if context_mark is not None and opener in ('"', "'"):
+        if at is not None and not text[at:].strip():
+            return Problem(
+                path,
+                context_mark.line + 1,
+                "",
+                f"the {opener} quote opened here is never closed",
+                f"end the text with a matching {opener}",
+            )
+        if opener == '"' and char == "\\":
+            return Problem(
+                path,
+                line,
+                "",
+                "an unknown escape in double-quoted text",
+                "write \\\\ for a backslash, or use single quotes",
+            )
+    if char in ("@", "`"):
+        return Problem(
+            path, line, "", f"a value cannot start with {char}", "put the value in quotes"
+        )
+    if isinstance(still_open, yaml.CollectionStartEvent) and still_open.flow_style:
+        bracket = "[" if isinstance(still_open, yaml.SequenceStartEvent) else "{"
+        closer = "]" if bracket == "[" else "}"
+        return Problem(
+            path,
+            _line_of(still_open.start_mark),
+            "",
+            f"the {bracket} opened here is not closed",
+            f"close it with {closer}; separate items with commas",
+        )
+    if char == ":":
+        return Problem(
+            path,
+            line,
+            "",
+            "a `:` where no key can start",
+            "indent this key like the keys above it, or put text holding `: ` in quotes",
+        )
+    if isinstance(exc, yaml.parser.ParserError) and context_mark is not None:
+        # the parser met a token that the block around it cannot hold: an indent slip
+        return Problem(
+            path,
+            line,
+            "",
+            f"this line does not fit the block that starts on line {context_mark.line + 1}",
+            "check its indentation against the lines above",
+        )
+    # anything else: the parser's own description, located
     problem = getattr(exc, "problem", None) or str(exc)
     context = getattr(exc, "context", None)
     message = f"{context}, {problem}" if context else str(problem)
-    start = getattr(exc, "context_mark", None)
-    if start is not None and line is not None and start.line + 1 < line:
-        # an unclosed quote or bracket is found where the file ends: say where it opened
-        message += f" (it starts on line {start.line + 1})"
-    hint = "this is not valid YAML"
-    lines = text.splitlines()
-    bad_line = lines[line - 1] if line is not None and 0 < line <= len(lines) else ""
-    indent = bad_line[: len(bad_line) - len(bad_line.lstrip(" \t"))]
-    if "\t" in indent or "tab character" in message:
-        hint = "indent with spaces, not tabs"
-    return Problem(path, line, "", f"YAML syntax: {message}", hint)
+    if context_mark is not None and line is not None and context_mark.line + 1 < line:
+        message += f" (it starts on line {context_mark.line + 1})"
+    return Problem(path, line, "", f"YAML syntax: {message}", "this is not valid YAML")
 
 
 _ScalarNode = yaml.ScalarNode
@@ -323,13 +468,13 @@ def parse(data: bytes, path: str) -> tuple[Document | None, list[Problem]]:
     text, bom = decoded
     # the break new lines get: the file's own (old Mac files use a lone CR)
     newline = "\r\n" if "\r\n" in text else "\r" if "\r" in text and "\n" not in text else "\n"
-    deep = _depth_problem(text, path)
-    if deep is not None:
-        return None, [deep]
+    scanned = _depth_problem(text, path)
+    if scanned is not None:
+        return None, [scanned]
     try:
         nodes = list(yaml.compose_all(text, Loader=_Loader))  # type: ignore[arg-type]
     except yaml.YAMLError as exc:
-        return None, [_yaml_problem(exc, path, text)]
+        return None, [_syntax_problem(exc, path, text)]
     except (ValueError, RecursionError, MemoryError) as exc:  # defensive: never crash
         return None, [Problem(path, None, "", f"unreadable YAML: {exc}", "")]
     if len(nodes) > 1:
