@@ -380,6 +380,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                 results[strategy].append(numbers)
                 seed_figures[strategy] = numbers
                 extra = f", {outcome.commands} touchplan commands" if outcome.commands else ""
+                if outcome.calls_key is not None:
+                    extra += (
+                        ", calls from `calls`"
+                        if outcome.calls_key
+                        else (", calls = `items` grouped by account")
+                    )
                 say(f"  {strategy}: done in {outcome.seconds:.1f} s{extra}")
             per_seed.append(seed_figures)
         tiers_text = ", ".join(f"{t} {round(scenario.mix[i] * 100)} %" for i, t in enumerate("ABC"))

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -34,7 +36,8 @@ from sim.record import (
     unlogged,
     working_days_between,
 )
-from sim.rep import Rep, calls_by_due, calls_shown
+from sim.rep import Item, Rep, ShownCall, calls_by_due, calls_shown
+from sim.runner import Features, Result, Touchplan, _takes_value
 from sim.world import Scenario, make_book
 
 MON = date(2027, 1, 4)
@@ -351,3 +354,104 @@ def test_the_command_prints_a_table_per_scenario_and_json(
     data = json.loads(out.read_text())
     assert set(data["scenarios"]) == {"feasible", "imported"}
     assert set(data["scenarios"]["feasible"]["median"]) == {"touchplan", "reminder", "due-order"}
+
+
+# -- the target CLI: ids, calls, stages, bookings ------------------------------------
+
+
+class RecordingTouchplan(Touchplan):
+    """The simulator's runner with canned `today` answers: it records each command
+    instead of running touchplan, to check what the rep would type on the new CLI."""
+
+    def __init__(self, features: Features, today: dict[str, Any]) -> None:
+        self.book = Path("/nonexistent")
+        self.features = features
+        self.today_doc = today
+        self.commands: list[list[str]] = []
+        self.runs = 0
+
+    def run(self, args: Sequence[str], day: date | None, *, check: bool = True) -> Result:
+        self.commands.append(list(args))
+        out = json.dumps(self.today_doc) if args[0] == "today" else "{}"
+        return Result(0, out, "")
+
+
+def target_item(kind: str, item_id: str, action: str, account: str) -> dict[str, Any]:
+    return {"account": account, "kind": kind, "id": item_id, "action": action, "due": "x"}
+
+
+def test_on_the_target_cli_the_rep_closes_by_id_books_visits_and_records_stages() -> None:
+    scenario = Scenario("t", 6, (0.5, 0.5, 0.0), 5)
+    book = make_book(scenario, 11, MON)
+    slug = next(s for s, spec in book.specs.items() if spec.tier == "A")
+    features = Features(done_ids=True, stage=True, booking=True, lost=True)
+    tp = RecordingTouchplan(features, {"calls": [], "items": []})
+    rep = Rep(book, "touchplan", tp)
+    w = rep.world
+    problem = w.open_problem(slug, MON, "Late delivery (#q7)", needed=1)
+    promise = Promise(slug, MON, MON, "Send the quote (#p900)")
+    w.promises[slug].append(promise)
+    w.record.promises.append(promise)
+    w.by_tag["p900"] = promise
+    w.renewal[slug].due = MON + timedelta(days=50)
+    call = ShownCall(
+        slug,
+        "visit",
+        [
+            Item("follow-up", "Send the quote (#p900)", "f1abc"),
+            Item("gap-check", "Check the delivery", "g2abc"),
+            Item("problem", "Work the open problem: Late delivery (#q7)", "p3abc"),
+            Item("renewal", "Renewal in 50 days", "r4abc"),
+            Item("visit", "Plan a visit", "v5abc"),
+            Item("thank-you", "Send a thank-you note", "t6abc"),
+        ],
+    )
+    plan = rep.plan_call(call, MON)
+    assert plan.done_ids == ["f1abc", "g2abc"] and not plan.bare_done
+    rep.work(slug, MON, plan)
+    main = tp.commands[0]
+    assert main[:2] == ["log", slug]
+    assert main[main.index("--done") + 1] == "f1abc"
+    assert main[main.index("--resolved") + 1] == "p3abc"
+    assert promise.done == MON and problem.resolved == MON
+    kinds = [c[c.index("--kind") + 1] for c in tp.commands if c[0] == "log"]
+    assert "thank-you" in kinds
+    stage = next(c for c in tp.commands if "--stage" in c)
+    assert stage[stage.index("--stage") + 1] == "conversation"
+    assert w.renewal[slug].started == MON
+    if plan.book_visit:  # the seeded draw decides whether this visit is booked for later
+        (booking,) = w.record.bookings
+        nexts = [c[c.index("--next") + 1] for c in tp.commands if "--next" in c]
+        assert f"{booking.on.isoformat()} visit: {booking.action}" in nexts
+    else:
+        assert main[main.index("--kind") + 1] == "visit"
+
+
+def test_the_rep_keeps_a_booked_visit_shown_on_its_day() -> None:
+    book = make_book(Scenario("t", 4, (1.0, 0.0, 0.0), 5), 5, MON)
+    slug = sorted(book.specs)[0]
+    tp = RecordingTouchplan(Features(done_ids=True, booking=True), {"calls": [], "items": []})
+    rep = Rep(book, "touchplan", tp)
+    booking = rep.world.book_visit(slug, MON - timedelta(days=7))
+    shown = ShownCall(slug, "visit", [Item("booked", f"Visit: {booking.action}", "b1xyz")])
+    plan = rep.plan_call(shown, booking.on)
+    assert plan.main == "visit" and plan.bookings == [booking] and not plan.book_visit
+    rep.work(slug, booking.on, plan)
+    assert booking.kept == booking.on
+    assert figures(rep.world.record)["bookings_kept"] == 100
+
+
+@pytest.mark.parametrize(
+    ("help_text", "expected"),
+    [
+        ("  --done                Close the account's due follow-ups.", False),
+        ("  --done                A follow-up closes.", False),
+        ("  --done <str>          Close exactly this item (repeatable).", True),
+        ("  --done ID             Close exactly this item.", True),
+        ("  --done TEXT", True),
+    ],
+)
+def test_feature_detection_reads_whether_an_option_takes_a_value(
+    help_text: str, expected: bool
+) -> None:
+    assert _takes_value(help_text, "--done") is expected

@@ -180,21 +180,30 @@ class World:
         renewal = self.renewal.get(slug)
         return renewal if renewal is not None and renewal.closed is None else None
 
+    @staticmethod
+    def stage(renewal: Renewal) -> str:
+        """Where an open renewal stands: conversation, proposal or verbal."""
+        done = len(renewal.progress)
+        if done == 0:
+            return "conversation"
+        return "verbal" if done == renewal.needed - 1 else "proposal"
+
     def work_renewal(self, slug: str, day: date) -> str:
-        """The renewal's next step on a call that works it: start, proposal, verbal,
-        signed, lost, or '' (too soon after the last step, or nothing open)."""
+        """The renewal's next step on a call that works it: conversation (started),
+        proposal, verbal, signed, lost, 'wait' (too soon after the last step: the
+        customer is still deciding) or '' (nothing open)."""
         renewal = self.renewal_open(slug)
         if renewal is None:
             return ""
         if renewal.started is None:
             renewal.started = day
-            return "start"
+            return "conversation"
         last = renewal.progress[-1] if renewal.progress else renewal.started
         if (day - last).days < RENEWAL_STEP_DAYS:
-            return ""
+            return "wait"
         renewal.progress.append(day)
         if len(renewal.progress) < renewal.needed:
-            return "verbal" if len(renewal.progress) == renewal.needed - 1 else "proposal"
+            return self.stage(renewal)
         renewal.closed = day
         renewal.outcome = "lost" if renewal.lose else "signed"
         if renewal.lose:
@@ -522,17 +531,14 @@ class Rep:
             self.renewal_entry(slug, day, renewal_step, who)
 
     def renewal_entry(self, slug: str, day: date, step: str, who: str) -> None:
-        stages = {"start": "conversation", "proposal": "proposal", "verbal": "verbal"}
-        if step in stages:
-            if self.features.stage:
-                self.log(
-                    slug,
-                    day,
-                    f"Renewal: {stages[step]}.",
-                    "renewal",
-                    who,
-                    ["--stage", stages[step]],
-                )
+        """Progress as touchplan can record it: a stage (or, without stages, only the
+        call's summary), the signed date, or the customer lost."""
+        if step in ("conversation", "proposal", "verbal", "wait"):
+            renewal = self.world.renewal_open(slug)
+            if self.features.stage and renewal is not None:
+                stage = World.stage(renewal)
+                summary = "Renewal: still deciding." if step == "wait" else f"Renewal: {stage}."
+                self.log(slug, day, summary, "renewal", who, ["--stage", stage])
         elif step == "signed":
             new = self.world.renewal[slug].due
             self.log(

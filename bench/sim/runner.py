@@ -41,7 +41,6 @@ class Result:
 class Features:
     """What the installed touchplan can do, read once from its help texts."""
 
-    calls: bool = False  # today's JSON has `calls` (checked on the first run)
     done_ids: bool = False  # --done ID / --resolved ID
     stage: bool = False  # --kind renewal --stage
     attempt: bool = False  # --kind attempt
@@ -51,13 +50,15 @@ class Features:
     date_order: bool = False  # import --date-order
 
     def describe(self) -> str:
-        names = [k for k, v in self.__dict__.items() if v and k != "calls"]
+        names = [k for k, v in self.__dict__.items() if v]
         return ", ".join(names) or "none of the new options"
 
 
 def _takes_value(help_text: str, option: str) -> bool:
     """Whether the help shows ``option`` with a value (``--done <str>``, ``--done ID``)."""
-    return re.search(rf"{re.escape(option)}[ =]+(<\w+>|[A-Z][A-Z_]*)\b", help_text) is not None
+    # Click prints the metavar, then two or more spaces before the description
+    pattern = rf"{re.escape(option)}[ =]+(<\w+>|[A-Z][A-Z_]*)(\s{{2,}}|$)"
+    return re.search(pattern, help_text, re.MULTILINE) is not None
 
 
 def _load_main() -> Callable[[], object]:
