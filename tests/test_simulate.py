@@ -213,6 +213,20 @@ def test_promises_on_time_and_worst_lateness_in_working_days() -> None:
     assert result["promise_worst_late"] == 5
 
 
+def test_promises_and_thank_yous_to_a_lost_customer_are_owed_to_nobody() -> None:
+    rec = record(days=21, acme="A", gone="B")
+    rec.accounts["gone"].lost_on = d(3)
+    rec.promises = [
+        Promise("acme", d(0), d(4), "kept", done=d(4)),
+        Promise("gone", d(0), d(4), "lost before it fell due"),
+        Promise("gone", d(0), d(2), "due before the loss, never kept"),
+    ]
+    rec.thank_yous = [ThankYou("gone", d(0)), ThankYou("gone", d(4))]  # deadlines d2, d8
+    result = figures(rec)
+    assert (result["promises"], result["promises_on_time"]) == (2, 50)
+    assert (result["thank_yous"], result["thank_you_2wd"]) == (1, 0)
+
+
 def test_booked_visits_count_when_kept_on_their_day() -> None:
     rec = record(acme="A")
     rec.bookings = [

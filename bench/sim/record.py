@@ -217,10 +217,20 @@ def renewal_figures(record: Record) -> dict[str, float | None]:
     }
 
 
+def _moot(record: Record, slug: str, due: date) -> bool:
+    """A commitment to a customer lost before it fell due is owed to nobody."""
+    lost = record.accounts[slug].lost_on
+    return lost is not None and lost <= due
+
+
 def thank_you_figures(record: Record) -> dict[str, float | None]:
     """Thank-yous sent within 2 working days of their sale, visit or meeting (those
-    whose deadline fell inside the run)."""
-    pool = [t for t in record.thank_yous if t.deadline <= record.end]
+    whose deadline fell inside the run, to customers not lost by then)."""
+    pool = [
+        t
+        for t in record.thank_yous
+        if t.deadline <= record.end and not _moot(record, t.slug, t.deadline)
+    ]
     hits = sum(t.sent is not None and t.sent <= t.deadline for t in pool)
     return {"thank_yous": float(len(pool)), "thank_you_2wd": _pct(hits, len(pool))}
 
@@ -273,9 +283,10 @@ def problem_figures(record: Record) -> dict[str, float | None]:
 
 
 def promise_figures(record: Record) -> dict[str, float | None]:
-    """Promises due inside the run: done on or before their date; the worst lateness
-    in working days (a promise still open at the end counts as late by then)."""
-    pool = [p for p in record.promises if p.due <= record.end]
+    """Promises due inside the run (to customers not lost by then): done on or before
+    their date; the worst lateness in working days (a promise still open at the end
+    counts as late by then)."""
+    pool = [p for p in record.promises if p.due <= record.end and not _moot(record, p.slug, p.due)]
     on_time = sum(p.done is not None and p.done <= p.due for p in pool)
     late = [working_days_between(p.due, p.done or record.end) for p in pool]
     return {
