@@ -27,9 +27,11 @@ from sim.record import (
 
 OWNER = "sam"
 CRM_OWNER = "Sam Rep"
-# Outside events per working day, per 60 accounts: a sale a week, a problem a fortnight.
-SALES_PER_DAY_PER_60 = 1 / 5
-PROBLEMS_PER_DAY_PER_60 = 1 / 10
+# Outside events per working day, for one rep's book whatever its size (issue 13: a sale
+# a week, an inbound problem a fortnight). A bigger book is more cadence work, not more
+# news: that is what makes the overloaded scenario overloaded.
+SALES_PER_DAY = 1 / 5
+PROBLEMS_PER_DAY = 1 / 10
 SALE_WEIGHT = {"A": 5, "B": 3, "C": 1}
 PROMISE_SHARE = 0.3  # calls on which the rep promises a follow-up
 BOOK_SHARE = 0.3  # visits the rep books for later instead of going at once
@@ -363,14 +365,13 @@ def _events(
 ) -> list[Event]:
     slugs = sorted(specs)
     weights = [SALE_WEIGHT[specs[s].tier] for s in slugs]
-    scale = scenario.accounts / 60
     events: list[Event] = []
     last_problem: dict[str, date] = {}
     for n, day in enumerate(working_days(start, scenario.days)):
-        for _ in range(_poisson(rng, SALES_PER_DAY_PER_60 * scale)):
+        for _ in range(_poisson(rng, SALES_PER_DAY)):
             slug = rng.choices(slugs, weights=weights)[0]
             events.append(Event(day, "sale", slug, f"Order for {rng.randint(20, 900)} units."))
-        for _ in range(_poisson(rng, PROBLEMS_PER_DAY_PER_60 * scale)):
+        for _ in range(_poisson(rng, PROBLEMS_PER_DAY)):
             slug = rng.choice(slugs)
             if slug in last_problem and (day - last_problem[slug]).days < 30:
                 continue  # one complaint at a time per customer keeps the story readable
