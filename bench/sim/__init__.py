@@ -1,0 +1,1 @@
+"""The plan-quality simulation behind bench/simulate.py (see its docstring)."""
