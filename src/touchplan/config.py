@@ -21,11 +21,11 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from touchplan.errors import AccountFileError, Problem
-from touchplan.model import ItemKind, Tier, TouchKind
+from touchplan.model import ItemClass, ItemKind, Relationship, Tier, TouchKind
 from touchplan.yamldoc import Document, Fields, Map, Scalar, Seq, parse
 
 POLICY_FILE = "touchplan.yaml"
@@ -36,7 +36,8 @@ SINCE = "since"  # a sequence trigger that is not a touch kind: the account's st
 
 @dataclass(frozen=True)
 class Step:
-    """One step of a sequence: ``days`` after a trigger, an item of ``kind`` is due."""
+    """One step of a sequence: ``days`` after a trigger, an item of ``kind`` is due;
+    ``expires`` days after that an undone step is recorded as missed."""
 
     name: str
     after: frozenset[str]  # touch kinds, or "since"
@@ -44,6 +45,8 @@ class Step:
     kind: ItemKind
     action: str
     closed_by: frozenset[TouchKind] | None  # None: closed only explicitly (`done`)
+    expires: int | None = None  # days after due; None: open until closed
+    cls: ItemClass = ItemClass.COMMITMENT
 
 
 DEFAULT_SEQUENCES = (
@@ -54,6 +57,7 @@ DEFAULT_SEQUENCES = (
         ItemKind.THANK_YOU,
         "Send a thank-you note",
         frozenset({TouchKind.THANK_YOU}),
+        expires=7,
     ),
     Step(
         "gap-check",
@@ -62,6 +66,7 @@ DEFAULT_SEQUENCES = (
         ItemKind.GAP_CHECK,
         "Check that what was delivered is what was expected",
         None,
+        expires=14,
     ),
     Step(
         "implementation-review",
@@ -70,49 +75,72 @@ DEFAULT_SEQUENCES = (
         ItemKind.REVIEW,
         "Implementation review: is it working as promised?",
         frozenset({TouchKind.REVIEW}),
+        expires=30,
     ),
 )
 
-DEFAULT_KIND_WEIGHTS = {
-    ItemKind.PROBLEM: 100.0,
-    ItemKind.RENEWAL: 60.0,
-    ItemKind.FOLLOW_UP: 40.0,
-    ItemKind.GAP_CHECK: 35.0,
-    ItemKind.THANK_YOU: 30.0,
-    ItemKind.REVIEW: 25.0,
-    ItemKind.VISIT: 20.0,
-    ItemKind.TOUCH: 10.0,
+# Among commitments due on the same day: what matters most.
+DEFAULT_IMPORTANCE = {
+    ItemKind.PROBLEM: 5.0,
+    ItemKind.RENEWAL: 4.0,
+    ItemKind.FOLLOW_UP: 3.0,
+    ItemKind.BOOKED: 3.0,
+    ItemKind.THANK_YOU: 2.0,
+    ItemKind.REVIEW: 2.0,
+    ItemKind.GAP_CHECK: 1.0,
+    ItemKind.VISIT: 1.0,
+    ItemKind.TOUCH: 1.0,
 }
 
 
 @dataclass(frozen=True)
 class Weights:
-    kind: dict[ItemKind, float] = field(default_factory=lambda: dict(DEFAULT_KIND_WEIGHTS))
+    """The ranking's numbers (see `touchplan why`)."""
+
+    # every commitment due today or late: above all cadence work
+    commitment: float = 1000.0
+    late_day: float = 10.0  # per day a commitment is late: the nearest deadline first
+    importance: dict[ItemKind, float] = field(default_factory=lambda: dict(DEFAULT_IMPORTANCE))
+    # cadence urgency = tier weight x cadences since the last contact
     tier: dict[Tier, float] = field(
-        default_factory=lambda: {Tier.A: 30.0, Tier.B: 15.0, Tier.C: 0.0}
+        default_factory=lambda: {Tier.A: 30.0, Tier.B: 15.0, Tier.C: 5.0}
     )
-    overdue_day: float = 2.0
-    renewal_day: float = 1.0
 
 
 def _cadence(a: int | None, b: int | None, c: int | None) -> dict[Tier, int | None]:
     return {Tier.A: a, Tier.B: b, Tier.C: c}
 
 
+DEFAULT_RELATIONSHIP = {
+    Relationship.TRANSACTIONAL: 1.5,
+    Relationship.RELATIONAL: 1.0,
+    Relationship.PARTNERING: 0.75,
+}
+
+
 @dataclass(frozen=True)
 class Policy:
-    capacity: int = 6
+    capacity: int = 6  # calls a working day
     working_days: frozenset[int] = frozenset(range(5))  # Monday=0 .. Friday=4
     holidays: frozenset[date] = frozenset()
+    lookahead: int = 7  # cadence items due this soon join a call's agenda
+    plan_ahead: int = 10  # working days ahead whose deadlines today's list protects
     touch_every: dict[Tier, int | None] = field(default_factory=lambda: _cadence(14, 30, 90))
     tighten_factor: float = 0.5
     new_customer_days: int = 90
     after_problem_days: int = 90
     visit_every: dict[Tier, int | None] = field(default_factory=lambda: _cadence(90, 180, None))
     review_every: dict[Tier, int | None] = field(default_factory=lambda: _cadence(90, 180, 365))
-    problem_every: int = 2
+    relationship: dict[Relationship, float] = field(
+        default_factory=lambda: dict(DEFAULT_RELATIONSHIP)
+    )
+    problem_every: int = 2  # working days between touches while a problem is open
+    problem_first: int = 1  # working days after it is reported: the first response
     renewal_lead: int = 60
     renewal_escalate: tuple[int, ...] = (30, 14)
+    # while a renewal is in progress: again in a quarter of the days left, between these
+    renewal_rhythm: int = 14
+    renewal_rhythm_close: int = 3
     sequences: tuple[Step, ...] = DEFAULT_SEQUENCES
     weights: Weights = field(default_factory=Weights)
     source: str = ""  # the file it came from, or "" for the defaults
@@ -122,22 +150,62 @@ class Policy:
 
     def next_working_day(self, day: date) -> date:
         """``day`` itself when it is a working day, else the next one."""
-        from datetime import timedelta
-
         for _ in range(366):
             if self.is_working_day(day):
                 return day
-            day += timedelta(days=1)
+            if day == date.max:
+                return day
+            day += _DAY
         return day  # no working day in a year: validation prevents this
+
+    def previous_working_day(self, day: date) -> date:
+        """``day`` itself when it is a working day, else the one before."""
+        for _ in range(366):
+            if self.is_working_day(day):
+                return day
+            if day == date.min:
+                return day
+            day -= _DAY
+        return day
+
+    def add_working_days(self, day: date, count: int) -> date:
+        """The ``count``-th working day after ``day`` (``day`` itself for 0)."""
+        for _ in range(count):
+            if day >= date.max - _DAY:
+                return date.max
+            day = self.next_working_day(day + _DAY)
+        return day
+
+    def working_days_between(self, start: date, end: date) -> int:
+        """Working days after ``start`` up to and including ``end`` (0 if end <= start)."""
+        if end <= start:
+            return 0
+        full_weeks, rest = divmod((end - start).days, 7)
+        count = full_weeks * len(self.working_days)
+        day = start
+        for _ in range(rest):
+            day += _DAY
+            count += day.weekday() in self.working_days
+        # holidays between them that fall on working weekdays
+        count -= sum(
+            1 for h in self.holidays if start < h <= end and h.weekday() in self.working_days
+        )
+        return count
+
+
+_DAY = timedelta(days=1)
 
 
 _TOP_KEYS = (
     "capacity",
     "working_days",
     "holidays",
+    "lookahead",
+    "plan_ahead",
     "touch",
     "visit",
     "review",
+    "relationship",
     "problem",
     "renewal",
     "sequences",
@@ -194,7 +262,11 @@ def _read_steps(f: Fields, node: Seq) -> tuple[Step, ...] | None:
         if step is None:
             ok = False
             continue
-        f.unknown_keys(step, ("name", "after", "days", "kind", "action", "closed_by"), f"{where}.")
+        f.unknown_keys(
+            step,
+            ("name", "after", "days", "kind", "action", "closed_by", "expires", "class"),
+            f"{where}.",
+        )
         missing = [k for k in ("name", "after", "days", "action") if k not in step.entries]
         if missing:
             f.problem(step, where, f"missing {', '.join(missing)}", "see the README's sequences")
@@ -234,25 +306,52 @@ def _read_steps(f: Fields, node: Seq) -> tuple[Step, ...] | None:
                         )
                         ok = False
                 closed_by = frozenset(kinds)
+        expires: int | None = None
+        if "expires" in step.entries:
+            enode = step.entries["expires"][1]
+            if not (isinstance(enode, Scalar) and enode.is_null):
+                expires = f.integer(enode, f"{where}.expires", minimum=0)
+                ok = ok and expires is not None
+        cls = ItemClass.COMMITMENT
+        if "class" in step.entries:
+            chosen = f.choice(
+                step.entries["class"][1], f"{where}.class", [c.value for c in ItemClass]
+            )
+            cls = ItemClass(chosen) if chosen else cls
         if name is None or action is None or days is None or not after:
             ok = False
             continue
-        steps.append(Step(name, frozenset(after), days, kind, action, closed_by))
+        steps.append(Step(name, frozenset(after), days, kind, action, closed_by, expires, cls))
     return tuple(steps) if ok else None
 
 
+_OBSOLETE_WEIGHTS = {
+    "kind": "commitments rank by deadline then `importance`; cadence by `tier`",
+    "overdue_day": "use `late_day` (commitments) — cadence lateness is relative to its cadence",
+    "renewal_day": "a renewal is a commitment: it ranks by its deadline",
+}
+
+
 def _read_weights(f: Fields, node: Map, base: Weights) -> Weights:
-    f.unknown_keys(node, ("kind", "tier", "overdue_day", "renewal_day"), "weights.")
-    kind = dict(base.kind)
+    known = ("commitment", "late_day", "importance", "tier")
+    for key, (line, _value) in node.entries.items():
+        if key in _OBSOLETE_WEIGHTS:
+            f.problem(
+                line, f"weights.{key}", "is no longer used", _OBSOLETE_WEIGHTS[key], fatal=False
+            )
+    f.unknown_keys(node, (*known, *_OBSOLETE_WEIGHTS), "weights.")
+    importance = dict(base.importance)
     tier = dict(base.tier)
-    overdue_day, renewal_day = base.overdue_day, base.renewal_day
-    if "kind" in node.entries and (m := f.mapping(node.entries["kind"][1], "weights.kind")):
-        f.unknown_keys(m, [k.value for k in ItemKind], "weights.kind.")
+    commitment, late_day = base.commitment, base.late_day
+    if "importance" in node.entries and (
+        m := f.mapping(node.entries["importance"][1], "weights.importance")
+    ):
+        f.unknown_keys(m, [k.value for k in ItemKind], "weights.importance.")
         for k in ItemKind:
             if k.value in m.entries:
-                value = f.number(m.entries[k.value][1], f"weights.kind.{k.value}")
+                value = f.number(m.entries[k.value][1], f"weights.importance.{k.value}")
                 if value is not None:
-                    kind[k] = value
+                    importance[k] = value
     if "tier" in node.entries and (m := f.mapping(node.entries["tier"][1], "weights.tier")):
         f.unknown_keys(m, [t.value for t in Tier], "weights.tier.")
         for t in Tier:
@@ -260,13 +359,13 @@ def _read_weights(f: Fields, node: Map, base: Weights) -> Weights:
                 value = f.number(m.entries[t.value][1], f"weights.tier.{t.value}")
                 if value is not None:
                     tier[t] = value
-    if "overdue_day" in node.entries:
-        value = f.number(node.entries["overdue_day"][1], "weights.overdue_day")
-        overdue_day = overdue_day if value is None else value
-    if "renewal_day" in node.entries:
-        value = f.number(node.entries["renewal_day"][1], "weights.renewal_day")
-        renewal_day = renewal_day if value is None else value
-    return Weights(kind, tier, overdue_day, renewal_day)
+    if "commitment" in node.entries:
+        value = f.number(node.entries["commitment"][1], "weights.commitment")
+        commitment = commitment if value is None else value
+    if "late_day" in node.entries:
+        value = f.number(node.entries["late_day"][1], "weights.late_day")
+        late_day = late_day if value is None else value
+    return Weights(commitment, late_day, importance, tier)
 
 
 def read_policy(data: bytes, path: str) -> tuple[Policy, list[Problem]]:
@@ -338,14 +437,42 @@ def _policy(doc: Document | None, path: str, problems: list[Problem]) -> Policy:
     _, review_every = _cadence_section(f, root, "review")
     if review_every is not None:
         changes["review_every"] = review_every
+    for key in ("lookahead", "plan_ahead"):
+        if key in e:
+            value = f.integer(e[key][1], key, minimum=0)
+            if value is not None:
+                changes[key] = value
+    if "relationship" in e and (m := f.mapping(e["relationship"][1], "relationship")):
+        levels = [r.value for r in Relationship]
+        f.unknown_keys(m, levels, "relationship.")
+        factors = dict(policy.relationship)
+        for level in Relationship:
+            if level.value in m.entries:
+                node = m.entries[level.value][1]
+                factor = f.number(node, f"relationship.{level.value}")
+                if factor is not None and factor <= 0:
+                    f.problem(node, f"relationship.{level.value}", "must be above 0",
+                              "1.5 makes the cadences half as long again")  # fmt: skip
+                elif factor is not None:
+                    factors[level] = factor
+        changes["relationship"] = factors
     if "problem" in e and (m := f.mapping(e["problem"][1], "problem")):
-        f.unknown_keys(m, ("every",), "problem.")
+        f.unknown_keys(m, ("every", "first_response"), "problem.")
         if "every" in m.entries:
             value = f.integer(m.entries["every"][1], "problem.every", minimum=1)
             if value is not None:
                 changes["problem_every"] = value
+        if "first_response" in m.entries:
+            value = f.integer(m.entries["first_response"][1], "problem.first_response", minimum=0)
+            if value is not None:
+                changes["problem_first"] = value
     if "renewal" in e and (m := f.mapping(e["renewal"][1], "renewal")):
-        f.unknown_keys(m, ("lead", "escalate"), "renewal.")
+        f.unknown_keys(m, ("lead", "escalate", "rhythm", "rhythm_close"), "renewal.")
+        for key, attr in (("rhythm", "renewal_rhythm"), ("rhythm_close", "renewal_rhythm_close")):
+            if key in m.entries:
+                value = f.integer(m.entries[key][1], f"renewal.{key}", minimum=1)
+                if value is not None:
+                    changes[attr] = value
         lead = policy.renewal_lead
         if "lead" in m.entries:
             value = f.integer(m.entries["lead"][1], "renewal.lead", minimum=1)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -27,12 +28,22 @@ class TouchKind(StrEnum):
     SALE = "sale"
     RENEWAL = "renewal"
     THANK_YOU = "thank-you"
+    SHARE = "share"  # sent something useful: an article, an industry note
+    IMPORTED = "imported"  # a contact recorded outside touchplan (a CRM's last activity)
+    ATTEMPT = "attempt"  # an unanswered call: recorded, but reaches nobody
+    DEFER = "defer"  # sets one open item aside until a date
+    LOST = "lost"  # the customer was lost (written by `touchplan lost`)
 
 
 TOUCH_KIND_NAMES = ", ".join(k.value for k in TouchKind)  # for help and error messages
-# Every kind but an internal note reaches the customer.
-CONTACT_KINDS = frozenset(k for k in TouchKind if k is not TouchKind.NOTE)
+
+# What reaches the customer. A note is internal, an attempt reached nobody, and a
+# deferral or a lost mark is bookkeeping.
+NOT_CONTACT_KINDS = frozenset({TouchKind.NOTE, TouchKind.ATTEMPT, TouchKind.DEFER, TouchKind.LOST})
+CONTACT_KINDS = frozenset(k for k in TouchKind if k not in NOT_CONTACT_KINDS)
 FACE_TO_FACE_KINDS = frozenset({TouchKind.VISIT, TouchKind.MEETING})
+# Kinds an appointment can be booked as (`--next "DATE visit: ..."`).
+BOOKABLE_KINDS = frozenset({TouchKind.CALL, TouchKind.VISIT, TouchKind.MEETING, TouchKind.REVIEW})
 
 
 class ItemKind(StrEnum):
@@ -46,15 +57,31 @@ class ItemKind(StrEnum):
     FOLLOW_UP = "follow-up"
     PROBLEM = "problem"
     RENEWAL = "renewal"
+    BOOKED = "booked"  # a booked appointment (call, visit, meeting or review)
+
+
+class ItemClass(StrEnum):
+    """Commitments have a date that matters; cadence keeps a relationship warm."""
+
+    COMMITMENT = "commitment"
+    CADENCE = "cadence"
+
+
+class RenewalStage(StrEnum):
+    """How far a renewal conversation has come (`log --kind renewal --stage`)."""
+
+    CONVERSATION = "conversation"
+    PROPOSAL = "proposal"
+    VERBAL = "verbal"
+
+
+EVERYONE = "all"  # the owner name that means every owner (`--owner all`)
 
 
 class Relationship(StrEnum):
     TRANSACTIONAL = "transactional"
     RELATIONAL = "relational"
     PARTNERING = "partnering"
-
-
-EVERYONE = "all"  # the owner name that means every owner (`--owner all`)
 
 
 class Status(StrEnum):
@@ -72,10 +99,23 @@ class Contact:
 
 @dataclass(frozen=True)
 class NextAction:
-    """A promised follow-up: ``next: 2026-11-28 Confirm the delivery arrived``."""
+    """A promised follow-up: ``next: 2026-11-28 Confirm the delivery arrived``, or a
+    booked appointment: ``next: 2027-01-12 visit: Chicago depot`` (``booked`` = visit)."""
 
     due: date
     action: str
+    booked: TouchKind | None = None
+
+
+_BOOKING = re.compile(r"(call|visit|meeting|review):\s*(.*)", re.DOTALL)
+
+
+def split_booking(action: str) -> tuple[TouchKind | None, str]:
+    """``visit: Chicago depot`` -> (visit, "Chicago depot"); a plain promise -> (None, it)."""
+    match = _BOOKING.fullmatch(action.strip())
+    if match is None:
+        return None, action.strip()
+    return TouchKind(match.group(1)), match.group(2).strip()
 
 
 @dataclass(frozen=True)
@@ -88,11 +128,18 @@ class Touch:
     with_: str = ""
     next: NextAction | None = None
     problem: str = ""
-    resolved: bool = False
-    done: bool = False
+    resolved: bool = False  # `resolved: true`: every open problem
+    done: bool = False  # `done: true`: the follow-ups and gap checks due by its date
     renewal: dt.date | None = None
     index: int = 0
     line: int = 0
+    done_ids: tuple[str, ...] = ()  # `done: [id, ...]`: exactly these items
+    resolved_ids: tuple[str, ...] = ()  # `resolved: [id, ...]`: exactly these problems
+    stage: RenewalStage | None = None  # renewal progress
+    item: str = ""  # a deferral's item id
+    until: dt.date | None = None  # a deferral's end
+    rating: int | None = None  # a review's rating, 1-5
+    ref: str = ""  # an outside reference (a calendar event)
 
     @property
     def is_contact(self) -> bool:
@@ -118,6 +165,7 @@ class Account:
     relationship: Relationship | None = None
     status: Status = Status.ACTIVE
     snooze: Snooze | None = None
+    added: date | None = None  # the day the account entered touchplan
     contacts: tuple[Contact, ...] = ()
     notes: str = ""
     tags: tuple[str, ...] = ()
@@ -162,7 +210,7 @@ class Item:
     account: str  # slug
     kind: ItemKind
     action: str
-    due: date  # after moving to a working day
+    due: date  # after moving to a working day (and past any deferral)
     raw_due: date  # before moving to a working day
     reasons: tuple[str, ...]
     source: str = ""  # which rule made it (e.g. a sequence step's name)
@@ -170,10 +218,40 @@ class Item:
     contact: str = ""  # whom to ask for, when the rule knows
     stage: str = ""  # renewal stage: 60, 30, 14, lapsed
     terms: tuple[ScoreTerm, ...] = field(default=())
+    cls: ItemClass = ItemClass.CADENCE
+    id: str = ""  # short, stable while open, unique in the book
+    key: str = ""  # the full hash the id is a prefix of
+    cadence: int = 0  # cadence items: the cadence in days (their lateness is relative to it)
+    progress: str = ""  # renewals: not started, conversation, proposal, verbal, lapsed
+    booked: TouchKind | None = None  # booked appointments: the kind booked
+    deferred: Deferral | None = None  # set aside until a date
 
     @property
     def score(self) -> float:
         return round(sum(t.value for t in self.terms), 2)
 
+    @property
+    def is_commitment(self) -> bool:
+        return self.cls is ItemClass.COMMITMENT
+
     def overdue_days(self, today: date) -> int:
         return (today - self.due).days
+
+
+@dataclass(frozen=True)
+class Deferral:
+    """``touchplan defer ID --until DATE --reason TEXT``, as the plan sees it."""
+
+    until: date
+    reason: str
+    on: date  # when it was deferred
+
+
+@dataclass(frozen=True)
+class ClosedItem:
+    """An item that left the plan, and how: done (by whom/what) or missed (expired)."""
+
+    item: Item
+    how: str  # "done", "missed"
+    on: date
+    by: str = ""  # the closing entry's kind, or "" for a missed item

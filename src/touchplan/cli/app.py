@@ -4,7 +4,9 @@ error becomes a message on stderr and an exit code."""
 from __future__ import annotations
 
 import os
+import re
 import sys
+from collections.abc import Sequence
 from typing import Annotated, Any, NoReturn
 
 import typer
@@ -20,11 +22,12 @@ from touchplan.text import for_display
 class SafeGroup(TyperGroup):
     """Reports every error in one place, with data made inert, and picks the exit code."""
 
-    def main(self, *args: Any, **kwargs: Any) -> Any:
+    def main(self, args: Sequence[str] | None = None, *rest: Any, **kwargs: Any) -> Any:
         standalone = kwargs.pop("standalone_mode", True)
         kwargs["standalone_mode"] = False
         try:
-            result = super().main(*args, **kwargs)
+            argv = bare_options(list(sys.argv[1:] if args is None else args))
+            result = super().main(argv, *rest, **kwargs)
         except TouchplanError as exc:
             report_error(exc)
             result = exc.exit_code
@@ -42,6 +45,26 @@ class SafeGroup(TyperGroup):
         if not standalone:
             return result
         sys.exit(result if isinstance(result, int) else 0)
+
+
+# `log --done` and `--resolved` take an item id, or stand alone. Typer has no option
+# with an optional value, so a bare one (followed by nothing, another option, or text
+# that is no id, such as the summary) is rewritten to `--done=` before parsing.
+ITEM_ID = re.compile(r"[0-9a-z]{3,16}")
+OPTIONAL_VALUE = ("--done", "--resolved")
+
+
+def bare_options(argv: list[str]) -> list[str]:
+    out: list[str] = []
+    for n, arg in enumerate(argv):
+        if arg == "--":
+            return out + argv[n:]
+        following = argv[n + 1] if n + 1 < len(argv) else None
+        if arg in OPTIONAL_VALUE and (following is None or not ITEM_ID.fullmatch(following)):
+            out.append(f"{arg}=")
+        else:
+            out.append(arg)
+    return out
 
 
 def report_error(exc: TouchplanError) -> None:
@@ -120,7 +143,10 @@ for name, command in (
     ("why", daily.why),
     ("week", daily.week),
     ("renewals", daily.renewals),
+    ("defer", daily.defer),
+    ("lost", daily.lost),
     ("snooze", daily.snooze),
+    ("workload", daily.workload),
     ("check", daily.check),
     ("import", connect.import_accounts),
     ("tiers", connect.tiers),

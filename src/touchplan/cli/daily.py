@@ -26,8 +26,9 @@ from touchplan.cli.options import (
     real_today,
 )
 from touchplan.dates import DATE_HELP, parse_days
-from touchplan.errors import EXIT_DATA, UsageError
-from touchplan.model import TOUCH_KIND_NAMES, Status
+from touchplan.errors import EXIT_DATA, AmbiguousError, UsageError
+from touchplan.model import Status
+from touchplan.planning.entry import LOG_KIND_NAMES
 from touchplan.views.output import (
     Format,
     emit,
@@ -40,13 +41,17 @@ from touchplan.views.output import (
 )
 
 if TYPE_CHECKING:
+    from touchplan.config import Policy
     from touchplan.model import Account, Item
 
 # Each command imports what it works with: `--help`, `--version` and completion load
 # only Typer and the options (see touchplan.cli).
 
 AllOpt = Annotated[
-    bool, typer.Option("--all", "-a", help="List every due item, not just today's capacity.")
+    bool, typer.Option("--all", "-a", help="List every call due, not just today's capacity.")
+]
+VerboseOpt = Annotated[
+    bool, typer.Option("--verbose", "-v", help="Show every item's reasons under it.")
 ]
 NoCacheOpt = Annotated[
     bool, typer.Option("--no-cache", help="Parse every file; neither read nor write the cache.")
@@ -58,10 +63,12 @@ def today(
     owner: OwnerOpt = None,
     date_opt: DateOpt = None,
     fmt: FormatOpt = Format.table,
+    verbose: VerboseOpt = False,
     no_cache: NoCacheOpt = False,
     dir_opt: DirOpt = None,
 ) -> None:
-    """Today's calls, ranked: what to do, why, whom to ask for, and what was said last."""
+    """Today's calls, ranked: one per account, with its agenda, whom to ask for, and
+    what was said last. Commitments due come before routine keep-in-touch work."""
     from touchplan.files.cache import plan_today
     from touchplan.views import daily, records
 
@@ -72,13 +79,14 @@ def today(
         plan = plan_today(
             root, config, day, owner, show_all=show_all, use_cache=not no_cache, progress=reporter
         )
-    shown, accounts = plan.items, plan.accounts
-    more = plan.total - len(shown)
+    shown, accounts = plan.calls, plan.accounts
+    more_calls = plan.total_calls - len(shown)
+    more = plan.total_items - sum(len(c.items) for c in shown)
     emit(
         fmt,
-        table=lambda: daily.today_view(day, shown, more, accounts, plan.total),
-        document=lambda: records.today_record(day, shown, more, accounts, plan.skipped),
-        rows=lambda: [records.item_record(i, accounts[i.account], day) for i in shown],
+        table=lambda: daily.today_view(day, shown, more_calls, accounts, plan.total_calls, verbose),
+        document=lambda: records.today_record(day, shown, more_calls, more, accounts, plan.skipped),
+        rows=lambda: records.call_rows(shown, accounts, day),
         columns=records.TODAY_CSV,
     )
     warn_skipped(plan.skipped)
@@ -92,7 +100,10 @@ SummaryArg = Annotated[
 KindOpt = Annotated[
     str,
     typer.Option(
-        "--kind", "-k", help=f"One of: {TOUCH_KIND_NAMES}.", autocompletion=complete_touch_kind
+        "--kind",
+        "-k",
+        help=f"One of: {LOG_KIND_NAMES}. An `attempt` is a call that reached nobody.",
+        autocompletion=complete_touch_kind,
     ),
 ]
 WithOpt = Annotated[
@@ -112,19 +123,38 @@ NextOpt = Annotated[
     typer.Option(
         "--next",
         "-n",
-        help='A promised follow-up: "DATE ACTION", e.g. "friday Send the quote".',
+        help='A promise: "DATE ACTION", e.g. "friday Send the quote"; or a booked '
+        'appointment: "DATE KIND: WHAT" (KIND call, visit, meeting or review), e.g. '
+        '"2027-01-12 visit: Chicago depot".',
     ),
 ]
 DoneOpt = Annotated[
-    bool, typer.Option("--done", help="Close the account's due follow-ups and gap checks.")
+    list[str] | None,
+    typer.Option(
+        "--done",
+        help="Close an open item by its id (repeat for more). Bare --done closes the due "
+        "follow-up, gap check or booking when only one is meant.",
+    ),
 ]
 ProblemOpt = Annotated[
     str | None, typer.Option("--problem", help="Open a problem with this description.")
 ]
-ResolvedOpt = Annotated[bool, typer.Option("--resolved", help="Close the account's open problems.")]
+ResolvedOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--resolved",
+        help="Resolve an open problem by its id (repeat for more); bare: the only one.",
+    ),
+]
+StageOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--stage", help="With --kind renewal: how far it came: conversation, proposal or verbal."
+    ),
+]
 RenewalDateOpt = Annotated[
     str | None,
-    typer.Option("--renewal-date", help="With --kind renewal: the next renewal date."),
+    typer.Option("--renewal-date", help="With --kind renewal: signed; the next renewal date."),
 ]
 
 
@@ -135,13 +165,15 @@ def log(
     with_: WithOpt = None,
     date_opt: WhenOpt = None,
     next_: NextOpt = None,
-    done: DoneOpt = False,
+    done: DoneOpt = None,
     problem: ProblemOpt = None,
-    resolved: ResolvedOpt = False,
+    resolved: ResolvedOpt = None,
+    stage: StageOpt = None,
     renewal_date: RenewalDateOpt = None,
     dir_opt: DirOpt = None,
 ) -> None:
-    """Record a touch: appends one entry to the account's history, nothing else changes."""
+    """Record a touch: appends one entry to the account's history, nothing else changes
+    (a signed renewal also moves the account's renewal date)."""
     from touchplan.files.cache import find_account
     from touchplan.files.edit import apply_edit, log_edit
     from touchplan.files.store import load_bytes
@@ -167,12 +199,127 @@ def log(
         problem=problem,
         resolved=resolved,
         done=done,
+        stage=stage,
         renewal_date=renewal_date,
     )
     for note in plan.notes:
         warn(f"note: {note}")
     after = load_bytes(root, path, apply_edit(root, path, log_edit(plan.entry)))
-    show(logged_view(plan, after.file, entry.after_log(after, config.policy, base)))
+    show(logged_view(plan, after.file, entry.after_log(after, config.policy, base, plan.entry)))
+
+
+# -- lost and defer ---------------------------------------------------------------------
+
+LostReasonOpt = Annotated[str, typer.Option("--reason", help="Why the customer was lost.")]
+
+
+def lost(
+    account_name: AccountArg,
+    reason: LostReasonOpt,
+    date_opt: WhenOpt = None,
+    dir_opt: DirOpt = None,
+) -> None:
+    """Mark a customer lost: `status: lost` and a history entry with the reason. Its
+    planning ends; `report` counts it."""
+    from touchplan.files.cache import find_account
+    from touchplan.files.edit import apply_edit, lost_edit
+    from touchplan.planning import entry
+
+    base = real_today()
+    root, _config = open_root(dir_opt)
+    path, account = find_account(root, account_name)
+    lost_entry = entry.lost_entry(account, reason, date_opt, base)
+    apply_edit(root, path, lost_edit(lost_entry))
+    say(
+        f"{account.name} marked lost on {lost_entry.date.isoformat()}: {lost_entry.summary}",
+        "green",
+    )
+
+
+ItemArg = Annotated[
+    str, typer.Argument(metavar="ID", help="The item's id, as `today`, `show` or `week` print it.")
+]
+DeferUntilOpt = Annotated[str, typer.Option("--until", help=f"When it comes back ({DATE_HELP}).")]
+DeferReasonOpt = Annotated[str, typer.Option("--reason", help="Why it waits (shown in `show`).")]
+InAccountOpt = Annotated[
+    str | None,
+    typer.Option("--account", help="The account, when the id alone is not enough."),
+]
+
+
+def defer(
+    item_id: ItemArg,
+    until: DeferUntilOpt,
+    reason: DeferReasonOpt,
+    account_name: InAccountOpt = None,
+    dir_opt: DirOpt = None,
+) -> None:
+    """Set one open item aside until a date (a problem waiting on a supplier, a promise
+    the customer moved). It stays open, shows in `show` with the reason, and comes back
+    on its date. Recorded in the account's history."""
+    from touchplan.files.cache import find_account, find_item_accounts
+    from touchplan.files.edit import apply_edit, log_edit
+    from touchplan.planning import entry
+    from touchplan.planning.schedule import plan_account
+
+    base = real_today()
+    root, config = open_root(dir_opt)
+    if account_name:
+        found = [find_account(root, account_name)]
+    else:
+        found = find_item_accounts(root, config, base, item_id)
+    hits = []
+    for path, account in found:
+        items = plan_account(account, config.policy, base)
+        try:
+            hits.append((path, account, entry.find_item(items, item_id)))
+        except entry.UnknownId:
+            if account_name:
+                raise
+    if not hits:
+        raise entry.UnknownId(item_id, [])
+    if len(hits) > 1:
+        raise AmbiguousError(
+            f"{item_id!r} names items of several accounts; pass --account",
+            [f"{a.slug}: {entry.item_line(i)}" for _p, a, i in hits],
+        )
+    path, account, item = hits[0]
+    deferral = entry.defer_entry(item, until, reason, base)
+    apply_edit(root, path, log_edit(deferral))
+    assert deferral.until is not None
+    say(
+        f"Deferred {item.kind.value} {item.id} of {account.name} until "
+        f"{deferral.until.isoformat()}: {deferral.summary}",
+        "green",
+    )
+
+
+# -- workload ---------------------------------------------------------------------------
+
+
+def workload(
+    owner: OwnerOpt = None,
+    date_opt: DateOpt = None,
+    fmt: FormatOpt = Format.table,
+    dir_opt: DirOpt = None,
+) -> None:
+    """How many calls a working day the policy asks of the book, by tier and by kind,
+    against capacity; and when it is more, what would fit."""
+    from touchplan.planning.people import owned
+    from touchplan.planning.workload import workload as book_workload
+    from touchplan.views import daily, records
+
+    day = pick_today(date_opt)
+    root, config, book = open_book(dir_opt)
+    owner = pick_owner(root, config, owner)
+    load = book_workload(owned(book.accounts, owner), config.policy, day)
+    emit(
+        fmt,
+        table=lambda: daily.workload_view(load, owner),
+        document=lambda: records.workload_record(load, owner),
+        command="workload",
+    )
+    warn_skipped(book.skipped)
 
 
 # -- add --------------------------------------------------------------------------------
@@ -194,6 +341,13 @@ SlugOpt = Annotated[
     str | None,
     typer.Option("--slug", help="File name to use instead of one made from the name."),
 ]
+LastContactOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--last-contact",
+        help="An existing customer's last contact before touchplan (the cadences count from it).",
+    ),
+]
 
 
 def add(
@@ -207,6 +361,7 @@ def add(
     contact: ContactOpt = None,
     folder: FolderOpt = None,
     slug: SlugOpt = None,
+    last_contact: LastContactOpt = None,
     dir_opt: DirOpt = None,
 ) -> None:
     """Create a new account file under accounts/."""
@@ -227,6 +382,7 @@ def add(
         contacts=contact or [],
         folder=folder,
         slug=slug,
+        last_contact=last_contact,
     )
     root, config = open_root(dir_opt)
     account = create_account(root, new)
@@ -238,15 +394,15 @@ def add(
 
 def account_plan(
     dir_opt: str | None, account_name: str, date_opt: str | None
-) -> tuple[date, Account, list[Item]]:
-    """The planning day, one account, and all its open items."""
+) -> tuple[date, Account, list[Item], Policy]:
+    """The planning day, one account, all its open items, and the policy."""
     from touchplan.files.cache import find_account
     from touchplan.planning.schedule import plan_account
 
     day = pick_today(date_opt)
     root, config = open_root(dir_opt)
     _path, account = find_account(root, account_name)
-    return day, account, plan_account(account, config.policy, day)
+    return day, account, plan_account(account, config.policy, day), config.policy
 
 
 def show_account(
@@ -256,13 +412,15 @@ def show_account(
     dir_opt: DirOpt = None,
 ) -> None:
     """The account card: facts, contacts, open items with reasons, and the history."""
+    from touchplan.planning.schedule import closed_items
     from touchplan.views import daily, records
 
-    day, account, items = account_plan(dir_opt, account_name, date_opt)
+    day, account, items, policy = account_plan(dir_opt, account_name, date_opt)
+    closed = closed_items(account, policy, day)
     emit(
         fmt,
-        table=lambda: daily.account_card(account, items, day, account.is_snoozed(day)),
-        document=lambda: records.show_record(account, items, day),
+        table=lambda: daily.account_card(account, items, day, account.is_snoozed(day), closed),
+        document=lambda: records.show_record(account, items, day, closed),
         command="show",
     )
 
@@ -277,7 +435,7 @@ def why(
     from touchplan.planning.schedule import is_planned
     from touchplan.views import daily, records
 
-    day, account, items = account_plan(dir_opt, account_name, date_opt)
+    day, account, items, _policy = account_plan(dir_opt, account_name, date_opt)
     if fmt is Format.table and not is_planned(account, day):
         state = "lost" if account.status is Status.LOST else "snoozed"
         warn(f"note: {account.name} is {state} and left out of planning")
@@ -313,7 +471,7 @@ def week(
         fmt,
         table=lambda: daily.week_view(plan, accounts, day),
         document=lambda: records.week_record(plan, accounts, day),
-        rows=lambda: [records.planned_record(p, accounts) for p in plan.planned],
+        rows=lambda: records.planned_rows(plan, accounts),
         columns=records.WEEK_CSV,
     )
     warn_skipped(book.skipped)

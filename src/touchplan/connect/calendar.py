@@ -26,7 +26,7 @@ from touchplan.errors import TouchplanError, UsageError
 from touchplan.files.edit import write_atomic
 from touchplan.model import EVERYONE, Account, Item, ItemKind
 from touchplan.planning.people import ask_for
-from touchplan.planning.week import PlannedItem, WeekPlan
+from touchplan.planning.week import WeekPlan
 from touchplan.text import for_display, slugify
 
 PRODID = "-//touchplan//touch plan export//EN"
@@ -57,6 +57,24 @@ def item_key(item: Item) -> str:
 
 
 @dataclass(frozen=True)
+class PlannedItem:
+    """One item of a planned call, on its day."""
+
+    item: Item
+    day: date
+    carried_from: date | None
+
+
+def planned_items(plan: WeekPlan) -> list[PlannedItem]:
+    """Every item the week plan's calls carry, day by day."""
+    return [
+        PlannedItem(item, p.day, p.carried_from)
+        for p in plan.planned
+        for item in p.call.items + p.call.early
+    ]
+
+
+@dataclass(frozen=True)
 class CalendarItem:
     planned: PlannedItem  # the first day it is planned
     uid: str
@@ -79,7 +97,7 @@ def calendar_items(plan: WeekPlan, accounts: Mapping[str, Account]) -> list[Cale
     numbered: dict[tuple[str, date | None], str] = {}
     repeats: dict[str, int] = {}
     real: dict[str, frozenset[date]] = {}
-    for planned in plan.planned:
+    for planned in planned_items(plan):
         item = planned.item
         key = item_key(item)
         if item.account not in real:

@@ -6,11 +6,12 @@ the package version and a hash of the policy, and is thrown away whole when any 
 those differ or when it cannot be read.
 Deleting it is always safe: the next run rebuilds it (cold), parsing on every core.
 
-A record holds the file's due-date skeleton: each item's kind and due date from
-``plan_account``, valid while the file is unchanged and the day is inside the window
-``planning.schedule.stable_until`` gives. `today` ranks those skeletons with
-``quick_score`` (the same arithmetic as a full plan) and then plans in full
-only the few accounts it shows, so a warm run never parses YAML it does not print.
+A record holds the file's due-date skeleton: each item's kind, class, due date,
+cadence and key from ``plan_account``, valid while the file is unchanged and the day is
+inside the window ``planning.schedule.stable_until`` gives. `today` ranks the accounts'
+calls from those skeletons (the same score arithmetic as a full plan, in SQL), weighs
+the commitments ahead for ``pull_forward``, and then plans in full only the few
+accounts it shows, so a warm run never parses YAML it does not print.
 """
 
 from __future__ import annotations
@@ -49,18 +50,20 @@ from touchplan.files.store import (
     resolve_rel,
     scan_tree,
 )
-from touchplan.model import EVERYONE, Account, Item, ItemKind, Status, Tier
-from touchplan.planning.people import owned
-from touchplan.planning.schedule import (
-    FIRST_KINDS,
-    due_items,
-    plan_account,
-    quick_score,
-    rank_key,
-    stable_until,
+from touchplan.model import EVERYONE, Account, ItemClass, ItemKind, Status, Tier
+from touchplan.planning.calls import (
+    Ahead,
+    Call,
+    call_key,
+    make_call,
+    plan_calls,
+    pull_forward,
 )
+from touchplan.planning.people import owned
+from touchplan.planning.schedule import TIER_ORDER, plan_account, stable_until
+from touchplan.planning.walk import attempted
 
-SCHEMA = 1
+SCHEMA = 2
 CACHE_NAME = f"plan-cache-v{SCHEMA}.sqlite3"
 PARALLEL_FROM = 400  # files to parse before a process pool pays for itself
 CHUNK = 250
@@ -84,7 +87,9 @@ class Record:
     problems: list[list[Any]] = field(default_factory=list)
     valid_from: int = 0
     valid_until: int = 0
-    items: list[list[Any]] = field(default_factory=list)  # [kind, due ordinal]
+    attempt: int = 0  # ordinal of the day it was tried without reaching anyone (if that day)
+    # [kind, class, due ordinal, cadence, key, deferred]
+    items: list[list[Any]] = field(default_factory=list)
 
 
 def build_record(root: str, rel: str, stat: FileStat, policy: Policy, day: date) -> Record:
@@ -106,8 +111,17 @@ def build_record(root: str, rel: str, stat: FileStat, policy: Policy, day: date)
     record.renewal = account.renewal.toordinal() if account.renewal else 0
     record.valid_from = day.toordinal()
     record.valid_until = stable_until(account, policy, day).toordinal()
+    record.attempt = day.toordinal() if attempted(account, day) else 0
     record.items = [
-        [i.kind.value, i.due.toordinal()] for i in plan_account(account, policy, day, explain=False)
+        [
+            i.kind.value,
+            0 if i.cls is ItemClass.COMMITMENT else 1,
+            i.due.toordinal(),
+            i.cadence,
+            i.key,
+            int(i.deferred is not None),
+        ]
+        for i in plan_account(account, policy, day, explain=False)
     ]
     return record
 
@@ -154,19 +168,22 @@ CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS files(
     rel TEXT PRIMARY KEY, mtime INTEGER, size INTEGER, ino INTEGER, slug TEXT, name TEXT,
     name_key TEXT, tier TEXT, owner TEXT, owner_key TEXT, status TEXT, snooze INTEGER,
-    renewal INTEGER, ok INTEGER, valid_from INTEGER, valid_until INTEGER, problems TEXT);
+    renewal INTEGER, ok INTEGER, valid_from INTEGER, valid_until INTEGER, problems TEXT,
+    attempt INTEGER);
 CREATE TABLE IF NOT EXISTS items(
-    rel TEXT, slug TEXT, kind TEXT, due INTEGER, base REAL, first INTEGER, active INTEGER,
-    snooze INTEGER, owner_key TEXT, tier TEXT, renewal INTEGER);
+    rel TEXT, slug TEXT, kind TEXT, cls INTEGER, due INTEGER, cadence INTEGER, imp REAL,
+    tw REAL, tier_rank INTEGER, key TEXT, deferred INTEGER, active INTEGER, snooze INTEGER,
+    owner_key TEXT, tier TEXT, attempt INTEGER);
 """
 _INDEXES = """
 CREATE INDEX IF NOT EXISTS items_rel ON items(rel);
 CREATE INDEX IF NOT EXISTS items_count ON items(due, active, snooze, owner_key);
+CREATE INDEX IF NOT EXISTS items_key ON items(key);
 CREATE INDEX IF NOT EXISTS files_slug ON files(slug);
 CREATE INDEX IF NOT EXISTS files_name ON files(name_key);
 """
 _DDL = _TABLES + _INDEXES
-_INDEX_NAMES = ("items_rel", "items_count", "files_slug", "files_name")
+_INDEX_NAMES = ("items_rel", "items_count", "items_key", "files_slug", "files_name")
 
 
 class Cache:
@@ -259,8 +276,9 @@ def store_records(
     if not (records or gone):
         return
     w = policy.weights
-    kind_weight = {k.value: 0.0 + w.kind.get(k, 0.0) for k in ItemKind}
-    tier_weight = {t.value: w.tier.get(t, 0.0) for t in Tier}
+    importance = {k.value: 0.0 + w.importance.get(k, 0.0) for k in ItemKind}
+    tier_weight = {t.value: 0.0 + w.tier.get(t, 0.0) for t in Tier}
+    tier_rank = {t.value: TIER_ORDER[t] for t in Tier}
     active_value = Status.ACTIVE.value
     file_rows = []
     item_rows = []
@@ -285,26 +303,31 @@ def store_records(
                 r.valid_from,
                 r.valid_until,
                 json.dumps(r.problems),
+                r.attempt,
             )
         )
         if r.ok:
             # items repeat what ranking filters on, so ranking reads one table
-            tier_base = tier_weight[r.tier]
             active = int(r.status == active_value)
-            for kind, due in r.items:
+            for kind, cls, due, cadence, key, deferred in r.items:
                 item_rows.append(
                     (
                         r.rel,
                         r.slug,
                         kind,
+                        cls,
                         due,
-                        kind_weight[kind] + tier_base,
-                        int(kind in FIRST_KINDS),
+                        cadence,
+                        importance[kind],
+                        tier_weight[r.tier],
+                        tier_rank[r.tier],
+                        key,
+                        deferred,
                         active,
                         r.snooze_until,
                         owner_key,
                         r.tier,
-                        r.renewal,
+                        r.attempt,
                     )
                 )
     try:
@@ -313,8 +336,8 @@ def store_records(
             changed = [(rel,) for rel in gone] + [(r.rel,) for r in records]
             db.executemany("DELETE FROM files WHERE rel = ?", changed)
             db.executemany("DELETE FROM items WHERE rel = ?", changed)
-        db.executemany(f"INSERT INTO files VALUES ({','.join('?' * 17)})", file_rows)
-        db.executemany(f"INSERT INTO items VALUES ({','.join('?' * 11)})", item_rows)
+        db.executemany(f"INSERT INTO files VALUES ({','.join('?' * 18)})", file_rows)
+        db.executemany(f"INSERT INTO items VALUES ({','.join('?' * 16)})", item_rows)
         db.execute("COMMIT")
     except sqlite3.Error:
         with contextlib.suppress(sqlite3.Error):
@@ -501,65 +524,92 @@ def _covers(db: sqlite3.Connection, written: list[tuple[str, FileStat]], gone: l
 
 # -- ranking from the skeletons -----------------------------------------------------------
 
-_DUE_WHERE = """
-    WHERE due <= :today AND active = 1 AND snooze <= :today
+_PLANNED = """
+    active = 1 AND snooze <= :today AND attempt != :today
       AND (:owner IS NULL OR owner_key = :owner)
 """
 # Files left out of planning that still have items: a duplicate slug's second file.
 _NOT_SKIPPED = " AND rel NOT IN (SELECT value FROM json_each(:skipped))"
 _MARGIN = 50  # extra candidates so exact (rounded) scores can re-rank the boundary
+# score_terms in SQL: a commitment due today or late, else cadence work (see why)
+_SCORE = """
+    CASE WHEN cls = 0
+      THEN :commitment + :late_day * MAX(0, :today - due) + imp
+      ELSE tw * MAX(0.0, ROUND(1 + (:today - due) * 1.0 / MAX(cadence, 1), 3)) END
+"""
 
 
-def rank_due(
+@dataclass(frozen=True)
+class Ranked:
+    """`today` from the cache: the accounts to plan in full, in about the right order."""
+
+    candidates: list[tuple[str, str]]  # (slug, rel), best first, the margin included
+    pulled: dict[str, set[str]]  # slug -> keys of commitments pulled forward to today
+    calls: int  # calls due today in all
+    items: int  # items due today in all
+
+
+def rank_calls(
     index: Index, policy: Policy, day: date, owner: str | None, limit: int | None
-) -> tuple[list[tuple[str, str]], int]:
-    """The ``limit`` best due items as (slug, rel), ranked exactly like
-    ``rank_key``, and how many items are due in all.
+) -> Ranked:
+    """Today's calls ranked from the skeletons, as ``plan_calls`` ranks them.
 
-    SQLite scores every due item in C; the best few are re-scored in Python with
-    ``quick_score`` so ties and rounding order exactly as a full plan would.
+    SQLite scores every due item in C and keeps each account's best; the commitments
+    ahead go to ``pull_forward`` exactly as the full plan weighs them. The caller plans
+    the candidates in full and re-ranks them with the exact scores.
     """
     w = policy.weights
     wanted = owner.casefold() if owner and owner.strip().lower() != EVERYONE else None
+    today = day.toordinal()
     params = {
-        "today": day.toordinal(),
+        "today": today,
         "owner": wanted,
         "skipped": json.dumps(index.skipped),
-        "ow": w.overdue_day,
-        "rw": w.renewal_day,
-        "lead": policy.renewal_lead,
+        "commitment": w.commitment,
+        "late_day": w.late_day,
     }
-    where = _DUE_WHERE + (_NOT_SKIPPED if index.skipped else "")
-    # counting reads a covering index; ranking reads every due row, so a plain scan
-    total = index.db.execute("SELECT COUNT(*) FROM items" + where, params).fetchone()[0]
-    score = (
-        "base + CASE WHEN kind = 'renewal' AND renewal > 0 "
-        "THEN MAX(0, :today - (renewal - :lead)) * :ow "
-        "+ MAX(0, MIN(:lead, :lead - (renewal - :today))) * :rw "
-        "ELSE MAX(0, :today - due) * :ow END"
-    )
+    planned = _PLANNED + (_NOT_SKIPPED if index.skipped else "")
+    db = index.db
+    calls, due_items, committed = db.execute(
+        "SELECT COUNT(DISTINCT rel), COUNT(*), COUNT(DISTINCT CASE WHEN cls = 0 THEN rel END) "
+        f"FROM items WHERE due <= :today AND {planned}",
+        params,
+    ).fetchone()
+    horizon = (plus_working(policy, day, policy.plan_ahead)).toordinal()
+    ahead_rows = db.execute(
+        "SELECT slug, tier, due, key, EXISTS(SELECT 1 FROM items AS o WHERE o.rel = items.rel "
+        "AND o.due <= :today) FROM items "
+        f"WHERE cls = 0 AND deferred = 0 AND due > :today AND due <= :horizon AND {planned}",
+        {**params, "horizon": horizon},
+    ).fetchall()
+    ahead = [
+        Ahead(slug, Tier(tier), date.fromordinal(due), key)
+        for slug, tier, due, key, _ in ahead_rows
+    ]
+    called = {slug for slug, _t, _d, _k, has_due in ahead_rows if has_due}
+    pulled = pull_forward(ahead, called, committed or 0, policy, day)
+    only_pulled = [slug for slug in pulled if slug not in called]
     query = (
-        f"SELECT slug, rel, tier, renewal, kind, due FROM items NOT INDEXED {where} "
-        f"ORDER BY first DESC, {score} DESC, due, slug, kind"
+        f"SELECT slug, rel, MIN(cls * 1e9 - ({_SCORE})) AS best, MIN(tier_rank) FROM items "
+        f"NOT INDEXED WHERE due <= :today AND {planned} GROUP BY rel ORDER BY best, 4, slug"
     )
     if limit is not None:
         query += f" LIMIT {int(limit) + _MARGIN}"
-    rows = index.db.execute(query, params).fetchall()
-    keyed = []
-    for slug, rel, tier, renewal, kind_value, due in rows:
-        kind = ItemKind(kind_value)
-        exact = quick_score(
-            policy,
-            kind,
-            Tier(tier),
-            date.fromordinal(due),
-            date.fromordinal(renewal) if renewal else None,
-            day,
-        )
-        keyed.append(((0 if kind in FIRST_KINDS else 1, -exact, due, slug, kind_value), slug, rel))
-    keyed.sort(key=lambda row: row[0])
-    chosen = keyed if limit is None else keyed[:limit]
-    return [(slug, rel) for _key, slug, rel in chosen], total
+    candidates = [(slug, rel) for slug, rel, _best, _tier in db.execute(query, params)]
+    if only_pulled:
+        found = {slug for slug, _rel in candidates}
+        extra = db.execute(
+            "SELECT DISTINCT slug, rel FROM items WHERE slug IN "
+            "(SELECT value FROM json_each(:pulled))" + (_NOT_SKIPPED if index.skipped else ""),
+            {"pulled": json.dumps(only_pulled), "skipped": json.dumps(index.skipped)},
+        ).fetchall()
+        candidates.extend((slug, rel) for slug, rel in extra if slug not in found)
+    return Ranked(candidates, pulled, calls + len(only_pulled), due_items)
+
+
+def plus_working(policy: Policy, day: date, count: int) -> date:
+    """The ``count``-th working day after ``day``."""
+    return policy.add_working_days(day, count)
 
 
 def names_lookup(root: Path) -> Callable[[str], list[Path]] | None:
@@ -622,11 +672,12 @@ def find_account(root: Path, name: str) -> tuple[Path, Account]:
 
 @dataclass(frozen=True)
 class TodayPlan:
-    """`today`: the items shown (ranked), how many are due in all, and their accounts."""
+    """`today`: the calls shown (ranked), how many are due in all, and their accounts."""
 
-    items: list[Item]
-    total: int
-    accounts: dict[str, Account]  # by slug: the accounts of the items shown
+    calls: list[Call]
+    total_calls: int  # calls due today in all
+    total_items: int  # items due today in all (what `more` counts from)
+    accounts: dict[str, Account]  # by slug: the accounts of the calls shown
     skipped: list[str]  # account files left out of planning
 
 
@@ -640,33 +691,44 @@ def plan_today(
     use_cache: bool = True,
     progress: ProgressFactory | None = None,
 ) -> TodayPlan:
-    """The due items of ``owner`` (None: everyone), at most the capacity unless
+    """The calls due for ``owner`` (None: everyone), at most the capacity unless
     ``show_all``. From the cache, only the accounts shown are planned in full; without
     it every file is parsed and planned (the two must always agree)."""
     policy = config.policy
     limit = None if show_all else policy.capacity
     if not use_cache:
         book = load_book(root)
-        every = due_items(owned(book.accounts, owner), policy, day)
-        return TodayPlan(every[:limit], len(every), book.by_slug(), book.skipped)
+        every = plan_calls(owned(book.accounts, owner), policy, day)
+        due = sum(len(c.items) for c in every)
+        return TodayPlan(every[:limit], len(every), due, book.by_slug(), book.skipped)
     index = build_index(root, config, day, progress=progress)
     try:
-        ranked, total = rank_due(index, policy, day, owner, limit)
+        ranked = rank_calls(index, policy, day, owner, limit)
     finally:
         index.db.close()
-    chosen: dict[str, str] = {}
-    for slug, rel in ranked:
-        chosen.setdefault(slug, rel)
     accounts: dict[str, Account] = {}
-    items: list[Item] = []
-    for slug, rel in chosen.items():
+    calls: list[Call] = []
+    for slug, rel in ranked.candidates:
+        if slug in accounts:
+            continue
         account, problems = load_file(root, root / rel)
         if account is None:  # changed since the scan a moment ago
             raise AccountFileError(rel, [p for p in problems if p.fatal] or problems)
         accounts[slug] = account
-        items.extend(i for i in plan_account(account, policy, day) if i.due <= day)
-    items.sort(key=rank_key)
-    return TodayPlan(items[: len(ranked)], total, accounts, index.skipped)
+        items = plan_account(account, policy, day)
+        keys = ranked.pulled.get(slug, set())
+        call = make_call(account, items, policy, day, [i for i in items if i.key in keys])
+        if call is not None:
+            calls.append(call)
+    calls.sort(key=lambda c: call_key(c, day))
+    shown = calls[:limit]
+    return TodayPlan(
+        shown,
+        ranked.calls,
+        ranked.items,
+        {c.account: accounts[c.account] for c in shown},
+        index.skipped,
+    )
 
 
 def check_files(
@@ -676,3 +738,31 @@ def check_files(
     index = build_index(root, config, day, progress=progress)
     index.db.close()
     return index.problems
+
+
+def find_item_accounts(
+    root: Path, config: Config, day: date, wanted: str
+) -> list[tuple[Path, Account]]:
+    """The accounts holding an open item whose key starts with ``wanted`` (an item id),
+    from the cache's index of every item: no file but theirs is parsed."""
+    prefix = wanted.strip().lower()
+    if len(prefix) < 3:
+        return []
+    index = build_index(root, config, day)
+    try:
+        rels = [
+            rel
+            for (rel,) in index.db.execute(
+                "SELECT DISTINCT rel FROM items WHERE key >= :p AND key < :p || '~'",
+                {"p": prefix},
+            )
+            if rel not in index.skipped
+        ]
+    finally:
+        index.db.close()
+    found = []
+    for rel in rels:
+        account, _problems = load_file(root, root / rel)
+        if account is not None:
+            found.append((root / rel, account))
+    return found

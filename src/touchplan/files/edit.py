@@ -19,7 +19,7 @@ import re
 import secrets
 import stat
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -87,6 +87,24 @@ class Plain(str):
     """A value written as-is (``true``), not quoted as text."""
 
 
+class Ids(tuple[str, ...]):
+    """Item ids, written as a flow list: ``done: [b7pj7, x80pb]``."""
+
+
+Value = str | Ids
+
+
+def value_text(value: Value) -> str:
+    if isinstance(value, Ids):
+        return "[" + ", ".join(scalar_text(v) for v in value) + "]"
+    return scalar_text(value)
+
+
+def plain_value(value: Value) -> Any:
+    """What the written value reads back as (see ``raw``)."""
+    return list(value) if isinstance(value, Ids) else str(value)
+
+
 def scalar_text(value: str) -> str:
     """``value`` as a YAML scalar that loads back as exactly this string."""
     if isinstance(value, Plain):
@@ -125,13 +143,13 @@ def _double_quoted(value: str) -> str:
     return "".join(out)
 
 
-def entry_lines(fields: list[tuple[str, str]], dash_col: int, key_col: int) -> list[str]:
+def entry_lines(fields: Sequence[tuple[str, Value]], dash_col: int, key_col: int) -> list[str]:
     """A history entry as lines (no line endings), indented like its neighbours."""
     gap = max(1, key_col - dash_col - 1)
     lines = []
     for i, (key, value) in enumerate(fields):
         prefix = " " * dash_col + "-" + " " * gap if i == 0 else " " * max(key_col, dash_col + 2)
-        lines.append(f"{prefix}{key}: {scalar_text(value)}")
+        lines.append(f"{prefix}{key}: {value_text(value)}")
     return lines
 
 
@@ -222,7 +240,7 @@ def _insert(text: str, newline: str, at: int, new_lines: list[str]) -> str:
     return "".join(before) + body + newline + "".join(after)
 
 
-def splice_entry(doc: Document, fields: list[tuple[str, str]]) -> str:
+def splice_entry(doc: Document, fields: list[tuple[str, Value]]) -> str:
     """The text with one more history entry at the end of the `history` list."""
     root = doc.root
     if not isinstance(root, Map) or root.flow:
@@ -338,7 +356,7 @@ class Edit:
 
 @dataclass(frozen=True)
 class AppendEntry(Edit):
-    fields: tuple[tuple[str, str], ...]
+    fields: tuple[tuple[str, Value], ...]
 
     def apply(self, doc: Document) -> str:
         return splice_entry(doc, list(self.fields))
@@ -346,7 +364,7 @@ class AppendEntry(Edit):
     def expected(self, old: dict[str, Any]) -> dict[str, Any]:
         new = dict(old)
         history = old.get("history") or []
-        new["history"] = [*history, dict(self.fields)]
+        new["history"] = [*history, {k: plain_value(v) for k, v in self.fields}]
         return new
 
 
@@ -565,29 +583,50 @@ def create_file(root: Path, path: Path, data: bytes) -> None:
 # -- the edits commands make --------------------------------------------------------------
 
 
-def log_edit(entry: Entry) -> Edit:
-    """`log`: append ``entry`` (and move the renewal date with a signed renewal)."""
-    fields: list[tuple[str, str]] = [
+def entry_fields(entry: Entry) -> list[tuple[str, Value]]:
+    """A history entry's keys, in the order the schema documents them."""
+    fields: list[tuple[str, Value]] = [
         ("date", Plain(entry.date.isoformat())),
         ("kind", entry.kind.value),
     ]
+    if entry.item:
+        fields.append(("item", Plain(entry.item)))
+    if entry.until is not None:
+        fields.append(("until", Plain(entry.until.isoformat())))
     if entry.with_ is not None:
         fields.append(("with", entry.with_))
     if entry.summary is not None:
         fields.append(("summary", entry.summary))
     if entry.next:
-        fields.append(("next", f"{entry.next.due.isoformat()} {entry.next.action}"))
+        what = entry.next.action
+        if entry.next.booked is not None:
+            what = f"{entry.next.booked.value}: {what}"
+        fields.append(("next", f"{entry.next.due.isoformat()} {what}"))
     if entry.problem is not None:
         fields.append(("problem", entry.problem))
     if entry.resolved:
-        fields.append(("resolved", Plain("true")))
+        fields.append(("resolved", Ids(entry.resolved)))
     if entry.done:
-        fields.append(("done", Plain("true")))
+        fields.append(("done", Ids(entry.done)))
+    if entry.stage is not None:
+        fields.append(("stage", entry.stage.value))
+    if entry.renewal is not None:
+        fields.append(("renewal", Plain(entry.renewal.isoformat())))
+    return fields
+
+
+def log_edit(entry: Entry) -> Edit:
+    """`log`, `defer`: append ``entry`` (and move the renewal date with a signed renewal)."""
+    fields = tuple(entry_fields(entry))
     if entry.renewal is None:
-        return AppendEntry(tuple(fields))
+        return AppendEntry(fields)
     renewal = Plain(entry.renewal.isoformat())
-    fields.append(("renewal", renewal))
-    return Both(AppendEntry(tuple(fields)), SetScalars((("renewal", renewal),)))
+    return Both(AppendEntry(fields), SetScalars((("renewal", renewal),)))
+
+
+def lost_edit(entry: Entry) -> Edit:
+    """`lost`: the entry with the reason, and `status: lost` (planning ends)."""
+    return Both(AppendEntry(tuple(entry_fields(entry))), SetScalars((("status", "lost"),)))
 
 
 def snooze_edit(snooze: Snooze | None) -> Edit:

@@ -12,6 +12,7 @@ from touchplan.errors import TouchplanError
 from touchplan.files.edit import (
     Plain,
     create_file,
+    entry_lines,
     scalar_text,
 )
 from touchplan.files.schema import read_account
@@ -20,8 +21,13 @@ from touchplan.model import Account, Contact
 from touchplan.planning.entry import NewAccount
 
 
-def account_text(fields: list[tuple[str, str]], contacts: list[dict[str, str]]) -> str:
-    """Top-level ``fields`` in order, the contacts, and an empty ``history:`` to log into."""
+def account_text(
+    fields: list[tuple[str, str]],
+    contacts: list[dict[str, str]],
+    history: list[list[tuple[str, str]]] | None = None,
+) -> str:
+    """Top-level ``fields`` in order, the contacts, and ``history:`` (empty, to log into,
+    or with the given entries)."""
     lines = [f"{key}: {scalar_text(value)}" for key, value in fields]
     if contacts:
         lines.append("contacts:")
@@ -29,6 +35,8 @@ def account_text(fields: list[tuple[str, str]], contacts: list[dict[str, str]]) 
             for i, (key, value) in enumerate(contact.items()):
                 lines.append(f"  {'- ' if i == 0 else '  '}{key}: {scalar_text(value)}")
     lines.append("history:")
+    for entry in history or []:
+        lines.extend(entry_lines(entry, 2, 4))
     return "\n".join(lines) + "\n"
 
 
@@ -44,6 +52,8 @@ def new_account_text(new: NewAccount) -> str:
     if new.owner:
         fields.append(("owner", new.owner))
     fields.append(("since", Plain(new.since.isoformat())))
+    if new.added:
+        fields.append(("added", Plain(new.added.isoformat())))
     if new.renewal:
         fields.append(("renewal", Plain(new.renewal.isoformat())))
     if new.value is not None:
@@ -51,7 +61,16 @@ def new_account_text(new: NewAccount) -> str:
         fields.append(("value", Plain(f"{value:.0f}" if value == int(value) else f"{value}")))
     if new.relationship:
         fields.append(("relationship", new.relationship.value))
-    return account_text(fields, [contact_fields(c) for c in new.contacts])
+    history = []
+    if new.last_contact is not None:
+        history.append(
+            [
+                ("date", Plain(new.last_contact.isoformat())),
+                ("kind", "imported"),
+                ("summary", "Last contact before touchplan (add --last-contact)"),
+            ]
+        )
+    return account_text(fields, [contact_fields(c) for c in new.contacts], history)
 
 
 def create_account(root: Path, new: NewAccount) -> Account:

@@ -2,26 +2,32 @@
 
 from __future__ import annotations
 
+import re
+
 from touchplan.errors import Problem
 from touchplan.model import (
+    BOOKABLE_KINDS,
     Account,
     Contact,
     NextAction,
     Relationship,
+    RenewalStage,
     Snooze,
     Status,
     Tier,
     Touch,
     TouchKind,
+    split_booking,
 )
 from touchplan.text import control_chars
-from touchplan.yamldoc import Document, Fields, Map, Node, Scalar, parse
+from touchplan.yamldoc import Document, Fields, Map, Node, Scalar, Seq, kind_name, parse
 
 ACCOUNT_KEYS = (
     "name",
     "tier",
     "owner",
     "since",
+    "added",
     "renewal",
     "value",
     "relationship",
@@ -35,19 +41,60 @@ ACCOUNT_KEYS = (
 CONTACT_KEYS = ("name", "role", "phone", "email")
 _TOUCH_KINDS = tuple(k.value for k in TouchKind)
 _TIERS = tuple(t.value for t in Tier)
-ENTRY_KEYS = ("date", "kind", "with", "summary", "next", "problem", "resolved", "done", "renewal")
+ENTRY_KEYS = (
+    "date",
+    "kind",
+    "with",
+    "summary",
+    "next",
+    "problem",
+    "resolved",
+    "done",
+    "renewal",
+    "stage",
+    "item",
+    "until",
+    "rating",
+    "ref",
+)
+ITEM_ID = re.compile(r"[0-9a-z]{3,16}")
 
 
 def parse_next(text: str, f: Fields, node: Node, field: str) -> NextAction | None:
-    """``2026-11-28 Confirm the delivery arrived`` -> NextAction."""
+    """``2026-11-28 Confirm the delivery arrived`` -> NextAction; a booked appointment
+    names its kind first: ``2027-01-12 visit: Chicago depot``."""
     head, _, action = text.strip().partition(" ")
     due = f.date_text(head, node, field)
     if due is None:
         return None
-    if not action.strip():
+    booked, what = split_booking(action)
+    if not what:
         f.problem(node, field, "says when but not what", "write `YYYY-MM-DD what to do`")
         return None
-    return NextAction(due, action.strip())
+    assert booked is None or booked in BOOKABLE_KINDS
+    return NextAction(due, what, booked)
+
+
+def _flag_or_ids(f: Fields, node: Node, field: str) -> tuple[bool, tuple[str, ...]] | None:
+    """`done:`/`resolved:` hold `true`, one item id, or a list of ids."""
+    flag_words = ("true", "false", "True", "False", "yes", "no")
+    if isinstance(node, Scalar) and node.style is None and node.text in flag_words:
+        return bool(f.boolean(node, field)), ()
+    nodes = node.items if isinstance(node, Seq) else [node]
+    ids: list[str] = []
+    for i, item in enumerate(nodes):
+        where = f"{field}[{i}]" if isinstance(node, Seq) else field
+        if not isinstance(item, Scalar) or item.is_null or not ITEM_ID.fullmatch(item.text.strip()):
+            shown = item.text if isinstance(item, Scalar) else kind_name(item)
+            f.problem(
+                item,
+                where,
+                f"{shown!r} is not an item id",
+                "write true, an id from `touchplan show`, or a list of ids",
+            )
+            return None
+        ids.append(item.text.strip())
+    return False, tuple(ids)
 
 
 def _clean_text(f: Fields, node: Node, field: str, *, allow_empty: bool = True) -> str | None:
@@ -110,11 +157,57 @@ def _read_entry(f: Fields, node: Node, index: int) -> Touch | None:
             next_action = parse_next(value, f, e["next"][1], f"{where}.next")
             ok = ok and next_action is not None
     flags: dict[str, bool] = {}
+    ids: dict[str, tuple[str, ...]] = {}
     for key in ("resolved", "done"):
         if key in e:
-            flag = f.boolean(e[key][1], f"{where}.{key}")
-            ok = ok and flag is not None
-            flags[key] = bool(flag)
+            read = _flag_or_ids(f, e[key][1], f"{where}.{key}")
+            ok = ok and read is not None
+            if read is not None:
+                flags[key], ids[key] = read
+    stage = None
+    if "stage" in e:
+        chosen = f.choice(e["stage"][1], f"{where}.stage", [s.value for s in RenewalStage])
+        ok = ok and chosen is not None
+        stage = RenewalStage(chosen) if chosen else None
+        if kind is not None and kind != TouchKind.RENEWAL.value:
+            f.problem(e["stage"][1], f"{where}.stage", "only a `renewal` entry has a stage")
+            ok = False
+    item, until = "", None
+    if kind == TouchKind.DEFER.value:
+        for key in ("item", "until"):
+            if key not in e:
+                f.problem(m, f"{where}.{key}", "is missing", "a deferral needs item and until")
+                ok = False
+        if "item" in e:
+            value = f.text(e["item"][1], f"{where}.item", allow_empty=False)
+            if value is not None and not ITEM_ID.fullmatch(value.strip()):
+                f.problem(e["item"][1], f"{where}.item", f"{value!r} is not an item id")
+                value = None
+            ok = ok and value is not None
+            item = (value or "").strip()
+        if "until" in e:
+            until = f.date(e["until"][1], f"{where}.until")
+            ok = ok and until is not None
+    else:
+        for key in ("item", "until"):
+            if key in e:
+                f.problem(e[key][1], f"{where}.{key}", "only a `defer` entry has it")
+                ok = False
+    rating = None
+    if "rating" in e:
+        rating = f.integer(e["rating"][1], f"{where}.rating", minimum=1)
+        if rating is not None and rating > 5:
+            f.problem(e["rating"][1], f"{where}.rating", f"{rating} is not between 1 and 5")
+            rating = None
+        ok = ok and rating is not None
+        if kind is not None and kind != TouchKind.REVIEW.value:
+            f.problem(e["rating"][1], f"{where}.rating", "only a `review` entry has a rating")
+            ok = False
+    ref = ""
+    if "ref" in e:
+        value = _clean_text(f, e["ref"][1], f"{where}.ref")
+        ok = ok and value is not None
+        ref = (value or "").strip()
     renewal = None
     if "renewal" in e:
         renewal = f.date(e["renewal"][1], f"{where}.renewal")
@@ -136,6 +229,13 @@ def _read_entry(f: Fields, node: Node, index: int) -> Touch | None:
         renewal=renewal,
         index=index,
         line=m.line,
+        done_ids=ids.get("done", ()),
+        resolved_ids=ids.get("resolved", ()),
+        stage=stage,
+        item=item,
+        until=until,
+        rating=rating,
+        ref=ref,
     )
 
 
@@ -171,6 +271,7 @@ def account_from_document(
     tier = f.choice(e["tier"][1], "tier", _TIERS) if "tier" in e else None
     owner = _clean_text(f, e["owner"][1], "owner") if "owner" in e else ""
     since = f.date(e["since"][1], "since") if "since" in e else None
+    added = f.date(e["added"][1], "added") if "added" in e else None
     renewal = f.date(e["renewal"][1], "renewal") if "renewal" in e else None
     value = None
     if "value" in e and not (isinstance(e["value"][1], Scalar) and e["value"][1].is_null):
@@ -233,6 +334,7 @@ def account_from_document(
         tier=Tier(tier),
         owner=(owner or "").strip(),
         since=since,
+        added=added,
         renewal=renewal,
         value=value,
         relationship=relationship,

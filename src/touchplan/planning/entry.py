@@ -14,27 +14,29 @@ from datetime import date
 
 from touchplan.config import Policy
 from touchplan.dates import parse_date
-from touchplan.errors import UsageError
+from touchplan.errors import AmbiguousError, TouchplanError, UsageError
 from touchplan.model import (
-    TOUCH_KIND_NAMES,
     Account,
     Contact,
     Item,
+    ItemClass,
     ItemKind,
     NextAction,
     Relationship,
+    RenewalStage,
     Snooze,
+    Status,
     Tier,
     TouchKind,
+    split_booking,
 )
 from touchplan.planning.people import match_contact
-from touchplan.planning.schedule import closes_on_done, plan_account
+from touchplan.planning.schedule import plan_account
 from touchplan.text import check_input, slugify
 
-# Items that stay open until a matching touch or an explicit close.
-OPEN_UNTIL_CLOSED = frozenset(
-    {ItemKind.FOLLOW_UP, ItemKind.GAP_CHECK, ItemKind.PROBLEM, ItemKind.THANK_YOU}
-)
+# Kinds `log` does not write: a deferral, a lost customer and an imported contact have
+# commands of their own (`defer`, `lost`, `add --last-contact` and `import`).
+NOT_LOGGED = frozenset({TouchKind.DEFER, TouchKind.LOST, TouchKind.IMPORTED})
 
 
 # -- log --------------------------------------------------------------------------------
@@ -43,11 +45,15 @@ OPEN_UNTIL_CLOSED = frozenset(
 def touch_kind(value: str) -> TouchKind:
     """``--kind``: what the entry records."""
     try:
-        return TouchKind(value.strip().lower())
+        kind = TouchKind(value.strip().lower())
     except ValueError:
-        raise UsageError(
-            f"--kind: {value!r} is not a kind", f"use one of {TOUCH_KIND_NAMES}"
-        ) from None
+        kind = None
+    if kind is None or kind in NOT_LOGGED:
+        raise UsageError(f"--kind: {value!r} is not a kind", f"use one of {LOG_KIND_NAMES}")
+    return kind
+
+
+LOG_KIND_NAMES = ", ".join(k.value for k in TouchKind if k not in NOT_LOGGED)
 
 
 def touch_date(text: str | None, today: date) -> date:
@@ -63,7 +69,7 @@ def touch_date(text: str | None, today: date) -> date:
 
 @dataclass(frozen=True)
 class Entry:
-    """A history entry for `log` to append; its keys are written in this order."""
+    """A history entry to append; its keys are written in this order."""
 
     date: dt.date
     kind: TouchKind
@@ -71,17 +77,21 @@ class Entry:
     summary: str | None = None
     next: NextAction | None = None
     problem: str | None = None
-    resolved: bool = False
-    done: bool = False
+    resolved: tuple[str, ...] = ()  # ids of the problems it resolves
+    done: tuple[str, ...] = ()  # ids of the items it closes
+    stage: RenewalStage | None = None
     renewal: dt.date | None = None  # a signed renewal's next date: the account's moves too
+    item: str = ""  # a deferral's item id
+    until: dt.date | None = None  # a deferral's end
 
 
 @dataclass(frozen=True)
 class LogPlan:
-    """The entry to append, what its `--done` closes, and notes for the rep."""
+    """The entry to append, what it closes and resolves, and notes for the rep."""
 
     entry: Entry
     closes: tuple[Item, ...]
+    resolves: tuple[Item, ...]
     notes: tuple[str, ...]
 
 
@@ -96,26 +106,47 @@ def log_entry(
     with_: str | None = None,
     next_: str | None = None,
     problem: str | None = None,
-    resolved: bool = False,
-    done: bool = False,
+    resolved: Sequence[str] | None = None,
+    done: Sequence[str] | None = None,
+    stage: str | None = None,
     renewal_date: str | None = None,
 ) -> LogPlan:
     """The entry `log` appends to ``account``: user text checked, dates parsed (relative
-    to ``today``), and a note for each option that will not do what it says."""
+    to ``today``), what `--done` and `--resolved` mean worked out against the items open
+    on the entry's day (``None``: the option was not given; ``[""]``: given bare), and a
+    note for each option that will not do what it says."""
+    text = check_input(summary, "the summary", multiline=True).strip() if summary else ""
+    if not text:
+        raise UsageError("say what happened", 'e.g. touchplan log acme "Sent the quote"')
     notes = []
     contact = None
     if with_:
         contact, known = match_contact(account, check_input(with_, "--with"))
         if not known:
             notes.append(f"{contact!r} is not among {account.name}'s contacts")
-    text = check_input(summary, "the summary", multiline=True).strip() if summary else None
     promise = _promise(next_, today, when) if next_ else None
     opened = check_input(problem, "--problem").strip() if problem else None
-    closes = tuple(closes_on_done(account, policy, when)) if done else ()
-    if done and not closes:
-        notes.append("--done found no open follow-up or gap check to close")
-    if resolved and not _open_problem(account, policy, when):
-        notes.append("--resolved found no open problem; the entry still tightens the cadence")
+    if kind is TouchKind.ATTEMPT and (done is not None or resolved is not None):
+        raise UsageError(
+            "an unanswered attempt closes nothing", "log the call once it reaches someone"
+        )
+    items = plan_account(account, policy, when)
+    closes = tuple(done_items(items, when, done, contact or "")) if done is not None else ()
+    resolves = tuple(resolved_items(items, resolved, contact or "")) if resolved is not None else ()
+    if done is not None and not closes:
+        notes.append("--done found nothing due to close; nothing was marked done")
+    if resolved is not None and not resolves:
+        notes.append("--resolved found no open problem; nothing was resolved")
+    chosen_stage = None
+    if stage:
+        if kind is not TouchKind.RENEWAL:
+            raise UsageError("--stage goes with --kind renewal")
+        try:
+            chosen_stage = RenewalStage(stage.strip().lower())
+        except ValueError:
+            raise UsageError(
+                f"--stage: {stage!r} is not a stage", "use conversation, proposal or verbal"
+            ) from None
     renewal = None
     if renewal_date:
         if kind is not TouchKind.RENEWAL:
@@ -123,38 +154,169 @@ def log_entry(
         renewal = parse_date(renewal_date, today, "--renewal-date")
         if renewal <= when:
             raise UsageError(f"--renewal-date {renewal.isoformat()} is not after the touch")
-    entry = Entry(when, kind, contact, text, promise, opened, resolved, done, renewal)
-    return LogPlan(entry, closes, tuple(notes))
-
-
-def _open_problem(account: Account, policy: Policy, day: date) -> bool:
-    return any(i.kind is ItemKind.PROBLEM for i in plan_account(account, policy, day))
+    entry = Entry(
+        when,
+        kind,
+        contact,
+        text,
+        promise,
+        opened,
+        tuple(i.id for i in resolves),
+        tuple(i.id for i in closes),
+        chosen_stage,
+        renewal,
+    )
+    return LogPlan(entry, closes, resolves, tuple(notes))
 
 
 def _promise(text: str, today: date, when: date) -> NextAction:
-    """``--next "friday Send the quote"``: a date and an action, not before the touch."""
-    head, _, action = check_input(text, "--next").strip().partition(" ")
-    if not action.strip():
-        raise UsageError("--next needs a date and an action", 'e.g. --next "friday Send the quote"')
+    """``--next "friday Send the quote"`` (a promise) or ``--next "2027-01-12 visit:
+    Chicago depot"`` (a booked appointment): a date and what, not before the touch."""
+    head, _, rest = check_input(text, "--next").strip().partition(" ")
+    booked, action = split_booking(rest)
+    if not action:
+        raise UsageError(
+            "--next needs a date and an action",
+            'e.g. --next "friday Send the quote" or --next "2027-01-12 visit: Plant tour"',
+        )
     due = parse_date(head, today, "--next")
     if due < when:
         raise UsageError(f"--next {due.isoformat()} is before the touch itself")
-    return NextAction(due, action.strip())
+    return NextAction(due, action, booked)
 
 
 @dataclass(frozen=True)
 class AfterLog:
     """The account's plan once the entry is written."""
 
-    next: Item | None  # the earliest item
-    still_open: tuple[Item, ...]  # due now, or open until explicitly closed
+    next: Item | None  # the promise just made, else the earliest item
+    still_open: tuple[Item, ...]  # due now, or commitments open until closed
 
 
-def after_log(account: Account, policy: Policy, today: date) -> AfterLog:
+def after_log(account: Account, policy: Policy, today: date, logged: Entry) -> AfterLog:
     items = plan_account(account, policy, today)
+    promised = [
+        i
+        for i in items
+        if logged.next is not None and i.trigger == logged.date and i.raw_due >= logged.date
+        and i.kind in (ItemKind.FOLLOW_UP, ItemKind.BOOKED) and logged.next.action in i.action
+    ]  # fmt: skip
     upcoming = sorted(items, key=lambda i: (i.due, i.kind.value))
-    still = [i for i in items if i.kind in OPEN_UNTIL_CLOSED or i.due <= today]
-    return AfterLog(upcoming[0] if upcoming else None, tuple(sorted(still, key=lambda i: i.due)))
+    first = promised[-1] if promised else (upcoming[0] if upcoming else None)
+    still = [i for i in items if i.cls is ItemClass.COMMITMENT or i.due <= today]
+    return AfterLog(first, tuple(sorted(still, key=lambda i: (i.due, i.kind.value))))
+
+
+# -- lost and defer ----------------------------------------------------------------------
+
+
+def lost_entry(account: Account, reason: str, when_text: str | None, today: date) -> Entry:
+    """`touchplan lost`: the entry that records why the customer was lost."""
+    text = check_input(reason, "--reason").strip()
+    if not text:
+        raise UsageError("--reason is empty", 'e.g. --reason "Chose a competitor"')
+    if account.status is Status.LOST:
+        raise TouchplanError(f"{account.name} is already marked lost")
+    return Entry(touch_date(when_text, today), TouchKind.LOST, summary=text)
+
+
+def defer_entry(item: Item, until_text: str, reason: str, today: date) -> Entry:
+    """`touchplan defer`: set one open item aside until a date, with why."""
+    if item.kind is ItemKind.RENEWAL:
+        raise UsageError(
+            "a renewal is not deferred",
+            "record its progress with log --kind renewal --stage, or touchplan lost",
+        )
+    until = parse_date(until_text, today, "--until")
+    if until <= today:
+        raise UsageError(f"--until {until.isoformat()} is not in the future")
+    text = check_input(reason, "--reason").strip()
+    if not text:
+        raise UsageError("--reason is empty", 'e.g. --reason "Waiting on the supplier\'s ETA"')
+    return Entry(today, TouchKind.DEFER, summary=text, item=item.id, until=until)
+
+
+def item_line(item: Item) -> str:
+    """``k7q2x  follow-up: Send the quote (due 2026-11-26)``: an item, to choose by id."""
+    return f"{item.id}  {item.kind.value}: {item.action} (due {item.due.isoformat()})"
+
+
+class Unclear(AmbiguousError):
+    """`--done` or `--resolved` could mean several items: the caller asks, or lists them."""
+
+    def __init__(self, what: str, candidates: list[Item]) -> None:
+        super().__init__(
+            f"{what} could mean any of these; nothing was written (say which: {what} ID)",
+            [item_line(i) for i in candidates],
+        )
+        self.what = what
+        self.items = candidates
+
+
+class UnknownId(TouchplanError):
+    """No open item has that id."""
+
+    def __init__(self, wanted: str, open_items: list[Item]) -> None:
+        listing = ", ".join(f"{i.id} ({i.kind.value})" for i in open_items) or "none"
+        super().__init__(f"no open item {wanted!r}; nothing was written", f"open: {listing}")
+        self.wanted = wanted
+
+
+def find_item(items: Sequence[Item], wanted: str) -> Item:
+    """The open item an id names: its shown id, else a unique prefix of its key."""
+    wanted = wanted.strip().lower()
+    exact = [i for i in items if i.id == wanted]
+    if len(exact) == 1:
+        return exact[0]
+    prefixed = [i for i in items if len(wanted) >= 3 and i.key.startswith(wanted)]
+    if len(prefixed) == 1:
+        return prefixed[0]
+    if prefixed:
+        raise Unclear(wanted, prefixed)
+    raise UnknownId(wanted, list(items))
+
+
+_DONE_WITHOUT_ID = frozenset({ItemKind.FOLLOW_UP, ItemKind.GAP_CHECK, ItemKind.BOOKED})
+
+
+def done_items(
+    items: Sequence[Item], on: date, wanted: Sequence[str], with_: str = ""
+) -> list[Item]:
+    """What `log --done [ID ...]` closes. By id: exactly those (a problem is resolved,
+    not done). Without one: the due follow-ups, gap checks and bookings when that is
+    unambiguous (one of them, or the ones promised to the `--with` contact); else
+    Unclear. Nothing not yet due is ever closed without its id."""
+    closable = [i for i in items if i.kind is not ItemKind.PROBLEM]
+    ids = [w for w in wanted if w]
+    if ids:
+        found: list[Item] = []
+        for w in ids:
+            item = find_item(closable, w)
+            if item not in found:
+                found.append(item)
+        return found
+    due = [i for i in closable if i.kind in _DONE_WITHOUT_ID and i.due <= on]
+    if len(due) <= 1:
+        return due
+    mine = [i for i in due if with_ and i.contact.casefold() == with_.casefold()]
+    if mine:
+        return mine
+    raise Unclear("--done", due)
+
+
+def resolved_items(items: Sequence[Item], wanted: Sequence[str], with_: str = "") -> list[Item]:
+    """What `log --resolved [ID ...]` resolves: those problems, or without an id the
+    one open problem (or the ones raised by the `--with` contact)."""
+    problems = [i for i in items if i.kind is ItemKind.PROBLEM]
+    ids = [w for w in wanted if w]
+    if ids:
+        return list(dict.fromkeys(find_item(problems, w) for w in ids))
+    if len(problems) <= 1:
+        return problems
+    mine = [i for i in problems if with_ and i.contact.casefold() == with_.casefold()]
+    if mine:
+        return mine
+    raise Unclear("--resolved", problems)
 
 
 # -- snooze -----------------------------------------------------------------------------
@@ -185,6 +347,8 @@ class NewAccount:
     value: float | None = None
     relationship: Relationship | None = None
     contacts: tuple[Contact, ...] = ()
+    added: date | None = None  # the day it entered touchplan
+    last_contact: date | None = None  # a contact before touchplan (`--last-contact`)
 
 
 def tier_choice(text: str) -> Tier:
@@ -234,6 +398,7 @@ def new_account(
     contacts: Sequence[str] = (),
     folder: str | None = None,
     slug: str | None = None,
+    last_contact: str | None = None,
 ) -> NewAccount:
     """The account `add` creates from its options (dates relative to ``today``)."""
     clean_name = check_input(name, "the name").strip()
@@ -255,6 +420,11 @@ def new_account(
             f"--relationship: {relationship!r} is not transactional, relational or partnering"
         )
     people = tuple(parse_contact(c) for c in contacts)
+    contacted = (
+        parse_date(last_contact, today, "--last-contact", past=True) if last_contact else None
+    )
+    if contacted is not None and contacted > today:
+        raise UsageError(f"--last-contact {contacted.isoformat()} is in the future")
     return NewAccount(
         name=clean_name,
         tier=chosen_tier,
@@ -266,6 +436,8 @@ def new_account(
         value=value,
         relationship=Relationship(relationship) if relationship else None,
         contacts=people,
+        added=today,
+        last_contact=contacted,
     )
 
 

@@ -1,75 +1,156 @@
-"""Renewals: the one place that decides a renewal's stage and whether work on it began.
+"""Renewals: THE one reading of where an account's renewal stands, for `today`, `renewals`
+and `report` alike.
 
-Work on a renewal starts ``renewal.lead`` days before the contract's renewal date (60
-by default) and is escalated at each of ``renewal.escalate`` days before it (30, 14).
-A ``renewal`` entry logged since the window opened means it was renewed; once the date
-passes without one, it has lapsed. `today` plans the open stage as an item, and
-`renewals` and `report` show the same stage.
+The conversation starts ``renewal.lead`` days before the contract's renewal date (60 by
+default), escalating at each of ``renewal.escalate`` days before it (30, 14). Once under
+way (a `renewal` entry with a stage, or the renewal item closed by id) it comes back on a
+rhythm until it is signed (`--renewal-date`: the date moves and the next cycle starts
+from it) or lost (`touchplan lost`). A date that passes with neither has lapsed.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from touchplan.config import Policy
-from touchplan.model import Account, Status, TouchKind
+from touchplan.model import Account, ItemKind, Status
+from touchplan.planning.walk import (
+    Opened,
+    Walk,
+    commitment_day,
+    days_text,
+    effective_renewal,
+    fmt,
+    item_key,
+    plus,
+    walk_history,
+)
 
+NOT_STARTED = "not started"
 LAPSED = "lapsed"
-AHEAD = "ahead"  # the current stage's work is not due yet
-RENEWED = "renewed"  # a renewal was logged for this date
+RENEWED = "renewed"
+LOST = "lost"
 
 
 @dataclass(frozen=True)
-class OpenRenewal:
-    """The renewal work an account has open on a day."""
+class RenewalState:
+    """THE one reading of where an account's renewal stands (today, renewals, report)."""
 
     renewal: date
-    opened: date  # the day the renewal window opened
-    stage: str  # days before the date ("60", "30", "14"), or "lapsed"
-    raw_due: date  # when this stage's work fell due (before moving to a working day)
-    days_left: int  # negative once the date has passed
+    window_start: date  # the conversation should start by then (a working day)
+    days_left: int
+    stage: str  # the escalation stage: "60", "30", "14" (lead and escalations) or "lapsed"
+    progress: str  # not started, conversation, proposal, verbal, lapsed
+    last_progress: date | None
+    due: date  # when the renewal item is next due
+    started: bool  # has the conversation started for this date
+    rhythm: int = 0  # days between touches while in progress
 
 
-def window_start(renewal: date, policy: Policy) -> date:
-    return renewal - timedelta(days=policy.renewal_lead)
-
-
-def open_renewal(account: Account, policy: Policy, today: date) -> OpenRenewal | None:
-    """The open stage; None without a renewal date or once it was renewed."""
-    renewal = account.renewal
-    if renewal is None:
+def renewal_state(
+    account: Account, policy: Policy, today: date, walk: Walk | None = None
+) -> RenewalState | None:
+    """Where the renewal stands, or None when there is none to work (no date, or lost)."""
+    walk = walk or walk_history(account, policy, today)
+    renewal = effective_renewal(account)
+    if renewal is None or account.status is Status.LOST:
         return None
-    start = window_start(renewal, policy)
-    if any(t.kind is TouchKind.RENEWAL and t.date >= start for t in account.history):
-        return None  # renewed for this date (or a renewal logged for it)
     left = (renewal - today).days
-    if left < 0:
-        return OpenRenewal(renewal, start, LAPSED, renewal, left)
-    stage, raw_due = str(policy.renewal_lead), start
+    window_start = policy.previous_working_day(plus(renewal, -policy.renewal_lead))
+    progress = walk.renewal
+    stage = str(policy.renewal_lead)
     for threshold in policy.renewal_escalate:
         if left <= threshold:
-            # each escalation makes the renewal due afresh, from that stage's start
-            stage, raw_due = str(threshold), renewal - timedelta(days=threshold)
-    return OpenRenewal(renewal, start, stage, raw_due, left)
+            stage = str(threshold)
+    if left < 0:
+        return RenewalState(
+            renewal, window_start, left, "lapsed", "lapsed", progress.last, renewal, True
+        )
+    if progress.last is not None and progress.stage is not None:
+        # again in a quarter of the time that was left: a slow start far out, a quick
+        # rhythm near the date, never more than `rhythm` nor less than `rhythm_close`
+        left_then = (renewal - progress.last).days
+        gap = min(policy.renewal_rhythm, max(policy.renewal_rhythm_close, left_then // 4))
+        due = max(
+            commitment_day(policy, plus(progress.last, gap), plus(progress.last, 1)),
+            window_start,
+        )
+        # an escalation falling before that is a milestone to keep on its day
+        for threshold in sorted(policy.renewal_escalate, reverse=True):
+            milestone = commitment_day(policy, plus(renewal, -threshold), window_start)
+            if progress.last < milestone < due:
+                due = milestone
+                break
+        return RenewalState(
+            renewal, window_start, left, stage, progress.stage.value, progress.last, due, True,
+            rhythm=gap,
+        )  # fmt: skip
+    return RenewalState(
+        renewal, window_start, left, stage, "not started", None, window_start, False
+    )
 
 
-def renewal_stage(account: Account, policy: Policy, today: date) -> str:
-    """The stage once its work is due ("60", "30", "14", "lapsed"), else "ahead", or
-    "renewed" once a renewal was logged."""
-    found = open_renewal(account, policy, today)
-    if found is None:
-        return RENEWED
-    return found.stage if policy.next_working_day(found.raw_due) <= today else AHEAD
+def renewal_item(
+    account: Account, policy: Policy, today: date, walk: Walk, explain: bool
+) -> Opened | None:
+    state = renewal_state(account, policy, today, walk)
+    if state is None:
+        return None
+    key = item_key(account.slug, f"renewal|{state.renewal}")
+    reasons: list[str] = []
+    left = state.days_left
+    if state.progress == "lapsed":
+        action = f"Renewal lapsed {days_text(-left)} ago: renew or mark lost"
+        if explain:
+            reasons = [
+                f"renewal on {fmt(state.renewal)}",
+                f"the date passed {days_text(-left)} ago, neither signed nor marked lost",
+            ]
+    elif state.started:
+        assert state.last_progress is not None
+        milestone = state.due < plus(state.last_progress, state.rhythm)
+        action = f"Renewal in {days_text(left)} ({state.progress}): " + (
+            "escalate, push for a decision" if milestone else "keep it moving"
+        )
+        if explain:
+            reasons = [
+                f"renewal on {fmt(state.renewal)}; {days_text(left)} left",
+                f"last progress {fmt(state.last_progress)} ({state.progress})",
+                f"the {(state.renewal - state.due).days}-day escalation comes before the next "
+                "touch: kept on its day"
+                if milestone
+                else f"again after a quarter of the time left: {days_text(state.rhythm)}",
+            ]
+    else:
+        first = state.stage == str(policy.renewal_lead)
+        action = (
+            f"Renewal in {days_text(left)}: {'start the conversation' if first else 'escalate'}"
+        )
+        if explain:
+            reasons = [
+                f"renewal on {fmt(state.renewal)}; {days_text(left)} left",
+                f"the conversation starts {policy.renewal_lead} days ahead "
+                f"({fmt(state.window_start)}); not started yet",
+            ]
+    return Opened(
+        ItemKind.RENEWAL,
+        action,
+        state.due,
+        state.window_start,
+        reasons,
+        "renewal",
+        key,
+        deferral=walk.cadence_deferrals.get(key),
+        stage=state.stage,
+        progress=state.progress,
+    )
 
 
-def renewal_started(account: Account, policy: Policy) -> bool:
-    """Whether any contact was logged since the renewal window opened."""
-    if account.renewal is None:
-        return False
-    start = window_start(account.renewal, policy)
-    return any(t.is_contact and t.date >= start for t in account.history)
+# -- the renewals listing -------------------------------------------------------------------
+
+AHEAD = "ahead"  # the renewal's next step is not due yet
 
 
 @dataclass(frozen=True)
@@ -79,20 +160,32 @@ class RenewalStatus:
     account: Account
     renewal: date
     days_left: int
-    stage: str
-    started: bool
+    stage: (
+        str  # the escalation stage once its work is due ("60", "30", "14", "lapsed"), else "ahead"
+    )
+    started: bool  # has the conversation started for this date
+    progress: str  # not started, conversation, proposal, verbal, lapsed
+    next_due: date  # when the renewal item is next due
+    next_step: str  # what to do then
 
 
 def renewal_status(account: Account, policy: Policy, today: date) -> RenewalStatus | None:
-    """The account's renewal (None without a renewal date)."""
-    if account.renewal is None:
+    """The account's renewal (None without a renewal date, or lost)."""
+    walk = walk_history(account, policy, today)
+    state = renewal_state(account, policy, today, walk)
+    opened = renewal_item(account, policy, today, walk, explain=False)
+    if state is None or opened is None:
         return None
+    due = policy.next_working_day(state.due) if state.due != state.renewal else state.due
     return RenewalStatus(
         account,
-        account.renewal,
-        (account.renewal - today).days,
-        renewal_stage(account, policy, today),
-        renewal_started(account, policy),
+        state.renewal,
+        state.days_left,
+        state.stage if due <= today else AHEAD,
+        state.started,
+        state.progress,
+        due,
+        opened.action,
     )
 
 
@@ -100,13 +193,15 @@ def renewals_within(
     accounts: Iterable[Account], policy: Policy, today: date, horizon: int
 ) -> list[RenewalStatus]:
     """Active accounts renewing within ``horizon`` days (and lapsed ones), soonest first."""
-    chosen = [
-        a
-        for a in accounts
-        if a.status is Status.ACTIVE
-        and a.renewal is not None
-        and (a.renewal - today).days <= horizon
-    ]
-    found = [s for a in chosen if (s := renewal_status(a, policy, today)) is not None]
+    found = []
+    for account in accounts:
+        if account.status is not Status.ACTIVE:
+            continue
+        renewal = effective_renewal(account)
+        if renewal is None or (renewal - today).days > horizon:
+            continue
+        status = renewal_status(account, policy, today)
+        if status is not None:
+            found.append(status)
     found.sort(key=lambda s: (s.renewal, s.account.slug))
     return found

@@ -19,8 +19,11 @@ from touchplan.planning.people import ask_for
 from touchplan.views.console import safe
 
 if TYPE_CHECKING:
+    from touchplan.model import ClosedItem
+    from touchplan.planning.calls import Call
     from touchplan.planning.entry import AfterLog, LogPlan
     from touchplan.planning.week import WeekPlan
+    from touchplan.planning.workload import Workload
 
 KIND_STYLE = {
     "problem": "bold red",
@@ -31,6 +34,7 @@ KIND_STYLE = {
     "review": "blue",
     "visit": "blue",
     "touch": "",
+    "booked": "cyan",
 }
 
 
@@ -77,6 +81,7 @@ def _shorten(text: str, width: int) -> str:
 
 def action_cell(item: Item, with_reasons: bool = True) -> Text:
     cell = safe(item.kind.value, KIND_STYLE.get(item.kind.value, ""))
+    cell.append(f" {item.id}", style="dim")
     cell.append(" ")
     cell.append_text(safe(item.action, "bold", multiline=False))
     if with_reasons:
@@ -86,33 +91,64 @@ def action_cell(item: Item, with_reasons: bool = True) -> Text:
     return cell
 
 
-def items_table(
-    items: Sequence[Item], accounts: dict[str, Account], today: date, title: Text | None = None
+def late_text(item: Item, today: date) -> str:
+    days = item.overdue_days(today)
+    if days > 0:
+        return f"{days} d late"
+    return "today" if days == 0 else f"in {-days} d"
+
+
+def agenda_cell(call: Call, today: date, with_reasons: bool = False) -> Text:
+    """A call's agenda: one line per item (kind, id, what, when), due items first."""
+    cell = Text()
+    for n, item in enumerate(call.items + call.early + call.upcoming):
+        if n:
+            cell.append("\n")
+        style = KIND_STYLE.get(item.kind.value, "")
+        if item in call.upcoming:
+            cell.append("+ ", style="dim")
+        cell.append(item.kind.value, style=style)
+        cell.append(f" {item.id} ", style="dim")
+        cell.append_text(safe(item.action, "bold" if item in call.items else "", multiline=False))
+        late = item.overdue_days(today)
+        cell.append(
+            f" ({late_text(item, today)})",
+            style="red" if late > 7 else "yellow" if late > 0 else "dim",
+        )
+        if with_reasons:
+            for reason in item.reasons:
+                cell.append("\n  · ", style="dim")
+                cell.append_text(safe(reason, "dim", multiline=False))
+    return cell
+
+
+def calls_table(
+    calls: Sequence[Call],
+    accounts: dict[str, Account],
+    today: date,
+    title: Text | None = None,
+    with_reasons: bool = False,
 ) -> Table:
     table = Table(
         title=title, box=box.SIMPLE_HEAD, show_lines=False, expand=False, title_justify="left"
     )
     table.add_column("#", justify="right", style="dim", no_wrap=True)
-    # too wide for the terminal, it expands (see Fit) so the ratios share the width and
-    # the action with its reasons keeps the most of it
+    # too wide for the terminal, it expands (see Fit) so the ratios share the width
     table.add_column("Account", overflow="fold", ratio=2)
-    table.add_column("Tier", justify="center", no_wrap=True)
-    table.add_column("Do · why", overflow="fold", ratio=4)
-    table.add_column("Due", no_wrap=True)
+    table.add_column("Agenda", overflow="fold", ratio=5)
     table.add_column("Ask for", overflow="fold", ratio=2)
     table.add_column("Last touch", overflow="fold", ratio=3)
-    for rank, item in enumerate(items, 1):
-        account = accounts[item.account]
+    for rank, call in enumerate(calls, 1):
+        account = accounts[call.account]
         name = safe(account.name, "bold")
-        name.append("\n")
-        name.append_text(safe(account.slug, "dim"))
+        name.append(f"  {account.tier.value}")
+        name.append(f"\n{call.mode}", style="dim")
+        agenda = call.items + call.early
         table.add_row(
             str(rank),
             name,
-            account.tier.value,
-            action_cell(item),
-            due_text(item, today),
-            contact_cell(ask_for(item, account)),
+            agenda_cell(call, today, with_reasons),
+            contact_cell(ask_for(agenda[0], account)),
             last_touch_cell(account),
         )
     return table
@@ -132,20 +168,35 @@ class Fit:
 
 
 def today_view(
-    today: date, items: Sequence[Item], more: int, accounts: dict[str, Account], total: int
+    today: date,
+    calls: Sequence[Call],
+    more_calls: int,
+    accounts: dict[str, Account],
+    total_calls: int,
+    with_reasons: bool = False,
 ) -> RenderableType:
     title = Text(f"Today, {weekday(today)} {today.isoformat()}", style="bold")
-    if not items:
+    if not calls:
         return Group(title, Text("Nothing is due. Enjoy the quiet, or run `touchplan week`."))
-    title.append(f" · {len(items)} of {total} due", style="dim")
-    parts: list[RenderableType] = [Fit(items_table(items, accounts, today, title))]
-    if more:
-        parts.append(Text(f"{more} more due — `touchplan today --all` lists them.", style="yellow"))
+    title.append(f" · {len(calls)} of {total_calls} calls due", style="dim")
+    parts: list[RenderableType] = [
+        Fit(calls_table(calls, accounts, today, title, with_reasons=with_reasons))
+    ]
+    if more_calls:
+        parts.append(
+            Text(
+                f"{more_calls} more calls due — `touchplan today --all` lists them.", style="yellow"
+            )
+        )
     return Group(*parts)
 
 
 def account_card(
-    account: Account, items: Sequence[Item], today: date, snoozed: bool
+    account: Account,
+    items: Sequence[Item],
+    today: date,
+    snoozed: bool,
+    closed: Sequence[ClosedItem] = (),
 ) -> RenderableType:
     facts = Table.grid(padding=(0, 2))
     facts.add_column(style="dim", no_wrap=True)
@@ -167,6 +218,8 @@ def account_card(
         )
     if account.since:
         rows.append(("customer since", Text(account.since.isoformat())))
+    if account.added:
+        rows.append(("in touchplan since", Text(account.added.isoformat())))
     if account.renewal:
         left = (account.renewal - today).days
         rows.append(
@@ -204,6 +257,18 @@ def account_card(
     open_items.add_column("Score", justify="right")
     for item in sorted(items, key=lambda i: (i.due, i.kind.value)):
         open_items.add_row(due_text(item, today), action_cell(item), f"{item.score:g}")
+    recent = [c for c in closed if c.how == "missed" and (today - c.on).days <= 90]
+    missed = Table(
+        box=box.SIMPLE_HEAD,
+        title=Text("Missed (the last 90 days)", style="bold"),
+        title_justify="left",
+    )
+    missed.add_column("Due", no_wrap=True)
+    missed.add_column("What", overflow="fold")
+    missed.add_column("Missed on", no_wrap=True)
+    for gone in recent:
+        missed.add_row(gone.item.due.isoformat(), action_cell(gone.item, with_reasons=False),
+                       gone.on.isoformat())  # fmt: skip
     timeline = Table(
         box=box.SIMPLE_HEAD,
         title=Text("History (newest first)", style="bold"),
@@ -215,11 +280,18 @@ def account_card(
     timeline.add_column("Summary", overflow="fold")
     for touch in sorted(account.history, key=lambda t: (t.date, t.index), reverse=True):
         summary = safe(touch.summary)
+        booked = f"{touch.next.booked.value}: " if touch.next and touch.next.booked else ""
         for label, extra in (
-            ("next", f"{touch.next.due.isoformat()} {touch.next.action}" if touch.next else ""),
+            (
+                "booked" if booked else "next",
+                f"{touch.next.due.isoformat()} {booked}{touch.next.action}" if touch.next else "",
+            ),
             ("problem", touch.problem),
-            ("resolved", "yes" if touch.resolved else ""),
-            ("done", "closed due follow-ups" if touch.done else ""),
+            ("resolved", "yes" if touch.resolved else " ".join(touch.resolved_ids)),
+            ("done", "closed due follow-ups" if touch.done else " ".join(touch.done_ids)),
+            ("stage", touch.stage.value if touch.stage else ""),
+            ("item", touch.item),
+            ("until", touch.until.isoformat() if touch.until else ""),
             ("renewed to", touch.renewal.isoformat() if touch.renewal else ""),
         ):
             if extra:
@@ -229,6 +301,8 @@ def account_card(
     parts: list[RenderableType] = [head, facts]
     parts.append(contacts if account.contacts else Text("No contacts on file.", style="dim"))
     parts.append(open_items if items else Text("Nothing open.", style="dim"))
+    if recent:
+        parts.append(missed)
     parts.append(timeline if account.history else Text("No history yet.", style="dim"))
     return Group(*parts)
 
@@ -241,7 +315,7 @@ def why_view(account: Account, items: Sequence[Item], today: date) -> Renderable
         parts.append(Text("Nothing is open.", style="dim"))
     for item in items:
         head = action_cell(item, with_reasons=False)
-        head.append(f"  due {item.due.isoformat()}", style="dim")
+        head.append(f"  due {item.due.isoformat()} · {item.cls.value}", style="dim")
         parts.append(Text(""))
         parts.append(head)
         table = Table(box=box.SIMPLE, show_header=True)
@@ -263,25 +337,24 @@ def week_view(plan: WeekPlan, accounts: dict[str, Account], today: date) -> Rend
     for day in plan.days:
         planned = [p for p in plan.planned if p.day == day]
         title = Text(f"{weekday(day)} {day.isoformat()}", style="bold")
-        title.append(f" · {len(planned)} planned", style="dim")
+        title.append(f" · {len(planned)} calls", style="dim")
         if not planned:
             parts.append(Group(title, Text("  nothing due", style="dim"), Text("")))
             continue
-        table = Fit(items_table([p.item for p in planned], accounts, day, title))
-        parts.append(table)
-        carried = [p for p in planned if p.carried_from]
-        for p in carried:
-            parts.append(
-                safe(
-                    f"  carried from {p.carried_from.isoformat() if p.carried_from else ''}: "
-                    f"{accounts[p.item.account].name} ({p.item.kind.value})",
-                    "yellow",
+        parts.append(Fit(calls_table([p.call for p in planned], accounts, day, title)))
+        for p in planned:
+            if p.carried_from:
+                parts.append(
+                    safe(
+                        f"  carried from {p.carried_from.isoformat()}: "
+                        f"{accounts[p.call.account].name}",
+                        "yellow",
+                    )
                 )
-            )
     if plan.left_over:
         parts.append(
             Text(
-                f"{len(plan.left_over)} more due items do not fit in these days: "
+                f"{len(plan.left_over)} more calls due do not fit in these days: "
                 "they carry to the next working day.",
                 style="yellow",
             )
@@ -301,7 +374,8 @@ def renewals_table(rows: list[dict[str, Any]], today: date, within: int) -> Rend
         ("Account", "left"),
         ("Tier", "center"),
         ("Value", "right"),
-        ("Started", "center"),
+        ("Progress", "left"),
+        ("Next step", "left"),
         ("Last touch", "left"),
     ):
         table.add_column(col, justify=justify, overflow="fold")  # type: ignore[arg-type]
@@ -324,7 +398,8 @@ def renewals_table(rows: list[dict[str, Any]], today: date, within: int) -> Rend
             safe(r["name"], "bold"),
             r["tier"],
             f"{r['value']:,.0f}" if r["value"] is not None else "—",
-            "yes" if r["started"] else Text("no", style="yellow"),
+            Text(r["progress"], style="" if r["started"] else "yellow"),
+            safe(f"{r['next_due']}: {r['next_step']}"),
             last_cell,
         )
     return table
@@ -338,21 +413,30 @@ def logged_view(plan: LogPlan, file: str, after: AfterLog) -> RenderableType:
     line.append_text(safe(f" on {logged.date.isoformat()} → {file}"))
     lines: list[RenderableType] = [line]
     for item in plan.closes:
-        lines.append(
-            safe(f"Closed {item.kind.value}: {item.action} (due {item.due.isoformat()})", "dim")
-        )
+        lines.append(safe(f"Closed {item.kind.value} {item.id}: {item.action}", "dim"))
+    for item in plan.resolves:
+        lines.append(safe(f"Resolved {item.kind.value} {item.id}: {item.action}", "dim"))
     if logged.renewal:
         lines.append(safe(f"Renewal date moved to {logged.renewal.isoformat()}"))
     if after.next:
         first = after.next
         nxt = safe("Next: ", "bold")
-        nxt.append_text(safe(f"{first.kind.value} — {first.action} (due {first.due.isoformat()})"))
+        nxt.append_text(
+            safe(f"{first.kind.value} {first.id} — {first.action} (due {first.due.isoformat()})")
+        )
         lines.append(nxt)
     if after.still_open:
         lines.append(safe("Still open:", "bold"))
         for item in after.still_open:
-            lines.append(safe(f"  {item.due.isoformat()}  {item.kind.value}: {item.action}"))
+            lines.append(
+                safe(f"  {item.due.isoformat()}  {item.kind.value} {item.id}: {item.action}")
+            )
     return Group(*lines)
+
+
+def entry_view(what: str, account: Account, file: str) -> RenderableType:
+    """What `lost` and `defer` say."""
+    return safe(f"{what} → {file}", "green")
 
 
 def added_view(account: Account, first: Item | None) -> RenderableType:
@@ -363,3 +447,56 @@ def added_view(account: Account, first: Item | None) -> RenderableType:
             safe(f"Next: {first.kind.value} — {first.action} (due {first.due.isoformat()})")
         )
     return Group(*lines)
+
+
+def workload_line(load: Workload) -> Text | None:
+    """One line for `today` and `week` when the book needs more calls than capacity."""
+    if not load.over:
+        return None
+    return Text(
+        f"The book needs {load.needed:g} calls a working day against a capacity of "
+        f"{load.capacity}: `touchplan workload` says what would fit.",
+        style="yellow",
+    )
+
+
+def workload_view(load: Workload, owner: str | None) -> RenderableType:
+    whose = f"{owner}'s book" if owner and owner != "all" else "the book"
+    head = Text(f"Workload of {whose} on {load.date.isoformat()}", style="bold")
+    verdict = Text(
+        f"{load.needed:g} calls a working day needed, capacity {load.capacity}",
+        style="red" if load.over else "green",
+    )
+    tiers = Table(box=box.SIMPLE_HEAD, title=Text("By tier (keep-in-touch)", style="bold"),
+                  title_justify="left")  # fmt: skip
+    for col, justify in (("Tier", "left"), ("Accounts", "right"), ("Every", "right"),
+                         ("Calls a day", "right")):  # fmt: skip
+        tiers.add_column(col, justify=justify, no_wrap=True)  # type: ignore[arg-type]
+    for t in load.by_tier:
+        tiers.add_row(t.tier.value, f"{t.accounts:,}", f"{t.cadence} d" if t.cadence else "—",
+                      f"{t.calls:g}")  # fmt: skip
+    kinds = Table(box=box.SIMPLE_HEAD, title=Text("By kind", style="bold"), title_justify="left")
+    for col, justify in (("Kind", "left"), ("Count", "right"), ("Calls a day", "right")):
+        kinds.add_column(col, justify=justify, no_wrap=True)  # type: ignore[arg-type]
+    for k in load.by_kind:
+        kinds.add_row(k.kind, f"{k.count:,}", f"{k.calls:g}")
+    parts: list[RenderableType] = [head, verdict, tiers, kinds]
+    if load.suggestions:
+        parts.append(Text("What would fit:", style="bold"))
+        for suggestion in load.suggestions:
+            line = safe(f"  {suggestion.text}")
+            if suggestion.accounts:
+                shown = ", ".join(suggestion.accounts[:8])
+                more = len(suggestion.accounts) - 8
+                line.append_text(
+                    safe(f": {shown}" + (f" and {more} more" if more > 0 else ""), "dim")
+                )
+            parts.append(line)
+    parts.append(
+        Text(
+            "Cadence calls come from each account's touch cadence; commitment calls from the "
+            "last 90 days' sales, problems and promises and the renewals ahead.",
+            style="dim",
+        )
+    )
+    return Group(*parts)

@@ -10,18 +10,23 @@ from collections.abc import Collection, Iterable, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any, Protocol
 
-from touchplan.model import Account, Contact, Item, Touch, TouchKind
+from touchplan.model import Account, ClosedItem, Contact, Item, Touch, TouchKind
 from touchplan.planning.people import ask_for
 
 if TYPE_CHECKING:  # the results' types only: a command loads the planning it uses
+    from touchplan.planning.calls import Call
     from touchplan.planning.renewal import RenewalStatus
     from touchplan.planning.report import Group, Report
     from touchplan.planning.tiers import TierPlan, TierRow
-    from touchplan.planning.week import PlannedItem, WeekPlan
+    from touchplan.planning.week import WeekPlan
+    from touchplan.planning.workload import Workload
 
 # -- items, accounts, the daily plan ------------------------------------------------------
 
 TODAY_CSV = (
+    "rank",
+    "id",
+    "class",
     "account",
     "name",
     "tier",
@@ -35,6 +40,7 @@ TODAY_CSV = (
     "contact",
     "last_touch",
     "file",
+    "mode",
 )
 WEEK_CSV = ("day", "carried_from", *TODAY_CSV)
 
@@ -59,6 +65,8 @@ def touch_record(touch: Touch | None) -> dict[str, str] | None:
 def item_record(item: Item, account: Account, today: date) -> dict[str, Any]:
     """One item, with the keys the README's "JSON output" section promises."""
     return {
+        "id": item.id,
+        "class": item.cls.value,
         "account": account.slug,
         "name": account.name,
         "tier": account.tier.value,
@@ -73,21 +81,78 @@ def item_record(item: Item, account: Account, today: date) -> dict[str, Any]:
         "last_touch": touch_record(account.last_touch()),
         "file": account.file,
         "stage": item.stage or None,
+        "progress": item.progress or None,
+        "booked": item.booked.value if item.booked else None,
+        "deferred": {
+            "until": item.deferred.until.isoformat(),
+            "reason": item.deferred.reason,
+            "on": item.deferred.on.isoformat(),
+        }
+        if item.deferred
+        else None,
     }
 
 
+def call_record(rank: int, call: Call, account: Account, today: date) -> dict[str, Any]:
+    """One call: the account, how to reach it, and its agenda (`items`: what is due and
+    what it settles early; `upcoming`: cadence work due soon that it settles too)."""
+    agenda = call.items + call.early
+    return {
+        "rank": rank,
+        "account": account.slug,
+        "name": account.name,
+        "tier": account.tier.value,
+        "owner": account.owner,
+        "mode": call.mode,
+        "score": call.score,
+        "contact": contact_record(ask_for(agenda[0], account)),
+        "last_touch": touch_record(account.last_touch()),
+        "file": account.file,
+        "items": [item_record(i, account, today) for i in agenda],
+        "upcoming": [item_record(i, account, today) for i in call.upcoming],
+    }
+
+
+def call_rows(
+    calls: Sequence[Call], accounts: dict[str, Account], today: date
+) -> list[dict[str, Any]]:
+    """CSV: one row per agenda item, with its call's rank and mode."""
+    return [
+        {**item_record(i, accounts[c.account], today), "rank": n, "mode": c.mode}
+        for n, c in enumerate(calls, 1)
+        for i in c.items + c.early
+    ]
+
+
 def today_record(
-    today: date, items: Sequence[Item], more: int, accounts: dict[str, Account], skipped: list[str]
+    today: date,
+    calls: Sequence[Call],
+    more_calls: int,
+    more: int,
+    accounts: dict[str, Account],
+    skipped: list[str],
 ) -> dict[str, Any]:
+    """`today --format json`: the calls shown, and the items of those calls."""
+    shown = [call_record(n, c, accounts[c.account], today) for n, c in enumerate(calls, 1)]
     return {
         "date": today.isoformat(),
-        "items": [item_record(i, accounts[i.account], today) for i in items],
+        "calls": shown,
+        "more_calls": more_calls,
+        "items": [item for call in shown for item in call["items"]],
         "more": more,
         "skipped": skipped,
     }
 
 
-def account_record(account: Account, items: Sequence[Item], today: date) -> dict[str, Any]:
+def closed_record(closed: ClosedItem, account: Account, today: date) -> dict[str, Any]:
+    """An item that left the plan: done (by what) or missed (its window passed)."""
+    return {**item_record(closed.item, account, today), "how": closed.how,
+            "on": closed.on.isoformat(), "by": closed.by or None}  # fmt: skip
+
+
+def account_record(
+    account: Account, items: Sequence[Item], today: date, closed: Sequence[ClosedItem] = ()
+) -> dict[str, Any]:
     return {
         "account": account.slug,
         "name": account.name,
@@ -98,6 +163,7 @@ def account_record(account: Account, items: Sequence[Item], today: date) -> dict
         if account.snooze
         else None,
         "since": account.since.isoformat() if account.since else None,
+        "added": account.added.isoformat() if account.added else None,
         "renewal": account.renewal.isoformat() if account.renewal else None,
         "value": account.value,
         "relationship": account.relationship.value if account.relationship else None,
@@ -106,28 +172,40 @@ def account_record(account: Account, items: Sequence[Item], today: date) -> dict
         "contacts": [contact_record(c) for c in account.contacts],
         "file": account.file,
         "items": [item_record(i, account, today) for i in items],
+        "closed": [closed_record(c, account, today) for c in closed],
         "history": [
             {
                 "date": t.date.isoformat(),
                 "kind": t.kind.value,
                 "with": t.with_,
                 "summary": t.summary,
-                "next": {"date": t.next.due.isoformat(), "action": t.next.action}
+                "next": {
+                    "date": t.next.due.isoformat(),
+                    "action": t.next.action,
+                    "booked": t.next.booked.value if t.next.booked else None,
+                }
                 if t.next
                 else None,
                 "problem": t.problem or None,
-                "resolved": t.resolved,
-                "done": t.done,
+                "resolved": t.resolved or bool(t.resolved_ids),
+                "done": t.done or bool(t.done_ids),
                 "renewal": t.renewal.isoformat() if t.renewal else None,
+                "done_ids": list(t.done_ids),
+                "resolved_ids": list(t.resolved_ids),
+                "stage": t.stage.value if t.stage else None,
+                "item": t.item or None,
+                "until": t.until.isoformat() if t.until else None,
             }
             for t in account.history
         ],
     }
 
 
-def show_record(account: Account, items: Sequence[Item], today: date) -> dict[str, Any]:
+def show_record(
+    account: Account, items: Sequence[Item], today: date, closed: Sequence[ClosedItem] = ()
+) -> dict[str, Any]:
     """`show --format json`: the day, then the account."""
-    return {"date": today.isoformat(), **account_record(account, items, today)}
+    return {"date": today.isoformat(), **account_record(account, items, today, closed)}
 
 
 def why_record(account: Account, items: Sequence[Item], today: date) -> dict[str, Any]:
@@ -147,25 +225,63 @@ def why_record(account: Account, items: Sequence[Item], today: date) -> dict[str
     }
 
 
-def planned_record(p: PlannedItem, accounts: dict[str, Account]) -> dict[str, Any]:
-    return {
-        **item_record(p.item, accounts[p.item.account], p.day),
-        "day": p.day.isoformat(),
-        "carried_from": p.carried_from.isoformat() if p.carried_from else None,
-    }
+def planned_rows(plan: WeekPlan, accounts: dict[str, Account]) -> list[dict[str, Any]]:
+    """The week, one record per planned item: the item, its day and where it came from."""
+    return [
+        {
+            **item_record(i, accounts[p.call.account], p.day),
+            "day": p.day.isoformat(),
+            "carried_from": p.carried_from.isoformat() if p.carried_from else None,
+            "mode": p.call.mode,
+        }
+        for p in plan.planned
+        for i in p.call.items + p.call.early
+    ]
 
 
 def week_record(plan: WeekPlan, accounts: dict[str, Account], today: date) -> dict[str, Any]:
+    items = planned_rows(plan, accounts)
     return {
         "date": today.isoformat(),
         "days": [
             {
                 "date": day.isoformat(),
-                "items": [planned_record(p, accounts) for p in plan.planned if p.day == day],
+                "calls": [
+                    {
+                        **call_record(n, p.call, accounts[p.call.account], day),
+                        "carried_from": p.carried_from.isoformat() if p.carried_from else None,
+                    }
+                    for n, p in enumerate((p for p in plan.planned if p.day == day), 1)
+                ],
+                "items": [i for i in items if i["day"] == day.isoformat()],
             }
             for day in plan.days
         ],
-        "left_over": [item_record(i, accounts[i.account], plan.days[-1]) for i in plan.left_over],
+        "left_over": [
+            item_record(i, accounts[c.account], plan.days[-1])
+            for c in plan.left_over
+            for i in c.items + c.early
+        ],
+    }
+
+
+# -- workload -------------------------------------------------------------------------
+
+
+def workload_record(load: Workload, owner: str | None) -> dict[str, Any]:
+    """`workload --format json`: the calls a working day the book needs, and what fits."""
+    return {
+        "date": load.date.isoformat(),
+        "owner": owner,
+        "capacity": load.capacity,
+        "needed": load.needed,
+        "over": load.over,
+        "by_tier": [
+            {"tier": t.tier.value, "accounts": t.accounts, "cadence": t.cadence, "calls": t.calls}
+            for t in load.by_tier
+        ],
+        "by_kind": [{"kind": k.kind, "count": k.count, "calls": k.calls} for k in load.by_kind],
+        "suggestions": [{"text": s.text, "accounts": list(s.accounts)} for s in load.suggestions],
     }
 
 
@@ -183,6 +299,9 @@ RENEWALS_CSV = (
     "started",
     "last_touch",
     "file",
+    "progress",
+    "next_due",
+    "next_step",
 )
 
 
@@ -200,6 +319,9 @@ def renewal_records(renewals: Iterable[RenewalStatus]) -> list[dict[str, Any]]:
             "last_touch": touch_record(r.account.last_touch()),
             "started": r.started,
             "file": r.account.file,
+            "progress": r.progress,
+            "next_due": r.next_due.isoformat(),
+            "next_step": r.next_step,
         }
         for r in renewals
     ]

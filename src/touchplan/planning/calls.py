@@ -1,0 +1,247 @@
+"""Calls, not items: one call per account a day, carrying its agenda.
+
+A call ranks by its best item; `capacity` counts calls. Its agenda: every item due, the
+commitments it can settle early while the rep is on the line anyway, commitments pulled
+forward so that a later, overbooked day keeps its deadlines, and the cadence items due
+within the look-ahead that its mode (visit, review or call) settles.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+
+from touchplan.config import Policy
+from touchplan.model import Account, Item, ItemClass, ItemKind, Tier, TouchKind
+from touchplan.planning.schedule import (
+    TIER_ORDER,
+    RankKey,
+    is_planned,
+    plan_account,
+    rank_key,
+)
+from touchplan.planning.walk import attempted, fmt, plus, working_days
+
+
+def due_items(accounts: Iterable[Account], policy: Policy, today: date) -> list[Item]:
+    """Every item due on or before ``today`` across the planned accounts, ranked."""
+    calls = plan_calls(accounts, policy, today)
+    return [item for call in calls for item in call.items]
+
+
+class Mode:
+    VISIT = "visit"
+    REVIEW = "review"
+    CALL = "call"
+
+
+@dataclass(frozen=True)
+class Call:
+    """One account to contact today: its agenda and how to reach it."""
+
+    account: str  # slug
+    tier: Tier
+    items: tuple[Item, ...]  # due today or late, ranked
+    upcoming: tuple[Item, ...]  # cadence items due within the look-ahead this call settles
+    mode: str  # visit, review or call
+    # commitments due on a later day that has more of them than calls: done today so
+    # that their deadline holds
+    early: tuple[Item, ...] = ()
+
+    @property
+    def score(self) -> float:
+        return (self.items or self.early)[0].score
+
+    @property
+    def agenda(self) -> tuple[Item, ...]:
+        return self.items + self.early + self.upcoming
+
+
+def call_mode(items: Iterable[Item]) -> str:
+    """A visit when a visit is due, a review when a review is, otherwise a call."""
+    kinds = {i.kind for i in items}
+    booked = {i.booked for i in items if i.booked is not None}
+    if ItemKind.VISIT in kinds or booked & {TouchKind.VISIT, TouchKind.MEETING}:
+        return Mode.VISIT
+    if ItemKind.REVIEW in kinds or TouchKind.REVIEW in booked:
+        return Mode.REVIEW
+    return Mode.CALL
+
+
+_SETTLED_BY_MODE = {
+    Mode.CALL: frozenset({ItemKind.TOUCH}),
+    Mode.VISIT: frozenset({ItemKind.TOUCH, ItemKind.VISIT}),
+    Mode.REVIEW: frozenset({ItemKind.TOUCH, ItemKind.REVIEW}),
+}
+
+
+# Commitments a call made anyway can settle before their date (a booking waits for its
+# day, a gap check for the delivery it checks).
+_EARLY_KINDS = frozenset(
+    {ItemKind.FOLLOW_UP, ItemKind.THANK_YOU, ItemKind.RENEWAL, ItemKind.PROBLEM}
+)
+
+
+def make_call(
+    account: Account,
+    items: Sequence[Item],
+    policy: Policy,
+    today: date,
+    pulled: Sequence[Item] = (),
+) -> Call | None:
+    """The call an account needs today, from its open items (None: nothing due).
+
+    Its agenda: what is due; commitments pulled forward to keep a later deadline; and,
+    within the look-ahead, the commitments it can settle early and the cadence items
+    its mode settles."""
+    due = [i for i in items if i.due <= today]
+    if not due and not pulled:
+        return None
+    due.sort(key=lambda i: rank_key(i, account.tier, today))
+    horizon = plus(today, policy.lookahead)
+    keys = {i.key for i in pulled}
+    soon = [
+        i
+        for i in items
+        if i.key not in keys
+        and i.cls is ItemClass.COMMITMENT
+        and today < i.due <= horizon
+        and i.kind in _EARLY_KINDS
+        and i.deferred is None
+    ]
+    early = [
+        *(
+            _note(i, f"done today: {fmt(i.due)} has more commitments due than calls")
+            for i in pulled
+        ),
+        *(_note(i, "can be settled on this call") for i in soon if due),
+    ]
+    early.sort(key=lambda i: (i.due, i.kind.value))
+    mode = call_mode(due + early)
+    upcoming = sorted(
+        (
+            i
+            for i in items
+            if i.cls is ItemClass.CADENCE
+            and today < i.due <= horizon
+            and i.kind in _SETTLED_BY_MODE[mode]
+            and i.deferred is None
+        ),
+        key=lambda i: i.due,
+    )
+    return Call(account.slug, account.tier, tuple(due), tuple(upcoming), mode, tuple(early))
+
+
+def _note(item: Item, reason: str) -> Item:
+    return replace(item, reasons=(*item.reasons, reason))
+
+
+def call_key(call: Call, today: date) -> RankKey:
+    """A call ranks by its best item; a call made only to keep a later deadline ranks
+    after every commitment due today and before all cadence work."""
+    if call.items:
+        key = rank_key(call.items[0], call.tier, today)
+        if key[0] == 0 or not call.early:
+            return key
+    first = call.early[0]
+    return (0, -first.score, TIER_ORDER[call.tier], first.due, call.account, first.kind.value,
+            first.id)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Ahead:
+    """A commitment due on a later day, as `pull_forward` weighs it."""
+
+    account: str
+    tier: Tier
+    due: date
+    key: str
+
+
+def pull_forward(
+    ahead: Sequence[Ahead],
+    called: set[str],
+    committed_today: int,
+    policy: Policy,
+    today: date,
+) -> dict[str, set[str]]:
+    """The commitments (account -> item keys) to do today so that no deadline of the next
+    `plan_ahead` working days slips.
+
+    The later days are filled from their own deadlines backwards (latest first, each on
+    the latest day with a free call); what finds no room before its deadline but today
+    is done today. ``committed_today`` calls are taken by commitments due today; an
+    account in ``called`` is called today anyway and takes its pulled items for free.
+    """
+    days = working_days(policy, plus(today, 1), policy.plan_ahead)
+    free = [policy.capacity - committed_today] + [policy.capacity] * len(days)
+    if not days or free[0] <= 0:
+        return {}  # nothing ahead to keep, or today is full of what is due today
+    demands: dict[tuple[str, int], list[str]] = {}
+    tiers: dict[str, Tier] = {}
+    for item in ahead:
+        if today < item.due <= days[-1]:
+            k = bisect.bisect_right(days, item.due)  # the working day it is due on (1-based)
+            demands.setdefault((item.account, k), []).append(item.key)
+            tiers[item.account] = item.tier
+    pulled: dict[str, set[str]] = {}
+    for slug, k in sorted(demands, key=lambda d: (-d[1], TIER_ORDER[tiers[d[0]]], d[0])):
+        slot = next((j for j in range(k, 0, -1) if free[j] > 0), 0)
+        if slot:
+            free[slot] -= 1
+            continue
+        if slug not in called:
+            if free[0] == 0:
+                continue  # no room anywhere before its deadline: it will be late
+            free[0] -= 1
+        pulled.setdefault(slug, set()).update(demands[(slug, k)])
+    return pulled
+
+
+def account_call(account: Account, policy: Policy, today: date) -> Call | None:
+    """The account's call for ``today``, or None (nothing due, not planned, or tried
+    today without reaching anyone)."""
+    if not is_planned(account, today) or attempted(account, today):
+        return None
+    return make_call(account, plan_account(account, policy, today), policy, today)
+
+
+def plan_calls(accounts: Iterable[Account], policy: Policy, today: date) -> list[Call]:
+    """Every call due today across the planned accounts, ranked (with the commitments
+    of overbooked later days pulled forward; see ``pull_forward``)."""
+    planned = {
+        a.slug: (a, plan_account(a, policy, today))
+        for a in accounts
+        if is_planned(a, today) and not attempted(a, today)
+    }
+    return calls_from(planned, policy, today)
+
+
+def calls_from(
+    planned: dict[str, tuple[Account, list[Item]]], policy: Policy, today: date
+) -> list[Call]:
+    """The ranked calls of accounts whose open items are known."""
+    ahead = [
+        Ahead(slug, account.tier, i.due, i.key)
+        for slug, (account, items) in planned.items()
+        for i in items
+        if i.cls is ItemClass.COMMITMENT and i.due > today and i.deferred is None
+    ]
+    called = {s for s, (_a, items) in planned.items() if any(i.due <= today for i in items)}
+    committed = sum(
+        1
+        for _a, items in planned.values()
+        if any(i.cls is ItemClass.COMMITMENT and i.due <= today for i in items)
+    )
+    early = pull_forward(ahead, called, committed, policy, today)
+    calls = []
+    for slug, (account, items) in planned.items():
+        keys = early.get(slug, set())
+        pulled = [i for i in items if i.key in keys]
+        call = make_call(account, items, policy, today, pulled)
+        if call is not None:
+            calls.append(call)
+    calls.sort(key=lambda c: call_key(c, today))
+    return calls

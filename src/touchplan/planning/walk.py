@@ -1,0 +1,485 @@
+"""The history walk: one pass over an account's entries, in the order things happened.
+
+Entries open items (a problem, a promise, a booked appointment, a sequence step after a
+sale), close them (by id, by kind, or `resolved`), set them aside (`defer`), or move the
+renewal along; the walk leaves behind what is still open and the dates the cadences
+count from. Pure: no I/O, no clock (``today`` is a parameter).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from touchplan.config import SINCE, Policy, Step
+from touchplan.model import (
+    FACE_TO_FACE_KINDS,
+    Account,
+    Deferral,
+    ItemClass,
+    ItemKind,
+    RenewalStage,
+    Touch,
+    TouchKind,
+)
+
+DAY = timedelta(days=1)
+STAGE_ORDER = {RenewalStage.CONVERSATION: 1, RenewalStage.PROPOSAL: 2, RenewalStage.VERBAL: 3}
+# Which cadence a booked appointment stands in for, and which kinds keep it.
+BOOKED_CADENCE = {
+    TouchKind.CALL: ItemKind.TOUCH,
+    TouchKind.VISIT: ItemKind.VISIT,
+    TouchKind.MEETING: ItemKind.VISIT,
+    TouchKind.REVIEW: ItemKind.REVIEW,
+}
+_BOOKED_KEPT_BY = {
+    TouchKind.CALL: frozenset({TouchKind.CALL, TouchKind.VISIT, TouchKind.MEETING}),
+    TouchKind.VISIT: FACE_TO_FACE_KINDS,
+    TouchKind.MEETING: FACE_TO_FACE_KINDS,
+    TouchKind.REVIEW: frozenset({TouchKind.REVIEW}),
+}
+# Crockford's base32, lower case: no i, l, o or u to misread.
+_B32 = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", "0123456789abcdefghjkmnpqrstvwxyz")
+
+
+def days_text(n: int) -> str:
+    return "1 day" if n == 1 else f"{n} days"
+
+
+def fmt(day: date) -> str:
+    return day.isoformat()
+
+
+def plus(day: date, days: int) -> date:
+    """``day + days``, held at the calendar's ends instead of overflowing."""
+    try:
+        return day + timedelta(days=days)
+    except OverflowError:
+        return date.max if days > 0 else date.min
+
+
+def item_key(slug: str, identity: str) -> str:
+    """The full hash an item id is a prefix of: the account and what opened the item."""
+    digest = hashlib.blake2b(f"{slug}\0{identity}".encode(), digest_size=10).digest()
+    return base64.b32encode(digest).decode().translate(_B32)
+
+
+# -- the history walk ----------------------------------------------------------------
+
+
+@dataclass
+class Opened:
+    """An item opened by a history entry (or by `since`) and not yet closed."""
+
+    kind: ItemKind
+    action: str
+    raw_due: date
+    trigger: date
+    reasons: list[str]
+    source: str
+    key: str
+    cls: ItemClass = ItemClass.COMMITMENT
+    contact: str = ""
+    step: Step | None = None
+    booked: TouchKind | None = None
+    cadence: int = 0  # cadence-class items: the cadence their lateness is measured against
+    last: date | None = None  # problems: the latest contact after it was reported
+    deferral: Deferral | None = None
+    stage: str = ""  # renewals: the escalation stage
+    progress: str = ""  # renewals: how far the conversation has come
+
+    @property
+    def expiry(self) -> date | None:
+        """The last day it can still be done; after it, a sequence step is missed."""
+        if self.step is None or self.step.expires is None:
+            return None
+        return plus(self.raw_due, self.step.expires)
+
+
+@dataclass
+class RenewalProgress:
+    """The current renewal cycle: progress since the last signing."""
+
+    stage: RenewalStage | None = None
+    last: date | None = None  # the latest progress
+    signed: Touch | None = None  # the last signing entry (it set the current date)
+
+
+@dataclass
+class Walk:
+    """What one pass over the history leaves behind."""
+
+    open: list[Opened] = field(default_factory=list)  # open commitments, in opening order
+    closed: list[tuple[Opened, Touch]] = field(default_factory=list)
+    missed: list[Opened] = field(default_factory=list)
+    last_contact: Touch | None = None
+    first_contact: date | None = None
+    last_face: Touch | None = None  # visit or meeting (or a visit item closed by id)
+    last_review: Touch | None = None
+    last_resolved: date | None = None
+    last_attempt: date | None = None
+    renewal: RenewalProgress = field(default_factory=RenewalProgress)
+    cadence_deferrals: dict[str, Deferral] = field(default_factory=dict)  # key -> deferral
+
+
+def ordered(history: Iterable[Touch]) -> list[Touch]:
+    return sorted(history, key=lambda t: (t.date, t.index))
+
+
+class _Keys:
+    """Identities for the items one account opens; repeats get a counter."""
+
+    def __init__(self, slug: str) -> None:
+        self.slug = slug
+        self.seen: Counter[str] = Counter()
+
+    def make(self, identity: str) -> str:
+        self.seen[identity] += 1
+        n = self.seen[identity]
+        return item_key(self.slug, identity if n == 1 else f"{identity}#{n}")
+
+
+def cadence_every(account: Account, policy: Policy, base: int | None) -> int | None:
+    """A tier cadence scaled by the account's relationship level."""
+    if not base:
+        return None
+    if account.relationship is None:
+        return base
+    return max(1, round(base * policy.relationship.get(account.relationship, 1.0)))
+
+
+def touch_every(
+    account: Account, policy: Policy, anchor: date, walk: Walk
+) -> tuple[int, list[str]]:
+    """The touch cadence that applies after ``anchor``, with why it is what it is."""
+    base = cadence_every(account, policy, policy.touch_every[account.tier]) or 1
+    reasons: list[str] = []
+    if account.relationship is not None and base != policy.touch_every[account.tier]:
+        reasons.append(
+            f"{account.relationship.value} relationship: cadence "
+            f"{policy.touch_every[account.tier]} → {base} days"
+        )
+    tight = max(1, round(base * policy.tighten_factor))
+    if account.since and account.since <= anchor < plus(account.since, policy.new_customer_days):
+        reasons.append(
+            f"new customer since {fmt(account.since)}: cadence tightened "
+            f"{base} → {tight} days for the first {policy.new_customer_days} days"
+        )
+        return tight, reasons
+    if walk.last_resolved and anchor < plus(walk.last_resolved, policy.after_problem_days):
+        reasons.append(
+            f"problem resolved on {fmt(walk.last_resolved)}: cadence tightened "
+            f"{base} → {tight} days for {policy.after_problem_days} days"
+        )
+        return tight, reasons
+    return base, reasons
+
+
+def arrival(account: Account) -> date | None:
+    """When the account entered touchplan: `added`, else its first entry, else `since`."""
+    if account.added is not None:
+        return account.added
+    if account.history:
+        return min(t.date for t in account.history)
+    return account.since
+
+
+def cadence_key(kind: ItemKind, anchor: date | None) -> str:
+    return f"{kind.value}|{anchor.isoformat() if anchor else 'first'}"
+
+
+def _since_steps(account: Account, policy: Policy, keys: _Keys) -> list[Opened]:
+    """Onboarding steps a new account's `since` opens (a sale on the start opens the same
+    steps itself, so those are left to it)."""
+    since = account.since
+    if since is None:
+        return []
+    start = arrival(account)
+    if start is not None and plus(since, policy.new_customer_days) < start:
+        return []  # a long-standing customer arriving in touchplan is not new
+    opened = []
+    for step in policy.sequences:
+        if SINCE not in step.after:
+            continue
+        if any(
+            t.kind.value in step.after and abs((t.date - since).days) <= max(step.days, 7)
+            for t in account.history
+        ):
+            continue
+        opened.append(
+            Opened(
+                step.kind,
+                step.action,
+                plus(since, step.days),
+                since,
+                [f"new customer since {fmt(since)}: {step.name} {days_text(step.days)} after it"],
+                step.name,
+                keys.make(f"step|{step.name}|since|{since.isoformat()}"),
+                cls=step.cls,
+                step=step,
+            )
+        )
+    return opened
+
+
+def walk_history(account: Account, policy: Policy, today: date) -> Walk:
+    """Open, close and set aside event-driven items, in the order things happened."""
+    walk = Walk()
+    keys = _Keys(account.slug)
+    pending = _since_steps(account, policy, keys)
+    renewal = effective_renewal(account)
+    renewal_key = item_key(account.slug, f"renewal|{renewal}") if renewal else ""
+    for touch in ordered(account.history):
+        for item in [p for p in pending if p.trigger <= touch.date]:
+            walk.open.append(item)
+            pending.remove(item)
+        _expire(walk, touch.date)
+        if touch.kind is TouchKind.DEFER:
+            _defer(walk, account, policy, touch, renewal_key)
+            continue
+        _close_by_kind(walk, touch)
+        if touch.done_ids:
+            _close_by_id(walk, account, policy, touch, renewal_key)
+        if touch.done:
+            _close_legacy_done(walk, touch)
+        _resolve(walk, touch)
+        if touch.is_contact:
+            for item in walk.open:
+                if item.kind is ItemKind.PROBLEM:
+                    item.last = touch.date  # opened earlier in the walk: this answers it
+            walk.last_contact = touch
+            walk.first_contact = walk.first_contact or touch.date
+            if touch.kind in FACE_TO_FACE_KINDS:
+                walk.last_face = touch
+            if touch.kind is TouchKind.REVIEW:
+                walk.last_review = touch
+        elif touch.kind is TouchKind.ATTEMPT:
+            walk.last_attempt = touch.date
+        _open_from(walk, account, policy, touch, keys)
+        if touch.kind is TouchKind.RENEWAL:
+            if touch.renewal is not None:
+                walk.renewal = RenewalProgress(signed=touch)
+            else:
+                _progress(walk.renewal, touch.date, touch.stage or RenewalStage.CONVERSATION)
+    walk.open.extend(pending)
+    _expire(walk, today)
+    return walk
+
+
+def _expire(walk: Walk, on: date) -> None:
+    """Sequence steps whose window closed before ``on`` are missed."""
+    for item in list(walk.open):
+        expiry = item.expiry
+        if expiry is not None and expiry < on:
+            walk.open.remove(item)
+            walk.missed.append(item)
+
+
+def _progress(renewal: RenewalProgress, on: date, stage: RenewalStage) -> None:
+    if renewal.stage is None or STAGE_ORDER[stage] >= STAGE_ORDER[renewal.stage]:
+        renewal.stage = stage
+    renewal.last = on
+
+
+def _close(walk: Walk, item: Opened, touch: Touch) -> None:
+    walk.open.remove(item)
+    walk.closed.append((item, touch))
+
+
+def _close_by_kind(walk: Walk, touch: Touch) -> None:
+    for item in list(walk.open):
+        if item.trigger > touch.date:
+            continue
+        step = item.step
+        if (step is not None and step.closed_by and touch.kind in step.closed_by) or (
+            item.booked is not None
+            and touch.date >= item.raw_due
+            and touch.kind in _BOOKED_KEPT_BY[item.booked]
+        ):
+            _close(walk, item, touch)
+
+
+def matches_id(key: str, wanted: str) -> bool:
+    return len(wanted) >= 3 and key.startswith(wanted.lower())
+
+
+def cadence_keys(account: Account, walk: Walk) -> dict[ItemKind, str]:
+    """The keys the cadence items have at this point of the walk."""
+    last = walk.last_contact
+    keys = {ItemKind.TOUCH: cadence_key(ItemKind.TOUCH, last.date if last else None)}
+    if walk.first_contact is not None:
+        face = walk.last_face.date if walk.last_face else walk.first_contact
+        review = walk.last_review.date if walk.last_review else walk.first_contact
+        keys[ItemKind.VISIT] = cadence_key(ItemKind.VISIT, face)
+        keys[ItemKind.REVIEW] = cadence_key(ItemKind.REVIEW, review)
+    return {kind: item_key(account.slug, identity) for kind, identity in keys.items()}
+
+
+def _close_by_id(
+    walk: Walk, account: Account, policy: Policy, touch: Touch, renewal_key: str
+) -> None:
+    """`done: [id, ...]`: exactly those items. A visit or review cadence item closed by
+    id counts as that visit or review held; a renewal item, as renewal progress."""
+    cadence = cadence_keys(account, walk)
+    for wanted in touch.done_ids:
+        hit = next((i for i in walk.open if matches_id(i.key, wanted)), None)
+        if hit is not None:
+            _close(walk, hit, touch)
+            if hit.booked in FACE_TO_FACE_KINDS:  # a booked visit done is a visit held
+                walk.last_face = touch
+            elif hit.booked is TouchKind.REVIEW:
+                walk.last_review = touch
+            continue
+        if renewal_key and matches_id(renewal_key, wanted):
+            _progress(walk.renewal, touch.date, walk.renewal.stage or RenewalStage.CONVERSATION)
+            continue
+        if ItemKind.VISIT in cadence and matches_id(cadence[ItemKind.VISIT], wanted):
+            walk.last_face = touch
+        elif ItemKind.REVIEW in cadence and matches_id(cadence[ItemKind.REVIEW], wanted):
+            walk.last_review = touch
+
+
+def _close_legacy_done(walk: Walk, touch: Touch) -> None:
+    """`done: true`: the promises and explicit steps due by the entry's date."""
+    for item in list(walk.open):
+        explicit = item.kind is ItemKind.FOLLOW_UP or (
+            item.step is not None and item.step.closed_by is None
+        )
+        if explicit and item.raw_due <= touch.date:
+            _close(walk, item, touch)
+
+
+def _resolve(walk: Walk, touch: Touch) -> None:
+    if not (touch.resolved or touch.resolved_ids):
+        return
+    problems = [i for i in walk.open if i.kind is ItemKind.PROBLEM]
+    if touch.resolved_ids:
+        problems = [p for p in problems if any(matches_id(p.key, w) for w in touch.resolved_ids)]
+    for problem in problems:
+        _close(walk, problem, touch)
+    if problems:  # a stray `resolved` with nothing open changes nothing
+        walk.last_resolved = touch.date
+
+
+def _defer(walk: Walk, account: Account, policy: Policy, touch: Touch, renewal_key: str) -> None:
+    if touch.until is None or not touch.item:
+        return
+    deferral = Deferral(touch.until, touch.summary.strip(), touch.date)
+    hit = next((i for i in walk.open if matches_id(i.key, touch.item)), None)
+    if hit is not None:
+        hit.deferral = deferral
+        return
+    candidates = list(cadence_keys(account, walk).values())
+    if renewal_key:
+        candidates.append(renewal_key)
+    for key in candidates:
+        if matches_id(key, touch.item):
+            walk.cadence_deferrals[key] = deferral
+            return
+
+
+def _open_from(walk: Walk, account: Account, policy: Policy, touch: Touch, keys: _Keys) -> None:
+    """The items an entry opens: a problem, a promise or booking, sequence steps."""
+    on = touch.date
+    if touch.problem:
+        walk.open.append(
+            Opened(
+                ItemKind.PROBLEM,
+                f"Work the open problem: {touch.problem}",
+                on,
+                on,
+                [f"problem reported on {fmt(on)}: {touch.problem}"],
+                "problem",
+                keys.make(f"problem|{on}|{touch.problem}"),
+                contact=touch.with_,
+            )
+        )
+    promise = touch.next
+    if promise is not None:
+        due = max(promise.due, on)  # a promise dated before its entry (a typo) is due at once
+        if promise.booked is not None:
+            walk.open.append(
+                Opened(
+                    ItemKind.BOOKED,
+                    f"Booked {promise.booked.value}: {promise.action}",
+                    due,
+                    on,
+                    [f"booked on {fmt(on)} ({touch.kind.value}) for {fmt(promise.due)}"],
+                    "booked",
+                    keys.make(f"booked|{on}|{promise.due}|{promise.booked.value}|{promise.action}"),
+                    contact=touch.with_,
+                    booked=promise.booked,
+                )
+            )
+        else:
+            walk.open.append(
+                Opened(
+                    ItemKind.FOLLOW_UP,
+                    promise.action,
+                    due,
+                    on,
+                    [f"promised on {fmt(on)} ({touch.kind.value}): {promise.action}"],
+                    "next",
+                    keys.make(f"next|{on}|{promise.due}|{promise.action}"),
+                    contact=touch.with_,
+                )
+            )
+    for step in policy.sequences:
+        if touch.kind.value in step.after:
+            walk.open.append(
+                Opened(
+                    step.kind,
+                    step.action,
+                    plus(on, step.days),
+                    on,
+                    [f"{touch.kind.value} on {fmt(on)}: {step.name} {days_text(step.days)} later"],
+                    step.name,
+                    keys.make(f"step|{step.name}|{on}|{touch.kind.value}"),
+                    cls=step.cls,
+                    contact=touch.with_,
+                    step=step,
+                )
+            )
+
+
+def effective_renewal(account: Account) -> date | None:
+    """The renewal date: the file's, or a later one the last signing entry recorded
+    (`log --renewal-date` writes both; a hand edit may forget the first)."""
+    signed = None
+    for touch in account.history:
+        later = signed is None or (touch.date, touch.index) >= (signed.date, signed.index)
+        if touch.kind is TouchKind.RENEWAL and touch.renewal is not None and later:
+            signed = touch
+    dates = [d for d in (account.renewal, signed.renewal if signed else None) if d is not None]
+    return max(dates) if dates else None
+
+
+def commitment_day(policy: Policy, day: date, earliest: date) -> date:
+    """A deadline on a non-working day moves to the working day before it, but never
+    before ``earliest`` (the day the item was opened): then to the working day after."""
+    moved = policy.previous_working_day(day)
+    return moved if moved >= earliest else policy.next_working_day(earliest)
+
+
+def attempted(account: Account, day: date) -> bool:
+    """Tried on ``day`` without reaching anyone: the call comes back the next working day."""
+    tried = reached = False
+    for touch in account.history:
+        if touch.date == day:
+            tried = tried or touch.kind is TouchKind.ATTEMPT
+            reached = reached or touch.is_contact
+    return tried and not reached
+
+
+def working_days(policy: Policy, start: date, count: int) -> list[date]:
+    days: list[date] = []
+    day = start
+    while len(days) < count and day < date.max:
+        day = policy.next_working_day(day)
+        days.append(day)
+        day = plus(day, 1)
+    return days
