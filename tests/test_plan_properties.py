@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from touchplan.config import Policy
 from touchplan.model import (
     Account,
     ItemClass,
@@ -19,7 +20,6 @@ from touchplan.model import (
     Touch,
     TouchKind,
 )
-from touchplan.config import Policy
 from touchplan.planning.calls import account_call, plan_calls
 from touchplan.planning.schedule import plan_account, rank_key
 from touchplan.planning.week import plan_week

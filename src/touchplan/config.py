@@ -253,8 +253,10 @@ def _cadence_section(
 
 def _read_steps(f: Fields, node: Seq) -> tuple[Step, ...] | None:
     steps: list[Step] = []
-    item_kinds = [k.value for k in ItemKind]
-    triggers = [k.value for k in TouchKind] + [SINCE]
+    item_kinds = [k.value for k in ItemKind if k is not ItemKind.BOOKED]
+    # a deferral or a lost mark is bookkeeping: nothing follows from it
+    triggers = [k.value for k in TouchKind if k not in (TouchKind.DEFER, TouchKind.LOST)]
+    triggers.append(SINCE)
     ok = True
     for i, item in enumerate(node.items):
         where = f"sequences[{i}]"

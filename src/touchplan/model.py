@@ -36,6 +36,10 @@ class TouchKind(StrEnum):
 
 
 TOUCH_KIND_NAMES = ", ".join(k.value for k in TouchKind)  # for help and error messages
+# Kinds `log` does not write: a deferral, a lost customer and an imported contact have
+# commands of their own (`defer`, `lost`, `add --last-contact` and `import`).
+NOT_LOGGED = frozenset({TouchKind.DEFER, TouchKind.LOST, TouchKind.IMPORTED})
+LOG_KIND_NAMES = ", ".join(k.value for k in TouchKind if k not in NOT_LOGGED)
 
 # What reaches the customer. A note is internal, an attempt reached nobody, and a
 # deferral or a lost mark is bookkeeping.

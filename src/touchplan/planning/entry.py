@@ -16,10 +16,11 @@ from touchplan.config import Policy
 from touchplan.dates import parse_date
 from touchplan.errors import AmbiguousError, TouchplanError, UsageError
 from touchplan.model import (
+    LOG_KIND_NAMES,
+    NOT_LOGGED,
     Account,
     Contact,
     Item,
-    ItemClass,
     ItemKind,
     NextAction,
     Relationship,
@@ -34,9 +35,10 @@ from touchplan.planning.people import match_contact
 from touchplan.planning.schedule import plan_account
 from touchplan.text import check_input, slugify
 
-# Kinds `log` does not write: a deferral, a lost customer and an imported contact have
-# commands of their own (`defer`, `lost`, `add --last-contact` and `import`).
-NOT_LOGGED = frozenset({TouchKind.DEFER, TouchKind.LOST, TouchKind.IMPORTED})
+# Items that stay open until closed, whenever they are due: `log` lists them after it.
+OPEN_UNTIL_CLOSED = frozenset(
+    {ItemKind.FOLLOW_UP, ItemKind.BOOKED, ItemKind.GAP_CHECK, ItemKind.PROBLEM, ItemKind.THANK_YOU}
+)
 
 
 # -- log --------------------------------------------------------------------------------
@@ -51,9 +53,6 @@ def touch_kind(value: str) -> TouchKind:
     if kind is None or kind in NOT_LOGGED:
         raise UsageError(f"--kind: {value!r} is not a kind", f"use one of {LOG_KIND_NAMES}")
     return kind
-
-
-LOG_KIND_NAMES = ", ".join(k.value for k in TouchKind if k not in NOT_LOGGED)
 
 
 def touch_date(text: str | None, today: date) -> date:
@@ -203,7 +202,7 @@ def after_log(account: Account, policy: Policy, today: date, logged: Entry) -> A
     ]  # fmt: skip
     upcoming = sorted(items, key=lambda i: (i.due, i.kind.value))
     first = promised[-1] if promised else (upcoming[0] if upcoming else None)
-    still = [i for i in items if i.cls is ItemClass.COMMITMENT or i.due <= today]
+    still = [i for i in items if i.kind in OPEN_UNTIL_CLOSED or i.due <= today]
     return AfterLog(first, tuple(sorted(still, key=lambda i: (i.due, i.kind.value))))
 
 

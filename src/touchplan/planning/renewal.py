@@ -66,7 +66,14 @@ def renewal_state(
             stage = str(threshold)
     if left < 0:
         return RenewalState(
-            renewal, window_start, left, "lapsed", "lapsed", progress.last, renewal, True
+            renewal,
+            window_start,
+            left,
+            LAPSED,
+            LAPSED,
+            progress.last,
+            renewal,
+            progress.last is not None,
         )
     if progress.last is not None and progress.stage is not None:
         # again in a quarter of the time that was left: a slow start far out, a quick

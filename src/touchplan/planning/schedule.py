@@ -268,6 +268,8 @@ def closed_items(account: Account, policy: Policy, today: date) -> list[ClosedIt
     for o in walk.missed:
         item = _finish(account, policy, today, o, True)
         expiry = o.expiry or item.due
+        if account.added is not None and expiry < account.added:
+            continue  # its window closed before the account came to touchplan: not ours
         closed.append(ClosedItem(item, "missed", plus(expiry, 1)))
     closed.sort(key=lambda c: (c.on, c.item.due))
     return closed

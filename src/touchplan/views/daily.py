@@ -185,7 +185,9 @@ def today_view(
     if more_calls:
         parts.append(
             Text(
-                f"{more_calls} more calls due — `touchplan today --all` lists them.", style="yellow"
+                f"{more_calls} more call{'' if more_calls == 1 else 's'} due — "
+                "`touchplan today --all` lists them.",
+                style="yellow",
             )
         )
     return Group(*parts)
@@ -354,8 +356,9 @@ def week_view(plan: WeekPlan, accounts: dict[str, Account], today: date) -> Rend
     if plan.left_over:
         parts.append(
             Text(
-                f"{len(plan.left_over)} more calls due do not fit in these days: "
-                "they carry to the next working day.",
+                f"{len(plan.left_over)} more call{'' if len(plan.left_over) == 1 else 's'} due "
+                f"{'does' if len(plan.left_over) == 1 else 'do'} not fit in these days: "
+                "carried to the next working day.",
                 style="yellow",
             )
         )
