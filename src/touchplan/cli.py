@@ -21,7 +21,7 @@ from typer.exceptions import TyperException
 
 from touchplan import __version__
 from touchplan.completion import complete_account, complete_owner, complete_touch_kind
-from touchplan.dates import DATE_HELP, parse_date, parse_days
+from touchplan.dates import DATE_HELP, parse_date, parse_days, split_date
 from touchplan.edit import (
     AppendEntry,
     Both,
@@ -521,12 +521,11 @@ def log(
     if summary:
         fields.append(("summary", check_input(summary, "the summary", multiline=True).strip()))
     if next_:
-        head, _, action = check_input(next_, "--next").strip().partition(" ")
-        if not action.strip():
+        due, action = split_date(check_input(next_, "--next"), base, "--next")
+        if not action:
             raise UsageError(
                 "--next needs a date and an action", 'e.g. --next "friday Send the quote"'
             )
-        due = parse_date(head, base, "--next")
         if due < when:
             raise UsageError(f"--next {due.isoformat()} is before the touch itself")
         fields.append(("next", f"{due.isoformat()} {action.strip()}"))
