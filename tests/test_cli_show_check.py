@@ -355,7 +355,7 @@ def test_check_reports_every_problem_located(
         "accounts/bad.yaml:3: since: '2026-02-30' is not a date (use YYYY-MM-DD)",
         "accounts/bad.yaml:5: history[0].date: '2026-13-01' is not a date (use YYYY-MM-DD)",
         "accounts/bad.yaml:8: history[1].kind: 'chat' is not one of call, visit, meeting, "
-        "email, letter, note, review, sale, renewal, thank-you",
+        "email, letter, note, review, sale, renewal, thank-you, imported",
         "accounts/bad.yaml:9: history[1].next: 'soon' is not a date (use YYYY-MM-DD)",
         "accounts/bad.yaml:10: history[2]: missing date (every entry needs a date and kind)",
         "accounts/empty.yaml:1: the file is empty (an account needs at least `name:` and `tier:`)",

@@ -119,6 +119,7 @@ def test_kinds() -> None:
         ("sale", "a sale or new order"),
         ("renewal", "the contract was renewed"),
         ("thank-you", "a thank-you sent"),
+        ("imported", "a contact recorded outside touchplan (a CRM's last activity)"),
     ]
     assert [v for v, _ in complete_touch_kind("RE")] == ["review", "renewal"]
     assert [v for v, _ in complete_item_kind("f")] == ["follow-up"]

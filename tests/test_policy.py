@@ -258,7 +258,7 @@ BAD_ROWS = [
         "sequences:\n  - name: x\n    after: [sael]\n    days: 3\n    action: Do x\n",
         [
             "touchplan.yaml:3: sequences[0].after[0]: 'sael' is not one of call, visit, meeting, "
-            "email, letter, note, review, sale, renewal, thank-you, since"
+            "email, letter, note, review, sale, renewal, thank-you, imported, since"
         ],
         {},
         id="step-trigger-typo",

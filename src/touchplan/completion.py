@@ -33,6 +33,7 @@ TOUCH_HELP = {
     TouchKind.SALE: "a sale or new order",
     TouchKind.RENEWAL: "the contract was renewed",
     TouchKind.THANK_YOU: "a thank-you sent",
+    TouchKind.IMPORTED: "a contact recorded outside touchplan (a CRM's last activity)",
 }
 ITEM_HELP = {
     ItemKind.TOUCH: "regular contact by tier cadence",

@@ -27,6 +27,7 @@ class TouchKind(StrEnum):
     SALE = "sale"
     RENEWAL = "renewal"
     THANK_YOU = "thank-you"
+    IMPORTED = "imported"  # a contact recorded outside touchplan (a CRM's last activity)
 
 
 # Every kind but an internal note reaches the customer.
@@ -118,6 +119,9 @@ class Account:
     notes: str = ""
     tags: tuple[str, ...] = ()
     history: tuple[Touch, ...] = ()
+    added: date | None = None  # the day the account entered touchplan
+    revenue: float | None = None  # the customer's company revenue (informational)
+    crm_id: str = ""  # the CRM's record id, so a re-import knows the account
 
     def last_touch(self, kinds: frozenset[TouchKind] = CONTACT_KINDS) -> Touch | None:
         """The latest entry of the given kinds (by date, then file order)."""

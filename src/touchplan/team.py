@@ -17,11 +17,13 @@ Who "me" is (the owner `today`, `week` and `renewals` default to), first match w
 2. ``me:`` in ``touchplan.local.yaml`` at the data root (ignored by git, per person);
 3. ``git config user.email`` matching an owner's address under ``owners:`` in
    ``touchplan.yaml``, which maps each owner (as written in account files) to one
-   address or a list of them::
+   address or a list of them, and to the other names the owner goes by elsewhere (a
+   CRM's user name or user id), which `import` maps to the owner::
 
        owners:
          dana: dana@acme.example
          lee: [lee@acme.example, lee.k@acme.example]
+         sam: [sam@acme.example, Sam Rep, 0055g00000XyZabAAB]
 
 4. ``me:`` in ``touchplan.yaml`` itself (a repository with a single rep).
 
@@ -52,6 +54,7 @@ from touchplan.model import Account, Item, ItemKind, Status, Tier, TouchKind
 from touchplan.policy import POLICY_FILE, Policy
 from touchplan.schedule import is_planned, plan_account
 from touchplan.store import ACCOUNTS_DIR, TEMP_MARK, iter_account_files
+from touchplan.text import fold_name
 from touchplan.yamldoc import Fields, Map, Scalar, parse
 
 LOCAL_FILE = "touchplan.local.yaml"
@@ -280,10 +283,21 @@ def init(root: Path) -> list[Step]:
 
 @dataclass(frozen=True)
 class Owners:
-    """``owners:`` (owner -> email addresses) and ``me:`` from touchplan.yaml."""
+    """``owners:`` (owner -> email addresses and other aliases) and ``me:`` from
+    touchplan.yaml."""
 
-    emails: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    emails: dict[str, tuple[str, ...]] = field(default_factory=dict)  # and aliases
     me: str = ""
+
+    def aliases(self) -> dict[str, str]:
+        """Every name an owner goes by, folded (see `fold_name`) -> the owner as written
+        in account files. The owner's own name counts; the first owner listing an alias
+        keeps it."""
+        found: dict[str, str] = {}
+        for owner, names in self.emails.items():
+            for name in (owner, *names):
+                found.setdefault(fold_name(name), owner)
+        return found
 
 
 def _read_yaml_map(root: Path, name: str) -> tuple[Map | None, list[Problem]]:
@@ -316,11 +330,7 @@ def read_owners(root: Path) -> tuple[Owners, list[Problem]]:
             text = f.text(item, where)
             if text is None or not text.strip():
                 continue
-            if "@" not in text:
-                f.problem(
-                    item, where, f"{text!r} is not an email address", "e.g. dana@acme.example"
-                )
-                continue
+            # anything but an address is an alias: a CRM user name or id
             addresses.append(text.strip())
         emails[owner.strip()] = tuple(addresses)
     me = ""
@@ -507,6 +517,10 @@ def doctor(root: Path) -> list[Check]:
 # -- the manager's report ---------------------------------------------------------------
 
 
+# The touches a rep logs; an `imported` entry (a CRM's last activity) is not one.
+LOGGED_KINDS = tuple(k for k in TouchKind if k is not TouchKind.IMPORTED)
+
+
 @dataclass
 class Group:
     """One row of the report: an owner's or a tier's accounts."""
@@ -603,7 +617,11 @@ def build_report(
     for account in accounts:
         key = account.tier.value if by == "tier" else account.owner
         rows = (groups.setdefault(key, Group(key)), total)
-        touches = Counter(t.kind.value for t in account.history if start <= t.date <= today)
+        touches = Counter(
+            t.kind.value
+            for t in account.history
+            if start <= t.date <= today and t.kind in LOGGED_KINDS
+        )
         for row in rows:
             row.touches.update(touches)
         if account.status is Status.LOST:
@@ -655,7 +673,7 @@ def group_json(group: Group) -> dict[str, Any]:
         "open_problems": group.open_problems,
         "renewals": group.renewals,
         "renewal_value": group.renewal_value,
-        "touches": {kind.value: group.touches.get(kind.value, 0) for kind in TouchKind},
+        "touches": {kind.value: group.touches.get(kind.value, 0) for kind in LOGGED_KINDS},
         "touches_total": sum(group.touches.values()),
     }
 
@@ -713,7 +731,7 @@ REPORT_CSV = (
     "renewals",
     "renewal_value",
     "touches_total",
-    *(f"touches_{kind.value}" for kind in TouchKind),
+    *(f"touches_{kind.value}" for kind in LOGGED_KINDS),
 )
 
 

@@ -56,3 +56,9 @@ def for_display(value: object, *, multiline: bool = True) -> str:
         return f"\\u{ord(char):04x}" if ord(char) > 0xFF else f"\\x{ord(char):02x}"
 
     return _CONTROL_WITH_NL.sub(show, text)
+
+
+def fold_name(text: str) -> str:
+    """A name as a lookup key: case and runs of whitespace do not matter
+    (``"Sam  REP"`` and ``"sam rep"`` are the same owner)."""
+    return " ".join(unicodedata.normalize("NFC", text).casefold().split())
