@@ -27,6 +27,7 @@ from touchplan.cli import (
     out,
     owned,
     pick_today,
+    real_today,
     render,
     warn,
     warn_skipped,
@@ -37,6 +38,7 @@ from touchplan.errors import EXIT_DATA, TouchplanError, UsageError
 from touchplan.model import Tier
 from touchplan.schedule import plan_week
 from touchplan.store import find_root, slugify
+from touchplan.text import check_input
 
 # Heavy modules (icalendar, csv sniffing) load only when their command runs.
 crmimport = _lazy("touchplan.crmimport")
@@ -145,8 +147,9 @@ def import_accounts(
             "-m",
             metavar="COLUMN=FIELD,...",
             help='Column to field, e.g. "Account Name=name,Contract End Date=renewal"; '
-            "FIELD '-' ignores a column. Fields: name, tier, owner, since, renewal, value, "
-            "relationship, notes, contact, role, phone, email.",
+            "FIELD '-' ignores a column. Fields: name, tier, owner, crm_id, type, since, "
+            "last_contact, renewal, value, revenue, relationship, notes, contact, role, "
+            "phone, email.",
             show_default=False,
         ),
     ] = None,
@@ -165,6 +168,15 @@ def import_accounts(
     folder: Annotated[
         str | None, typer.Option("--folder", help="Sub-folder of accounts/, e.g. east.")
     ] = None,
+    owner: Annotated[
+        str | None,
+        typer.Option(
+            "--owner",
+            help="Owner of the rows without one (default: the current rep, when known).",
+            show_default=False,
+            autocompletion=complete_owner,
+        ),
+    ] = None,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", "-n", help="Show what would happen; write nothing.")
     ] = False,
@@ -173,10 +185,12 @@ def import_accounts(
 ) -> None:
     """Create account files from a CRM export (Salesforce, HubSpot or similar CSV).
 
-    Rows whose account exists already (same slug or name) are reported and left
-    alone, so running the same import again creates nothing new. A bad row is skipped
-    with its reason; the others are still imported. Exit 1 when a row was skipped for
-    bad data.
+    Only customers are imported: rows whose type or lifecycle stage says otherwise
+    (Prospect, Lead, Partner...) are skipped with the reason. Owners are mapped through
+    the aliases under `owners:` in touchplan.yaml. A bad optional cell leaves its field
+    out with a warning. Rows whose account exists already (same CRM id, slug or name)
+    are reported and left alone, so running the same import again creates nothing new.
+    Exit 1 when a row holding an account could not be imported.
     """
     if fmt is Format.csv:
         raise UsageError("import has no csv format", "use --format json")
@@ -192,16 +206,31 @@ def import_accounts(
     except OSError as exc:
         raise UsageError(f"cannot read {csv_file}: {exc.strerror}") from None
     root = find_root(dir_opt)
-    report = crmimport.import_csv(
-        root,
-        data,
-        csv_file.name,
-        overrides=overrides,
-        default_tier=Tier(default_tier),
-        folder=parts,
-        date_order=date_order.value if date_order else None,
-        dry_run=dry_run,
-    )
+    from touchplan.team import current_owner, read_owners
+
+    owners, problems = read_owners(root)
+    for problem in problems:
+        warn(f"warning: {problem}")
+    if owner is not None:
+        owner = check_input(owner, "--owner").strip()
+    reporter = render.ProgressReporter("Importing", minimum=500)
+    try:
+        report = crmimport.import_csv(
+            root,
+            data,
+            csv_file.name,
+            today=real_today(),
+            overrides=overrides,
+            default_tier=Tier(default_tier),
+            folder=parts,
+            date_order=date_order.value if date_order else None,
+            dry_run=dry_run,
+            owners=owners.emails,
+            default_owner=owner if owner is not None else current_owner(root, owners) or "",
+            progress=reporter,
+        )
+    finally:
+        reporter.close()
     if fmt is Format.json:
         emit_json(report.to_json())
     else:

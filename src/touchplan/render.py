@@ -712,6 +712,8 @@ def import_view(report: dict[str, Any]) -> RenderableType:
     parts: list[RenderableType] = [title, safe(f"Columns: {used}", "dim")]
     if report["ignored_columns"]:
         parts.append(safe(f"Ignored columns: {', '.join(report['ignored_columns'])}", "dim"))
+    for order in report.get("date_orders", {}).values():
+        parts.append(safe(f"Dates: {order['note']}", "dim"))
     table = Table(box=box.SIMPLE_HEAD)
     table.add_column("Line", justify="right")
     table.add_column("Account", overflow="fold")
@@ -719,23 +721,41 @@ def import_view(report: dict[str, Any]) -> RenderableType:
     table.add_column("File / reason", overflow="fold")
     for row in report["rows"]:
         status = row["status"]
+        where = safe(row["file"] or row["reason"] or "", multiline=False)
+        for warning in row.get("warnings", []):
+            where.append("\n")
+            where.append_text(safe(f"warning: {warning}", "yellow", multiline=False))
         table.add_row(
             str(row["line"]),
             safe(row["name"] or "—", multiline=False),
             Text(status, style=IMPORT_STYLE.get(status, "")),
-            safe(row["file"] or row["reason"] or "", multiline=False),
+            where,
         )
     if report["rows"]:
         parts.append(table)
     counts = report["counts"]
     made = counts["would-create"] if dry else counts["created"]
-    parts.append(
-        Text(
-            f"{made} {'to create' if dry else 'created'}, {counts['present']} already present, "
-            f"{counts['skipped']} skipped",
-            style="bold",
-        )
+    summary = (
+        f"{made} {'to create' if dry else 'created'}, {counts['present']} already present, "
+        f"{counts['skipped']} skipped"
     )
+    if report.get("warnings"):
+        summary += f"; {report['warnings']} warning{'s' if report['warnings'] != 1 else ''}"
+    parts.append(Text(summary, style="bold"))
+    unmapped = report.get("unmapped_owners", [])
+    if unmapped:
+        values = ", ".join(repr(u["owner"]) for u in unmapped)
+        parts.append(
+            safe(
+                f"{len(unmapped)} owner value{'s' if len(unmapped) != 1 else ''} matched no rep "
+                f"under `owners:` and {'were' if len(unmapped) != 1 else 'was'} kept as "
+                f"written: {values}. Add to touchplan.yaml (rename the rep before the colon "
+                "if the guess is wrong):",
+                "yellow",
+            )
+        )
+        lines = list(dict.fromkeys(u["line"] for u in unmapped))
+        parts.append(safe("owners:\n" + "\n".join(f"  {line}" for line in lines)))
     return Group(*parts)
 
 
