@@ -1179,3 +1179,44 @@ def check_cells(row: dict[str, Any], account: Account, warned: str) -> None:
             assert got == meant, (key, cell, got)
         else:
             assert got is None and in_warning(key), (key, cell, got)
+
+
+# -- a real process on a terminal ---------------------------------------------------------
+
+
+def test_a_long_import_on_a_terminal_shows_one_progress_bar(tmp_path: Path) -> None:
+    """Stderr on a terminal gets a progress bar; stdout keeps only the report."""
+    import os
+    import pty
+    import shutil
+    import subprocess
+
+    exe = shutil.which("touchplan")
+    assert exe is not None
+    export = hubspot_companies(rows=600)
+    source = tmp_path / export.file_name
+    source.write_bytes(export.data)
+    book = tmp_path / "book"
+    (book / "accounts").mkdir(parents=True)
+    master, slave = pty.openpty()
+    env = {**os.environ, "TOUCHPLAN_CACHE_DIR": str(tmp_path / "cache"), "TERM": "xterm"}
+    env.pop("NO_COLOR", None)
+    argv = [exe, "import", str(source), "--format", "json", "--dir", str(book)]
+    report = tmp_path / "report.json"  # a file, not a pipe: a full pipe would block the child
+    with report.open("wb") as stdout:
+        proc = subprocess.Popen(argv, stdout=stdout, stderr=slave, env=env)
+    os.close(slave)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        seen += chunk
+    proc.wait(timeout=120)
+    os.close(master)
+    assert proc.returncode == 0
+    assert b"Importing" in seen
+    assert json.loads(report.read_bytes())["counts"] == export.counts()

@@ -34,7 +34,7 @@ from typing import Any
 
 from touchplan.account_file import read_account
 from touchplan.dates import DateFormError, parse_written_date, slash_order
-from touchplan.edit import Plain, create_file, scalar_text
+from touchplan.edit import Plain, create_file, scalar_text, sync_folder
 from touchplan.errors import TouchplanError, UsageError
 from touchplan.model import Account, Relationship, Tier, TouchKind
 from touchplan.store import ACCOUNTS_DIR, iter_account_files, load_book, relpath, slugify
@@ -1054,10 +1054,14 @@ def import_csv(
     )
     footer = footer_start(body)
     tick = progress(footer) if progress else None
-    for record in body[:footer]:
-        report.rows.append(importer.row(record))
-        if tick:
-            tick(1)
+    try:
+        for record in body[:footer]:
+            report.rows.append(importer.row(record))
+            if tick:
+                tick(1)
+    finally:
+        for written in importer.folders:  # one fsync per folder, not one per file
+            sync_folder(written)
     report.rows.extend(RowResult(r.line, "skipped", reason="report footer") for r in body[footer:])
     report.unmapped_owners = importer.unmapped
     report.owner_lines = suggest_owner_lines(importer.unmapped, owners or {})
@@ -1077,6 +1081,7 @@ class _Importer:
     crm_of: dict[str, str]  # file -> crm key, for the accounts that have one
     made: dict[str, int] = field(default_factory=dict)  # file -> line, this run
     unmapped: dict[str, int] = field(default_factory=dict)  # owner value -> accounts
+    folders: set[Path] = field(default_factory=set)  # where files were written
 
     def row(self, record: Record) -> RowResult:
         line = record.line
@@ -1118,7 +1123,8 @@ class _Importer:
             return RowResult(line, "skipped", d.name, reason=f"invalid: {why}", problem=True)
         if not self.dry_run:
             try:
-                create_file(self.root, path, data)
+                create_file(self.root, path, data, sync_dir=False)
+                self.folders.add(path.parent)
             except (TouchplanError, OSError) as exc:
                 return RowResult(
                     line, "skipped", d.name, reason=f"not written: {exc}", problem=True
