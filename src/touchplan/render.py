@@ -765,9 +765,9 @@ def import_view(report: dict[str, Any]) -> RenderableType:
 def tiers_view(plan: dict[str, Any], applied: bool) -> RenderableType:
     """The Pareto table from ``TierPlan.to_json()``, then the changes."""
     limits = plan["thresholds"]
+    by = plan.get("by", "value")
     title = Text(
-        f"Tiers by value: A to {limits['A']:g} % of total value, B to {limits['B']:g} %, "
-        "C the rest",
+        f"Tiers by {by}: A to {limits['A']:g} % of total {by}, B to {limits['B']:g} %, C the rest",
         style="bold",
     )
     parts: list[RenderableType] = [title]
@@ -777,7 +777,7 @@ def tiers_view(plan: dict[str, Any], applied: bool) -> RenderableType:
             ("#", "right"),
             ("Account", "left"),
             ("Owner", "left"),
-            ("Value", "right"),
+            (by.capitalize(), "right"),
             ("Share", "right"),
             ("Cumulative", "right"),
             ("Tier", "center"),
@@ -796,14 +796,14 @@ def tiers_view(plan: dict[str, Any], applied: bool) -> RenderableType:
                 Text(row["suggested"], style="bold yellow" if row["change"] else ""),
             )
         parts.append(table)
-        parts.append(Text(f"Total value {plan['total_value']:,.0f}", style="dim"))
+        parts.append(Text(f"Total {by} {plan['total_value']:,.0f}", style="dim"))
     else:
-        parts.append(Text("No account has a value.", style="dim"))
+        parts.append(Text(f"No account has a {by}.", style="dim"))
     if plan["without_value"]:
         parts.append(
             safe(
-                f"No value, tier kept: {', '.join(plan['without_value'])} "
-                "(add `value:` to tier them)",
+                f"No {by}, tier kept: {', '.join(plan['without_value'])} "
+                f"(add `{by}:` to tier them)",
                 "dim",
             )
         )

@@ -7,6 +7,7 @@ Accounts are sorted by value, largest first. The accounts that together make the
     tiers:
       A: 80   # percent of total value
       B: 95
+      by: value   # or revenue: the customer's company revenue (informational) instead
 
 Accounts with the same value get the same tier (the first of them decides), so the
 suggestion never depends on file names. Shares are compared exactly (fractions), so a
@@ -29,6 +30,7 @@ from touchplan.yamldoc import Fields, Map, Scalar, parse
 CONFIG_KEY = "tiers"
 DEFAULT_A = Fraction(80)
 DEFAULT_B = Fraction(95)
+MEASURES = ("value", "revenue")  # the account fields tiers may rank by
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,10 @@ class Thresholds:
 
     a: Fraction = DEFAULT_A
     b: Fraction = DEFAULT_B
+    by: str = "value"  # one of MEASURES
+
+    def measure(self, account: Account) -> float | None:
+        return account.revenue if self.by == "revenue" else account.value
 
     def check(self) -> str:
         """Why these thresholds cannot be used, or ''."""
@@ -65,14 +71,17 @@ def read_thresholds(data: bytes, path: str = POLICY_FILE) -> tuple[Thresholds, l
     node = f.mapping(section, CONFIG_KEY)
     if node is None:
         return Thresholds(), found
-    f.unknown_keys(node, ("A", "B"), f"{CONFIG_KEY}.")
+    f.unknown_keys(node, ("A", "B", "by"), f"{CONFIG_KEY}.")
     values = {"A": DEFAULT_A, "B": DEFAULT_B}
     for key in values:
         if key in node.entries:
             number = f.number(node.entries[key][1], f"{CONFIG_KEY}.{key}")
             if number is not None:
                 values[key] = Fraction(str(number))
-    thresholds = Thresholds(values["A"], values["B"])
+    by = "value"
+    if "by" in node.entries:
+        by = f.choice(node.entries["by"][1], f"{CONFIG_KEY}.by", MEASURES) or by
+    thresholds = Thresholds(values["A"], values["B"], by)
     if not found and (why := thresholds.check()):
         f.problem(node, CONFIG_KEY, why, "e.g. A: 80, B: 95")
     return thresholds, found
@@ -95,7 +104,9 @@ def load_thresholds(root: Path) -> Thresholds:
 def override(base: Thresholds, a: float | None, b: float | None) -> Thresholds:
     """Command-line shares over the configured ones."""
     chosen = Thresholds(
-        base.a if a is None else Fraction(str(a)), base.b if b is None else Fraction(str(b))
+        base.a if a is None else Fraction(str(a)),
+        base.b if b is None else Fraction(str(b)),
+        base.by,
     )
     if why := chosen.check():
         raise UsageError(f"tier thresholds: {why}")
@@ -106,6 +117,7 @@ def override(base: Thresholds, a: float | None, b: float | None) -> Thresholds:
 class TierRow:
     account: Account
     rank: int
+    value: float  # the measure ranked by: `value`, or `revenue` with `tiers.by`
     share: Fraction  # of the total value, 0..1
     cumulative: Fraction  # including this account, 0..1
     suggested: Tier
@@ -121,7 +133,7 @@ class TierRow:
             "account": a.slug,
             "name": a.name,
             "owner": a.owner,
-            "value": a.value,
+            "value": self.value,
             "share": round(float(self.share) * 100, 2),
             "cumulative": round(float(self.cumulative) * 100, 2),
             "tier": a.tier.value,
@@ -136,7 +148,7 @@ class TierPlan:
     thresholds: Thresholds
     total: Fraction
     rows: tuple[TierRow, ...]
-    without_value: tuple[Account, ...]  # not tiered: no `value` in the file
+    without_value: tuple[Account, ...]  # not tiered: no `value` (or `revenue`) in the file
 
     @property
     def changes(self) -> list[TierRow]:
@@ -145,6 +157,7 @@ class TierPlan:
     def to_json(self) -> dict[str, Any]:
         return {
             "thresholds": self.thresholds.to_json(),
+            "by": self.thresholds.by,
             "total_value": float(self.total),
             "accounts": [r.to_json() for r in self.rows],
             "changes": [
@@ -164,11 +177,12 @@ def suggest_tiers(accounts: Sequence[Account], thresholds: Thresholds) -> TierPl
     """The Pareto table. Lost accounts are left out; accounts without a value are listed
     apart and keep their tier."""
     active = [a for a in accounts if a.status is Status.ACTIVE]
+    measure = thresholds.measure
     valued = sorted(
-        (a for a in active if a.value is not None),
-        key=lambda a: (-(a.value or 0.0), a.slug),
+        (a for a in active if measure(a) is not None),
+        key=lambda a: (-(measure(a) or 0.0), a.slug),
     )
-    values = [Fraction(a.value or 0.0) for a in valued]
+    values = [Fraction(measure(a) or 0.0) for a in valued]
     total = sum(values, Fraction(0))
     a_line, b_line = thresholds.a / 100, thresholds.b / 100
     rows: list[TierRow] = []
@@ -187,6 +201,6 @@ def suggest_tiers(accounts: Sequence[Account], thresholds: Thresholds) -> TierPl
             else:
                 tier = Tier.C
         before += share
-        rows.append(TierRow(account, rank, share, before, tier))
-    without = tuple(sorted((a for a in active if a.value is None), key=lambda a: a.slug))
+        rows.append(TierRow(account, rank, measure(account) or 0.0, share, before, tier))
+    without = tuple(sorted((a for a in active if measure(a) is None), key=lambda a: a.slug))
     return TierPlan(thresholds, total, tuple(rows), without)
