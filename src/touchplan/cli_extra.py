@@ -160,8 +160,9 @@ def import_accounts(
         DateOrder | None,
         typer.Option(
             "--date-order",
-            help="How to read dates like 03/04/2026: mdy (US) or dmy. Default: from the "
-            "file's unambiguous dates; an ambiguous date is an error.",
+            help="How to read dates like 03/04/2026: mdy (US) or dmy. Default: each "
+            "column's own unambiguous dates, else the file's; an undecided column is an "
+            "error.",
             show_default=False,
         ),
     ] = None,
