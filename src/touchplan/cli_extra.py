@@ -226,7 +226,7 @@ def import_accounts(
             folder=parts,
             date_order=date_order.value if date_order else None,
             dry_run=dry_run,
-            owners=owners.emails,
+            owners=owners,
             default_owner=owner if owner is not None else current_owner(root, owners) or "",
             progress=reporter,
         )

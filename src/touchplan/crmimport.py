@@ -38,6 +38,7 @@ from touchplan.edit import Plain, create_file, scalar_text, sync_folder
 from touchplan.errors import TouchplanError, UsageError
 from touchplan.model import Account, Relationship, Tier, TouchKind
 from touchplan.store import ACCOUNTS_DIR, iter_account_files, load_book, relpath, slugify
+from touchplan.team import Owners
 from touchplan.text import check_input, fold_name
 
 IGNORE = "-"
@@ -650,14 +651,15 @@ def suggest_owner_lines(
     placeholder = 0
     for value in unmapped:
         first = re.split(r"[\s._+@-]+", value.strip())[0]
-        if any(ch.isdigit() for ch in value) and "@" not in value:
-            placeholder += 1
-            key = f"rep-{placeholder}"  # an id says nothing about whose it is
-        elif fold_name(first) in reps:
+        named = "" if any(ch.isdigit() for ch in value) and "@" not in value else value
+        key = ""
+        if named and fold_name(first) in reps:
             key = reps[fold_name(first)]
-        else:
-            local = value.split("@")[0]
-            key = slugify(local if "@" in value else value) or f"rep-{placeholder + 1}"
+        elif named:
+            key = slugify(named.split("@")[0])
+        if not key:  # an id, or a name with no letters to spell, says nothing of whose it is
+            placeholder += 1
+            key = f"rep-{placeholder}"
         groups.setdefault(key, []).append(value)
     lines: dict[str, str] = {}
     for rep, values in groups.items():
@@ -759,7 +761,7 @@ def draft(cells: Sequence[str], ctx: Context) -> Draft:
         i = columns.index.get(key)
         return cells[i].strip() if i is not None and i < len(cells) else ""
 
-    def left_out(key: str, exc: RowError | UsageError, then: str = "left out") -> None:
+    def left_out(key: str, exc: RowError, then: str = "left out") -> None:
         warnings.append(f"{columns.label(key)}: {exc}; {then}")
 
     raw_name = cell("name")
@@ -1001,7 +1003,7 @@ def import_csv(
     folder: Sequence[str] = (),
     date_order: str | None = None,
     dry_run: bool = False,
-    owners: Mapping[str, Sequence[str]] | None = None,
+    owners: Owners | None = None,
     default_owner: str = "",
     progress: Progress | None = None,
 ) -> ImportReport:
@@ -1032,10 +1034,8 @@ def import_csv(
         orders,
         today,
     )
-    aliases: dict[str, str] = {}
-    for rep, names in (owners or {}).items():
-        for alias in (rep, *names):
-            aliases.setdefault(fold_name(alias), rep)
+    owners = owners or Owners()
+    aliases = owners.aliases()
     if default_owner:
         default_owner = aliases.get(fold_name(default_owner), default_owner.strip())
     report.default_owner = default_owner
@@ -1064,7 +1064,7 @@ def import_csv(
             sync_folder(written)
     report.rows.extend(RowResult(r.line, "skipped", reason="report footer") for r in body[footer:])
     report.unmapped_owners = importer.unmapped
-    report.owner_lines = suggest_owner_lines(importer.unmapped, owners or {})
+    report.owner_lines = suggest_owner_lines(importer.unmapped, owners.emails)
     return report
 
 
