@@ -373,7 +373,10 @@ OTHER_ID = "0055g00000ChrisNg"[:15] + sf_checksum("0055g00000ChrisNg"[:15])
 
 
 @pytest.fixture
-def team(root: Path) -> Path:
+def team(root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A book whose touchplan.yaml lists owners; no git identity says who "me" is."""
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
     (root / "touchplan.yaml").write_text(
         OWNERS_YAML.format(dana_id=DANA_ID, sam_id=SAM_ID), encoding="utf-8"
     )
