@@ -169,11 +169,13 @@ class Account:
     relationship: Relationship | None = None
     status: Status = Status.ACTIVE
     snooze: Snooze | None = None
-    added: date | None = None  # the day the account entered touchplan
     contacts: tuple[Contact, ...] = ()
     notes: str = ""
     tags: tuple[str, ...] = ()
     history: tuple[Touch, ...] = ()
+    added: date | None = None  # the day the account entered touchplan
+    revenue: float | None = None  # the customer's company revenue (informational)
+    crm_id: str = ""  # the CRM's record id, so a re-import knows the account
 
     def last_touch(self, kinds: frozenset[TouchKind] = CONTACT_KINDS) -> Touch | None:
         """The latest entry of the given kinds (by date, then file order)."""

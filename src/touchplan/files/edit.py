@@ -471,8 +471,17 @@ def _clean_temps(real: Path) -> None:
             leftover.unlink()
 
 
-def write_atomic(real: Path, data: bytes, original: bytes | None, mode: int | None = None) -> None:
-    """Write via a temp file in the same folder; replace only if ``original`` still holds."""
+def write_atomic(
+    real: Path,
+    data: bytes,
+    original: bytes | None,
+    mode: int | None = None,
+    *,
+    sync_dir: bool = True,
+) -> None:
+    """Write via a temp file in the same folder; replace only if ``original`` still holds.
+    ``sync_dir=False`` leaves the folder's fsync to the caller (`sync_folder`), so a batch
+    of new files pays it once."""
     if mode is None:
         try:
             mode = stat.S_IMODE(os.stat(real).st_mode)
@@ -507,7 +516,13 @@ def write_atomic(real: Path, data: bytes, original: bytes | None, mode: int | No
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
-    dir_fd = os.open(real.parent, os.O_RDONLY)
+    if sync_dir:
+        sync_folder(real.parent)
+
+
+def sync_folder(folder: Path) -> None:
+    """Make the names last written in ``folder`` durable."""
+    dir_fd = os.open(folder, os.O_RDONLY)
     try:
         os.fsync(dir_fd)
     finally:
@@ -566,7 +581,7 @@ def verify(rel: str, old_doc: Document, new_bytes: bytes, edit: Edit) -> None:
         raise AccountFileError(rel, [p for p in problems if p.fatal])
 
 
-def create_file(root: Path, path: Path, data: bytes) -> None:
+def create_file(root: Path, path: Path, data: bytes, *, sync_dir: bool = True) -> None:
     """Create a new account file atomically; refuse to overwrite anything."""
     with write_lock(root):
         rel = path.relative_to(root).as_posix()
@@ -577,7 +592,7 @@ def create_file(root: Path, path: Path, data: bytes) -> None:
                 f"{rel} would be created outside the data folder (a folder on the way is a link)"
             )
         path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(path, data, None)
+        write_atomic(path, data, None, sync_dir=sync_dir)
 
 
 # -- the edits commands make --------------------------------------------------------------

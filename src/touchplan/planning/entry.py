@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from touchplan.config import Policy
-from touchplan.dates import parse_date
+from touchplan.dates import parse_date, split_date
 from touchplan.errors import AmbiguousError, TouchplanError, UsageError
 from touchplan.model import (
     LOG_KIND_NAMES,
@@ -171,14 +171,13 @@ def log_entry(
 def _promise(text: str, today: date, when: date) -> NextAction:
     """``--next "friday Send the quote"`` (a promise) or ``--next "2027-01-12 visit:
     Chicago depot"`` (a booked appointment): a date and what, not before the touch."""
-    head, _, rest = check_input(text, "--next").strip().partition(" ")
+    due, rest = split_date(check_input(text, "--next"), today, "--next")
     booked, action = split_booking(rest)
     if not action:
         raise UsageError(
             "--next needs a date and an action",
             'e.g. --next "friday Send the quote" or --next "2027-01-12 visit: Plant tour"',
         )
-    due = parse_date(head, today, "--next")
     if due < when:
         raise UsageError(f"--next {due.isoformat()} is before the touch itself")
     return NextAction(due, action, booked)

@@ -153,15 +153,15 @@ def show_problems(problems: Sequence[Problem]) -> None:
 
 
 @contextlib.contextmanager
-def progress(label: str) -> Iterator[ProgressFactory | None]:
-    """A progress bar for a long read, on stderr and only on a terminal (Rich loads
-    only then); None elsewhere."""
+def progress(label: str, minimum: int = 2000) -> Iterator[ProgressFactory | None]:
+    """A progress bar for long work (``minimum`` steps or more), on stderr and only on
+    a terminal (Rich loads only then); None elsewhere."""
     if not sys.stderr.isatty():
         yield None
         return
     from touchplan.views.console import ProgressReporter
 
-    reporter = ProgressReporter(label)
+    reporter = ProgressReporter(label, minimum)
     try:
         yield reporter
     finally:

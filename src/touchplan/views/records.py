@@ -445,7 +445,7 @@ def tier_row_record(row: TierRow) -> dict[str, Any]:
         "account": a.slug,
         "name": a.name,
         "owner": a.owner,
-        "value": a.value,
+        "value": row.value,
         "share": round(float(row.share) * 100, 2),
         "cumulative": round(float(row.cumulative) * 100, 2),
         "tier": a.tier.value,
@@ -460,6 +460,7 @@ def tiers_record(plan: TierPlan, applied: bool, failed: Collection[str] = ()) ->
     (``failed`` names the files that could not be edited)."""
     return {
         "thresholds": {"A": float(plan.thresholds.a), "B": float(plan.thresholds.b)},
+        "by": plan.thresholds.by,
         "total_value": float(plan.total),
         "accounts": [tier_row_record(r) for r in plan.rows],
         "changes": [
