@@ -343,6 +343,8 @@ def workload(
         fmt,
         table=lambda: daily.workload_view(load, owner),
         document=lambda: records.workload_record(load, owner),
+        rows=lambda: records.workload_rows(load),
+        columns=records.WORKLOAD_CSV,
         command="workload",
     )
     warn_skipped(book.skipped)

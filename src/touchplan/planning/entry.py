@@ -32,6 +32,7 @@ from touchplan.model import (
     split_booking,
 )
 from touchplan.planning.people import match_contact
+from touchplan.planning.renewal import NOT_STARTED
 from touchplan.planning.schedule import plan_account
 from touchplan.text import check_input, slugify
 
@@ -201,7 +202,12 @@ def after_log(account: Account, policy: Policy, today: date, logged: Entry) -> A
     ]  # fmt: skip
     upcoming = sorted(items, key=lambda i: (i.due, i.kind.value))
     first = promised[-1] if promised else (upcoming[0] if upcoming else None)
-    still = [i for i in items if i.kind in OPEN_UNTIL_CLOSED or i.due <= today]
+    # A renewal under way is open until signed or lost, like a promise: list it too.
+    still = [
+        i for i in items
+        if i.kind in OPEN_UNTIL_CLOSED or i.due <= today
+        or (i.kind is ItemKind.RENEWAL and i.progress not in ("", NOT_STARTED))
+    ]  # fmt: skip
     return AfterLog(first, tuple(sorted(still, key=lambda i: (i.due, i.kind.value))))
 
 

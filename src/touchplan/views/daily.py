@@ -446,9 +446,8 @@ def added_view(account: Account, first: Item | None) -> RenderableType:
     """What `add` says: the file created and the account's first item."""
     lines: list[RenderableType] = [safe(f"Created {account.file}", "green")]
     if first:
-        lines.append(
-            safe(f"Next: {first.kind.value} — {first.action} (due {first.due.isoformat()})")
-        )
+        due = first.due.isoformat()
+        lines.append(safe(f"Next: {first.kind.value} {first.id} — {first.action} (due {due})"))
     return Group(*lines)
 
 

@@ -285,6 +285,23 @@ def workload_record(load: Workload, owner: str | None) -> dict[str, Any]:
     }
 
 
+WORKLOAD_CSV = ("part", "name", "count", "cadence", "calls")
+
+
+def workload_rows(load: Workload) -> list[dict[str, Any]]:
+    """`workload --format csv`: one row per tier, then one per kind of work."""
+    tiers = [
+        {"part": "tier", "name": t.tier.value, "count": t.accounts, "cadence": t.cadence,
+         "calls": t.calls}
+        for t in load.by_tier
+    ]  # fmt: skip
+    kinds = [
+        {"part": "kind", "name": k.kind, "count": k.count, "cadence": None, "calls": k.calls}
+        for k in load.by_kind
+    ]
+    return tiers + kinds
+
+
 # -- renewals -------------------------------------------------------------------------
 
 RENEWALS_CSV = (
