@@ -397,7 +397,10 @@ def renewals_table(rows: list[dict[str, Any]], today: date, within: int) -> Rend
         table.add_row(
             r["renewal"],
             str(r["days_left"]),
-            Text(stage if stage in ("lapsed", "renewed", "ahead") else f"{stage}-day", style=style),
+            Text(
+                stage if stage in ("lapsed", "renewed", "lost", "ahead") else f"{stage}-day",
+                style=style,
+            ),
             safe(r["name"], "bold"),
             r["tier"],
             f"{r['value']:,.0f}" if r["value"] is not None else "—",
