@@ -63,8 +63,8 @@ footer { margin-top: 32px; font-size: 0.8em; color: var(--dim); }
 @media print {
   body { max-width: none; padding: 0; font-size: 10pt; }
   .scroll { overflow: visible; }
-  table { font-size: 8pt; }
-  th, td { padding: 2px 4px; white-space: normal; }
+  table { font-size: 7pt; table-layout: auto; }
+  th, td { padding: 2px 3px; white-space: normal; overflow-wrap: anywhere; }
   section, figure.chart, tr { break-inside: avoid; }
   .charts { grid-template-columns: 1fr 1fr; }
 }
