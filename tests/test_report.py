@@ -10,6 +10,7 @@ import json
 import re
 import sys
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -465,3 +466,34 @@ def test_a_missing_chart_library_is_said_plainly(
     assert result.exit_code == 1
     assert "the HTML report needs the charting library pygal" in result.stderr
     assert result.stdout == ""
+
+
+def test_a_large_book_gives_the_same_report_on_every_core(
+    root: Path, write_account: Callable[..., Path], run: Callable[..., Any]
+) -> None:
+    from touchplan.config import load_config
+    from touchplan.files.sweep import PARALLEL_FROM, Job, sweep_report
+    from touchplan.planning.report import finish, report_period
+    from touchplan.views.records import report_record
+
+    for i in range(PARALLEL_FROM + 20):
+        write_account(
+            f"acct-{i:03d}",
+            f"name: A{i}\ntier: {'ABC'[i % 3]}\nowner: rep{i % 7}\n"
+            f"renewal: 2026-{i % 12 + 1:02d}-15\nvalue: {i}\nhistory:\n"
+            f"  - date: 2026-10-{i % 28 + 1:02d}\n    kind: {('call', 'sale', 'visit')[i % 3]}\n"
+            f"    next: 2026-11-{i % 20 + 1:02d} Call back\n",
+        )
+    write_account("broken", "name: [\n")
+    write_account("acct-001", "name: Twin\ntier: A\n", folder="zz")  # the slug is taken
+    result = run("report", "--format", "json")
+    assert result.exit_code == 0
+    assert "accounts/broken.yaml" in result.stderr and "accounts/zz/acct-001.yaml" in result.stderr
+    day = date(2026, 11, 24)
+    period = report_period(None, None, None, day)
+    config = load_config(root)
+    here = sweep_report(Job(root, config.policy, day, period, 12, "owner"), workers=1)
+    assert here.skipped == ["accounts/broken.yaml", "accounts/zz/acct-001.yaml"]
+    expected = report_record(finish(here.tally, config.policy, day, period, 12))
+    assert json.loads(result.stdout) == expected
+    assert expected["total"]["accounts"] == PARALLEL_FROM + 20

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
-from touchplan.cli.options import DateOpt, DirOpt, FormatOpt, open_book, pick_today
+from touchplan.cli.options import DateOpt, DirOpt, FormatOpt, open_root, pick_today
 from touchplan.errors import EXIT_DATA, TouchplanError, UsageError
 from touchplan.views.output import Format, emit, show, warn, warn_skipped
 
@@ -146,16 +146,20 @@ def report(
     scoreboard over a period (renewals kept and lost, revenue retained, promises kept,
     thank-yous, problems, contacts) and weekly trends. --format html writes one
     self-contained page with charts."""
-    from touchplan.planning.report import build_report, report_period
+    from touchplan.files.sweep import Job, sweep_report
+    from touchplan.planning.report import finish, report_period
     from touchplan.views import records, team
+    from touchplan.views.output import progress
 
     if output != "-" and fmt is ReportFormat.table:
         raise UsageError("-o goes with --format json, csv or html")
     day = pick_today(date_opt)
     period = report_period(since, until, quarter, day)
-    _root, config, book = open_book(dir_opt)
-    built = build_report(book.accounts, config.policy, day, period, by.value, weeks)
-    data = records.report_record(built)
+    root, config = open_root(dir_opt)
+    with progress("Reading accounts") as reporter:
+        job = Job(root, config.policy, day, period, weeks, by.value)
+        swept = sweep_report(job, progress=reporter)
+    data = records.report_record(finish(swept.tally, config.policy, day, period, weeks))
     if fmt is ReportFormat.html:
         from touchplan.views.html import report_html
 
@@ -170,7 +174,7 @@ def report(
             rows=lambda: records.report_csv_rows(data),
             columns=records.REPORT_CSV,
         )
-    warn_skipped(book.skipped)
+    warn_skipped(swept.skipped)
 
 
 def _render(fmt: ReportFormat, data: dict[str, Any]) -> str:
