@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
-from touchplan.cli.options import DateOpt, DirOpt, FormatOpt, open_root, pick_today
+from touchplan.cli.options import DateOpt, DirOpt, FormatOpt, open_root, pick_today, real_today
 from touchplan.errors import EXIT_DATA, TouchplanError, UsageError
 from touchplan.views.output import Format, emit, show, warn, warn_skipped
 
@@ -43,7 +43,7 @@ def doctor(fmt: FormatOpt = Format.table, dir_opt: DirOpt = None) -> None:
     from touchplan.views import records, team
 
     root = find_root(dir_opt)
-    checks = git.doctor(root, load_config(root))  # its problems are one of the checks
+    checks = git.doctor(root, load_config(root), real_today())  # its problems are one check
     emit(
         fmt,
         table=lambda: team.doctor_view(records.doctor_record(checks)["checks"]),

@@ -20,6 +20,7 @@ import contextlib
 import hashlib
 import json
 import os
+import re
 import shutil
 import sqlite3
 import sys
@@ -33,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from touchplan import __version__
-from touchplan.config import Config, Policy
+from touchplan.config import POLICY_FILE, Config, Policy
 from touchplan.errors import AccountFileError, Problem
 from touchplan.files.edit import state_dir
 from touchplan.files.schema import read_account
@@ -62,6 +63,7 @@ from touchplan.planning.calls import (
 from touchplan.planning.people import owned
 from touchplan.planning.schedule import TIER_ORDER, plan_account, stable_until
 from touchplan.planning.walk import attempted
+from touchplan.text import fold_name
 
 SCHEMA = 2
 CACHE_NAME = f"plan-cache-v{SCHEMA}.sqlite3"
@@ -734,10 +736,65 @@ def plan_today(
 def check_files(
     root: Path, config: Config, day: date, progress: ProgressFactory | None = None
 ) -> list[Problem]:
-    """`check`: every problem in every account file (the cache remembers clean ones)."""
+    """`check`: every problem in every account file (the cache remembers clean ones),
+    and every owner the team's `owners:` does not list."""
     index = build_index(root, config, day, progress=progress)
-    index.db.close()
-    return index.problems
+    try:
+        return [*index.problems, *(p for _owner, p in _unlisted_owners(index, config))]
+    finally:
+        index.db.close()
+
+
+def unlisted_owners(root: Path, config: Config, day: date) -> list[tuple[str, Problem]]:
+    """`doctor`: the accounts whose `owner:` is not under `owners:` in touchplan.yaml,
+    each with its owner as written."""
+    index = build_index(root, config, day)
+    try:
+        return _unlisted_owners(index, config)
+    finally:
+        index.db.close()
+
+
+_OWNER_LINE = re.compile(rb"^owner\s*:", re.MULTILINE)
+
+
+def _unlisted_owners(index: Index, config: Config) -> list[tuple[str, Problem]]:
+    """An owner no rep lists hides the account from its rep's `today`. Only when the
+    team lists its reps at all; an account without an owner is everyone's."""
+    listed = config.owners.emails
+    if not listed:
+        return []
+    aliases = config.owners.aliases()
+    reps = {fold_name(rep) for rep in listed}
+    found = []
+    rows = index.db.execute(
+        "SELECT rel, owner FROM files WHERE ok = 1 AND owner IS NOT NULL AND owner != '' "
+        "ORDER BY rel"
+    )
+    for rel, owner in rows:
+        if fold_name(owner) in reps or rel in index.skipped:
+            continue
+        rep = aliases.get(fold_name(owner))
+        hint = (
+            f"`{owner}` is one of {rep}'s names: write `owner: {rep}`"
+            if rep is not None
+            else "add the rep under `owners:`, or correct the name"
+        )
+        found.append((owner, Problem(
+            rel, _owner_line(index.root / rel), "owner",
+            f"{owner!r} is not a rep under owners: in {POLICY_FILE}", hint, fatal=False,
+        )))  # fmt: skip
+    return found
+
+
+def _owner_line(path: Path) -> int | None:
+    """The line of the file's top-level `owner:` key (1-based), for the message."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    match = _OWNER_LINE.search(data)
+    return data.count(b"\n", 0, match.start()) + 1 if match else None
 
 
 def find_item_accounts(
