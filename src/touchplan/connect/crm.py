@@ -20,6 +20,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from touchplan.dates import RANGE_TEXT, in_range
 from touchplan.errors import TouchplanError, UsageError
 from touchplan.files.edit import Plain, create_file
 from touchplan.files.schema import read_account
@@ -337,7 +338,13 @@ def _year(text: str, whole: str) -> int:
 
 def parse_export_date(text: str, order: str | None) -> date:
     """A date as CRM exports write it; ``order`` ("mdy"/"dmy") reads slash dates."""
-    value = text.strip()
+    found = _export_date(text.strip(), order)
+    if not in_range(found):
+        raise RowError(f"{text.strip()!r} is outside {RANGE_TEXT}")
+    return found
+
+
+def _export_date(value: str, order: str | None) -> date:
     if m := _ISO.fullmatch(value):
         return _make_date(int(m.group(1)), int(m.group(2)), int(m.group(3)), value)
     if m := _DOTTED.fullmatch(value):  # German and others: always day first
