@@ -251,7 +251,7 @@ def test_init_is_idempotent_and_keeps_existing_lines(tmp_path: Path, git_env: Pa
         "created    touchplan.yaml (the defaults, commented)",
         "added      .gitattributes: accounts/**/*.yaml merge=touchplan, "
         "accounts/**/*.yml merge=touchplan",
-        "added      .gitignore: touchplan.local.yaml, *.touchplan-tmp",
+        "added      .gitignore: touchplan.local.yaml, *.touchplan-tmp, .touchplan.lock",
         "configured git config merge.touchplan.name, merge.touchplan.driver",
     ]
     assert (repo / ".gitattributes").read_text() == (
@@ -260,8 +260,8 @@ def test_init_is_idempotent_and_keeps_existing_lines(tmp_path: Path, git_env: Pa
         "accounts/**/*.yaml merge=touchplan\naccounts/**/*.yml merge=touchplan\n"
     )
     assert (repo / ".gitignore").read_text() == (
-        "*.pyc\n# touchplan: per-person settings, interrupted writes\n"
-        "touchplan.local.yaml\n*.touchplan-tmp\n"
+        "*.pyc\n# touchplan: per-person settings, interrupted writes, the write lock\n"
+        "touchplan.local.yaml\n*.touchplan-tmp\n.touchplan.lock\n"
     )
     assert (repo / "touchplan.yaml").read_text() == POLICY_TEMPLATE
     names = ("touchplan.yaml", ".gitattributes", ".gitignore", ".git/config")

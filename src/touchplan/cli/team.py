@@ -116,4 +116,4 @@ def report(
         rows=lambda: records.report_csv_rows(data),
         columns=records.REPORT_CSV,
     )
-    warn_skipped(book.skipped)
+    warn_skipped(book.skipped, book.warnings)
