@@ -595,6 +595,8 @@ def apply_edit(root: Path, path: Path, edit: Edit, attempts: int = 3) -> bytes:
         except OSError as exc:
             raise write_failed(exc, rel, "read") from exc
         if not mode & 0o222 or not os.access(real, os.W_OK):
+            if _read_only_mount(real):  # not the file's mode: say what is really wrong
+                raise write_failed(OSError(errno.EROFS, "read-only"), rel)
             # os.replace only needs the folder to be writable: honour the file's own mode
             raise WriteError(f"{rel} is read-only", "nothing was written; chmod u+w it first")
         clean_stale_temps(real.parent)
@@ -622,6 +624,13 @@ def apply_edit(root: Path, path: Path, edit: Edit, attempts: int = 3) -> bytes:
         raise ChangedUnderneath(
             f"{rel} kept changing while touchplan was writing", "nothing was written; try again"
         )
+
+
+def _read_only_mount(path: Path) -> bool:
+    try:
+        return bool(os.statvfs(path).f_flag & os.ST_RDONLY)
+    except OSError:
+        return False
 
 
 def verify(rel: str, old_doc: Document, new_bytes: bytes, edit: Edit) -> None:
@@ -653,7 +662,7 @@ def create_file(root: Path, path: Path, data: bytes) -> None:
         except (OSError, RuntimeError) as exc:  # RuntimeError: a symlink loop (Python < 3.13)
             raise WriteError(
                 f"cannot create {rel}: a folder on the way is a broken or looping link",
-                f"fix or remove the link; nothing was written ({exc})",
+                "fix or remove the link; nothing was written",
             ) from exc
         if exists:
             raise WriteError(f"{rel} already exists")
