@@ -95,6 +95,24 @@ def write_conflict(base: Path, ours: Path, theirs: Path) -> bool:
     return done.returncode >= 0 and done.returncode != 255  # 255 (-1): merge-file failed
 
 
+def merge_file_text(base: bytes, ours: bytes, theirs: bytes) -> bytes | None:
+    """What `git merge-file` makes of the three versions, only when it merged them with
+    no conflict (None otherwise, or without git)."""
+    with tempfile.TemporaryDirectory(prefix="touchplan-merge-") as folder:
+        paths = []
+        for name, data in (("ours", ours), ("base", base), ("theirs", theirs)):
+            path = Path(folder) / name
+            path.write_bytes(data)
+            paths.append(str(path))
+        try:
+            done = subprocess.run(
+                ["git", "merge-file", "-p", *paths], capture_output=True, check=False
+            )
+        except FileNotFoundError:
+            return None
+    return done.stdout if done.returncode == 0 else None
+
+
 # -- init -------------------------------------------------------------------------------
 
 

@@ -20,7 +20,10 @@ entries appended at the same place become one entry with duplicate keys.
 
 from __future__ import annotations
 
+import json
 import re
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -160,14 +163,75 @@ def _only_new(ours: list[_Entry], theirs: list[_Entry]) -> list[_Entry]:
     return fresh
 
 
-def merge_files(base: Path, ours: Path, theirs: Path, name: str) -> Merged | Conflict:
+def merge_files(
+    base: Path,
+    ours: Path,
+    theirs: Path,
+    name: str,
+    text_merge: Callable[[bytes, bytes, bytes], bytes | None] | None = None,
+) -> Merged | Conflict:
     """What git's merge driver does with its three files: ``ours`` is rewritten with the
-    merge (only when it differs). OSError when one cannot be read."""
-    ours_bytes = ours.read_bytes()
-    result = merge(base.read_bytes(), ours_bytes, theirs.read_bytes(), name)
+    merge (only when it differs). When both sides did more than append, ``text_merge``
+    (git's line merge) may still merge them with nothing for a person to decide: see
+    ``check_text_merge``. OSError when one cannot be read."""
+    base_bytes, ours_bytes, theirs_bytes = base.read_bytes(), ours.read_bytes(), theirs.read_bytes()
+    result = merge(base_bytes, ours_bytes, theirs_bytes, name)
+    if isinstance(result, Conflict) and text_merge is not None:
+        merged = text_merge(base_bytes, ours_bytes, theirs_bytes)
+        if merged is not None:
+            second = check_text_merge(base_bytes, ours_bytes, theirs_bytes, merged, name)
+            if isinstance(second, Merged):
+                result = second
     if isinstance(result, Merged) and result.data != ours_bytes:
         ours.write_bytes(result.data)  # git's own temp file: git replaces the real one
     return result
+
+
+def _entries(history: Any) -> Counter[str]:
+    return Counter(json.dumps(e, sort_keys=True) for e in (history or []))
+
+
+def check_text_merge(
+    base: bytes, ours: bytes, theirs: bytes, merged: bytes, path: str = "file"
+) -> Merged | Conflict:
+    """A line-based merge's result (``git merge-file``, no conflict markers), accepted
+    only when a person would have nothing to decide: every field is what one side
+    changed it to (or the base's), every history entry of both sides is there once and
+    nothing else is, and the file is a valid account whenever both sides were."""
+    try:
+        docs = [
+            _load(data, f"{path} ({label})")
+            for data, label in (
+                (base, "base"),
+                (ours, "ours"),
+                (theirs, "theirs"),
+                (merged, "merged"),
+            )
+        ]
+    except _NotAppendOnly as exc:
+        return Conflict(str(exc))
+    if len({d.bom for d in docs}) != 1:
+        return Conflict("a side added or removed the byte-order mark")
+    old, mine, other, result = (raw(d.root) for d in docs)
+    for key in [*dict.fromkeys([*old, *mine, *other, *result])]:
+        if key == "history":
+            continue
+        a, b, c = (d.get(key, _ABSENT) for d in (old, mine, other))
+        wanted = c if a == b else b if a == c or b == c else None
+        if wanted is None:
+            return Conflict(f"both sides changed `{key}`")
+        if result.get(key, _ABSENT) != wanted:
+            return Conflict(f"the merged `{key}` is neither side's")
+    histories = [d.get("history") for d in (mine, other, result)]
+    if any(h is not None and not isinstance(h, list) for h in histories):
+        return Conflict("`history` is not a list on every side")
+    if _entries(histories[2]) != _entries(histories[0]) | _entries(histories[1]):
+        return Conflict("the merged history does not hold every entry of both sides once")
+    slug = path.rsplit("/", 1)[-1].rsplit(".", 1)[0] or "account"
+    both_valid = all(read_account(side, slug, path)[0] is not None for side in (ours, theirs))
+    if both_valid and read_account(merged, slug, path)[0] is None:
+        return Conflict("the merged file is not a valid account")
+    return Merged(merged)
 
 
 def merge(base: bytes, ours: bytes, theirs: bytes, path: str = "file") -> Merged | Conflict:
