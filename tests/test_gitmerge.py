@@ -444,3 +444,28 @@ def test_check_text_merge_refuses_a_clean_text_that_lost_an_entry() -> None:
     refused = check_text_merge(BASE.encode(), ours.encode(), theirs.encode(), wrong_tier)
     assert isinstance(refused, Conflict)
     assert refused.reason == "the merged `tier` is neither side's"
+
+
+def test_driver_merges_appends_on_both_sides_and_a_field_change(tmp_path: Path) -> None:
+    theirs = BASE.replace("tier: A", "tier: B") + EMAIL_20
+    code, err, written = _driver(tmp_path, BASE, BASE + CALL_23, theirs)
+    assert (code, err) == (0, "")
+    assert written == (BASE.replace("tier: A", "tier: B") + EMAIL_20 + CALL_23).encode()
+
+
+def test_driver_merges_field_changes_on_both_sides_around_their_appends(tmp_path: Path) -> None:
+    ours = BASE.replace("owner: dana", "owner: lee") + CALL_23 + REVIEW_24
+    theirs = BASE.replace("tier: A", "tier: B") + EMAIL_20
+    code, err, written = _driver(tmp_path, BASE, ours, theirs)
+    assert (code, err) == (0, "")
+    head = BASE.replace("owner: dana", "owner: lee").replace("tier: A", "tier: B")
+    assert written == (head + EMAIL_20 + CALL_23 + REVIEW_24).encode()
+
+
+def test_driver_still_stops_when_both_changed_a_field_and_appended(tmp_path: Path) -> None:
+    ours = BASE.replace("owner: dana", "owner: lee") + CALL_23
+    theirs = BASE.replace("owner: dana", "owner: sam") + EMAIL_20
+    code, err, written = _driver(tmp_path, BASE, ours, theirs)
+    assert code == 1
+    assert "ours changed `owner`; resolve the conflict by hand" in err
+    assert b"<<<<<<< ours\n" in written

@@ -365,3 +365,29 @@ def test_git_runs_the_installed_executable() -> None:
     """The driver in the git tests above is the `touchplan` on PATH, not this process."""
     found = shutil.which("touchplan")
     assert found is not None and os.access(found, os.X_OK)
+
+
+def test_a_field_change_and_logs_on_both_sides_merge_on_pull(team: Team) -> None:
+    """Dana re-tiers the account and logs a call; Lee logs an email: nothing to decide."""
+    path = team.a / "accounts" / "acme.yaml"
+    path.write_text(path.read_text().replace("tier: A", "tier: B"))
+    team.commit(team.a, "dana: tier B")
+    log_both(team)
+    pulled = git(team.b, "pull", "--no-rebase", "-q", "--no-edit", check=False)
+    assert pulled.returncode == 0, pulled.stdout + pulled.stderr
+    expected = ACCOUNT.replace("tier: A", "tier: B") + CALL_BY_A + EMAIL_BY_B
+    assert team.account(team.b) == expected
+    assert git(team.b, "status", "--porcelain").stdout == ""
+    assert tp("check", "--dir", str(team.b)) == (0, "", "")
+
+
+def test_both_sides_changing_one_field_is_still_a_conflict(team: Team) -> None:
+    for clone, owner in ((team.a, "sam"), (team.b, "lee")):
+        path = clone / "accounts" / "acme.yaml"
+        path.write_text(path.read_text().replace("owner: dana", f"owner: {owner}"))
+        team.commit(clone, f"owner {owner}")
+    git(team.a, "push", "-q")
+    pulled = git(team.b, "pull", "--no-rebase", "--no-edit", check=False)
+    assert pulled.returncode != 0
+    assert "CONFLICT (content): Merge conflict in accounts/acme.yaml" in pulled.stdout
+    assert "<<<<<<< " in team.account(team.b)

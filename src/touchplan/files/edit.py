@@ -76,8 +76,8 @@ def write_lock(root: Path) -> Iterator[None]:
                 f"another touchplan is still writing after {LOCK_TIMEOUT:.0f} s",
                 f"try again; the lock is {path}",
             ) from exc
-        except OSError as exc:
-            failure = exc
+        except (OSError, NotImplementedError) as exc:  # NotImplemented: no flock there
+            failure = exc if isinstance(exc, OSError) else OSError(errno.ENOLCK, str(exc))
             continue
         try:
             yield

@@ -168,7 +168,7 @@ def merge_files(
     ours: Path,
     theirs: Path,
     name: str,
-    text_merge: Callable[[bytes, bytes, bytes], bytes | None] | None = None,
+    text_merge: TextMerge | None = None,
 ) -> Merged | Conflict:
     """What git's merge driver does with its three files: ``ours`` is rewritten with the
     merge (only when it differs). When both sides did more than append, ``text_merge``
@@ -177,14 +177,130 @@ def merge_files(
     base_bytes, ours_bytes, theirs_bytes = base.read_bytes(), ours.read_bytes(), theirs.read_bytes()
     result = merge(base_bytes, ours_bytes, theirs_bytes, name)
     if isinstance(result, Conflict) and text_merge is not None:
-        merged = text_merge(base_bytes, ours_bytes, theirs_bytes)
-        if merged is not None:
-            second = check_text_merge(base_bytes, ours_bytes, theirs_bytes, merged, name)
-            if isinstance(second, Merged):
-                result = second
+        for attempt in (_whole_text, _around_appends):
+            merged = attempt(base_bytes, ours_bytes, theirs_bytes, name, text_merge)
+            if merged is not None:
+                second = check_text_merge(base_bytes, ours_bytes, theirs_bytes, merged, name)
+                if isinstance(second, Merged):
+                    result = second
+                    break
     if isinstance(result, Merged) and result.data != ours_bytes:
         ours.write_bytes(result.data)  # git's own temp file: git replaces the real one
     return result
+
+
+TextMerge = Callable[[bytes, bytes, bytes], bytes | None]
+
+
+def _whole_text(
+    base: bytes, ours: bytes, theirs: bytes, name: str, text_merge: TextMerge
+) -> bytes | None:
+    """Git's line merge of the whole files (a field changed beside appended entries)."""
+    return text_merge(base, ours, theirs)
+
+
+def _around_appends(
+    base: bytes, ours: bytes, theirs: bytes, name: str, text_merge: TextMerge
+) -> bytes | None:
+    """Both sides appended entries and changed fields: git's line merge sees the two
+    appends as one conflict. Merge the field changes with the new entries set aside,
+    put each side's entries back on the result, then merge the entries as appends."""
+    try:
+        count = _entry_count(_load(base, f"{name} (base)"))
+    except _NotAppendOnly:
+        return None
+    ours_fields = _without_new_entries(ours, count, name)
+    theirs_fields = _without_new_entries(theirs, count, name)
+    if ours_fields is None or theirs_fields is None:
+        return None
+    fields = text_merge(base, ours_fields, theirs_fields) or _key_merge(
+        base, ours_fields, theirs_fields, name
+    )
+    if fields is None:
+        return None
+    ours_again = text_merge(ours_fields, ours, fields)
+    theirs_again = text_merge(theirs_fields, theirs, fields)
+    if ours_again is None or theirs_again is None:
+        return None
+    result = merge(fields, ours_again, theirs_again, name)
+    return result.data if isinstance(result, Merged) else None
+
+
+def _key_merge(base: bytes, ours: bytes, theirs: bytes, name: str) -> bytes | None:
+    """Ours with the top-level fields that only theirs changed taken from theirs, line
+    for line: what git's line merge cannot do when the two changes sit on adjacent
+    lines. None unless theirs changed nothing but whole fields the base already had."""
+    try:
+        docs = [_load(data, name) for data in (base, ours, theirs)]
+    except _NotAppendOnly:
+        return None
+    old, mine, other = (raw(d.root) for d in docs)
+    keys = [k for k in old if k != "history" and other.get(k, _ABSENT) != old[k]]
+    if any(k not in other or mine.get(k, _ABSENT) not in (old[k], other[k]) for k in keys):
+        return None
+    if [k for k in other if k not in old]:
+        return None
+    base_lines, ours_lines, theirs_lines = (
+        split_lines(_with_final_break(d.text, d.newline)) for d in docs
+    )
+    spans = [
+        _field_span(d, lines, keys)
+        for d, lines in zip(docs, (base_lines, ours_lines, theirs_lines), strict=True)
+    ]
+    # theirs, with those fields put back as the base has them, must be the base itself
+    if _replace_spans(theirs_lines, spans[2], base_lines, spans[0]) != "".join(base_lines):
+        return None
+    text = _replace_spans(ours_lines, spans[1], theirs_lines, spans[2])
+    return encode(text, docs[1].bom)
+
+
+def _field_span(doc: Document, lines: list[str], keys: list[str]) -> dict[str, tuple[int, int]]:
+    """Where each top-level field's lines are: (first index, index after the last)."""
+    assert isinstance(doc.root, Map)
+    spans = {}
+    for key in keys:
+        key_line, node = doc.root.entries[key]
+        spans[key] = (key_line - 1, max(key_line, after_node(lines, node)))
+    return spans
+
+
+def _replace_spans(
+    lines: list[str],
+    spans: dict[str, tuple[int, int]],
+    source: list[str],
+    source_spans: dict[str, tuple[int, int]],
+) -> str:
+    out = list(lines)
+    for key, (start, end) in sorted(spans.items(), key=lambda kv: kv[1], reverse=True):
+        first, after = source_spans[key]
+        out[start:end] = source[first:after]
+    return "".join(out)
+
+
+def _entry_count(doc: Document) -> int:
+    assert isinstance(doc.root, Map)
+    history = doc.root.entries.get("history", (0, None))[1]
+    return len(history.items) if isinstance(history, Seq) else 0
+
+
+def _without_new_entries(data: bytes, count: int, name: str) -> bytes | None:
+    """The side's text without the entries it appended after the base's ``count``."""
+    try:
+        doc = _load(data, name)
+    except _NotAppendOnly:
+        return None
+    assert isinstance(doc.root, Map)
+    if "history" not in doc.root.entries:
+        return data if count == 0 else None
+    key_line, history = doc.root.entries["history"]
+    if not isinstance(history, Seq) or history.flow or len(history.items) < count:
+        return None
+    if len(history.items) == count:
+        return data
+    lines = split_lines(_with_final_break(doc.text, doc.newline))
+    start = after_node(lines, history.items[count - 1]) if count else key_line
+    end = after_node(lines, history.items[-1])
+    return encode("".join(lines[:start] + lines[end:]), doc.bom)
 
 
 def _entries(history: Any) -> Counter[str]:
