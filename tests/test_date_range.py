@@ -225,3 +225,18 @@ def test_check_today_and_log_never_raise(
         else:  # the file does not load: refused, untouched
             assert logged.exit_code == 1
             assert path.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("report", "--since", "99999m"),
+        ("renewals", "--within", "99999m"),
+        ("week", "--days", "60", "--date", "2200-12-31"),
+        ("export", "ics", "--days", "60", "--date", "2200-12-31"),
+    ],
+)
+def test_the_longest_spans_the_options_allow(root: Path, args: tuple[str, ...]) -> None:
+    (root / "accounts" / "acme.yaml").write_text(ACCOUNT.format(**ORDINARY))
+    result = _invoke(root, *args)
+    assert result.exit_code == 0, result.stderr

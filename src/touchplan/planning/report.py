@@ -9,14 +9,15 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 from touchplan.config import Policy
-from touchplan.dates import parse_date, parse_days
+from touchplan.dates import EARLIEST, parse_date, parse_days
 from touchplan.errors import UsageError
 from touchplan.model import Account, ItemKind, Status, Tier
 from touchplan.planning.renewal import LAPSED, RenewalStatus, renewal_status
 from touchplan.planning.schedule import is_planned, plan_account
+from touchplan.planning.walk import plus
 
 RENEWAL_WINDOW = 90  # days ahead the report lists renewals
 
@@ -68,7 +69,7 @@ def period_start(text: str, today: date) -> date:
     """``--since``: ``90d`` / ``8w`` / ``3m`` back from today, or a date (``2026-09-01``,
     ``-3m``); never after today."""
     try:
-        start = today - timedelta(days=parse_days(text, "--since"))
+        start = max(EARLIEST, plus(today, -parse_days(text, "--since")))  # 99999m: all
     except UsageError:
         start = parse_date(text, today, "--since")
     if start > today:
