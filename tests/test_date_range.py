@@ -196,21 +196,27 @@ any_dates = st.one_of(valid_dates, st.dates(date(1, 1, 1), date(9999, 12, 31)))
 )
 @given(
     values=st.fixed_dictionaries({f: any_dates for f in FIELDS}),
+    holiday=any_dates,
     today=valid_dates,
 )
 def test_check_today_and_log_never_raise(
-    values: dict[str, date], today: date, monkeypatch: pytest.MonkeyPatch
+    values: dict[str, date], holiday: date, today: date, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("TOUCHPLAN_TODAY", today.isoformat())
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
         (root / "accounts").mkdir()
+        (root / "touchplan.yaml").write_text(f"holidays:\n  - {holiday.isoformat()}\n")
+        values = {**values, "holiday": holiday}
         path = root / "accounts" / "acme.yaml"
-        path.write_text(ACCOUNT.format(**{k: v.isoformat() for k, v in values.items()}))
+        path.write_text(
+            ACCOUNT.format(**{k: v.isoformat() for k, v in values.items() if k in FIELDS})
+        )
         (root / "accounts" / "beta.yaml").write_text("name: Beta\ntier: B\n")
-        valid = all(date(1900, 1, 1) <= v <= date(2200, 12, 31) for v in values.values())
+        valid = {k: date(1900, 1, 1) <= v <= date(2200, 12, 31) for k, v in values.items()}
+        account_valid = all(ok for k, ok in valid.items() if k != "holiday")
         check = _invoke(root, "check")
-        assert check.exit_code == (0 if valid else 1), check.stdout
+        assert check.exit_code == (0 if all(valid.values()) else 1), check.stdout
         cached = _invoke(root, "today", "--all", "--format", "json")
         again = _invoke(root, "today", "--all", "--format", "json")
         plain = _invoke(root, "today", "--all", "--format", "json", "--no-cache")
@@ -218,7 +224,7 @@ def test_check_today_and_log_never_raise(
         assert cached.stdout == again.stdout == plain.stdout
         before = path.read_bytes()
         logged = _invoke(root, "log", "acme", "Checked in")
-        if valid:
+        if account_valid:  # a bad holiday is warned about, and the default used
             assert logged.exit_code == 0, logged.stderr
             assert path.read_bytes().startswith(before)
             assert path.read_bytes().count(b"Checked in") == 1

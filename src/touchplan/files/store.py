@@ -164,8 +164,13 @@ def scan_tree(
                 names = sorted(kinds)
         except OSError as exc:
             exc.filename = folder
-            folders.append(folder_problem(rel, exc))
-            continue
+            if (
+                rel == ACCOUNTS_DIR
+                or not isinstance(exc, FileNotFoundError)
+                or os.path.islink(folder)
+            ):
+                folders.append(folder_problem(rel, exc))
+            continue  # (a sub-folder deleted since its parent was listed is simply gone)
         files = []
         subdirs = []
         for name in names:
