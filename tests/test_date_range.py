@@ -186,28 +186,33 @@ def test_planning_on_the_edges_of_the_range(
 # -- the property: arbitrary valid dates in every date field ----------------------------
 
 valid_dates = st.dates(date(1900, 1, 1), date(2200, 12, 31))
-any_dates = st.one_of(valid_dates, st.dates(date(1, 1, 1), date(9999, 12, 31)))
+outside = st.one_of(st.dates(max_value=date(1899, 12, 31)), st.dates(min_value=date(2201, 1, 1)))
 
 
 @settings(
-    max_examples=25,
+    max_examples=40,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(
-    values=st.fixed_dictionaries({f: any_dates for f in FIELDS}),
-    holiday=any_dates,
+    dates=st.fixed_dictionaries({f: valid_dates for f in [*FIELDS, "holiday"]}),
+    spoiled=st.one_of(st.none(), st.tuples(st.sampled_from([*FIELDS, "holiday"]), outside)),
     today=valid_dates,
 )
 def test_check_today_and_log_never_raise(
-    values: dict[str, date], holiday: date, today: date, monkeypatch: pytest.MonkeyPatch
+    dates: dict[str, date],
+    spoiled: tuple[str, date] | None,
+    today: date,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    """Any valid date in every date field (and now and then one outside the range)."""
+    values = {**dates, **dict([spoiled] if spoiled else [])}
+    holiday = values["holiday"]
     monkeypatch.setenv("TOUCHPLAN_TODAY", today.isoformat())
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
         (root / "accounts").mkdir()
         (root / "touchplan.yaml").write_text(f"holidays:\n  - {holiday.isoformat()}\n")
-        values = {**values, "holiday": holiday}
         path = root / "accounts" / "acme.yaml"
         path.write_text(
             ACCOUNT.format(**{k: v.isoformat() for k, v in values.items() if k in FIELDS})
