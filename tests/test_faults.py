@@ -135,13 +135,13 @@ def test_tiers_apply_under_a_file_size_limit_names_each_file(root: Path) -> None
 # -- a full disk, a read-only mount --------------------------------------------------------
 
 
-def _in_namespace(script: str, root: Path) -> Run:
+def _in_namespace(script: str, root: Path, **env: str) -> Run:
     """``script`` in a private mount namespace; $TP runs touchplan, $ROOT is the data."""
     done = subprocess.run(
         ["unshare", "-m", "sh", "-ec", script],
         capture_output=True,
         text=True,
-        env={**os.environ, "ROOT": str(root), "TP": f"{sys.executable} -m touchplan"},
+        env={**os.environ, **env, "ROOT": str(root), "TP": f"{sys.executable} -m touchplan"},
         timeout=120,
     )
     return Run(done.returncode, done.stdout, done.stderr)
@@ -161,11 +161,7 @@ def test_a_full_disk_is_one_line_and_leaves_the_file(tmp_path: Path) -> None:
         ls -a "$ROOT/accounts"
         cat "$ROOT/accounts/acme.yaml"
     """
-    os.environ["ACME"] = ACME
-    try:
-        result = _in_namespace(script, disk)
-    finally:
-        del os.environ["ACME"]
+    result = _in_namespace(script, disk, ACME=ACME)
     assert result.stdout == "exit 1\n.\n..\nacme.yaml\n" + ACME
     assert result.stderr == (
         "error: cannot write accounts/acme.yaml: the disk is full; nothing was written "
