@@ -4,7 +4,9 @@ hands it to views/ to print; the rules live in those packages, not here."""
 
 from __future__ import annotations
 
+import contextlib
 import sys
+from collections.abc import Iterator
 from datetime import date
 from typing import TYPE_CHECKING, Annotated
 
@@ -89,7 +91,7 @@ def today(
         rows=lambda: records.call_rows(shown, accounts, day),
         columns=records.TODAY_CSV,
     )
-    warn_skipped(plan.skipped)
+    warn_skipped(plan.skipped, plan.warnings)
 
 
 # -- log --------------------------------------------------------------------------------
@@ -219,8 +221,22 @@ def log(
         plan = plan_entry()
     for note in plan.notes:
         warn(f"note: {note}")
-    after = load_bytes(root, path, apply_edit(root, path, log_edit(plan.entry)))
-    show(logged_view(plan, after.file, entry.after_log(after, config.policy, base, plan.entry)))
+    written = apply_edit(root, path, log_edit(plan.entry))
+    with after_write(f"logged {plan.entry.kind.value} in {path.relative_to(root).as_posix()}"):
+        after = load_bytes(root, path, written)
+        show(logged_view(plan, after.file, entry.after_log(after, config.policy, base, plan.entry)))
+
+
+@contextlib.contextmanager
+def after_write(done: str) -> Iterator[None]:
+    """What runs once the file is replaced: the edit is done, so nothing may exit
+    non-zero now (a retry would record it twice). A failure here is only a warning."""
+    try:
+        yield
+    except BrokenPipeError:
+        raise  # the reader went away: nothing to say to it
+    except Exception as exc:  # deliberately everything: the write stands
+        warn(f"warning: {done}, but could not show what comes next ({type(exc).__name__}: {exc})")
 
 
 def ask_which(unclear: Unclear) -> list[str]:
@@ -347,7 +363,7 @@ def workload(
         columns=records.WORKLOAD_CSV,
         command="workload",
     )
-    warn_skipped(book.skipped)
+    warn_skipped(book.skipped, book.warnings)
 
 
 # -- add --------------------------------------------------------------------------------
@@ -414,7 +430,8 @@ def add(
     )
     root, config = open_root(dir_opt)
     account = create_account(root, new)
-    show(added_view(account, entry.first_item(account, config.policy, base)))
+    with after_write(f"created {account.file}"):
+        show(added_view(account, entry.first_item(account, config.policy, base)))
 
 
 # -- show and why -----------------------------------------------------------------------
@@ -502,7 +519,7 @@ def week(
         rows=lambda: records.planned_rows(plan, accounts),
         columns=records.WEEK_CSV,
     )
-    warn_skipped(book.skipped)
+    warn_skipped(book.skipped, book.warnings)
 
 
 WithinOpt = Annotated[str, typer.Option("--within", help="Window ahead, e.g. 120d, 8w, 3m.")]
@@ -533,7 +550,7 @@ def renewals(
         rows=lambda: rows,
         columns=records.RENEWALS_CSV,
     )
-    warn_skipped(book.skipped)
+    warn_skipped(book.skipped, book.warnings)
 
 
 # -- snooze and check -------------------------------------------------------------------
@@ -584,7 +601,9 @@ def check(dir_opt: DirOpt = None) -> None:
     root = find_root(dir_opt)
     config = load_config(root)  # `check` reports what other commands only warn about
     with progress("Checking accounts") as reporter:
-        found = check_files(root, config, real_today(), progress=reporter)
+        found, notes = check_files(root, config, real_today(), progress=reporter)
+    for note in notes:
+        warn(f"note: {note}")
     every = [*config.problems, *found]
     if every:
         show_problems(every)
