@@ -231,6 +231,9 @@ class Item:
     progress: str = ""  # renewals: not started, conversation, proposal, verbal, lapsed
     booked: TouchKind | None = None  # booked appointments: the kind booked
     deferred: Deferral | None = None  # set aside until a date
+    # comes back after each touch (a problem after its first response, a renewal under
+    # way): done early it only comes back sooner, so it keeps no spare day
+    repeats: bool = False
 
     @property
     def score(self) -> float:

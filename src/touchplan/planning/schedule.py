@@ -26,7 +26,7 @@ from touchplan.model import (
     Tier,
     Touch,
 )
-from touchplan.planning.renewal import renewal_item
+from touchplan.planning.renewal import LAPSED, NOT_STARTED, renewal_item
 from touchplan.planning.walk import (
     BOOKED_CADENCE,
     Opened,
@@ -168,6 +168,8 @@ def _finish(
         deferred=o.deferral,
         stage=o.stage,
         progress=o.progress,
+        repeats=(o.kind is ItemKind.PROBLEM and o.last is not None)
+        or (o.kind is ItemKind.RENEWAL and o.progress not in ("", NOT_STARTED, LAPSED)),
     )
     if explain:
         item = replace(item, terms=score_terms(item, account.tier, policy, today))
