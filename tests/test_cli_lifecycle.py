@@ -225,11 +225,6 @@ def test_done_by_id_on_a_booking_says_what_it_closed(
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="log prints only what --done/--resolved closed: a visit that closes the booked "
-    "visit (or any item closed by its kind) is not reported",
-)
 def test_a_visit_that_keeps_a_booking_says_it_closed_it(
     write_account: WriteFn, run: RunFn, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -278,11 +273,6 @@ def test_a_booking_without_what_is_refused_and_nothing_written(
     assert path.read_bytes() == text_of(ACME)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason='the booking kind is matched case-sensitively: --next "DATE Visit: WHAT" is '
-    "written as a plain promise, so the late visit stays due and a visit never closes it",
-)
 def test_a_booking_kind_in_capitals_still_books(write_account: WriteFn, run: RunFn) -> None:
     write_account("acme", ACME)
     result = run("log", "acme", "Booked", "--next", "2026-12-01 Visit: Chicago depot")
@@ -961,11 +951,6 @@ def test_add_a_last_contact_in_the_future_is_refused(root: Path, run: RunFn, whe
     assert list((root / "accounts").iterdir()) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="add --last-contact without --since writes since: today, so an existing customer "
-    "is onboarded as new: a gap check 'new customer since 2026-11-24' and a halved cadence",
-)
 def test_an_existing_customer_added_with_its_last_contact_is_not_new(
     root: Path, run: RunFn
 ) -> None:

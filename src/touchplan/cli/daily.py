@@ -220,7 +220,8 @@ def log(
     for note in plan.notes:
         warn(f"note: {note}")
     after = load_bytes(root, path, apply_edit(root, path, log_edit(plan.entry)))
-    show(logged_view(plan, after.file, entry.after_log(after, config.policy, base, plan.entry)))
+    summary_after = entry.after_log(after, config.policy, base, plan.entry, plan, account)
+    show(logged_view(plan, after.file, summary_after))
 
 
 def ask_which(unclear: Unclear) -> list[str]:
@@ -355,7 +356,13 @@ def workload(
 NameArg = Annotated[str, typer.Argument(help='The account\'s name, e.g. "Acme Corp".')]
 TierOpt = Annotated[str, typer.Option("--tier", "-t", help="A, B or C.")]
 RepOpt = Annotated[str | None, typer.Option("--owner", help="The rep responsible.")]
-SinceOpt = Annotated[str | None, typer.Option("--since", help="Customer since (default: today).")]
+SinceOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--since",
+        help="Customer since (default: today; none with --last-contact, an existing customer).",
+    ),
+]
 RenewalOpt = Annotated[str | None, typer.Option("--renewal", help="Contract renewal date.")]
 ValueOpt = Annotated[float | None, typer.Option("--value", help="Annual value.", min=0)]
 RelationshipOpt = Annotated[
