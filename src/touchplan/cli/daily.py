@@ -228,7 +228,9 @@ def ask_which(unclear: Unclear) -> list[str]:
     """The ids the rep picks among an unclear `--done`/`--resolved`'s candidates."""
     for line in unclear.candidates:
         say(f"  {line}")
-    answer = str(typer.prompt(f"{unclear.what}: which ids (space-separated)?", default=""))
+    answer = str(
+        typer.prompt(f"{unclear.what}: which ids (space-separated)", default="", show_default=False)
+    )
     picked = answer.replace(",", " ").split()
     if not picked:
         raise typer.Abort()
@@ -304,7 +306,7 @@ def defer(
             if account_name:
                 raise
     if not hits:
-        raise entry.UnknownId(item_id, [])
+        raise entry.UnknownId(item_id, None)
     if len(hits) > 1:
         raise AmbiguousError(
             f"{item_id!r} names items of several accounts; pass --account",
@@ -437,7 +439,9 @@ def account_plan(
     day = pick_today(date_opt)
     root, config = open_root(dir_opt)
     _path, account = find_account(root, account_name)
-    return day, account, plan_account(account, config.policy, day), config.policy
+    # a lost customer is no longer planned: `show` tells its story, not its lateness
+    items = [] if account.status is Status.LOST else plan_account(account, config.policy, day)
+    return day, account, items, config.policy
 
 
 def show_account(

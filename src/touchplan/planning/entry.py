@@ -284,9 +284,13 @@ class Unclear(AmbiguousError):
 class UnknownId(TouchplanError):
     """No open item has that id."""
 
-    def __init__(self, wanted: str, open_items: list[Item]) -> None:
-        listing = ", ".join(f"{i.id} ({i.kind.value})" for i in open_items) or "none"
-        super().__init__(f"no open item {wanted!r}; nothing was written", f"open: {listing}")
+    def __init__(self, wanted: str, open_items: list[Item] | None) -> None:
+        """``open_items``: the account's, to list; None when the whole book was searched."""
+        if open_items is None:
+            hint = "`today`, `show ACCOUNT` and `week` print the ids of open items"
+        else:
+            hint = "open: " + (", ".join(f"{i.id} ({i.kind.value})" for i in open_items) or "none")
+        super().__init__(f"no open item {wanted!r}; nothing was written", hint)
         self.wanted = wanted
 
 
