@@ -40,6 +40,7 @@ from touchplan.planning.session import (
     Closes,
     Reached,
     RenewalStep,
+    call_entry,
     card_for,
     read_closes,
     read_reached,
@@ -585,3 +586,100 @@ def test_renewal_answers() -> None:
     for wrong, kind in (("signed 2028-01-10", TouchKind.VISIT), ("maybe", TouchKind.CALL)):
         with pytest.raises(UsageError):
             read_renewal(wrong, kind, day)
+
+
+def test_renewal_progress_on_a_visit_closes_the_renewal_item_instead(
+    root: Path, book: dict[str, Path]
+) -> None:
+    """A visit keeps its kind (the visit cadence counts on it): the renewal item is
+    closed by id, progress at the stage it had; a call becomes a renewal entry."""
+    card, policy, day = acme(root)
+    assert card.renewal is not None
+    visit = Reached(TouchKind.VISIT, "Jane Smith", True)
+    proposal = RenewalStep(stage=RenewalStage.PROPOSAL)
+    on_visit = call_entry(card, visit, "Met.", Closes(), proposal, "", "", policy, day)
+    assert (on_visit.kind, on_visit.stage, on_visit.done) == (
+        TouchKind.VISIT,
+        None,
+        (card.renewal.id,),
+    )
+    call = Reached(TouchKind.CALL, "Jane Smith", True)
+    on_call = call_entry(card, call, "Talked.", Closes(), proposal, "", "", policy, day)
+    assert (on_call.kind, on_call.stage, on_call.done) == (TouchKind.RENEWAL, "proposal", None)
+    plain = call_entry(card, call, "Talked.", Closes(), None, "", "", policy, day)
+    assert (plain.kind, plain.stage, plain.done) == (TouchKind.CALL, None, None)
+
+
+def test_a_booked_call_stays_kept_when_the_call_becomes_a_renewal_entry(
+    root: Path, write_account: Callable[..., Path]
+) -> None:
+    """A renewal entry does not keep a booked call by its kind: its id is written."""
+    write_account(
+        "acme",
+        ACME + "  - date: 2026-11-17\n    kind: call\n    with: Jane Smith\n"
+        "    summary: Booked a call.\n    next: '2026-11-24 call: Renewal terms'\n",
+    )
+    card, policy, day = acme(root)
+    booked = next(i for i in card.call.items if i.kind.value == "booked")
+    call = Reached(TouchKind.CALL, "Jane Smith", True)
+    verbal = RenewalStep(stage=RenewalStage.VERBAL)
+    entry = call_entry(card, call, "Verbal yes.", Closes(), verbal, "", "", policy, day)
+    assert entry.kind is TouchKind.RENEWAL
+    assert entry.done is not None and booked.id in entry.done
+
+
+def test_a_problem_id_among_the_closes_resolves_it(
+    root: Path, write_account: Callable[..., Path]
+) -> None:
+    write_account("acme", ACME + "    problem: Late delivery\n")
+    card, _policy, _day = acme(root)
+    problem = next(i for i in card.items if i.kind.value == "problem")
+    promise = next(i for i in card.items if i.kind.value == "follow-up")
+    assert read_closes(f"{problem.id} {promise.id}", card, []) == Closes(
+        (promise.id,), (problem.id,)
+    )
+    with pytest.raises(UsageError, match="'nope1' is not an open item of Acme Corp"):
+        read_closes("nope1", card, [])
+
+
+def test_an_account_named_with_nothing_due_is_called_anyway(
+    root: Path, book: dict[str, Path], terminals: list[Terminal]
+) -> None:
+    """The customer rang: every open item is on the card, none is due."""
+    before = book["globex"].read_bytes()
+    t = start(terminals, root, "globex", "--date", "2026-10-15")
+    t.expect("1/1 Globex · tier B · call · nothing due today")
+    t.answer("Reached [call · Bob Jones]:", "")
+    t.answer("What was said:", "Bob rang about an invoice.")
+    t.answer("Closes [none]:", "")
+    t.answer("Next [none]", "")
+    t.answer("New problem [none]:", "")
+    assert t.end() == 0
+    assert book["globex"].read_bytes() == appended(
+        before,
+        "  - date: 2026-10-15\n    kind: call\n    with: Bob Jones\n"
+        "    summary: Bob rang about an invoice.\n",
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "status", "said"),
+    [
+        ((), 0, "Nothing is due today."),
+        (("--date", "2026-11-25"), 2, "--date 2026-11-25 is in the future"),
+        (("gone",), 1, "Gone Ltd is marked lost; it is not called"),
+    ],
+    ids=["nothing due", "future date", "lost account"],
+)
+def test_when_there_is_nobody_to_call(
+    root: Path,
+    write_account: Callable[..., Path],
+    terminals: list[Terminal],
+    args: tuple[str, ...],
+    status: int,
+    said: str,
+) -> None:
+    write_account("gone", "name: Gone Ltd\ntier: B\nstatus: lost\n")
+    t = start(terminals, root, *args)
+    assert t.end() == status
+    assert said in t.text
