@@ -369,7 +369,7 @@ def test_ctrl_c_at_any_question_writes_nothing(
     t.press(prompt, "typed, not sent\x03")
     assert t.end() == 1
     assert snapshot(book) == before
-    assert "Stopped: nothing was written for Acme Corp." in t.text
+    assert "Stopped at Acme Corp: nothing was written for it." in t.text
 
 
 def test_end_of_input_writes_nothing(
@@ -400,7 +400,7 @@ def test_ctrl_c_on_a_later_card_keeps_the_calls_logged(
     )
     assert snapshot(book) | {"acme": before["acme"]} == before
     assert "1 call made: 0 reached, 1 not answered" in t.text
-    assert "Stopped: nothing was written for Globex." in t.text
+    assert "Stopped at Globex: nothing was written for it." in t.text
 
 
 def test_q_stops_and_keeps_what_was_logged(
@@ -556,6 +556,15 @@ def acme(root: Path) -> tuple[Card, Policy, date]:
 def test_who_was_reached(root: Path, book: dict[str, Path], typed: str, meant: object) -> None:
     card, _policy, _day = acme(root)
     assert read_reached(typed, card) == meant
+
+
+def test_a_name_two_contacts_share_is_asked_again(
+    root: Path, write_account: Callable[..., Path]
+) -> None:
+    write_account("acme", ACME.replace("Raj Patel", "Jane Doe"))
+    card, _policy, _day = acme(root)
+    with pytest.raises(UsageError, match="'jane' could be Jane Smith or Jane Doe"):
+        read_reached("jane", card)
 
 
 def test_the_default_closes_only_what_was_promised_to_whom_was_reached(

@@ -29,7 +29,7 @@ from touchplan.cli.options import (
     pick_today,
     real_today,
 )
-from touchplan.errors import TouchplanError, UsageError
+from touchplan.errors import AccountFileError, TouchplanError, UsageError
 from touchplan.views.output import progress, say, show, warn, warn_skipped
 
 if TYPE_CHECKING:
@@ -100,7 +100,7 @@ def call(
 
     show(tally_view(tally(session.outcomes, still.total_calls, names)))
     if session.stopped is not None:
-        say(f"Stopped: nothing was written for {session.stopped}.", err=True)
+        say(f"Stopped at {session.stopped}.", err=True)
         raise typer.Abort()
 
 
@@ -128,15 +128,15 @@ class Asker:
     ) -> T:
         from prompt_toolkit import PromptSession
         from prompt_toolkit.completion import WordCompleter
+        from prompt_toolkit.document import Document
         from prompt_toolkit.validation import ValidationError, Validator
 
         class Check(Validator):
-            def validate(self, document: object) -> None:
-                text = getattr(document, "text", "")
+            def validate(self, document: Document) -> None:
                 try:
-                    parse(text)
+                    parse(document.text)
                 except TouchplanError as exc:  # the cursor stays at the end: Ctrl-U clears
-                    raise ValidationError(len(text), str(exc)) from None
+                    raise ValidationError(len(document.text), str(exc)) from None
 
         session = self.sessions.setdefault(key, PromptSession())
         completer = (
@@ -169,7 +169,8 @@ class Session:
     asker: Asker
     named: bool = False  # one account named on the command line: called due or not
     outcomes: list[tuple[Outcome, bool]] = field(default_factory=list)
-    stopped: str | None = None  # Ctrl-C or end of input on this account's card
+    stopped: str | None = None  # Ctrl-C or end of input: where, and whether it wrote
+    wrote: bool = False  # the current card's entry is written
 
     def run(self, queue: list[tuple[Path, Call]]) -> None:
         from touchplan.files.store import load_file
@@ -179,11 +180,10 @@ class Session:
         policy = self.config.policy
         for n, (path, planned) in enumerate(queue, 1):
             name = path.stem
+            self.wrote = False
             try:
                 account, problems = load_file(self.root, path)
                 if account is None:
-                    from touchplan.errors import AccountFileError
-
                     raise AccountFileError(path, [p for p in problems if p.fatal])
                 name = account.name
                 current = planned if self.named else fresh_call(account, planned, policy, self.day)
@@ -196,7 +196,8 @@ class Session:
                 outcome = self.work(path, card)
             except (KeyboardInterrupt, EOFError):
                 say("")
-                self.stopped = name
+                written = "its entry is written" if self.wrote else "nothing was written for it"
+                self.stopped = f"{name}: {written}"
                 return
             except TouchplanError as exc:
                 warn(f"error: {exc}", "red")
@@ -240,6 +241,7 @@ class Session:
             reason = ask("why", "Reason []: ", _line("the reason"))
             pause = entry.snooze(until.isoformat(), reason, day)
             apply_edit(self.root, path, snooze_edit(pause))
+            self.wrote = True
             say(f"Snoozed {card.account.name} until {pause.until.isoformat()}.", "green")
             return Outcome.SNOOZED, False
         if answer is Choice.NOBODY:
@@ -326,6 +328,7 @@ class Session:
         for note in plan.notes:
             warn(f"note: {note}")
         written = apply_edit(self.root, path, log_edit(plan.entry))
+        self.wrote = True
         after = load_bytes(self.root, path, written)
         settled: list[Item] = settled_by_kind(card, plan.entry.kind, plan.entry.with_, policy, day)
         next_up = entry.after_log(after, policy, day, plan.entry)

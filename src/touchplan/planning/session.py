@@ -16,7 +16,7 @@ from enum import StrEnum
 
 from touchplan.config import Policy
 from touchplan.dates import parse_date
-from touchplan.errors import TouchplanError, UsageError
+from touchplan.errors import AmbiguousError, TouchplanError, UsageError
 from touchplan.model import (
     CONTACT_KINDS,
     NOT_LOGGED,
@@ -161,7 +161,12 @@ def read_reached(text: str, card: Card) -> Reached | Choice:
             words = words[1:]
     if not words:
         return Reached(kind, card.contact.name if card.contact else None, True)
-    name, known = match_contact(card.account, " ".join(words))
+    try:
+        name, known = match_contact(card.account, " ".join(words))
+    except AmbiguousError as exc:
+        raise UsageError(
+            f"{' '.join(words)!r} could be {' or '.join(exc.candidates)}", "type more of the name"
+        ) from None
     return Reached(kind, name, known)
 
 
