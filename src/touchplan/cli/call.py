@@ -21,14 +21,13 @@ import typer
 
 from touchplan.cli.completion import complete_account
 from touchplan.cli.options import (
-    DateOpt,
     DirOpt,
     OwnerOpt,
     open_root,
     pick_owner,
-    pick_today,
     real_today,
 )
+from touchplan.dates import parse_date
 from touchplan.errors import AccountFileError, TouchplanError, UsageError
 from touchplan.views.output import progress, say, show, warn, warn_skipped
 
@@ -51,6 +50,15 @@ CallAccountArg = Annotated[
         show_default=False,
     ),
 ]
+CallDateOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--date",
+        help="The day the calls were made, to catch up on one (YYYY-MM-DD, yesterday, "
+        "-2d, or a weekday name: the last one): planned and logged as of it. Default: today.",
+        show_default=False,
+    ),
+]
 CallAllOpt = Annotated[
     bool, typer.Option("--all", "-a", help="Every call due today, not just today's capacity.")
 ]
@@ -60,7 +68,7 @@ def call(
     account_name: CallAccountArg = None,
     show_all: CallAllOpt = False,
     owner: OwnerOpt = None,
-    date_opt: DateOpt = None,
+    date_opt: CallDateOpt = None,
     dir_opt: DirOpt = None,
 ) -> None:
     """Work through today's calls one card at a time: the agenda, whom to ask for, what
@@ -74,8 +82,9 @@ def call(
     from touchplan.files.cache import find_account, plan_today
     from touchplan.planning.session import named_call
 
-    day = pick_today(date_opt)
-    if day > real_today():
+    base = real_today()
+    day = parse_date(date_opt, base, "--date", past=True) if date_opt else base
+    if day > base:
         raise UsageError(f"--date {day.isoformat()} is in the future", "call logs calls made now")
     root, config = open_root(dir_opt)
     owner = pick_owner(root, config, owner)
