@@ -692,3 +692,20 @@ def test_when_there_is_nobody_to_call(
     t = start(terminals, root, *args)
     assert t.end() == status
     assert said in t.text
+
+
+def test_a_call_logged_elsewhere_meanwhile_is_not_offered_again(
+    root: Path, book: dict[str, Path], run: RunFn, terminals: list[Terminal]
+) -> None:
+    """Each card reads its file when it comes up: a call logged from another terminal
+    during the session is passed over."""
+    t = start(terminals, root)
+    t.expect("1/3 Acme Corp")
+    elsewhere = run("log", "globex", "Bob called us.", "--with", "bob")
+    assert elsewhere.exit_code == 0, elsewhere.stderr
+    t.answer("Reached [call · Jane Smith]:", "s")
+    t.answer("Why skip", "")
+    t.expect("Globex: nothing is due any more; on to the next call.")
+    t.answer("Reached [call · Peter Gibbons]:", "q")
+    assert t.end() == 0
+    assert book["globex"].read_bytes().count(b"kind: call") == 2

@@ -35,11 +35,12 @@ if TYPE_CHECKING:
     from prompt_toolkit import PromptSession
 
     from touchplan.config import Config
-    from touchplan.model import Item
+    from touchplan.model import Account, Item
     from touchplan.planning.calls import Call
     from touchplan.planning.session import CallEntry, Card, Outcome, Reached
 
 T = TypeVar("T")
+Planned = tuple[Path, "Account", "Call"]  # a call of the day, and the account as planned
 
 CallAccountArg = Annotated[
     str | None,
@@ -88,19 +89,20 @@ def call(
         raise UsageError(f"--date {day.isoformat()} is in the future", "call logs calls made now")
     root, config = open_root(dir_opt)
     owner = pick_owner(root, config, owner)
-    queue: list[tuple[Path, Call]]
+    queue: list[Planned]
     if account_name:
         path, account = find_account(root, account_name)
-        queue = [(path, named_call(account, config.policy, day))]
+        queue = [(path, account, named_call(account, config.policy, day))]
     else:
         with progress("Reading accounts") as reporter:
             plan = plan_today(root, config, day, owner, show_all=show_all, progress=reporter)
         warn_skipped(plan.skipped)
-        queue = [(root / plan.accounts[c.account].file, c) for c in plan.calls]
+        accounts = plan.accounts
+        queue = [(root / accounts[c.account].file, accounts[c.account], c) for c in plan.calls]
     if not queue:
         say("Nothing is due today. Enjoy the quiet, or run `touchplan week`.")
         return
-    session = Session(root, config, day, Asker(), named=bool(account_name))
+    session = Session(root, config, day, Asker())
     session.run(queue)
     still = plan_today(root, config, day, owner)
     names = [still.accounts[c.account].name for c in still.calls[:3]]
@@ -176,18 +178,17 @@ class Session:
     config: Config
     day: date
     asker: Asker
-    named: bool = False  # one account named on the command line: called due or not
     outcomes: list[tuple[Outcome, bool]] = field(default_factory=list)
     stopped: str | None = None  # Ctrl-C or end of input: where, and whether it wrote
     wrote: bool = False  # the current card's entry is written
 
-    def run(self, queue: list[tuple[Path, Call]]) -> None:
+    def run(self, queue: list[Planned]) -> None:
         from touchplan.files.store import load_file
         from touchplan.planning.session import Outcome, card_for, fresh_call
         from touchplan.views.card import card_view
 
         policy = self.config.policy
-        for n, (path, planned) in enumerate(queue, 1):
+        for n, (path, planned_account, planned) in enumerate(queue, 1):
             name = path.stem
             self.wrote = False
             try:
@@ -195,7 +196,7 @@ class Session:
                 if account is None:
                     raise AccountFileError(path, [p for p in problems if p.fatal])
                 name = account.name
-                current = planned if self.named else fresh_call(account, planned, policy, self.day)
+                current = fresh_call(planned_account, account, planned, policy, self.day)
                 if current is None:
                     say(f"{account.name}: nothing is due any more; on to the next call.", "dim")
                     continue

@@ -30,12 +30,11 @@ from touchplan.model import (
     Touch,
     TouchKind,
 )
-from touchplan.planning.calls import Call, Mode, call_mode, make_call
+from touchplan.planning.calls import Call, Mode, account_call, call_mode, make_call
 from touchplan.planning.entry import UnknownId, find_item
 from touchplan.planning.people import ask_for, match_contact, name_key
 from touchplan.planning.renewal import RenewalState, renewal_state
-from touchplan.planning.schedule import is_planned, plan_account
-from touchplan.planning.walk import attempted
+from touchplan.planning.schedule import plan_account
 from touchplan.text import check_input
 
 # -- the card ---------------------------------------------------------------------------
@@ -93,14 +92,15 @@ def card_for(account: Account, call: Call, policy: Policy, today: date) -> Card:
     return Card(account, call, items, contact, renewal_state(account, policy, today))
 
 
-def fresh_call(account: Account, call: Call, policy: Policy, today: date) -> Call | None:
-    """The call as the account file reads now (another terminal may have logged it
-    meanwhile), keeping what the day's plan pulled forward; None: nothing is due."""
-    if not is_planned(account, today) or attempted(account, today):
-        return None
-    items = plan_account(account, policy, today)
-    pulled = {i.key for i in call.early}
-    return make_call(account, items, policy, today, [i for i in items if i.key in pulled])
+def fresh_call(
+    planned: Account, account: Account, call: Call, policy: Policy, today: date
+) -> Call | None:
+    """The call as the account file reads now: the day's plan while the file is as it
+    was planned; else (logged from elsewhere meanwhile) planned again, and None when
+    nothing is due any more."""
+    if account == planned:
+        return call
+    return account_call(account, policy, today)
 
 
 def named_call(account: Account, policy: Policy, today: date) -> Call:
