@@ -125,7 +125,7 @@ def log_entry(
         contact, known = match_contact(account, check_input(with_, "--with"))
         if not known:
             notes.append(f"{contact!r} is not among {account.name}'s contacts")
-    promise = _promise(next_, today, when) if next_ else None
+    promise = read_next(next_, today, when) if next_ else None
     opened = check_input(problem, "--problem").strip() if problem else None
     if kind is TouchKind.ATTEMPT and (done is not None or resolved is not None):
         raise UsageError(
@@ -170,7 +170,7 @@ def log_entry(
     return LogPlan(entry, closes, resolves, tuple(notes))
 
 
-def _promise(text: str, today: date, when: date) -> NextAction:
+def read_next(text: str, today: date, when: date) -> NextAction:
     """``--next "friday Send the quote"`` (a promise) or ``--next "2027-01-12 visit:
     Chicago depot"`` (a booked appointment): a date and what, not before the touch."""
     due, rest = split_date(check_input(text, "--next"), today, "--next")
