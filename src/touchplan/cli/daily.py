@@ -4,9 +4,7 @@ hands it to views/ to print; the rules live in those packages, not here."""
 
 from __future__ import annotations
 
-import contextlib
 import sys
-from collections.abc import Iterator
 from datetime import date
 from typing import TYPE_CHECKING, Annotated
 
@@ -21,6 +19,7 @@ from touchplan.cli.options import (
     FolderOpt,
     FormatOpt,
     OwnerOpt,
+    after_write,
     open_book,
     open_root,
     pick_owner,
@@ -224,26 +223,17 @@ def log(
     written = apply_edit(root, path, log_edit(plan.entry))
     with after_write(f"logged {plan.entry.kind.value} in {path.relative_to(root).as_posix()}"):
         after = load_bytes(root, path, written)
-        show(logged_view(plan, after.file, entry.after_log(after, config.policy, base, plan.entry)))
-
-
-@contextlib.contextmanager
-def after_write(done: str) -> Iterator[None]:
-    """What runs once the file is replaced: the edit is done, so nothing may exit
-    non-zero now (a retry would record it twice). A failure here is only a warning."""
-    try:
-        yield
-    except BrokenPipeError:
-        raise  # the reader went away: nothing to say to it
-    except Exception as exc:  # deliberately everything: the write stands
-        warn(f"warning: {done}, but could not show what comes next ({type(exc).__name__}: {exc})")
+        summary_after = entry.after_log(after, config.policy, base, plan.entry, plan, account)
+        show(logged_view(plan, after.file, summary_after))
 
 
 def ask_which(unclear: Unclear) -> list[str]:
     """The ids the rep picks among an unclear `--done`/`--resolved`'s candidates."""
     for line in unclear.candidates:
         say(f"  {line}")
-    answer = str(typer.prompt(f"{unclear.what}: which ids (space-separated)?", default=""))
+    answer = str(
+        typer.prompt(f"{unclear.what}: which ids (space-separated)", default="", show_default=False)
+    )
     picked = answer.replace(",", " ").split()
     if not picked:
         raise typer.Abort()
@@ -319,7 +309,7 @@ def defer(
             if account_name:
                 raise
     if not hits:
-        raise entry.UnknownId(item_id, [])
+        raise entry.UnknownId(item_id, None)
     if len(hits) > 1:
         raise AmbiguousError(
             f"{item_id!r} names items of several accounts; pass --account",
@@ -371,7 +361,13 @@ def workload(
 NameArg = Annotated[str, typer.Argument(help='The account\'s name, e.g. "Acme Corp".')]
 TierOpt = Annotated[str, typer.Option("--tier", "-t", help="A, B or C.")]
 RepOpt = Annotated[str | None, typer.Option("--owner", help="The rep responsible.")]
-SinceOpt = Annotated[str | None, typer.Option("--since", help="Customer since (default: today).")]
+SinceOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--since",
+        help="Customer since (default: today; none with --last-contact, an existing customer).",
+    ),
+]
 RenewalOpt = Annotated[str | None, typer.Option("--renewal", help="Contract renewal date.")]
 ValueOpt = Annotated[float | None, typer.Option("--value", help="Annual value.", min=0)]
 RelationshipOpt = Annotated[
@@ -447,7 +443,9 @@ def account_plan(
     day = pick_today(date_opt)
     root, config = open_root(dir_opt)
     _path, account = find_account(root, account_name)
-    return day, account, plan_account(account, config.policy, day), config.policy
+    # a lost customer is no longer planned: `show` tells its story, not its lateness
+    items = [] if account.status is Status.LOST else plan_account(account, config.policy, day)
+    return day, account, items, config.policy
 
 
 def show_account(

@@ -55,6 +55,7 @@ from touchplan.files.store import (
 )
 from touchplan.model import EVERYONE, Account, ItemClass, ItemKind, Status, Tier
 from touchplan.planning.calls import (
+    EARLY_KINDS,
     Ahead,
     Call,
     call_key,
@@ -67,7 +68,7 @@ from touchplan.planning.schedule import TIER_ORDER, plan_account, stable_until
 from touchplan.planning.walk import attempted
 from touchplan.text import fold_name
 
-SCHEMA = 3
+SCHEMA = 4  # 3 was two layouts on two branches (ctime and digest; repeats): a new file
 CACHE_NAME = f"plan-cache-v{SCHEMA}.sqlite3"
 PARALLEL_FROM = 400  # files to parse before a process pool pays for itself
 CHUNK = 250
@@ -97,7 +98,7 @@ class Record:
     valid_until: int = 0
     attempt: int = 0  # ordinal of the day it was tried without reaching anyone (if that day)
     digest: str = ""  # a hash of the bytes, kept only while the stat is racy (see RACY_NS)
-    # [kind, class, due ordinal, cadence, key, deferred]
+    # [kind, class, due ordinal, cadence, key, deferred, repeats]
     items: list[list[Any]] = field(default_factory=list)
 
 
@@ -132,6 +133,7 @@ def build_record(root: str, rel: str, stat: FileStat, policy: Policy, day: date)
             i.cadence,
             i.key,
             int(i.deferred is not None),
+            int(i.repeats),
         ]
         for i in plan_account(account, policy, day, explain=False)
     ]
@@ -195,7 +197,7 @@ CREATE TABLE IF NOT EXISTS files(
 CREATE TABLE IF NOT EXISTS items(
     rel TEXT, slug TEXT, kind TEXT, cls INTEGER, due INTEGER, cadence INTEGER, imp REAL,
     tw REAL, tier_rank INTEGER, key TEXT, deferred INTEGER, active INTEGER, snooze INTEGER,
-    owner_key TEXT, tier TEXT, attempt INTEGER);
+    owner_key TEXT, tier TEXT, attempt INTEGER, repeats INTEGER);
 """
 _INDEXES = """
 CREATE INDEX IF NOT EXISTS items_rel ON items(rel);
@@ -350,7 +352,7 @@ def store_records(
         if r.ok:
             # items repeat what ranking filters on, so ranking reads one table
             active = int(r.status == active_value)
-            for kind, cls, due, cadence, key, deferred in r.items:
+            for kind, cls, due, cadence, key, deferred, repeats in r.items:
                 item_rows.append(
                     (
                         r.rel,
@@ -369,6 +371,7 @@ def store_records(
                         owner_key,
                         r.tier,
                         r.attempt,
+                        repeats,
                     )
                 )
     try:
@@ -378,7 +381,7 @@ def store_records(
             db.executemany("DELETE FROM files WHERE rel = ?", changed)
             db.executemany("DELETE FROM items WHERE rel = ?", changed)
         db.executemany(f"INSERT INTO files VALUES ({','.join('?' * 20)})", file_rows)
-        db.executemany(f"INSERT INTO items VALUES ({','.join('?' * 16)})", item_rows)
+        db.executemany(f"INSERT INTO items VALUES ({','.join('?' * 17)})", item_rows)
         db.execute("COMMIT")
     except sqlite3.Error:
         with contextlib.suppress(sqlite3.Error):
@@ -649,16 +652,17 @@ def rank_calls(
     horizon = (plus_working(policy, day, policy.plan_ahead)).toordinal()
     ahead_rows = db.execute(
         "SELECT slug, tier, due, key, EXISTS(SELECT 1 FROM items AS o WHERE o.rel = items.rel "
-        "AND o.due <= :today) FROM items "
-        f"WHERE cls = 0 AND deferred = 0 AND due > :today AND due <= :horizon AND {planned}",
-        {**params, "horizon": horizon},
+        "AND o.due <= :today), repeats FROM items "
+        "WHERE cls = 0 AND kind IN (SELECT value FROM json_each(:early)) AND deferred = 0 "
+        f"AND due > :today AND due <= :horizon AND {planned}",
+        {**params, "horizon": horizon, "early": json.dumps(sorted(k.value for k in EARLY_KINDS))},
     ).fetchall()
     ahead = [
-        Ahead(slug, Tier(tier), date.fromordinal(due), key)
-        for slug, tier, due, key, _ in ahead_rows
+        Ahead(slug, Tier(tier), date.fromordinal(due), key, 0 if repeats else policy.spare_days)
+        for slug, tier, due, key, _, repeats in ahead_rows
     ]
-    called = {slug for slug, _t, _d, _k, has_due in ahead_rows if has_due}
-    pulled = pull_forward(ahead, called, committed or 0, policy, day)
+    called = {slug for slug, _t, _d, _k, has_due, _r in ahead_rows if has_due}
+    pulled = pull_forward(ahead, called, committed or 0, policy, day, calls or 0)
     only_pulled = [slug for slug in pulled if slug not in called]
     query = (
         f"SELECT slug, rel, MIN(cls * 1e9 - ({_SCORE})) AS best, MIN(tier_rank) FROM items "
