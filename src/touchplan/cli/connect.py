@@ -15,6 +15,7 @@ from typing import Annotated
 import typer
 
 from touchplan.cli.completion import complete_owner
+from touchplan.cli.meetings import AsOpt, SinceOpt, import_meetings, is_calendar_file
 from touchplan.cli.options import (
     DateOpt,
     DaysOpt,
@@ -83,7 +84,9 @@ class DateOrder(StrEnum):
 CsvArg = Annotated[
     Path,
     typer.Argument(
-        metavar="FILE.csv", help="A CSV export of accounts or companies.", dir_okay=False
+        metavar="FILE",
+        help="A CSV export of accounts or companies, or an iCalendar (.ics) file of meetings.",
+        dir_okay=False,
     ),
 ]
 MapOpt = Annotated[
@@ -124,6 +127,8 @@ def import_accounts(
     dry_run: DryRunOpt = False,
     fmt: FormatOpt = Format.table,
     dir_opt: DirOpt = None,
+    since: SinceOpt = None,
+    as_kind: AsOpt = None,
 ) -> None:
     """Create account files from a CRM export (Salesforce, HubSpot or similar CSV).
 
@@ -131,7 +136,28 @@ def import_accounts(
     alone, so running the same import again creates nothing new. A bad row is skipped
     with its reason; the others are still imported. Exit 1 when a row was skipped for
     bad data.
+
+    An iCalendar file (.ics) instead logs its meetings with customers and books the
+    ones ahead (README: Calendar import).
     """
+    if is_calendar_file(csv_file):
+        given = {
+            "--map": map_,
+            "--tier": tier != "C",
+            "--date-order": date_order,
+            "--folder": folder,
+        }
+        return import_meetings(
+            csv_file,
+            since=since,
+            as_kind=as_kind,
+            dry_run=dry_run,
+            fmt=fmt,
+            dir_opt=dir_opt,
+            csv_only=[name for name, value in given.items() if value],
+        )
+    if since is not None or as_kind is not None:
+        raise UsageError("--since and --as are for calendar (.ics) files")
     from touchplan.connect import crm
     from touchplan.files.store import find_root
     from touchplan.planning.entry import folder_parts, tier_choice

@@ -242,6 +242,15 @@ def _insert(text: str, newline: str, at: int, new_lines: list[str]) -> str:
 
 def splice_entry(doc: Document, fields: list[tuple[str, Value]]) -> str:
     """The text with one more history entry at the end of the `history` list."""
+    return splice_entries(doc, [fields])
+
+
+def splice_entries(doc: Document, entries: Sequence[Sequence[tuple[str, Value]]]) -> str:
+    """The text with more history entries at the end of the `history` list, in order."""
+
+    def lines_of(dash_col: int, key_col: int) -> list[str]:
+        return [line for fields in entries for line in entry_lines(fields, dash_col, key_col)]
+
     root = doc.root
     if not isinstance(root, Map) or root.flow:
         raise RefusedEdit("the file is not a block mapping of account fields")
@@ -249,7 +258,7 @@ def splice_entry(doc: Document, fields: list[tuple[str, Value]]) -> str:
     lines = split_lines(text)
     if "history" not in root.entries:
         key_col = root.col
-        new = [" " * key_col + "history:", *entry_lines(fields, key_col + 2, key_col + 4)]
+        new = [" " * key_col + "history:", *lines_of(key_col + 2, key_col + 4)]
         # right after the mapping: before a `...` document end marker, if any
         return _insert(text, doc.newline, after_node(lines, root), new)
     key_line, history = root.entries["history"]
@@ -259,7 +268,7 @@ def splice_entry(doc: Document, fields: list[tuple[str, Value]]) -> str:
             line = lines[key_line - 1]
             lines[key_line - 1] = line[: history.col].rstrip(" ") + line[history.end_col :]
             text = "".join(lines)
-        return _insert(text, doc.newline, key_line, entry_lines(fields, key_col + 2, key_col + 4))
+        return _insert(text, doc.newline, key_line, lines_of(key_col + 2, key_col + 4))
     if isinstance(history, Seq) and history.flow:
         if history.items:
             raise RefusedEdit(
@@ -271,12 +280,12 @@ def splice_entry(doc: Document, fields: list[tuple[str, Value]]) -> str:
             raise RefusedEdit("`history: [ ]` spans several lines", "write `history:` instead")
         lines[key_line - 1] = line[: history.col].rstrip(" ") + line[history.end_col :]
         text = "".join(lines)
-        return _insert(text, doc.newline, key_line, entry_lines(fields, key_col + 2, key_col + 4))
+        return _insert(text, doc.newline, key_line, lines_of(key_col + 2, key_col + 4))
     if not isinstance(history, Seq) or not history.items:
         raise RefusedEdit("`history` is not a list of entries", "see the README's file format")
     dash_col, entry_col = _item_cols(lines, history)
     at = after_node(lines, history.items[-1])
-    return _insert(text, doc.newline, at, entry_lines(fields, dash_col, entry_col))
+    return _insert(text, doc.newline, at, lines_of(dash_col, entry_col))
 
 
 def set_scalar(doc: Document, key: str, value: str, after: tuple[str, ...] = ()) -> str:
@@ -365,6 +374,30 @@ class AppendEntry(Edit):
         new = dict(old)
         history = old.get("history") or []
         new["history"] = [*history, {k: plain_value(v) for k, v in self.fields}]
+        return new
+
+
+@dataclass(frozen=True)
+class AppendEntries(Edit):
+    """Several entries appended in one write (the calendar import), refused when the
+    file is no longer the text they were worked out from (``based_on``): an entry that
+    closes an item by id must not land in a history that changed underneath."""
+
+    entries: tuple[tuple[tuple[str, Value], ...], ...]
+    based_on: str | None = None
+
+    def apply(self, doc: Document) -> str:
+        if self.based_on is not None and doc.text != self.based_on:
+            raise ChangedUnderneath(
+                "the file changed since touchplan read it", "nothing was written; run it again"
+            )
+        return splice_entries(doc, self.entries)
+
+    def expected(self, old: dict[str, Any]) -> dict[str, Any]:
+        new = dict(old)
+        history = old.get("history") or []
+        added = [{k: plain_value(v) for k, v in fields} for fields in self.entries]
+        new["history"] = [*history, *added]
         return new
 
 
@@ -608,10 +641,14 @@ def entry_fields(entry: Entry) -> list[tuple[str, Value]]:
         fields.append(("resolved", Ids(entry.resolved)))
     if entry.done:
         fields.append(("done", Ids(entry.done)))
+    if entry.cancelled:
+        fields.append(("cancelled", Ids(entry.cancelled)))
     if entry.stage is not None:
         fields.append(("stage", entry.stage.value))
     if entry.renewal is not None:
         fields.append(("renewal", Plain(entry.renewal.isoformat())))
+    if entry.ref:
+        fields.append(("ref", entry.ref))
     return fields
 
 
@@ -622,6 +659,11 @@ def log_edit(entry: Entry) -> Edit:
         return AppendEntry(fields)
     renewal = Plain(entry.renewal.isoformat())
     return Both(AppendEntry(fields), SetScalars((("renewal", renewal),)))
+
+
+def entries_edit(entries: Sequence[Entry], based_on: str | None = None) -> Edit:
+    """The calendar import: its entries for one account, appended in one write."""
+    return AppendEntries(tuple(tuple(entry_fields(e)) for e in entries), based_on)
 
 
 def lost_edit(entry: Entry) -> Edit:

@@ -125,3 +125,80 @@ def exported(events: int, days: int, start: date, target: str) -> Text:
         f"working days from {start.isoformat()} to {target}",
         "green",
     )
+
+
+MEETING_STYLE = {
+    "logged": "green",
+    "booked": "green",
+    "moved": "green",
+    "cancelled": "magenta",
+    "present": "dim",
+    "kept": "dim",
+    "skipped": "yellow",
+    "error": "red",
+    "failed": "red",
+}
+# A real run lists what it changed or could not do; these it only counts.
+QUIET = ("present", "skipped")
+
+
+def plural(n: int, one: str, many: str = "") -> str:
+    return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
+def meetings_view(report: dict[str, Any]) -> RenderableType:
+    """The calendar import from ``ImportReport.to_json()``: a row per event and account
+    (every one in a dry run), the attendees no account knows, then counts."""
+    dry = report["dry_run"]
+    title = safe(f"Calendar import of {report['file']}", "bold")
+    if dry:
+        title.append(" (dry run: nothing written)", style="yellow")
+    parts: list[RenderableType] = [title]
+    rows = [r for r in report["events"] if dry or r["status"] not in QUIET]
+    if rows:
+        table = Table(box=box.SIMPLE_HEAD)
+        table.add_column("Line", justify="right")
+        table.add_column("Date", no_wrap=True)
+        table.add_column("Event", overflow="fold")
+        table.add_column("Account", overflow="fold")
+        table.add_column("Result", no_wrap=True)
+        table.add_column("What / why", overflow="fold")
+        for row in rows:
+            status = row["status"]
+            what = row["kind"] or ""
+            if row["with"]:
+                what += f" with {row['with']}"
+            if row["reason"]:
+                what = f"{what} · {row['reason']}" if what else row["reason"]
+            table.add_row(
+                str(row["line"] or ""),
+                row["date"] or "",
+                safe(row["event"], multiline=False),
+                safe(row["name"] or "—", multiline=False),
+                Text(status, style=MEETING_STYLE.get(status.removeprefix("would-"), "green")),
+                safe(what, multiline=False),
+            )
+        parts.append(table)
+    if report["unmatched"]:
+        parts.append(Text("Attendees no account knows:", style="bold"))
+        for s in report["unmatched"]:
+            who = s["address"] or s["domain"]
+            people = "" if s["address"] else f"{plural(s['people'], 'person', 'people')}, "
+            line = f"  {who}: {people}{plural(s['events'], 'event')}"
+            if s["likely"]:
+                line += f" — likely {s['likely']['name']} ({s['likely']['why']})"
+            parts.append(safe(f"{line}; {s['fix']}", multiline=False))
+    counts = report["counts"]
+    done = [
+        (counts["would-log" if dry else "logged"], "to log" if dry else "logged"),
+        (counts["would-book" if dry else "booked"], "to book" if dry else "booked"),
+        (counts["would-move" if dry else "moved"], "to move" if dry else "moved"),
+        (counts["would-cancel" if dry else "cancelled"], "to cancel" if dry else "cancelled"),
+        (counts["present"], "already there"),
+        (counts["kept"], "kept"),
+        (counts["skipped"], "skipped"),
+        (counts["error"], "unreadable"),
+        (counts["failed"], "not written"),
+    ]
+    parts.append(Text(", ".join(f"{n} {what}" for n, what in done if n) or "No events.", "bold"))
+    return Group(*parts)
