@@ -32,8 +32,8 @@ from typing import Any
 from touchplan.config import Policy
 from touchplan.connect.ics_read import CalendarFile, Occurrence, read_calendar
 from touchplan.errors import TouchplanError
-from touchplan.files.edit import apply_edit, entries_edit
-from touchplan.files.schema import read_account, website_host
+from touchplan.files.edit import apply_edit, entries_edit, sync_folder
+from touchplan.files.schema import account_from_document, website_host
 from touchplan.model import (
     BOOKABLE_KINDS,
     FACE_TO_FACE_KINDS,
@@ -440,39 +440,43 @@ def _labels(domain: str) -> list[str]:
     return [re.sub(r"[^a-z0-9]", "", x) for x in domain.split(".")[:-1] if x not in generic]
 
 
-def likely_account(
-    stranger: Stranger, accounts: Sequence[Account], by_slug: dict[str, Account]
-) -> tuple[Account, str] | None:
-    """The account a stranger most likely belongs to, and why: its contacts' addresses
-    are at that domain, else its name is the domain's, else they met most often."""
-    if not stranger.address:
-        at = Counter(
-            a.slug
-            for a in accounts
-            for c in a.contacts
-            if any(p == stranger.domain for p in _parents(c.email.rpartition("@")[2].lower()))
-            or c.email.lower().endswith("." + stranger.domain)
-        )
-        if at:
-            slug, _n = max(at.items(), key=lambda kv: (kv[1], kv[0]))
-            return by_slug[slug], "its contacts' addresses are at this domain"
-        best: tuple[int, str] | None = None
-        for label in _labels(stranger.domain):
-            for a in accounts:
-                key = _name_key(a.name)
-                fits = label == key or (
-                    min(len(label), len(key)) >= 4
-                    and (label.startswith(key) or key.startswith(label))
-                )
-                if key and fits and (best is None or (len(key), a.slug) > (best[0], best[1])):
-                    best = (len(key), a.slug)
-        if best is not None:
-            return by_slug[best[1]], "its name matches the domain"
-    ranked = stranger.seen_with.most_common(2)
-    if ranked and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]):  # a tie tells nothing
-        slug, n = ranked[0]
-        return by_slug[slug], f"met with its people in {n} event{'s' if n != 1 else ''}"
-    return None
+class Guesser:
+    """Which account a stranger most likely belongs to, from what the book says."""
+
+    def __init__(self, accounts: Sequence[Account]) -> None:
+        self.by_slug = {a.slug: a for a in accounts}
+        self.at_domain: dict[str, Counter[str]] = {}  # a domain -> accounts with people there
+        for a in accounts:
+            for c in a.contacts:
+                for parent in _parents(c.email.rpartition("@")[2].strip().lower()):
+                    self.at_domain.setdefault(parent, Counter())[a.slug] += 1
+        self.names = [(key, a.slug) for a in accounts if (key := _name_key(a.name))]
+
+    def likely(self, stranger: Stranger) -> tuple[Account, str] | None:
+        """The account and why: its contacts' addresses are at (or under) that domain,
+        else its name is the domain's, else they met most often (a tie says nothing)."""
+        if not stranger.address:
+            for domain in _parents(stranger.domain):
+                at = self.at_domain.get(domain)
+                if at and domain not in PUBLIC_MAIL:
+                    slug, _n = max(at.items(), key=lambda kv: (kv[1], kv[0]))
+                    return self.by_slug[slug], "its contacts' addresses are at this domain"
+            best: tuple[int, str] | None = None
+            for label in _labels(stranger.domain):
+                for key, slug in self.names:
+                    fits = label == key or (
+                        min(len(label), len(key)) >= 4
+                        and (label.startswith(key) or key.startswith(label))
+                    )
+                    if fits and (best is None or (len(key), slug) > best):
+                        best = (len(key), slug)
+            if best is not None:
+                return self.by_slug[best[1]], "its name matches the domain"
+        ranked = stranger.seen_with.most_common(2)
+        if ranked and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]):
+            slug, n = ranked[0]
+            return self.by_slug[slug], f"met with its people in {n} event{'s' if n != 1 else ''}"
+        return None
 
 
 # -- the whole import --------------------------------------------------------------------
@@ -627,7 +631,7 @@ def import_calendar(
     if calendar.owner:
         own.add(calendar.owner)
     directory = Directory(accounts)
-    by_slug = {a.slug: a for a in accounts}
+    guesser = Guesser(accounts)
     file_refs = frozenset(o.ref for o in calendar.occurrences)
     seen: dict[str, list[Seen]] = {}
     strangers: dict[tuple[str, str], Stranger] = {}
@@ -658,6 +662,7 @@ def import_calendar(
             seen.setdefault(slug, []).append(
                 Seen(occ, tuple(dict.fromkeys(going)), tuple(dict.fromkeys(declined)))
             )
+    written: set[Path] = set()
     for account in accounts:
         booked_here = any(
             t.ref.startswith(REF_PREFIX) and t.next is not None for t in account.history
@@ -676,6 +681,7 @@ def import_calendar(
         )
         if changes.entries and not dry_run:
             failure = _write(root, account, changes.entries)
+            written.add((root / account.file).parent)
             if failure:
                 report.failed.append((account.file, failure))
                 changes.rows = [
@@ -685,11 +691,13 @@ def import_calendar(
                     for r in changes.rows
                 ]
         report.rows.extend(changes.rows)
+    for folder in sorted(written):
+        sync_folder(folder)
     report.rows.sort(
         key=lambda r: (r.day or date.min, r.line or 0, r.account.name if r.account else "")
     )
     for stranger in sorted(strangers.values(), key=lambda s: (-len(s.events), s.domain, s.address)):
-        likely = likely_account(stranger, accounts, by_slug)
+        likely = guesser.likely(stranger)
         claimed = directory.by_domain.get(stranger.domain, [])
         if len(claimed) > 1:
             fix = (
@@ -715,15 +723,16 @@ def import_calendar(
 
 def _write(root: Path, planned: Account, entries: Sequence[Entry]) -> str:
     """Append ``entries`` to the account's file if it is still what they were worked out
-    from; "" when written, else why not (nothing was written to it)."""
+    from; "" when written, else why not (nothing was written to it). The folder is made
+    durable by the caller, once for all its files."""
     path = root / planned.file
     try:
         data = path.read_bytes()
-        doc, _problems = parse(data, planned.file)
-        current, _problems = read_account(data, planned.slug, planned.file)
+        doc, problems = parse(data, planned.file)
+        current = account_from_document(doc, planned.slug, planned.file, problems) if doc else None
         if doc is None or current != planned:
             return "the file changed while importing; nothing was written to it, run it again"
-        apply_edit(root, path, entries_edit(entries, based_on=doc.text))
+        apply_edit(root, path, entries_edit(entries, based_on=doc.text), sync_dir=False)
     except OSError as exc:
         return f"cannot read it: {exc.strerror}"
     except TouchplanError as exc:

@@ -504,8 +504,17 @@ def _clean_temps(real: Path) -> None:
             leftover.unlink()
 
 
-def write_atomic(real: Path, data: bytes, original: bytes | None, mode: int | None = None) -> None:
-    """Write via a temp file in the same folder; replace only if ``original`` still holds."""
+def write_atomic(
+    real: Path,
+    data: bytes,
+    original: bytes | None,
+    mode: int | None = None,
+    *,
+    sync_dir: bool = True,
+) -> None:
+    """Write via a temp file in the same folder; replace only if ``original`` still holds.
+    ``sync_dir=False`` leaves the folder's fsync to the caller (`sync_folder`), so a batch
+    of files pays it once."""
     if mode is None:
         try:
             mode = stat.S_IMODE(os.stat(real).st_mode)
@@ -540,15 +549,24 @@ def write_atomic(real: Path, data: bytes, original: bytes | None, mode: int | No
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
-    dir_fd = os.open(real.parent, os.O_RDONLY)
+    if sync_dir:
+        sync_folder(real.parent)
+
+
+def sync_folder(folder: Path) -> None:
+    """Make the names last written in ``folder`` durable."""
+    dir_fd = os.open(folder, os.O_RDONLY)
     try:
         os.fsync(dir_fd)
     finally:
         os.close(dir_fd)
 
 
-def apply_edit(root: Path, path: Path, edit: Edit, attempts: int = 3) -> bytes:
-    """Apply ``edit`` to the account file at ``path``; returns the bytes written."""
+def apply_edit(
+    root: Path, path: Path, edit: Edit, attempts: int = 3, *, sync_dir: bool = True
+) -> bytes:
+    """Apply ``edit`` to the account file at ``path``; returns the bytes written
+    (``sync_dir``: see `write_atomic`)."""
     rel = path.relative_to(root).as_posix()
     with write_lock(root):
         real = real_target(root, path)
@@ -571,7 +589,7 @@ def apply_edit(root: Path, path: Path, edit: Edit, attempts: int = 3) -> bytes:
             new_bytes = encode(new_text, doc.bom)
             verify(rel, doc, new_bytes, edit)
             try:
-                write_atomic(real, new_bytes, original)
+                write_atomic(real, new_bytes, original, sync_dir=sync_dir)
             except ChangedUnderneath:
                 continue
             return new_bytes
