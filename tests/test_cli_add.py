@@ -33,6 +33,7 @@ ACME_BYTES = (
     b"tier: A\n"
     b"owner: dana\n"
     b"since: 2026-10-02\n"
+    b"added: 2026-11-24\n"
     b"renewal: 2027-03-31\n"
     b"value: 120000\n"
     b"contacts:\n"
@@ -57,11 +58,11 @@ def test_issue_example_creates_exact_file(root: Path, run: RunFn) -> None:
     assert result.exit_code == 0, result.stderr
     assert (root / "accounts" / "acme-corp.yaml").read_bytes() == ACME_BYTES
     assert files_under(root) == ["accounts/acme-corp.yaml"]
-    # a new customer: the gap check and the first (halved, 14 -> 7 days) check-in fall
-    # due 2026-10-09; the gap check ranks higher so it is named first
+    # a customer since 2026-10-02 added today: its first touch is due today (the gap
+    # check 7 days after the start closed before it came to touchplan)
     assert lines(result.stdout) == [
         "Created accounts/acme-corp.yaml",
-        "Next: gap-check — Check that what was delivered is what was expected (due 2026-10-09)",
+        "Next: touch ka3kh — Get in touch: first contact (due 2026-11-24)",
     ]
     assert result.stderr == ""
 
@@ -71,25 +72,12 @@ def test_new_account_is_planned_and_valid(root: Path, run: RunFn) -> None:
     check = run("check")
     assert (check.exit_code, check.stdout, check.stderr) == (0, "", "")
     data = json.loads(run("today", "--format", "json").stdout)
-    # 46 days late: gap-check 35 + 30 + 92 = 157; touch 10 + 30 + 92 = 132
+    # never contacted: a first touch from the day it was added, tier A weight 30 x 1
     assert [(i["kind"], i["due"], i["score"], i["reasons"]) for i in data["items"]] == [
-        (
-            "gap-check",
-            "2026-10-09",
-            157,
-            ["new customer since 2026-10-02: gap-check 7 days after the start"],
-        ),
-        (
-            "touch",
-            "2026-10-09",
-            132,
-            [
-                "no contact since becoming a customer on 2026-10-02; tier A every 7 days",
-                "new customer since 2026-10-02: cadence tightened 14 → 7 days for the "
-                "first 90 days",
-            ],
-        ),
+        ("touch", "2026-11-24", 30, ["no contact on record; added to touchplan on 2026-11-24"]),
     ]
+    # nothing missed either: the start's gap check closed before the account arrived
+    assert json.loads(run("show", "acme", "--format", "json").stdout)["closed"] == []
     assert data["items"][0]["contact"] == {
         "name": "Jane Smith",
         "role": "VP Operations",
@@ -103,7 +91,7 @@ def test_defaults_since_today_and_tier_any_case(root: Path, run: RunFn) -> None:
     result = run("add", "Globex", "--tier", "b")
     assert result.exit_code == 0
     assert (root / "accounts" / "globex.yaml").read_bytes() == (
-        b"name: Globex\ntier: B\nsince: 2026-11-24\nhistory:\n"
+        b"name: Globex\ntier: B\nsince: 2026-11-24\nadded: 2026-11-24\nhistory:\n"
     )
 
 
@@ -136,6 +124,7 @@ def test_everything_that_needs_quoting_round_trips(root: Path, run: RunFn) -> No
         b"tier: C\n"
         b'owner: "yes"\n'
         b"since: 2026-11-24\n"
+        b"added: 2026-11-24\n"
         b"value: 1200.5\n"
         b"relationship: relational\n"
         b"history:\n"
@@ -176,7 +165,9 @@ def test_contact_parsing(root: Path, run: RunFn, given: list[str], expected: byt
         args += ["--contact", contact]
     assert run(*args).exit_code == 0
     assert (root / "accounts" / "acme.yaml").read_bytes() == (
-        b"name: Acme\ntier: C\nsince: 2026-01-05\ncontacts:\n" + expected + b"history:\n"
+        b"name: Acme\ntier: C\nsince: 2026-01-05\nadded: 2026-11-24\ncontacts:\n"
+        + expected
+        + b"history:\n"
     )
 
 

@@ -104,9 +104,9 @@ def test_log_appends_exactly_one_entry_and_keeps_everything_else(odd: Path, run:
     assert result.stderr == ""
     assert lines(result.stdout) == [
         "Logged call with Jane Smith on 2026-11-24 → accounts/odd.yaml",
-        "Next: follow-up — Send quote (due 2026-11-27)",
+        "Next: follow-up qknyc — Send quote (due 2026-11-27)",
         "Still open:",
-        "  2026-11-27  follow-up: Send quote",
+        "  2026-11-27  follow-up qknyc: Send quote",
     ]
 
 
@@ -143,38 +143,40 @@ def test_history_last_key_old_bytes_are_a_prefix(
     [
         pytest.param(
             b"name: N\ntier: C\n",
-            b"name: N\ntier: C\nhistory:\n  - date: 2026-11-24\n    kind: note\n",
+            b"name: N\ntier: C\nhistory:\n  - date: 2026-11-24\n    kind: note\n    summary: Hi\n",
             id="no-history-key",
         ),
         pytest.param(
             b"name: N\ntier: C\nhistory:\nowner: x\n",
-            b"name: N\ntier: C\nhistory:\n  - date: 2026-11-24\n    kind: note\nowner: x\n",
+            b"name: N\ntier: C\nhistory:\n  - date: 2026-11-24\n    kind: note\n"
+            b"    summary: Hi\nowner: x\n",
             id="empty-history",
         ),
         pytest.param(
             b"name: N\r\ntier: C\r\nhistory:\r\n  - {date: 2026-10-01, kind: call}\r\n",
             b"name: N\r\ntier: C\r\nhistory:\r\n  - {date: 2026-10-01, kind: call}\r\n"
-            b"  - date: 2026-11-24\r\n    kind: note\r\n",
+            b"  - date: 2026-11-24\r\n    kind: note\r\n    summary: Hi\r\n",
             id="crlf-flow-entry",
         ),
         pytest.param(
             b"\xef\xbb\xbfname: N\ntier: C\nhistory:\n  - date: 2026-10-01\n    kind: call",
             b"\xef\xbb\xbfname: N\ntier: C\nhistory:\n  - date: 2026-10-01\n    kind: call\n"
-            b"  - date: 2026-11-24\n    kind: note",
+            b"  - date: 2026-11-24\n    kind: note\n    summary: Hi",
             id="bom-no-final-newline",
         ),
         pytest.param(
             b"name: N\ntier: C\nhistory:\n  - date: 2026-10-01\n    kind: call\n"
             b"    summary: |+\n      keep\n\n\n",
             b"name: N\ntier: C\nhistory:\n  - date: 2026-10-01\n    kind: call\n"
-            b"    summary: |+\n      keep\n\n\n  - date: 2026-11-24\n    kind: note\n",
+            b"    summary: |+\n      keep\n\n\n  - date: 2026-11-24\n    kind: note\n"
+            b"    summary: Hi\n",
             id="keep-chomping-block",
         ),
     ],
 )
 def test_layouts(write_account: Callable[..., Path], run: RunFn, old: bytes, new: bytes) -> None:
     path = write_account("n", old)
-    result = run("log", "n", "--kind", "note")
+    result = run("log", "n", "Hi", "--kind", "note")
     assert result.exit_code == 0, result.stderr
     assert path.read_bytes() == new
 
@@ -215,10 +217,15 @@ def test_summary_quoting_and_multiline(odd: Path, run: RunFn) -> None:
     assert show_json(run, "odd")["history"][-1]["summary"] == summary
 
 
-def test_no_summary_off_a_terminal_writes_no_summary(odd: Path, run: RunFn) -> None:
-    # CliRunner's stdin is not a terminal, so there is no prompt (the prompt is not tested)
-    assert run("log", "odd", "--kind", "note", input="").exit_code == 0
-    assert odd.read_bytes() == with_entry("    -   date: 2026-11-24\n        kind: note\n")
+def test_no_summary_off_a_terminal_is_refused(odd: Path, run: RunFn) -> None:
+    # CliRunner's stdin is not a terminal, so there is no prompt: an entry must say what
+    # happened, or it is no use in the diary
+    result = run("log", "odd", "--kind", "note", input="")
+    assert result.exit_code == 2
+    assert lines(result.stderr) == [
+        'error: say what happened (e.g. touchplan log acme "Sent the quote")'
+    ]
+    assert odd.read_bytes() == ODD.encode()
 
 
 def test_with_unknown_person_warns_and_keeps_the_name(odd: Path, run: RunFn) -> None:
@@ -253,9 +260,9 @@ def test_past_date(odd: Path, run: RunFn) -> None:
 # -- follow-ups, problems, renewals ------------------------------------------------------
 
 
-def test_done_closes_the_follow_up_and_says_so(odd: Path, run: RunFn) -> None:
+def test_done_by_id_closes_the_promise_and_says_so(odd: Path, run: RunFn) -> None:
     assert run("log", "odd", "Called", "--next", "friday Send quote").exit_code == 0
-    result = run("log", "odd", "Sent quote", "--kind", "email", "--done")
+    result = run("log", "odd", "Sent quote", "--kind", "email", "--done", "qknyc")
     assert result.exit_code == 0
     assert odd.read_bytes() == with_entry(
         "    -   date: 2026-11-24\n"
@@ -265,49 +272,108 @@ def test_done_closes_the_follow_up_and_says_so(odd: Path, run: RunFn) -> None:
         "    -   date: 2026-11-24\n"
         "        kind: email\n"
         "        summary: Sent quote\n"
-        "        done: true\n"
+        "        done: [qknyc]\n"
     )
     assert lines(result.stdout) == [
         "Logged email on 2026-11-24 → accounts/odd.yaml",
-        "Closed follow-up: Send quote (due 2026-11-27)",
-        "Next: touch — Check in (due 2026-12-24)",
+        "Closed follow-up qknyc: Send quote",
+        "Next: touch xbewj — Check in (due 2026-12-24)",
     ]
+    # nothing is due: in rank order, how close each is to its date
     assert [i["kind"] for i in show_json(run, "odd")["items"]] == [
-        "renewal",
         "review",
+        "renewal",
         "visit",
         "touch",
     ]
 
 
-def test_done_closes_every_due_follow_up(write_account: Callable[..., Path], run: RunFn) -> None:
-    write_account(
-        "f",
-        """
-        name: F
-        tier: C
-        history:
-          - date: 2026-11-01
-            kind: call
-            next: 2026-11-10 Send the brochure
-          - date: 2026-11-02
-            kind: email
-            next: 2026-11-20 Call about the brochure
-          - date: 2026-11-03
-            kind: email
-            next: 2026-12-15 Ask for a referral
-        """,
-    )
+def test_bare_done_never_closes_a_promise_not_yet_due(odd: Path, run: RunFn) -> None:
+    assert run("log", "odd", "Called", "--next", "friday Send quote").exit_code == 0
+    result = run("log", "odd", "Sent quote", "--kind", "email", "--done")
+    assert result.exit_code == 0
+    assert lines(result.stderr) == [
+        "note: --done found nothing due to close; nothing was marked done"
+    ]
+    assert odd.read_text(encoding="utf-8").count("done:") == 0
+    assert "qknyc" in [i["id"] for i in show_json(run, "odd")["items"]]
+
+
+F_PROMISES = """
+    name: F
+    tier: C
+    contacts:
+      - name: Hal Brennan
+      - name: Renee Castillo
+    history:
+      - date: 2026-11-01
+        kind: call
+        with: Hal Brennan
+        next: 2026-11-10 Send the brochure
+      - date: 2026-11-02
+        kind: email
+        with: Renee Castillo
+        next: 2026-11-20 Confirm the credit note
+      - date: 2026-11-03
+        kind: email
+        next: 2026-12-15 Ask for a referral
+"""
+
+
+def test_bare_done_with_several_due_lists_them_and_writes_nothing(
+    write_account: Callable[..., Path], run: RunFn
+) -> None:
+    path = write_account("f", F_PROMISES)
+    before = path.read_bytes()
     result = run("log", "f", "Sent and called", "--done")
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert lines(result.stderr) == [
+        "error: --done could mean any of these; nothing was written (say which: --done ID)",
+        "  djj65  follow-up: Send the brochure (due 2026-11-10)",
+        "  ny3rq  follow-up: Confirm the credit note (due 2026-11-20)",
+    ]
+    assert path.read_bytes() == before
+
+
+def test_bare_done_with_the_contact_closes_only_their_promise(
+    write_account: Callable[..., Path], run: RunFn
+) -> None:
+    write_account("f", F_PROMISES)
+    result = run("log", "f", "Sent the brochure", "--with", "hal", "--done")
     assert result.exit_code == 0
     assert lines(result.stdout) == [
-        "Logged call on 2026-11-24 → accounts/f.yaml",
-        "Closed follow-up: Send the brochure (due 2026-11-10)",
-        "Closed follow-up: Call about the brochure (due 2026-11-20)",
-        "Next: follow-up — Ask for a referral (due 2026-12-15)",
+        "Logged call with Hal Brennan on 2026-11-24 → accounts/f.yaml",
+        "Closed follow-up djj65: Send the brochure",
+        "Next: follow-up ny3rq — Confirm the credit note (due 2026-11-20)",
         "Still open:",
-        "  2026-12-15  follow-up: Ask for a referral",
+        "  2026-11-20  follow-up ny3rq: Confirm the credit note",
+        "  2026-12-15  follow-up dg4ae: Ask for a referral",
     ]
+
+
+def test_done_with_several_ids_closes_exactly_those(
+    write_account: Callable[..., Path], run: RunFn
+) -> None:
+    path = write_account("f", F_PROMISES)
+    result = run("log", "f", "Both done", "--done", "djj65", "--done", "dg4ae")
+    assert result.exit_code == 0
+    assert path.read_text(encoding="utf-8").endswith("    done: [djj65, dg4ae]\n")
+    assert [i["id"] for i in show_json(run, "f")["items"] if i["kind"] == "follow-up"] == ["ny3rq"]
+
+
+def test_an_unknown_id_writes_nothing_and_lists_the_open_ones(
+    write_account: Callable[..., Path], run: RunFn
+) -> None:
+    path = write_account("f", F_PROMISES)
+    before = path.read_bytes()
+    result = run("log", "f", "Hm", "--done", "zzzzz")
+    assert result.exit_code == 1
+    assert lines(result.stderr) == [
+        "error: no open item 'zzzzz'; nothing was written (open: djj65 (follow-up), ny3rq "
+        "(follow-up), dg4ae (follow-up), 1b0ny (touch), y72cd (review))"
+    ]
+    assert path.read_bytes() == before
 
 
 def test_problem_then_resolved_tightens_the_cadence(
@@ -322,11 +388,12 @@ def test_problem_then_resolved_tightens_the_cadence(
         "        summary: Delivery late\n"
         "        problem: Late delivery\n"
     )
+    # a first response the next working day
     assert lines(result.stdout) == [
         "Logged call with Jane Smith on 2026-11-24 → accounts/odd.yaml",
-        "Next: problem — Work the open problem: Late delivery (due 2026-11-26)",
+        "Next: problem b5nqp — Work the open problem: Late delivery (due 2026-11-25)",
         "Still open:",
-        "  2026-11-26  problem: Work the open problem: Late delivery",
+        "  2026-11-25  problem b5nqp: Work the open problem: Late delivery",
     ]
     monkeypatch.setenv("TOUCHPLAN_TODAY", "2026-11-26")
     result = run("log", "odd", "Delivered", "--resolved")
@@ -336,10 +403,11 @@ def test_problem_then_resolved_tightens_the_cadence(
         "    -   date: 2026-11-26\n"
         "        kind: call\n"
         "        summary: Delivered\n"
-        "        resolved: true\n" + ODD[ODD.index("# trailing") :]
+        "        resolved: [b5nqp]\n" + ODD[ODD.index("# trailing") :]
     )
+    assert lines(result.stdout)[1] == "Resolved problem b5nqp: Work the open problem: Late delivery"
     # B every 30 days, halved to 15 for 90 days after the resolution: due Fri 2026-12-11
-    assert lines(result.stdout)[1] == "Next: touch — Check in (due 2026-12-11)"
+    assert lines(result.stdout)[2] == "Next: touch pnej8 — Check in (due 2026-12-11)"
     touch = [i for i in show_json(run, "odd")["items"] if i["kind"] == "touch"]
     assert touch[0]["reasons"] == [
         "last contact 2026-11-26 (call); tier B every 15 days",
@@ -362,13 +430,15 @@ def test_renewal_moves_the_renewal_date_in_place(odd: Path, run: RunFn) -> None:
     assert lines(result.stdout) == [
         "Logged renewal on 2026-11-24 → accounts/odd.yaml",
         "Renewal date moved to 2028-06-30",
-        "Next: touch — Check in (due 2026-12-24)",
+        "Next: touch xbewj — Check in (due 2026-12-24)",
     ]
     data = show_json(run, "odd")
     assert data["renewal"] == "2028-06-30"
-    # the next renewal's work starts 60 days before the new date: Sat 2028-05-01 -> Mon
+    # the next renewal's conversation starts 60 days before the new date: Mon 2028-05-01
     renewal = [i for i in data["items"] if i["kind"] == "renewal"]
-    assert [(i["due"], i["stage"]) for i in renewal] == [("2028-05-01", "60")]
+    assert [(i["due"], i["stage"], i["progress"]) for i in renewal] == [
+        ("2028-05-01", "60", "not started")
+    ]
 
 
 @pytest.mark.parametrize(
@@ -392,7 +462,8 @@ def test_renewal_moves_the_renewal_date_in_place(odd: Path, run: RunFn) -> None:
         (["--kind", "chat"], None),
         (
             ["--next", "friday"],
-            'error: --next needs a date and an action (e.g. --next "friday Send the quote")',
+            'error: --next needs a date and an action (e.g. --next "friday Send the quote" or '
+            '--next "2027-01-12 visit: Plant tour")',
         ),
         (
             ["--next", "2026-11-01 Too late", "--date", "2026-11-10"],
@@ -573,10 +644,10 @@ def test_done_and_resolved_with_nothing_open_say_so(
     result = run("log", "quiet", "All fine", "--done", "--resolved")
     assert result.exit_code == 0
     assert result.stderr.splitlines() == [
-        "note: --done found no open follow-up or gap check to close",
-        "note: --resolved found no open problem; the entry still tightens the cadence",
+        "note: --done found nothing due to close; nothing was marked done",
+        "note: --resolved found no open problem; nothing was resolved",
     ]
+    # the call is logged; a stray --done or --resolved adds nothing to it
     assert path.read_text().endswith(
-        "  - date: 2026-11-24\n    kind: call\n    summary: All fine\n    resolved: true\n"
-        "    done: true\n"
+        "  - date: 2026-11-24\n    kind: call\n    summary: All fine\n"
     )

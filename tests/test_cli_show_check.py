@@ -1,12 +1,13 @@
 """`show` (the account card), `why` (the score, term by term) and `check` (validation).
 
 GLOBEX, today Tuesday 2026-11-24, default policy:
-- renewal 2027-01-10 is 47 days off: 60-day stage due 2026-11-11, 13 days late,
-  60 + 0 + 13x2 + 13x1 = 99.
-- follow-up promised for 2026-11-20: 4 days late, 40 + 0 + 4x2 = 48.
+- renewal 2027-01-10 is 47 days off: the conversation should have started 60 days
+  ahead, 2026-11-11; a commitment 13 days late, 1000 + 13x10 + 4 = 1134.
+- follow-up promised for 2026-11-20: 4 days late, 1000 + 4x10 + 3 = 1043.
 - touch: last contact 2026-10-26; a problem was resolved on 2026-09-20, so for 90 days
-  (to 2026-12-19) tier C's 90 days are halved to 45: due Thu 2026-12-10, score 10.
-- review: last review 2026-03-02 + 365 = 2027-03-02, score 25.
+  (to 2026-12-19) tier C's 90 days are halved to 45: due Thu 2026-12-10, 16 days ahead:
+  5 x (1 - 16/45 = 0.644) = 3.22.
+- review: last review 2026-03-02 + 365 = 2027-03-02, 98 days ahead: 5 x 0.732 = 3.66.
 """
 
 from __future__ import annotations
@@ -109,15 +110,15 @@ def test_show_card(globex: Path, run: RunFn) -> None:
         "Open items",
         "Due Do · why Score",
         "─" * 99,
-        "2026-11-11 renewal Renewal in 47 days: start the conversation 99",
-        "13 d late · renewal on 2027-01-10",
-        "· 47 days left; work starts 60 days ahead (60-day stage)",
-        "2026-11-20 follow-up Send the price list 48",
+        "2026-11-11 renewal ht03p Renewal in 47 days: start the conversation 1134",
+        "13 d late · renewal on 2027-01-10; 47 days left",
+        "· the conversation starts 60 days ahead (2026-11-11); not started yet",
+        "2026-11-20 follow-up azar4 Send the price list 1043",
         "4 d late · promised on 2026-10-26 (call): Send the price list",
-        "2026-12-10 touch Check in 10",
+        "2026-12-10 touch p73xb Check in 3.22",
         "in 16 d · last contact 2026-10-26 (call); tier C every 45 days",
         "· problem resolved on 2026-09-20: cadence tightened 90 → 45 days for 90 days",
-        "2027-03-02 review Hold a relationship review (health check) 25",
+        "2027-03-02 review ctydq Hold a relationship review (health check) 3.66",
         "in 98 d · last relationship review 2026-03-02 (review); tier C every 365 days",
         "History (newest first)",
         "Date Kind With Summary",
@@ -162,6 +163,7 @@ def test_show_json(globex: Path, run: RunFn) -> None:
     data = as_json(run("show", "glob", "--format", "json"))
     items = data.pop("items")
     history = data.pop("history")
+    closed = data.pop("closed")
     assert data == {
         "date": "2026-11-24",
         "account": "globex",
@@ -171,19 +173,26 @@ def test_show_json(globex: Path, run: RunFn) -> None:
         "status": "active",
         "snooze": None,
         "since": "2023-05-01",
+        "added": None,
         "renewal": "2027-01-10",
         "value": 50000,
         "relationship": "relational",
         "tags": ["energy", "west"],
+        "domains": [],
+        "website": None,
         "notes": "Likes volcanoes.",
         "contacts": [HANK],
         "file": "accounts/east/globex.yaml",
     }
-    assert [(i["kind"], i["due"], i["overdue_days"], i["score"]) for i in items] == [
-        ("renewal", "2026-11-11", 13, 99),
-        ("follow-up", "2026-11-20", 4, 48),
-        ("review", "2027-03-02", -98, 25),
-        ("touch", "2026-12-10", -16, 10),
+    assert [(i["id"], i["kind"], i["due"], i["overdue_days"], i["score"]) for i in items] == [
+        ("ht03p", "renewal", "2026-11-11", 13, 1134),
+        ("azar4", "follow-up", "2026-11-20", 4, 1043),
+        ("ctydq", "review", "2027-03-02", -98, 3.66),
+        ("p73xb", "touch", "2026-12-10", -16, 3.22),
+    ]
+    # what left the plan, and how: the problem, resolved on 2026-09-20 by a note
+    assert [(c["kind"], c["how"], c["on"], c["by"]) for c in closed] == [
+        ("problem", "done", "2026-09-20", "note")
     ]
     assert all(i["contact"] == HANK for i in items)
     assert items[3]["reasons"] == [
@@ -196,11 +205,18 @@ def test_show_json(globex: Path, run: RunFn) -> None:
         "kind": "call",
         "with": "",
         "summary": "Talked pricing.",
-        "next": {"date": "2026-11-20", "action": "Send the price list"},
+        "next": {"date": "2026-11-20", "action": "Send the price list", "booked": None},
         "problem": None,
         "resolved": False,
         "done": False,
         "renewal": None,
+        "done_ids": [],
+        "resolved_ids": [],
+        "stage": None,
+        "item": None,
+        "until": None,
+        "cancelled_ids": [],
+        "ref": None,
     }
     assert [(h["date"], h["problem"], h["resolved"]) for h in history] == [
         ("2026-03-02", None, False),
@@ -212,9 +228,9 @@ def test_show_json(globex: Path, run: RunFn) -> None:
 
 def test_show_date_option(globex: Path, run: RunFn) -> None:
     data = as_json(run("show", "globex", "--format", "json", "--date", "2026-12-28"))
-    # 13 days left: the 14-day stage, due from 2026-12-27 (Sun) -> Mon 2026-12-28
+    # 13 days left: the 14-day stage; never started, so late since the window opened
     (renewal,) = [i for i in data["items"] if i["kind"] == "renewal"]
-    assert (renewal["stage"], renewal["due"], renewal["overdue_days"]) == ("14", "2026-12-28", 0)
+    assert (renewal["stage"], renewal["due"], renewal["overdue_days"]) == ("14", "2026-11-11", 47)
     assert renewal["action"] == "Renewal in 13 days: escalate"
 
 
@@ -246,29 +262,30 @@ def test_why_prints_each_term(globex: Path, run: RunFn) -> None:
     out = squeezed(result.stdout)
     assert out[0] == "Why Globex (globex) ranks where it does"
     start = out.index("term measure × weight = value")
-    assert out[start : start + 9] == [
+    assert out[start - 1 : start + 8] == [
+        "renewal ht03p Renewal in 47 days: start the conversation due 2026-11-11 · commitment",
         "term measure × weight = value",
-        "─" * 69,
-        "kind renewal 1 60 60",
-        "tier C 1 0 0",
-        "days since the renewal window opened 13 2 26",
-        "days inside the renewal window 13 1 13",
-        "score 99",
-        "· renewal on 2027-01-10",
-        "· 47 days left; work starts 60 days ahead (60-day stage)",
+        "─" * 78,
+        "commitment due (ranks above all cadence work) 1 1000 1000",
+        "days late 13 10 130",
+        "importance of a renewal 1 4 4",
+        "score 1134",
+        "· renewal on 2027-01-10; 47 days left",
+        "· the conversation starts 60 days ahead (2026-11-11); not started yet",
     ]
-    follow_up = out.index("kind follow-up 1 40 40")
-    assert out[follow_up : follow_up + 4] == [
-        "kind follow-up 1 40 40",
-        "tier C 1 0 0",
-        "days overdue 4 2 8",
-        "score 48",
+    touch = out.index("touch p73xb Check in due 2026-12-10 · cadence")
+    assert out[touch + 3 : touch + 5] == [
+        "cadences elapsed (due in 16 days on a 45-day cadence), tier C 0.644 5 3.22",
+        "score 3.22",
     ]
 
 
 def test_why_heading_keeps_due_and_its_date_together(globex: Path, run: RunFn) -> None:
     out = lines(run("why", "globex").stdout)
-    assert "renewal Renewal in 47 days: start the conversation  due 2026-11-11" in out
+    assert (
+        "renewal ht03p Renewal in 47 days: start the conversation  due 2026-11-11 · commitment"
+        in out
+    )
 
 
 def test_why_json_terms_add_up(globex: Path, run: RunFn) -> None:
@@ -276,29 +293,36 @@ def test_why_json_terms_add_up(globex: Path, run: RunFn) -> None:
     assert (data["date"], data["account"]) == ("2026-11-24", "globex")
     renewal = data["items"][0]
     assert renewal["terms"] == [
-        {"term": "kind renewal", "measure": 1, "weight": 60, "value": 60},
-        {"term": "tier C", "measure": 1, "weight": 0, "value": 0},
-        {"term": "days since the renewal window opened", "measure": 13, "weight": 2, "value": 26},
-        {"term": "days inside the renewal window", "measure": 13, "weight": 1, "value": 13},
+        {
+            "term": "commitment due (ranks above all cadence work)",
+            "measure": 1,
+            "weight": 1000,
+            "value": 1000,
+        },
+        {"term": "days late", "measure": 13, "weight": 10, "value": 130},
+        {"term": "importance of a renewal", "measure": 1, "weight": 4, "value": 4},
     ]
     for item in data["items"]:
-        assert sum(t["value"] for t in item["terms"]) == item["score"]
+        assert round(sum(t["value"] for t in item["terms"]), 2) == item["score"]
         assert all(t["measure"] * t["weight"] == t["value"] for t in item["terms"])
 
 
 def test_why_uses_configured_weights(globex: Path, run: RunFn) -> None:
     (globex.parents[2] / "touchplan.yaml").write_text(
-        "weights:\n  kind: {follow-up: 70}\n  tier: {C: 5}\n  overdue_day: 3\n",
+        "weights:\n  commitment: 500\n  late_day: 20\n  importance: {follow-up: 9}\n"
+        "  tier: {C: 8}\n",
         encoding="utf-8",
     )
     data = as_json(run("why", "globex", "--format", "json"))
     follow_up = next(i for i in data["items"] if i["kind"] == "follow-up")
     assert [(t["term"], t["value"]) for t in follow_up["terms"]] == [
-        ("kind follow-up", 70),
-        ("tier C", 5),
-        ("days overdue", 12),
+        ("commitment due (ranks above all cadence work)", 500),
+        ("days late", 80),
+        ("importance of a follow-up", 9),
     ]
-    assert follow_up["score"] == 87
+    assert follow_up["score"] == 589
+    touch = next(i for i in data["items"] if i["kind"] == "touch")
+    assert touch["score"] == round(0.644 * 8, 2)
 
 
 def test_why_on_a_lost_account_says_it_is_not_planned(
@@ -355,7 +379,8 @@ def test_check_reports_every_problem_located(
         "accounts/bad.yaml:3: since: '2026-02-30' is not a date (use YYYY-MM-DD)",
         "accounts/bad.yaml:5: history[0].date: '2026-13-01' is not a date (use YYYY-MM-DD)",
         "accounts/bad.yaml:8: history[1].kind: 'chat' is not one of call, visit, meeting, "
-        "email, letter, note, review, sale, renewal, thank-you",
+        "email, letter, note, review, sale, renewal, thank-you, share, imported, attempt, "
+        "defer, lost",
         "accounts/bad.yaml:9: history[1].next: 'soon' is not a date (use YYYY-MM-DD)",
         "accounts/bad.yaml:10: history[2]: missing date (every entry needs a date and kind)",
         "accounts/empty.yaml:1: the file is empty (an account needs at least `name:` and `tier:`)",

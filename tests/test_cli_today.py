@@ -1,15 +1,21 @@
-"""`touchplan today`: ranking, capacity, filters, dates, formats, bad files, the data root.
+"""`touchplan today`: calls, ranking, capacity, filters, dates, formats, bad files, the root.
 
 The small book below is hand-made so every number can be worked out from the README's
 rules (today is Tuesday 2026-11-24, default policy unless a test writes touchplan.yaml):
 
-- initech (C): problem opened 2026-11-19, last touch that day, every 2 days -> 2026-11-21
-  (Sat) moves to Mon 2026-11-23; 1 day late; 100 + 0 + 1x2 = 102.
-- globex (C, east/): renewal 2027-01-10 is 47 days away, so the 60-day stage is due from
-  2026-11-11; 13 days late; 60 + 0 + 13x2 + (60-47)x1 = 99. Its 2026-11-20 follow-up is
-  4 days late: 40 + 0 + 4x2 = 48. Last contact 2026-10-26 + 90 is not due yet.
-- acme (C): last call 2026-08-20 + 90 days = 2026-11-18; 6 days late: 10 + 6x2 = 22.
+- globex (C, east/): renewal 2027-01-10 is 47 days away; the conversation should have
+  started 60 days ahead, on 2026-11-11: a commitment 13 days late,
+  1000 + 13x10 + 4 (renewal) = 1134. Its 2026-11-20 promise is 4 days late:
+  1000 + 4x10 + 3 (follow-up) = 1043. One call carries both.
+- initech (C): a problem reported on Thu 2026-11-19 needs a first response the next
+  working day, Fri 2026-11-20: 4 days late, 1000 + 4x10 + 5 (problem) = 1045.
+- acme (C): last call 2026-08-20 + 90 days = 2026-11-18, 6 days late on a 90-day cadence:
+  tier C weight 5 x (1 + 6/90 = 1.067) = 5.33, cadence work, after every commitment.
 - umbrella (C): last call 2026-11-01, review 2026-09-01: nothing due.
+
+Item ids are the first 5 characters of a hash of the account and what opened the item;
+they are written into files (`done: [id]`), so they must never change: the literal ids
+below guard that.
 """
 
 from __future__ import annotations
@@ -92,28 +98,32 @@ UMBRELLA = """
         summary: All good.
 """
 
+GLOBEX_LAST = {"date": "2026-10-26", "kind": "call", "summary": "Talked pricing."}
+ITEM_EXTRA: dict[str, Any] = {"progress": None, "booked": None, "deferred": None, "stage": None}
 INITECH_PROBLEM: dict[str, Any] = {
+    "id": "4mnvy",
+    "class": "commitment",
     "account": "initech",
     "name": "Initech",
     "tier": "C",
     "owner": "dana",
     "kind": "problem",
     "action": "Work the open problem: Printers jam",
-    "due": "2026-11-23",
-    "overdue_days": 1,
-    "score": 102,
+    "due": "2026-11-20",
+    "overdue_days": 4,
+    "score": 1045,
     "reasons": [
-        "open problem since 2026-11-19: Printers jam",
-        "last touch 2026-11-19; touch every 2 days until resolved",
-        "2026-11-21 is not a working day: moved to 2026-11-23",
+        "problem reported on 2026-11-19: Printers jam",
+        "first response within 1 day (working days)",
     ],
     "contact": {"name": "Bill Lumbergh", "role": "VP", "phone": "+1 555 0199", "email": ""},
     "last_touch": {"date": "2026-11-19", "kind": "call", "summary": "Printer jam complaints."},
     "file": "accounts/initech.yaml",
-    "stage": None,
+    **ITEM_EXTRA,
 }
-GLOBEX_LAST = {"date": "2026-10-26", "kind": "call", "summary": "Talked pricing."}
 GLOBEX_RENEWAL: dict[str, Any] = {
+    "id": "ht03p",
+    "class": "commitment",
     "account": "globex",
     "name": "Globex",
     "tier": "C",
@@ -122,17 +132,21 @@ GLOBEX_RENEWAL: dict[str, Any] = {
     "action": "Renewal in 47 days: start the conversation",
     "due": "2026-11-11",
     "overdue_days": 13,
-    "score": 99,
+    "score": 1134,
     "reasons": [
-        "renewal on 2027-01-10",
-        "47 days left; work starts 60 days ahead (60-day stage)",
+        "renewal on 2027-01-10; 47 days left",
+        "the conversation starts 60 days ahead (2026-11-11); not started yet",
     ],
     "contact": None,
     "last_touch": GLOBEX_LAST,
     "file": "accounts/east/globex.yaml",
+    **ITEM_EXTRA,
     "stage": "60",
+    "progress": "not started",
 }
 GLOBEX_FOLLOW_UP: dict[str, Any] = {
+    "id": "azar4",
+    "class": "commitment",
     "account": "globex",
     "name": "Globex",
     "tier": "C",
@@ -141,14 +155,16 @@ GLOBEX_FOLLOW_UP: dict[str, Any] = {
     "action": "Send the price list",
     "due": "2026-11-20",
     "overdue_days": 4,
-    "score": 48,
+    "score": 1043,
     "reasons": ["promised on 2026-10-26 (call): Send the price list"],
     "contact": None,
     "last_touch": GLOBEX_LAST,
     "file": "accounts/east/globex.yaml",
-    "stage": None,
+    **ITEM_EXTRA,
 }
 ACME_TOUCH: dict[str, Any] = {
+    "id": "vy7n9",
+    "class": "cadence",
     "account": "acme",
     "name": "Acme Corp",
     "tier": "C",
@@ -157,7 +173,7 @@ ACME_TOUCH: dict[str, Any] = {
     "action": "Check in",
     "due": "2026-11-18",
     "overdue_days": 6,
-    "score": 22,
+    "score": 5.33,
     "reasons": ["last contact 2026-08-20 (call); tier C every 90 days"],
     "contact": {
         "name": "Jane Smith",
@@ -167,9 +183,11 @@ ACME_TOUCH: dict[str, Any] = {
     },
     "last_touch": {"date": "2026-08-20", "kind": "call", "summary": "Asked about volumes."},
     "file": "accounts/acme.yaml",
-    "stage": None,
+    **ITEM_EXTRA,
 }
 ITEM_KEYS = {
+    "id",
+    "class",
     "account",
     "name",
     "tier",
@@ -184,6 +202,41 @@ ITEM_KEYS = {
     "last_touch",
     "file",
 }
+CALL_KEYS = {
+    "rank",
+    "account",
+    "name",
+    "tier",
+    "owner",
+    "mode",
+    "score",
+    "contact",
+    "last_touch",
+    "file",
+    "items",
+}
+
+
+def call(rank: int, *items: dict[str, Any], mode: str = "call") -> dict[str, Any]:
+    """The call record of the account of ``items`` (its agenda, in rank order)."""
+    first = items[0]
+    return {
+        "rank": rank,
+        **{key: first[key] for key in ("account", "name", "tier", "owner")},
+        "mode": mode,
+        "score": first["score"],
+        **{key: first[key] for key in ("contact", "last_touch", "file")},
+        "items": list(items),
+        "upcoming": [],
+    }
+
+
+CALLS = [
+    call(1, GLOBEX_RENEWAL, GLOBEX_FOLLOW_UP),
+    call(2, INITECH_PROBLEM),
+    call(3, ACME_TOUCH),
+]
+ITEMS = [GLOBEX_RENEWAL, GLOBEX_FOLLOW_UP, INITECH_PROBLEM, ACME_TOUCH]
 
 RunFn = Callable[..., Run]
 
@@ -214,6 +267,10 @@ def kinds(data: dict[str, Any]) -> list[tuple[str, str]]:
     return [(i["account"], i["kind"]) for i in data["items"]]
 
 
+def accounts(data: dict[str, Any]) -> list[str]:
+    return [c["account"] for c in data["calls"]]
+
+
 # -- JSON: the promised document ------------------------------------------------------
 
 
@@ -221,38 +278,51 @@ def test_json_is_the_full_promised_document(book: Path, run: RunFn) -> None:
     data = today_json(run)
     assert data == {
         "date": "2026-11-24",
-        "items": [INITECH_PROBLEM, GLOBEX_RENEWAL, GLOBEX_FOLLOW_UP, ACME_TOUCH],
+        "calls": CALLS,
+        "more_calls": 0,
+        "items": ITEMS,
         "more": 0,
         "skipped": [],
     }
     for item in data["items"]:
         assert set(item) >= ITEM_KEYS
+    for one in data["calls"]:
+        assert set(one) >= CALL_KEYS
 
 
 def test_json_dates_are_iso_and_numbers_are_numbers(book: Path, run: RunFn) -> None:
     result = run("today", "--format", "json")
-    assert '"due": "2026-11-23"' in result.stdout
-    assert '"overdue_days": 1,' in result.stdout
+    assert '"due": "2026-11-20"' in result.stdout
+    assert '"overdue_days": 4,' in result.stdout
     assert result.stdout.endswith("}\n")
 
 
 def test_empty_book_is_an_empty_document(root: Path, run: RunFn) -> None:
-    assert today_json(run) == {"date": "2026-11-24", "items": [], "more": 0, "skipped": []}
+    assert today_json(run) == {
+        "date": "2026-11-24",
+        "calls": [],
+        "more_calls": 0,
+        "items": [],
+        "more": 0,
+        "skipped": [],
+    }
 
 
 # -- ranking and capacity ---------------------------------------------------------------
 
 
-def test_problem_ranks_above_a_higher_scoring_renewal(book: Path, run: RunFn) -> None:
-    # On Friday 2026-11-27 both score 108 (problem 100 + 4x2; renewal 60 + 16x2 + 16);
-    # problems come first whatever the scores.
+def test_the_nearest_deadline_first_then_importance(book: Path, run: RunFn) -> None:
+    # On Friday 2026-11-27 the renewal is 16 days late, the problem and the promise 7:
+    # the older deadline first, then the problem (5) before the promise (3); each call
+    # ranks by its best item, so Globex's call carries its promise along.
     data = today_json(run, "--date", "2026-11-27")
     assert [(i["kind"], i["score"], i["overdue_days"]) for i in data["items"]] == [
-        ("problem", 108, 4),
-        ("renewal", 108, 16),
-        ("follow-up", 54, 7),
-        ("touch", 28, 9),
+        ("renewal", 1164, 16),
+        ("follow-up", 1073, 7),
+        ("problem", 1075, 7),
+        ("touch", round(5 * 1.1, 2), 9),
     ]
+    assert accounts(data) == ["globex", "initech", "acme"]
 
 
 def seven_overdue_touches(write_account: Callable[..., Path]) -> None:
@@ -277,21 +347,22 @@ def test_default_capacity_is_six_and_the_rest_are_counted(
 ) -> None:
     seven_overdue_touches(write_account)
     data = today_json(run)
-    # Due Nov 9..13 score 40, 38, 36, 34, 32; Nov 14 and 15 fall on a weekend and move to
-    # Monday Nov 16 (8 days late, 26 each): the tie goes to the slug.
+    # Due Nov 9..13: 15..11 days late on a 90-day cadence, 5 x 1.167 .. 5 x 1.122; Nov 14
+    # and 15 fall on a weekend and move to Monday Nov 16 (8 late, 5 x 1.089 each): the tie
+    # goes to the slug.
     assert [(i["account"], i["due"], i["score"]) for i in data["items"]] == [
-        ("c1", "2026-11-09", 40),
-        ("c2", "2026-11-10", 38),
-        ("c3", "2026-11-11", 36),
-        ("c4", "2026-11-12", 34),
-        ("c5", "2026-11-13", 32),
-        ("c6", "2026-11-16", 26),
+        ("c1", "2026-11-09", 5.83),
+        ("c2", "2026-11-10", 5.78),
+        ("c3", "2026-11-11", 5.72),
+        ("c4", "2026-11-12", 5.67),
+        ("c5", "2026-11-13", 5.61),
+        ("c6", "2026-11-16", 5.45),
     ]
-    assert data["more"] == 1
+    assert (data["more_calls"], data["more"]) == (1, 1)
     table = run("today")
     assert table.exit_code == 0
-    assert lines(table.stdout)[0] == "Today, Tue 2026-11-24 · 6 of 7 due"
-    assert lines(table.stdout)[-1] == "1 more due — `touchplan today --all` lists them."
+    assert lines(table.stdout)[0] == "Today, Tue 2026-11-24 · 6 of 7 calls due"
+    assert lines(table.stdout)[-1] == "1 more call due — `touchplan today --all` lists them."
 
 
 def test_all_lists_every_due_item(
@@ -300,44 +371,53 @@ def test_all_lists_every_due_item(
     seven_overdue_touches(write_account)
     data = today_json(run, "--all")
     assert [i["account"] for i in data["items"]] == [f"c{i}" for i in range(1, 8)]
-    assert data["more"] == 0
+    assert (data["more_calls"], data["more"]) == (0, 0)
     table = run("today", "-a")
-    assert lines(table.stdout)[0] == "Today, Tue 2026-11-24 · 7 of 7 due"
-    assert "more due" not in table.stdout
+    assert lines(table.stdout)[0] == "Today, Tue 2026-11-24 · 7 of 7 calls due"
+    assert "more calls due" not in table.stdout
 
 
 def test_capacity_from_touchplan_yaml(book: Path, run: RunFn) -> None:
     (book / "touchplan.yaml").write_text("# two calls a day\ncapacity: 2\n", encoding="utf-8")
     data = today_json(run)
-    assert data["items"] == [INITECH_PROBLEM, GLOBEX_RENEWAL]
-    assert data["more"] == 2
+    # capacity counts calls: Globex's one call carries two items
+    assert data["calls"] == CALLS[:2]
+    assert data["items"] == ITEMS[:3]
+    assert (data["more_calls"], data["more"]) == (1, 1)
 
 
-def test_table_shows_rank_why_due_contact_and_last_touch(book: Path, run: RunFn) -> None:
+def test_table_shows_one_row_per_call_with_its_agenda(book: Path, run: RunFn) -> None:
     (book / "touchplan.yaml").write_text("capacity: 2\n", encoding="utf-8")
     result = run("today")
     assert result.exit_code == 0
     assert result.stderr == ""
     assert lines(result.stdout) == [
-        "Today, Tue 2026-11-24 · 2 of 4 due",
+        "Today, Tue 2026-11-24 · 2 of 3 calls due",
         "",
-        "  #   Account   Tier   Do · why                                                     "
-        "Due          Ask for             Last touch",
-        " " + "─" * 140,
-        "  1   Initech    C     problem Work the open problem: Printers jam                  "
-        "2026-11-23   Bill Lumbergh, VP   2026-11-19 call",
-        "      initech          · open problem since 2026-11-19: Printers jam                "
-        "1 d late     +1 555 0199         Printer jam complaints.",
-        "                       · last touch 2026-11-19; touch every 2 days until resolved",
-        "                       · 2026-11-21 is not a working day: moved to 2026-11-23",
-        "  2   Globex     C     renewal Renewal in 47 days: start the conversation           "
-        "2026-11-11   —                   2026-10-26 call",
-        "      globex           · renewal on 2027-01-10                                      "
-        "13 d late                        Talked pricing.",
-        "                       · 47 days left; work starts 60 days ahead (60-day stage)",
+        "  #   Account      Agenda                                                               "
+        "  Ask for             Last touch",
+        " " + "─" * 133,
+        "  1   Globex  C    renewal ht03p Renewal in 47 days: start the conversation (13 d late)"
+        "   —                   2026-10-26 call",
+        "      call         follow-up azar4 Send the price list (4 d late)                      "
+        "                       Talked pricing.",
+        "  2   Initech  C   problem 4mnvy Work the open problem: Printers jam (4 d late)        "
+        "   Bill Lumbergh, VP   2026-11-19 call",
+        "      call                                                                             "
+        "   +1 555 0199         Printer jam complaints.",
         "",
-        "2 more due — `touchplan today --all` lists them.",
+        "1 more call due — `touchplan today --all` lists them.",
     ]
+
+
+def test_verbose_shows_the_reasons(book: Path, run: RunFn) -> None:
+    (book / "touchplan.yaml").write_text("capacity: 1\n", encoding="utf-8")
+    result = run("today", "-v")
+    assert result.exit_code == 0
+    text = "\n".join(lines(result.stdout))
+    for reason in GLOBEX_RENEWAL["reasons"] + GLOBEX_FOLLOW_UP["reasons"]:
+        assert f"· {reason}" in text
+    assert "· " not in "\n".join(lines(run("today").stdout)[1:])
 
 
 def test_nothing_due_says_so(root: Path, write_account: Callable[..., Path], run: RunFn) -> None:
@@ -358,7 +438,7 @@ def test_nothing_due_says_so(root: Path, write_account: Callable[..., Path], run
     [
         ("sam", [("globex", "renewal"), ("globex", "follow-up")]),
         ("DANA", [("initech", "problem"), ("acme", "touch")]),
-        ("all", [("initech", "problem"), ("globex", "renewal"), ("globex", "follow-up"),
+        ("all", [("globex", "renewal"), ("globex", "follow-up"), ("initech", "problem"),
                  ("acme", "touch")]),
         ("nobody", []),
     ],
@@ -389,12 +469,14 @@ def test_date_forms(book: Path, run: RunFn, given: str, expected: str) -> None:
 
 
 def test_date_changes_what_is_due(book: Path, run: RunFn) -> None:
-    # Friday 2026-11-20: the problem's Monday is still ahead; the follow-up is due today.
+    # Friday 2026-11-20: the renewal is 9 days late, the promise and the problem's first
+    # response are due today, the touch 2 days late on its 90-day cadence.
     data = today_json(run, "--date", "2026-11-20")
     assert [(i["account"], i["kind"], i["overdue_days"], i["score"]) for i in data["items"]] == [
-        ("globex", "renewal", 9, 87),  # 51 days left: 60 + 9x2 + 9x1
-        ("globex", "follow-up", 0, 40),
-        ("acme", "touch", 2, 14),
+        ("globex", "renewal", 9, 1094),  # 1000 + 9x10 + 4
+        ("globex", "follow-up", 0, 1003),
+        ("initech", "problem", 0, 1005),
+        ("acme", "touch", 2, 5.11),  # 5 x (1 + 2/90)
     ]
     assert data["items"][0]["action"] == "Renewal in 51 days: start the conversation"
 
@@ -445,25 +527,27 @@ def test_csv(book: Path, run: RunFn) -> None:
     result = run("today", "--format", "csv")
     assert result.exit_code == 0
     assert result.stdout.splitlines()[0] == (
-        "account,name,tier,owner,kind,action,due,overdue_days,score,reasons,contact,last_touch,file"
+        "rank,id,class,account,name,tier,owner,kind,action,due,overdue_days,score,reasons,"
+        "contact,last_touch,file,mode"
     )
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
-    assert [(r["account"], r["kind"], r["due"], r["overdue_days"]) for r in rows] == [
-        ("initech", "problem", "2026-11-23", "1"),
-        ("globex", "renewal", "2026-11-11", "13"),
-        ("globex", "follow-up", "2026-11-20", "4"),
-        ("acme", "touch", "2026-11-18", "6"),
-    ]
-    assert [float(r["score"]) for r in rows] == [102, 99, 48, 22]
-    assert rows[0]["reasons"] == (
-        "open problem since 2026-11-19: Printers jam; "
-        "last touch 2026-11-19; touch every 2 days until resolved; "
-        "2026-11-21 is not a working day: moved to 2026-11-23"
+    assert [(r["rank"], r["id"], r["account"], r["kind"], r["due"], r["overdue_days"])
+            for r in rows] == [
+        ("1", "ht03p", "globex", "renewal", "2026-11-11", "13"),
+        ("1", "azar4", "globex", "follow-up", "2026-11-20", "4"),
+        ("2", "4mnvy", "initech", "problem", "2026-11-20", "4"),
+        ("3", "vy7n9", "acme", "touch", "2026-11-18", "6"),
+    ]  # fmt: skip
+    assert [float(r["score"]) for r in rows] == [1134, 1043, 1045, 5.33]
+    assert [r["class"] for r in rows] == ["commitment"] * 3 + ["cadence"]
+    assert rows[2]["reasons"] == (
+        "problem reported on 2026-11-19: Printers jam; first response within 1 day (working days)"
     )
-    assert rows[0]["contact"] == "Bill Lumbergh VP +1 555 0199"
-    assert rows[1]["contact"] == ""
+    assert rows[2]["contact"] == "Bill Lumbergh VP +1 555 0199"
+    assert rows[0]["contact"] == ""
     assert rows[3]["last_touch"] == "2026-08-20 call Asked about volumes."
-    assert rows[1]["file"] == "accounts/east/globex.yaml"
+    assert rows[0]["file"] == "accounts/east/globex.yaml"
+    assert {r["mode"] for r in rows} == {"call"}
 
 
 def test_csv_cells_never_start_a_formula(
@@ -477,10 +561,9 @@ def test_csv_cells_never_start_a_formula(
         """,
     )
     rows = list(csv.DictReader(io.StringIO(run("today", "--format", "csv").stdout)))
-    # never contacted, no review on record: both due today
+    # never contacted: a first touch, due today (visits and reviews wait for it)
     assert [(r["name"], r["kind"], r["reasons"]) for r in rows] == [
-        ("'=HYPERLINK(1)", "review", "no relationship review on record"),
-        ("'=HYPERLINK(1)", "touch", "never contacted"),
+        ("'=HYPERLINK(1)", "touch", "no contact on record"),
     ]
 
 
@@ -509,12 +592,12 @@ def test_one_bad_file_never_hides_the_others(
     result = run("today", "--format", "json")
     assert result.exit_code == 0
     data = json.loads(result.stdout)
-    assert data["items"] == [INITECH_PROBLEM, GLOBEX_RENEWAL, GLOBEX_FOLLOW_UP, ACME_TOUCH]
+    assert data["items"] == ITEMS
     assert data["skipped"] == ["accounts/broken.yaml"]
     assert lines(result.stderr) == [WARNING]
     table = run("today")
     assert table.exit_code == 0
-    assert lines(table.stdout)[0] == "Today, Tue 2026-11-24 · 4 of 4 due"
+    assert lines(table.stdout)[0] == "Today, Tue 2026-11-24 · 3 of 3 calls due"
     assert lines(table.stderr) == [WARNING]
 
 

@@ -35,7 +35,7 @@ def overdue_touches(write_account: Callable[..., Path], count: int) -> None:
     """t01..tNN, tier C: last call 2026-08-20, so a touch is due 2026-11-18 (6 d late).
 
     The review on 2026-06-01 keeps the yearly review out of the way; all scores tie
-    (10 + 6x2 = 22), so the slug decides the order.
+    (5 x (1 + 6/90)), so the slug decides the order.
     """
     for i in range(1, count + 1):
         write_account(
@@ -89,13 +89,14 @@ def test_week_spreads_within_capacity_and_carries_the_rest(
         ("2026-11-30", "t09", "2026-11-24"),
         ("2026-11-30", "t10", "2026-11-24"),
     ]
-    # every planned item is scored for its own day: 6, 7, 8, 9, 12 days late
+    # every planned item is scored for its own day: 6, 7, 8, 9, 12 days late on a 90-day
+    # cadence, tier C weight 5
     assert [(i["overdue_days"], i["score"]) for d in data["days"] for i in d["items"][:1]] == [
-        (6, 22),
-        (7, 24),
-        (8, 26),
-        (9, 28),
-        (12, 34),
+        (6, 5.33),
+        (7, 5.39),
+        (8, 5.45),
+        (9, 5.5),
+        (12, 5.67),
     ]
     # nothing is dropped: what does not fit is listed
     assert [(i["account"], i["due"]) for i in data["left_over"]] == [
@@ -109,13 +110,11 @@ def test_week_table(root: Path, write_account: Callable[..., Path], run: RunFn) 
     result = run("week", "--days", "2")
     assert result.exit_code == 0
     out = lines(result.stdout)
-    assert out[0] == "Tue 2026-11-24 · 2 planned"
-    assert "Wed 2026-11-25 · 2 planned" in out
-    assert "  carried from 2026-11-24: T03 (touch)" in out
-    assert "  carried from 2026-11-24: T04 (touch)" in out
-    assert out[-1] == (
-        "1 more due items do not fit in these days: they carry to the next working day."
-    )
+    assert out[0] == "Tue 2026-11-24 · 2 calls"
+    assert "Wed 2026-11-25 · 2 calls" in out
+    assert "  carried from 2026-11-24: T03" in out
+    assert "  carried from 2026-11-24: T04" in out
+    assert out[-1] == "1 more call due does not fit in these days: carried to the next working day."
 
 
 def test_week_skips_weekends_and_holidays(
@@ -167,8 +166,8 @@ def test_week_never_exceeds_capacity_on_the_sample_data(demo: Path, run: RunFn) 
         )
         data = as_json(run("week", "--format", "json", "--dir", str(demo), use_dir=False))
         assert len(data["days"]) == 5
-        assert all(len(day["items"]) <= capacity for day in data["days"])
-        assert sum(len(day["items"]) for day in data["days"]) >= capacity
+        assert all(len(day["calls"]) <= capacity for day in data["days"])
+        assert sum(len(day["calls"]) for day in data["days"]) >= capacity
         policy = (demo / "touchplan.yaml").read_text(encoding="utf-8")
         (demo / "touchplan.yaml").write_text(
             policy.replace(f"capacity: {capacity}", "capacity: 6"), encoding="utf-8"
@@ -267,16 +266,18 @@ def renewal_book(root: Path, write_account: Callable[..., Path]) -> Path:
 def test_renewals_json(renewal_book: Path, run: RunFn) -> None:
     data = as_json(run("renewals", "--format", "json"))
     assert (data["date"], data["within_days"]) == ("2026-11-24", 120)
-    # days left: -23, 10, 24, 47, 97; Far Co (189) is outside 120 days; Lost Co is lost
+    # days left: -23, 10, 24, 47, 97; Far Co (189) is outside 120 days; Lost Co is lost.
+    # A call inside the window is no progress: only a renewal entry (or the renewal item
+    # closed by id) starts the conversation.
     assert [
-        (r["account"], r["renewal"], r["days_left"], r["stage"], r["started"])
+        (r["account"], r["renewal"], r["days_left"], r["stage"], r["started"], r["progress"])
         for r in data["renewals"]
     ] == [
-        ("lapsed", "2026-11-01", -23, "lapsed", False),
-        ("r14", "2026-12-04", 10, "14", False),
-        ("r30", "2026-12-18", 24, "30", True),  # a call since 2026-10-19, 60 days ahead
-        ("r60", "2027-01-10", 47, "60", False),
-        ("ahead", "2027-03-01", 97, "ahead", False),
+        ("lapsed", "2026-11-01", -23, "lapsed", False, "lapsed"),
+        ("r14", "2026-12-04", 10, "14", False, "not started"),
+        ("r30", "2026-12-18", 24, "30", False, "not started"),
+        ("r60", "2027-01-10", 47, "60", False, "not started"),
+        ("ahead", "2027-03-01", 97, "ahead", False, "not started"),
     ]
     assert data["renewals"][2] == {
         "account": "r30",
@@ -288,8 +289,11 @@ def test_renewals_json(renewal_book: Path, run: RunFn) -> None:
         "stage": "30",
         "value": 30000,
         "last_touch": {"date": "2026-11-18", "kind": "call", "summary": "Raised the renewal."},
-        "started": True,
+        "started": False,
         "file": "accounts/r30.yaml",
+        "progress": "not started",
+        "next_due": "2026-10-19",
+        "next_step": "Renewal in 24 days: escalate",
     }
 
 
@@ -316,11 +320,14 @@ def test_renewals_table(renewal_book: Path, run: RunFn) -> None:
     assert result.exit_code == 0
     rows = [" ".join(line.split()) for line in result.stdout.splitlines() if line.strip()]
     assert rows[0] == "Renewals within 30 days of 2026-11-24"
-    assert rows[1] == "Renewal Days Stage Account Tier Value Started Last touch"
+    assert rows[1] == ("Renewal Days Stage Account Tier Value Progress Next step Last touch")
     assert rows[3:] == [
-        "2026-11-01 -23 lapsed Lapsed Co B 10,000 no 2026-09-01 review",
-        "2026-12-04 10 14-day Fourteen Co A 20,000 no 2026-09-01 review",
-        "2026-12-18 24 30-day Thirty Co C 30,000 yes 2026-11-18 call: Raised the renewal.",
+        "2026-11-01 -23 lapsed Lapsed Co B 10,000 lapsed 2026-11-01: Renewal lapsed 23 days "
+        "ago: renew or mark lost 2026-09-01 review",
+        "2026-12-04 10 14-day Fourteen Co A 20,000 not started 2026-10-05: Renewal in 10 "
+        "days: escalate 2026-09-01 review",
+        "2026-12-18 24 30-day Thirty Co C 30,000 not started 2026-10-19: Renewal in 24 days: "
+        "escalate 2026-11-18 call: Raised the renewal.",
     ]
 
 
@@ -340,6 +347,9 @@ def test_renewals_csv(renewal_book: Path, run: RunFn) -> None:
         "started",
         "last_touch",
         "file",
+        "progress",
+        "next_due",
+        "next_step",
     ]
     assert [(r["account"], r["days_left"], r["stage"], float(r["value"])) for r in rows] == [
         ("lapsed", "-23", "lapsed", 10000),
@@ -372,20 +382,58 @@ def test_renewals_bad_within(renewal_book: Path, run: RunFn, within: str) -> Non
     ]
 
 
-def test_renewals_logged_renewal_shows_renewed(
+def test_renewal_progress_shows_and_sets_the_next_step(
     write_account: Callable[..., Path], run: RunFn
 ) -> None:
     renewal_account(
         write_account,
-        "renewed",
-        "Renewed Co",
+        "talking",
+        "Talking Co",
         "C",
         "2026-12-20",
         70000,
-        "  - date: 2026-11-20\n    kind: renewal\n    summary: Signed.\n",
+        "  - date: 2026-11-20\n    kind: renewal\n    stage: proposal\n"
+        "    summary: Sent the proposal.\n",
     )
     (row,) = as_json(run("renewals", "--format", "json"))["renewals"]
-    assert row["stage"] == "renewed"
+    # 30 days were left at the proposal: again a quarter of them later (7), Fri 11-27
+    assert (row["progress"], row["started"], row["stage"], row["next_due"]) == (
+        "proposal",
+        True,
+        "ahead",
+        "2026-11-27",
+    )
+    assert row["next_step"] == "Renewal in 26 days (proposal): keep it moving"
+
+
+def test_a_signed_renewal_is_shown_renewed_then_the_next_cycle_starts(
+    write_account: Callable[..., Path], run: RunFn
+) -> None:
+    renewal_account(write_account, "signing", "Signing Co", "C", "2026-12-20", 70000)
+    result = run(
+        "log", "signing", "Signed for a year", "--kind", "renewal", "--renewal-date", "2027-12-20"
+    )
+    assert result.exit_code == 0, result.stderr
+    (row,) = as_json(run("renewals", "--format", "json"))["renewals"]
+    # How this cycle ended stays listed for the lead (60 days), after the open ones
+    assert {k: row[k] for k in ("renewal", "days_left", "stage", "progress", "started",
+                                "next_due", "next_step")} == {
+        "renewal": "2027-12-20",
+        "days_left": 391,
+        "stage": "renewed",
+        "progress": "renewed",
+        "started": True,
+        "next_due": "2026-11-24",
+        "next_step": "Signed on 2026-11-24; renewal date now 2027-12-20",
+    }  # fmt: skip
+    later = as_json(run("renewals", "--format", "json", "--date", "2027-01-24"))
+    assert later["renewals"] == []
+    (row,) = as_json(run("renewals", "--format", "json", "--within", "14m"))["renewals"]
+    assert (row["renewal"], row["progress"], row["next_due"]) == (
+        "2027-12-20",
+        "not started",
+        "2027-10-21",
+    )
 
 
 # -- snooze ---------------------------------------------------------------------------------
@@ -486,3 +534,20 @@ def test_snooze_unknown_account(root: Path, run: RunFn) -> None:
     result = run("snooze", "nobody", "--until", "+1w")
     assert result.exit_code == 1
     assert "no account matches 'nobody'" in result.stderr
+
+
+def test_a_lost_customer_is_shown_lost_for_the_lead(
+    write_account: Callable[..., Path], run: RunFn
+) -> None:
+    renewal_account(write_account, "going", "Going Co", "B", "2026-12-20", 40000)
+    result = run("lost", "going", "--reason", "Chose a cheaper supplier", "--date", "2026-11-20")
+    assert result.exit_code == 0, result.stderr
+    (row,) = as_json(run("renewals", "--format", "json"))["renewals"]
+    assert (row["stage"], row["progress"], row["next_due"], row["next_step"]) == (
+        "lost",
+        "lost",
+        "2026-11-20",
+        "Lost on 2026-11-20: Chose a cheaper supplier",
+    )
+    assert as_json(run("today", "--format", "json"))["calls"] == []
+    assert as_json(run("renewals", "--format", "json", "--date", "2027-01-20"))["renewals"] == []

@@ -116,8 +116,10 @@ def test_kinds() -> None:
         ("note", "an internal note (not a contact)"),
         ("review", "a relationship review (health check)"),
         ("sale", "a sale or new order"),
-        ("renewal", "the contract was renewed"),
+        ("renewal", "renewal progress (--stage) or signed (--renewal-date)"),
         ("thank-you", "a thank-you sent"),
+        ("share", "something useful sent: an article, an industry note"),
+        ("attempt", "a call that reached nobody (not a contact)"),
     ]
     assert [v for v, _ in complete_touch_kind("RE")] == ["review", "renewal"]
 

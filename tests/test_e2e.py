@@ -18,6 +18,8 @@ import pytest
 TOUCHPLAN = shutil.which("touchplan")
 GIT = shutil.which("git")
 ITEM_KEYS = {
+    "id",
+    "class",
     "account",
     "name",
     "tier",
@@ -75,11 +77,12 @@ def test_today_table(demo: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert done.stderr == ""
     first = done.stdout.splitlines()[0].rstrip()
-    assert re.fullmatch(r"Today, Tue 2026-11-24 · 6 of (\d+) due", first), first
+    assert re.fullmatch(r"Today, Tue 2026-11-24 · 6 of (\d+) calls due", first), first
     total = int(first.rsplit(" of ", 1)[1].split()[0])
     assert total > 6  # the sample data is meant to overflow a day
+    more = total - 6
     assert done.stdout.rstrip().splitlines()[-1] == (
-        f"{total - 6} more due — `touchplan today --all` lists them."
+        f"{more} more call{'' if more == 1 else 's'} due — `touchplan today --all` lists them."
     )
 
 
@@ -88,24 +91,30 @@ def test_today_json(demo: Path) -> None:
     assert done.returncode == 0, done.stderr
     data = json.loads(done.stdout)
     assert data["date"] == "2026-11-24"
-    assert data["more"] == 0
-    items = data["items"]
-    assert len(items) > 6
+    assert (data["more"], data["more_calls"]) == (0, 0)
+    calls, items = data["calls"], data["items"]
+    assert len(calls) > 6
+    assert [c["rank"] for c in calls] == list(range(1, len(calls) + 1))
+    assert len({c["account"] for c in calls}) == len(calls)  # one call per account
     for item in items:
         assert set(item) >= ITEM_KEYS
         assert ISO.match(item["due"])
-        assert item["overdue_days"] >= 0
+        assert item["overdue_days"] >= 0 or item["class"] == "commitment"  # done early
         assert (demo / item["file"]).is_file()
         assert item["account"] == Path(item["file"]).stem
         assert item["reasons"] and all(isinstance(r, str) for r in item["reasons"])
-    # problems first, then by score, highest first
-    problems = [i for i in items if i["kind"] == "problem"]
-    assert items[: len(problems)] == problems
-    rest = [i["score"] for i in items[len(problems) :]]
-    assert rest == sorted(rest, reverse=True)
+    # calls with a commitment due first, then cadence work; each by score, highest first
+    due_commitment = [
+        c for c in calls
+        if any(i["class"] == "commitment" and i["overdue_days"] >= 0 for i in c["items"])
+    ]  # fmt: skip
+    assert calls[: len(due_commitment)] == due_commitment
+    for part in (calls[: len(due_commitment)], calls[len(due_commitment) :]):
+        scores = [c["score"] for c in part]
+        assert scores == sorted(scores, reverse=True)
     capped = json.loads(touchplan("today", "--format", "json", cwd=demo).stdout)
-    assert capped["items"] == items[:6]
-    assert capped["more"] == len(items) - 6
+    assert capped["calls"] == calls[:6]
+    assert capped["more_calls"] == len(calls) - 6
 
 
 def test_every_sample_account_logs_as_pure_additions(demo: Path) -> None:
@@ -142,7 +151,9 @@ def test_log_done_then_show(demo: Path) -> None:
     (file,) = (demo / "accounts").rglob(f"{slug}.yaml")
     rel = file.relative_to(demo).as_posix()
     expected = lines_added(demo, rel, 4)  # date, kind, summary, done
-    done = touchplan("log", slug, "Closed the loop", "--done", cwd=demo)
+    before = json.loads(touchplan("show", slug, "--format", "json", cwd=demo).stdout)
+    target = next(i for i in before["items"] if i["kind"] != "problem")
+    done = touchplan("log", slug, "Closed the loop", "--done", target["id"], cwd=demo)
     assert done.returncode == 0, done.stderr
     assert git("diff", "--numstat", cwd=demo).splitlines() == [f"{expected}\t0\t{rel}"]
     shown = json.loads(touchplan("show", slug, "--format", "json", cwd=demo).stdout)
@@ -156,6 +167,13 @@ def test_log_done_then_show(demo: Path) -> None:
         "resolved": False,
         "done": True,
         "renewal": None,
+        "done_ids": [target["id"]],
+        "resolved_ids": [],
+        "stage": None,
+        "item": None,
+        "until": None,
+        "cancelled_ids": [],
+        "ref": None,
     }
 
 

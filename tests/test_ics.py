@@ -97,10 +97,11 @@ def test_every_planned_item_is_an_event_on_its_day(run: Callable[..., Run], tmp_
     planned = [(d["date"], i) for d in week["days"] for i in d["items"]]
     assert planned, "the fixture must plan something"
     for day, item in planned:
+        # a renewal's words move on with its progress; its event keeps its first day's
         matching = [
             e
             for e in events
-            if str(e["SUMMARY"]) == f"{item['name']}: {item['action']}"
+            if str(e["SUMMARY"]).startswith(f"{item['name']}: ")
             and item["kind"] in [str(c) for c in e["CATEGORIES"].cats]
             and (e.decoded("DTSTART").isoformat() == day or day in again_days(e))
         ]
@@ -144,7 +145,8 @@ def test_text_with_commas_semicolons_and_newlines_survives(
     data = export(run, tmp_path, "--days", "10")
     events = by_summary(events_of(data))
     follow_up = events["Smith, Jones; & Co: Send the quote, the specs; and the price list"]
-    assert follow_up.decoded("DTSTART") == date(2026, 11, 26)
+    # due Thursday, and on Tuesday's call (for the late renewal) it can be settled early
+    assert follow_up.decoded("DTSTART") == date(2026, 11, 24)
     description = str(follow_up["DESCRIPTION"])
     assert "Ask for: Jane Smith (VP Ops, East; interim)\nPhone: +1 555 0100\n" in description
     assert "Email: jane@smith-jones.example\n" in description
@@ -218,19 +220,13 @@ def test_uids_follow_the_item_when_the_plan_moves_it(
 def test_repeated_items_are_one_event_listing_the_other_days(
     write_account: Callable[..., Path], run: Callable[..., Run], tmp_path: Path
 ) -> None:
-    """An open problem is planned every 2 days until resolved: one UID, one event."""
+    """An open problem is planned every 2 working days until resolved: one UID, one event."""
     write_account("globex", ACCOUNTS["globex"])
     events = events_of(export(run, tmp_path, "--days", "10"))
     problems = [e for e in events if "problem" in [str(c) for c in e["CATEGORIES"].cats]]
     assert len(problems) == 1
     assert problems[0].decoded("DTSTART") == date(2026, 11, 24)
-    assert again_days(problems[0]) == [
-        "2026-11-26",
-        "2026-11-30",
-        "2026-12-02",
-        "2026-12-04",
-        "2026-12-07",
-    ]
+    assert again_days(problems[0]) == ["2026-11-26", "2026-11-30", "2026-12-02", "2026-12-04"]
 
 
 def test_a_logged_touch_keeps_other_items_uids(

@@ -12,14 +12,14 @@ import pytest
 
 from conftest import Run
 from touchplan.config import (
-    DEFAULT_KIND_WEIGHTS,
+    DEFAULT_IMPORTANCE,
     Policy,
     Step,
     Weights,
     load_config,
     read_policy,
 )
-from touchplan.model import ItemKind, Tier, TouchKind
+from touchplan.model import ItemClass, ItemKind, Relationship, Tier, TouchKind
 
 REPO = Path(__file__).resolve().parent.parent
 NAME = "touchplan.yaml"
@@ -32,6 +32,8 @@ working_days: [mon, tue, wed, thu, fri, sat]
 holidays:
   - 2026-12-24
   - 2026-12-31
+lookahead: 3
+plan_ahead: 5
 touch:
   every: {A: 10, B: 21, C: 60}
   tighten_factor: 0.25
@@ -41,11 +43,15 @@ visit:
   every: {A: 60, B: 120, C: 365}
 review:
   every: {A: 30, B: 60, C: null}
+relationship: {transactional: 2, partnering: 0.5}
 problem:
   every: 1
+  first_response: 0
 renewal:
   lead: 90
   escalate: [14, 45]
+  rhythm: 10
+  rhythm_close: 2
 sequences:
   - name: welcome-pack
     after: [sale, since]
@@ -57,39 +63,51 @@ sequences:
     kind: thank-you
     action: Say thanks
     closed_by: [thank-you, email]
+    expires: 3
   - name: check
     after: [meeting]
     days: 0
     kind: gap-check
     action: Same-day check
     closed_by: done
+    class: cadence
 weights:
-  kind: {problem: 200, touch: 5}
+  commitment: 500
+  late_day: 20
+  importance: {problem: 9, gap-check: 0}
   tier: {A: 40, C: 2}
-  overdue_day: 3
-  renewal_day: 0.5
 """
 
 
 def test_every_key_overridden_takes_effect() -> None:
     policy, problems = read_policy(EVERY_KEY, NAME)
     assert problems == []
-    kind_weights = dict(DEFAULT_KIND_WEIGHTS)
-    kind_weights[ItemKind.PROBLEM] = 200.0
-    kind_weights[ItemKind.TOUCH] = 5.0
+    importance = dict(DEFAULT_IMPORTANCE)
+    importance[ItemKind.PROBLEM] = 9.0
+    importance[ItemKind.GAP_CHECK] = 0.0
     assert policy == Policy(
         capacity=4,
         working_days=frozenset({0, 1, 2, 3, 4, 5}),
         holidays=frozenset({date(2026, 12, 24), date(2026, 12, 31)}),
+        lookahead=3,
+        plan_ahead=5,
         touch_every={Tier.A: 10, Tier.B: 21, Tier.C: 60},
         tighten_factor=0.25,
         new_customer_days=45,
         after_problem_days=30,
         visit_every={Tier.A: 60, Tier.B: 120, Tier.C: 365},
         review_every={Tier.A: 30, Tier.B: 60, Tier.C: None},
+        relationship={
+            Relationship.TRANSACTIONAL: 2.0,
+            Relationship.RELATIONAL: 1.0,
+            Relationship.PARTNERING: 0.5,
+        },
         problem_every=1,
+        problem_first=0,
         renewal_lead=90,
         renewal_escalate=(45, 14),
+        renewal_rhythm=10,
+        renewal_rhythm_close=2,
         sequences=(
             Step(
                 "welcome-pack",
@@ -106,14 +124,23 @@ def test_every_key_overridden_takes_effect() -> None:
                 ItemKind.THANK_YOU,
                 "Say thanks",
                 frozenset({TouchKind.THANK_YOU, TouchKind.EMAIL}),
+                expires=3,
             ),
-            Step("check", frozenset({"meeting"}), 0, ItemKind.GAP_CHECK, "Same-day check", None),
+            Step(
+                "check",
+                frozenset({"meeting"}),
+                0,
+                ItemKind.GAP_CHECK,
+                "Same-day check",
+                None,
+                cls=ItemClass.CADENCE,
+            ),
         ),
         weights=Weights(
-            kind=kind_weights,
+            commitment=500.0,
+            late_day=20.0,
+            importance=importance,
             tier={Tier.A: 40.0, Tier.B: 15.0, Tier.C: 2.0},
-            overdue_day=3.0,
-            renewal_day=0.5,
         ),
         source=NAME,
     )
@@ -241,15 +268,15 @@ BAD_ROWS = [
         id="escalate-not-under-lead",
     ),
     pytest.param(
-        "weights:\n  kind: {touch: -1}\n",
-        ["touchplan.yaml:2: weights.kind.touch: -1 is below the minimum 0"],
+        "weights:\n  importance: {touch: -1}\n",
+        ["touchplan.yaml:2: weights.importance.touch: -1 is below the minimum 0"],
         {},
         id="negative-weight",
     ),
     pytest.param(
-        "weights:\n  overdue_day: lots\n",
+        "weights:\n  late_day: lots\n",
         [
-            "touchplan.yaml:2: weights.overdue_day: 'lots' is not a number "
+            "touchplan.yaml:2: weights.late_day: 'lots' is not a number "
             "(write digits only, e.g. 120000)"
         ],
         {},
@@ -259,7 +286,7 @@ BAD_ROWS = [
         "sequences:\n  - name: x\n    after: [sael]\n    days: 3\n    action: Do x\n",
         [
             "touchplan.yaml:3: sequences[0].after[0]: 'sael' is not one of call, visit, meeting, "
-            "email, letter, note, review, sale, renewal, thank-you, since"
+            "email, letter, note, review, sale, renewal, thank-you, share, imported, attempt, since"
         ],
         {},
         id="step-trigger-typo",
@@ -330,8 +357,8 @@ UNKNOWN_ROWS = [
         "touchplan.yaml:2: renewal.leed: unknown key (did you mean 'lead'?)",
     ),
     pytest.param(
-        "weights:\n  kind: {tuch: 3}\n",
-        "touchplan.yaml:2: weights.kind.tuch: unknown key (did you mean 'touch'?)",
+        "weights:\n  importance: {tuch: 3}\n",
+        "touchplan.yaml:2: weights.importance.tuch: unknown key (did you mean 'touch'?)",
     ),
     pytest.param(
         "review:\n  every: {A: 1, B: 1, C: 1, D: 1}\n",

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from touchplan.config import Policy, Step, Weights
 from touchplan.model import (
     Account,
     Item,
@@ -27,7 +28,6 @@ from touchplan.model import (
     Touch,
     TouchKind,
 )
-from touchplan.config import Policy, Step, Weights
 from touchplan.planning.calls import account_call, plan_calls
 from touchplan.planning.renewal import renewal_state
 from touchplan.planning.schedule import assign_ids, closed_items, plan_account, rank_key
@@ -109,12 +109,14 @@ TOUCH_ROWS = [
     pytest.param("C", {}, [entry("2026-08-20", "visit")], "2026-11-18", 6,
                  "last contact 2026-08-20 (visit); tier C every 90 days", id="C-90-days-6-late"),
     pytest.param("A", {}, [entry("2026-11-02"), entry("2026-11-20", "note")], "2026-11-16", 8,
-                 "last contact 2026-11-02 (call); tier A every 14 days", id="a-note-is-not-a-contact"),
+                 "last contact 2026-11-02 (call); tier A every 14 days",
+                 id="a-note-is-not-a-contact"),
     pytest.param("A", {}, [entry("2026-11-02"), entry("2026-11-20", "attempt")], "2026-11-16", 8,
                  "last contact 2026-11-02 (call); tier A every 14 days",
                  id="an-unanswered-attempt-is-not-a-contact"),
     pytest.param("A", {}, [entry("2026-11-02"), entry("2026-11-20", "share")], "2026-12-04", -10,
-                 "last contact 2026-11-20 (share); tier A every 14 days", id="sharing-is-a-contact"),
+                 "last contact 2026-11-20 (share); tier A every 14 days",
+                 id="sharing-is-a-contact"),
     pytest.param("A", {}, [entry("2026-11-02", "imported")], "2026-11-16", 8,
                  "last contact 2026-11-02 (imported); tier A every 14 days",
                  id="an-imported-last-activity-is-a-contact"),
@@ -212,7 +214,8 @@ VISIT_ROWS = [
                  "last face-to-face meeting 2026-08-26 (meeting); tier A every 90 days")],
                  id="a-meeting-is-face-to-face"),
     pytest.param("B", [entry("2026-05-28", "visit")], [("2026-11-24", 0,
-                 "last face-to-face meeting 2026-05-28 (visit); tier B every 180 days")], id="B-180"),
+                 "last face-to-face meeting 2026-05-28 (visit); tier B every 180 days")],
+                 id="B-180"),
     pytest.param("C", [entry("2025-01-28", "visit")], [], id="C-never"),
     pytest.param("A", [entry("2026-08-01", "note"), entry("2026-08-26", "call")], [("2026-11-24", 0,
                  "no face-to-face meeting yet; counted from the first contact on record, "

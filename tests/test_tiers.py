@@ -119,9 +119,38 @@ def test_thresholds_from_touchplan_yaml(
     assert [r["suggested"] for r in flags["accounts"]] == ["A", "A", "A", "C", "C", "C"]
 
 
+def test_tiers_by_revenue_when_the_policy_says_so(
+    root: Path, write_account: Callable[..., Path], run: Callable[..., Run]
+) -> None:
+    """Company revenue (an import's `Annual Revenue`) ranks accounts only with
+    `tiers: {by: revenue}`; by default only `value` (what they pay us) does."""
+    write_account("big", "name: Big\ntier: C\nrevenue: 900000000\nvalue: 1000\n")
+    write_account("small", "name: Small\ntier: C\nrevenue: 1000000\nvalue: 90000\n")
+    write_account("unknown", "name: Unknown\ntier: C\nvalue: 500\n")
+    by_value = json.loads(run("tiers", "--format", "json").stdout)
+    assert by_value["by"] == "value"
+    assert [(r["account"], r["value"]) for r in by_value["accounts"]] == [
+        ("small", 90000.0),
+        ("big", 1000.0),
+        ("unknown", 500.0),
+    ]
+    (root / "touchplan.yaml").write_text("tiers:\n  by: revenue\n")
+    by_revenue = json.loads(run("tiers", "--format", "json").stdout)
+    assert by_revenue["by"] == "revenue"
+    assert [(r["account"], r["value"], r["suggested"]) for r in by_revenue["accounts"]] == [
+        ("big", 900000000.0, "A"),
+        ("small", 1000000.0, "C"),  # the accounts above it make 99.9 % of the revenue
+    ]
+    assert by_revenue["without_value"] == ["unknown"]
+    table = run("tiers").stdout
+    assert table.startswith("Tiers by revenue: A to 80 % of total revenue, B to 95 %")
+    assert "No revenue, tier kept: unknown (add `revenue:` to tier them)" in table
+
+
 @pytest.mark.parametrize(
     ("config", "message"),
     [
+        ("tiers:\n  by: arr\n", "touchplan.yaml:2: tiers.by: 'arr' is not one of value, revenue"),
         ("tiers:\n  A: 95\n  B: 80\n", "touchplan.yaml:2: tiers: need 0 < A (95) < B (80) <= 100"),
         ("tiers:\n  A: eighty\n", "touchplan.yaml:2: tiers.A: 'eighty' is not a number"),
         ("tiers: 80\n", "touchplan.yaml:1: tiers: expected a mapping, found text"),

@@ -1,4 +1,5 @@
-"""The week plan: capacity per day, most urgent first, simulated forward, nothing dropped.
+"""The week plan: calls within capacity per day, commitments first, simulated forward,
+nothing dropped.
 
 Expected plans are worked out by hand (2026-11-24 is a Tuesday; the default week from
 it is Tue 24, Wed 25, Thu 26, Fri 27, Mon 30).
@@ -45,12 +46,12 @@ def account(slug: str, tier: str, history: list[Touch], **kw: object) -> Account
 
 
 def rows(plan: WeekPlan) -> list[tuple[str, str, str, str | None]]:
-    """(day, account, kind, carried_from) for every planned item, in plan order."""
+    """(day, account, its agenda's kinds, carried_from) for every planned call, in order."""
     return [
         (
             p.day.isoformat(),
-            p.item.account,
-            p.item.kind.value,
+            p.call.account,
+            ", ".join(i.kind.value for i in p.call.items + p.call.early),
             p.carried_from.isoformat() if p.carried_from else None,
         )
         for p in plan.planned
@@ -96,9 +97,10 @@ def test_never_more_than_capacity_a_day_and_the_rest_carries_over() -> None:
         ("2026-11-27", "c9", "touch", "2026-11-24"),
     ]
     assert plan.left_over == ()
-    # each item is scored on the day it is planned: c3 (due 11-13) is 12 days late on Wednesday
+    # each call is scored on the day it is planned: c3 (due 11-13) is 12 days late on
+    # Wednesday, 1 + 12/14 = 1.857 cadences: 30 x 1.857
     c3 = plan.planned[3]
-    assert (c3.item.overdue_days(c3.day), c3.item.score) == (12, 64.0)
+    assert (c3.call.items[0].overdue_days(c3.day), c3.call.score) == (12, 55.71)
 
 
 def test_what_does_not_fit_in_the_window_is_left_over_ranked() -> None:
@@ -109,7 +111,9 @@ def test_what_does_not_fit_in_the_window_is_left_over_ranked() -> None:
         ("2026-11-25", "c2", "touch", "2026-11-24"),
         ("2026-11-25", "c3", "touch", "2026-11-24"),
     ]
-    assert [(i.account, i.kind.value, i.due.isoformat()) for i in plan.left_over] == [
+    assert [
+        (c.account, c.items[0].kind.value, c.items[0].due.isoformat()) for c in plan.left_over
+    ] == [
         ("c4", "touch", "2026-11-16"),
         ("c5", "touch", "2026-11-17"),
         ("c6", "touch", "2026-11-18"),
@@ -119,10 +123,10 @@ def test_what_does_not_fit_in_the_window_is_left_over_ranked() -> None:
     ]
 
 
-def test_overdue_backlog_is_paid_down_first() -> None:
-    # yuma: touch due 11-04, 20 days late = 10 + 30 + 40 = 80 points
-    # xeno: follow-up due today = 40 + 30 + 0 = 70 points
-    # zulu: follow-up due Thursday: never planned before it is due, capacity or not
+def test_a_commitment_due_today_comes_before_routine_backlog() -> None:
+    # xeno: a promise due today, a commitment; yuma: touch due 11-04, 20 days late but
+    # cadence work; zulu: a promise due Thursday, done on Wednesday to keep a spare day
+    # (`spare_days: 1`) in case nobody answers; without the spare day, on its date
     accounts = [
         account("xeno", "A", [entry("2026-11-20", next="2026-11-24 Send the quote")]),
         account("yuma", "A", [entry("2026-10-21")]),
@@ -130,9 +134,35 @@ def test_overdue_backlog_is_paid_down_first() -> None:
     ]
     plan = plan_week(accounts, replace(P, capacity=1), TODAY, 4)
     assert rows(plan) == [
-        ("2026-11-24", "yuma", "touch", None),
-        ("2026-11-25", "xeno", "follow-up", "2026-11-24"),
+        ("2026-11-24", "xeno", "follow-up", None),
+        ("2026-11-25", "zulu", "follow-up", None),
+        ("2026-11-26", "yuma", "touch", "2026-11-24"),
+    ]
+    plan = plan_week(accounts, replace(P, capacity=1, spare_days=0), TODAY, 4)
+    assert rows(plan) == [
+        ("2026-11-24", "xeno", "follow-up", None),
+        ("2026-11-25", "yuma", "touch", "2026-11-24"),
         ("2026-11-26", "zulu", "follow-up", None),
+    ]
+
+
+def test_a_deadline_on_an_overbooked_day_is_kept_by_doing_it_earlier() -> None:
+    # two promises fall due on Thursday with one call a day: one of them is done on
+    # Wednesday, ahead of its date, instead of slipping to Friday; with a spare day kept
+    # before each deadline (`spare_days: 1`), on Tuesday and Wednesday
+    accounts = [
+        account("alfa", "A", [entry("2026-11-20", next="2026-11-26 Send the quote")]),
+        account("bravo", "B", [entry("2026-11-20", next="2026-11-26 Send the spec")]),
+    ]
+    plan = plan_week(accounts, replace(P, capacity=1, spare_days=0), TODAY, 3)
+    assert rows(plan) == [
+        ("2026-11-25", "bravo", "follow-up", None),
+        ("2026-11-26", "alfa", "follow-up", None),
+    ]
+    plan = plan_week(accounts, replace(P, capacity=1), TODAY, 3)
+    assert rows(plan) == [
+        ("2026-11-24", "bravo", "follow-up", None),
+        ("2026-11-25", "alfa", "follow-up", None),
     ]
 
 
@@ -146,7 +176,7 @@ def test_a_planned_touch_moves_the_next_cadence_date() -> None:
         ("2026-11-27", "acme", "touch", None),
         ("2026-11-30", "acme", "touch", None),
     ]
-    assert [p.item.raw_due.isoformat() for p in plan.planned] == [
+    assert [p.call.items[0].raw_due.isoformat() for p in plan.planned] == [
         "2026-11-24",
         "2026-11-27",
         "2026-11-30",
@@ -158,8 +188,9 @@ def test_a_touch_planned_on_tuesday_does_not_reappear() -> None:
     assert rows(plan) == [("2026-11-24", "acme", "touch", None)]
 
 
-def test_a_problem_comes_back_every_two_days_of_the_plan() -> None:
-    # raised Fri 11-20: due Sun 11-22 → Mon 11-23; planned Tue, then Thu, then Sat → Mon
+def test_a_problem_comes_back_every_two_working_days_of_the_plan() -> None:
+    # raised Fri 11-20: a first response due Mon 11-23; planned Tue, then two working days
+    # later Thu, then Mon
     plan = plan_week([account("acme", "A", [entry("2026-11-20", problem="Outage")])], P, TODAY, 5)
     assert rows(plan) == [
         ("2026-11-24", "acme", "problem", None),
@@ -198,40 +229,43 @@ def test_a_snoozed_account_comes_back_on_the_day_its_snooze_ends() -> None:
     assert rows(plan) == [("2026-11-26", "away", "follow-up", None)]
 
 
-def test_an_overdue_renewal_is_planned_on_the_first_day() -> None:
-    # renewal 2026-12-12: 18 days left today, the 30-day stage, due since 11-12 (it turns
-    # into the 14-day stage on 11-28, but it is due now)
+def test_an_overdue_renewal_is_planned_first_and_worked_until_signed() -> None:
+    # renewal 2026-12-12: 18 days left today, the 30-day stage, the conversation due since
+    # the window opened on 10-13. Planned today it is under way: again after a quarter of
+    # the 18 days left (4: Sat 11-28, so Friday), then after 3 (Mon 11-30)
     acc = account("acme", "C", [entry("2026-11-20")], renewal=d("2026-12-12"))
     plan = plan_week([acc], P, TODAY, 5)
-    assert rows(plan) == [("2026-11-24", "acme", "renewal", None)]
-    (planned,) = plan.planned
-    assert (planned.item.stage, planned.item.due) == ("30", d("2026-11-12"))
+    assert rows(plan) == [
+        ("2026-11-24", "acme", "renewal", None),
+        ("2026-11-27", "acme", "renewal", None),
+        ("2026-11-30", "acme", "renewal", None),
+    ]
+    first = plan.planned[0].call.items[0]
+    assert (first.stage, first.due, first.progress) == ("30", d("2026-10-13"), "not started")
 
 
-def test_a_new_accounts_onboarding_survives_the_end_of_its_new_window() -> None:
-    # since 2026-08-28: new until 11-26, mid-week. Due now: the gap-check (09-04, 81 days
-    # late: 35 + 162 = 197) and the first check-in (since + 45 = 10-12, 43 late: 10 + 86 = 96)
+def test_a_new_accounts_stale_onboarding_step_is_missed_its_first_touch_planned() -> None:
+    # since 2026-08-28: its gap check fell due 09-04 and expired 14 days later, so it is
+    # missed, not planned; never contacted, its first touch is due today (tier C, 5 x 1)
     acc = account("acme", "C", [], since=d("2026-08-28"))
     plan = plan_week([acc], P, TODAY, 5)
-    assert rows(plan) == [
-        ("2026-11-24", "acme", "gap-check", None),
-        ("2026-11-24", "acme", "touch", None),
-    ]
-    assert [p.item.score for p in plan.planned] == [197.0, 96.0]
+    assert rows(plan) == [("2026-11-24", "acme", "touch", None)]
+    assert [p.call.score for p in plan.planned] == [5.0]
 
 
-def test_planning_one_follow_up_does_not_close_the_others() -> None:
+def test_a_call_settles_the_promises_due_not_the_ones_ahead() -> None:
     history = [
         entry("2026-11-16", next="2026-11-20 One"),
         entry("2026-11-16", "email", next="2026-11-23 Two"),
         entry("2026-11-16", "letter", next="2026-12-23 Three"),
     ]
     plan = plan_week([account("acme", "C", history)], replace(P, capacity=1), TODAY, 25)
-    assert [(p.day.isoformat(), p.item.action, p.carried_from) for p in plan.planned] == [
-        ("2026-11-24", "One", None),
-        ("2026-11-25", "Two", d("2026-11-24")),
-        ("2026-12-23", "Three", None),
+    actions = [
+        (p.day.isoformat(), [i.action for i in p.call.items + p.call.early], p.carried_from)
+        for p in plan.planned
     ]
+    # Three is done the working day before its date: a spare day in case nobody answers
+    assert actions == [("2026-11-24", ["One", "Two"], None), ("2026-12-22", ["Three"], None)]
 
 
 def test_week_json_through_the_cli(

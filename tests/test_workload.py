@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from touchplan.model import Account, Tier, Touch, TouchKind
 from touchplan.config import Policy
+from touchplan.model import Account, Tier, Touch, TouchKind
 from touchplan.planning.workload import workload
 
 TODAY = date(2026, 11, 24)

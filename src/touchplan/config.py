@@ -26,6 +26,7 @@ from pathlib import Path
 
 from touchplan.errors import AccountFileError, Problem
 from touchplan.model import ItemClass, ItemKind, Relationship, Tier, TouchKind
+from touchplan.text import fold_name
 from touchplan.yamldoc import Document, Fields, Map, Scalar, Seq, parse
 
 POLICY_FILE = "touchplan.yaml"
@@ -125,6 +126,7 @@ class Policy:
     holidays: frozenset[date] = frozenset()
     lookahead: int = 7  # cadence items due this soon join a call's agenda
     plan_ahead: int = 10  # working days ahead whose deadlines today's list protects
+    spare_days: int = 1  # working days before its date a commitment is done when there is room
     touch_every: dict[Tier, int | None] = field(default_factory=lambda: _cadence(14, 30, 90))
     tighten_factor: float = 0.5
     new_customer_days: int = 90
@@ -202,6 +204,7 @@ _TOP_KEYS = (
     "holidays",
     "lookahead",
     "plan_ahead",
+    "spare_days",
     "touch",
     "visit",
     "review",
@@ -253,8 +256,10 @@ def _cadence_section(
 
 def _read_steps(f: Fields, node: Seq) -> tuple[Step, ...] | None:
     steps: list[Step] = []
-    item_kinds = [k.value for k in ItemKind]
-    triggers = [k.value for k in TouchKind] + [SINCE]
+    item_kinds = [k.value for k in ItemKind if k is not ItemKind.BOOKED]
+    # a deferral or a lost mark is bookkeeping: nothing follows from it
+    triggers = [k.value for k in TouchKind if k not in (TouchKind.DEFER, TouchKind.LOST)]
+    triggers.append(SINCE)
     ok = True
     for i, item in enumerate(node.items):
         where = f"sequences[{i}]"
@@ -437,7 +442,7 @@ def _policy(doc: Document | None, path: str, problems: list[Problem]) -> Policy:
     _, review_every = _cadence_section(f, root, "review")
     if review_every is not None:
         changes["review_every"] = review_every
-    for key in ("lookahead", "plan_ahead"):
+    for key in ("lookahead", "plan_ahead", "spare_days"):
         if key in e:
             value = f.integer(e[key][1], key, minimum=0)
             if value is not None:
@@ -512,10 +517,26 @@ def _policy(doc: Document | None, path: str, problems: list[Problem]) -> Policy:
 
 @dataclass(frozen=True)
 class Owners:
-    """``owners:`` (owner -> email addresses) and ``me:`` from touchplan.yaml."""
+    """``owners:`` (owner -> email addresses and other aliases) and ``me:`` from
+    touchplan.yaml. An alias is any other name the owner goes by elsewhere (a CRM's user
+    name or user id), which `import` maps to the owner::
 
-    emails: dict[str, tuple[str, ...]] = field(default_factory=dict)
+        owners:
+          sam: [sam@acme.example, Sam Rep, 0055g00000XyZabAAB]
+    """
+
+    emails: dict[str, tuple[str, ...]] = field(default_factory=dict)  # and aliases
     me: str = ""
+
+    def aliases(self) -> dict[str, str]:
+        """Every name an owner goes by, folded (see `fold_name`) -> the owner as written
+        in account files. The owner's own name counts; the first owner listing an alias
+        keeps it."""
+        found: dict[str, str] = {}
+        for owner, names in self.emails.items():
+            for name in (owner, *names):
+                found.setdefault(fold_name(name), owner)
+        return found
 
 
 def _owners(root: Map | None, problems: list[Problem]) -> Owners:
@@ -534,11 +555,7 @@ def _owners(root: Map | None, problems: list[Problem]) -> Owners:
             text = f.text(item, where)
             if text is None or not text.strip():
                 continue
-            if "@" not in text:
-                f.problem(
-                    item, where, f"{text!r} is not an email address", "e.g. dana@acme.example"
-                )
-                continue
+            # anything but an address is an alias: a CRM user name or id
             addresses.append(text.strip())
         emails[owner.strip()] = tuple(addresses)
     me = ""
@@ -565,6 +582,7 @@ def _local_me(data: bytes | None, problems: list[Problem]) -> str:
 # -- the 80/20 tier thresholds ----------------------------------------------------------
 
 TIERS_KEY = "tiers"
+TIER_MEASURES = ("value", "revenue")  # the account fields tiers may rank by
 DEFAULT_A = 80.0
 DEFAULT_B = 95.0
 
@@ -576,6 +594,7 @@ class Thresholds:
 
     a: float = DEFAULT_A
     b: float = DEFAULT_B
+    by: str = "value"  # one of TIER_MEASURES: the account field tiers rank by
 
     def check(self) -> str:
         """Why these thresholds cannot be used, or ''."""
@@ -600,13 +619,16 @@ def _thresholds(root: Map | None, problems: list[Problem]) -> Thresholds:
     values = {"A": DEFAULT_A, "B": DEFAULT_B}
     node = f.mapping(section, TIERS_KEY)
     if node is not None:
-        f.unknown_keys(node, ("A", "B"), f"{TIERS_KEY}.")
+        f.unknown_keys(node, ("A", "B", "by"), f"{TIERS_KEY}.")
         for key in values:
             if key in node.entries:
                 number = f.number(node.entries[key][1], f"{TIERS_KEY}.{key}")
                 if number is not None:
                     values[key] = number
-    thresholds = Thresholds(values["A"], values["B"])
+    by = "value"
+    if node is not None and "by" in node.entries:
+        by = f.choice(node.entries["by"][1], f"{TIERS_KEY}.by", TIER_MEASURES) or by
+    thresholds = Thresholds(values["A"], values["B"], by)
     if node is not None and not found and (why := thresholds.check()):
         f.problem(node, TIERS_KEY, why, "e.g. A: 80, B: 95")
     problems.extend(found)

@@ -36,6 +36,10 @@ class TouchKind(StrEnum):
 
 
 TOUCH_KIND_NAMES = ", ".join(k.value for k in TouchKind)  # for help and error messages
+# Kinds `log` does not write: a deferral, a lost customer and an imported contact have
+# commands of their own (`defer`, `lost`, `add --last-contact` and `import`).
+NOT_LOGGED = frozenset({TouchKind.DEFER, TouchKind.LOST, TouchKind.IMPORTED})
+LOG_KIND_NAMES = ", ".join(k.value for k in TouchKind if k not in NOT_LOGGED)
 
 # What reaches the customer. A note is internal, an attempt reached nobody, and a
 # deferral or a lost mark is bookkeeping.
@@ -166,11 +170,13 @@ class Account:
     relationship: Relationship | None = None
     status: Status = Status.ACTIVE
     snooze: Snooze | None = None
-    added: date | None = None  # the day the account entered touchplan
     contacts: tuple[Contact, ...] = ()
     notes: str = ""
     tags: tuple[str, ...] = ()
     history: tuple[Touch, ...] = ()
+    added: date | None = None  # the day the account entered touchplan
+    revenue: float | None = None  # the customer's company revenue (informational)
+    crm_id: str = ""  # the CRM's record id, so a re-import knows the account
     domains: tuple[str, ...] = ()  # e-mail domains of its people (the calendar import)
     website: str = ""  # its web site (its host is one more such domain)
 
@@ -228,6 +234,9 @@ class Item:
     progress: str = ""  # renewals: not started, conversation, proposal, verbal, lapsed
     booked: TouchKind | None = None  # booked appointments: the kind booked
     deferred: Deferral | None = None  # set aside until a date
+    # comes back after each touch (a problem after its first response, a renewal under
+    # way): done early it only comes back sooner, so it keeps no spare day
+    repeats: bool = False
 
     @property
     def score(self) -> float:

@@ -111,3 +111,9 @@ def slugify(name: str) -> str:
     if slug in _RESERVED:
         slug = f"{slug}-account"
     return slug
+
+
+def fold_name(text: str) -> str:
+    """A name as a lookup key: case and runs of whitespace do not matter
+    (``"Sam  REP"`` and ``"sam rep"`` are the same owner)."""
+    return " ".join(unicodedata.normalize("NFC", text).casefold().split())

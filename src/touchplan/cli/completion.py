@@ -25,8 +25,10 @@ TOUCH_HELP = {
     TouchKind.NOTE: "an internal note (not a contact)",
     TouchKind.REVIEW: "a relationship review (health check)",
     TouchKind.SALE: "a sale or new order",
-    TouchKind.RENEWAL: "the contract was renewed",
+    TouchKind.RENEWAL: "renewal progress (--stage) or signed (--renewal-date)",
     TouchKind.THANK_YOU: "a thank-you sent",
+    TouchKind.SHARE: "something useful sent: an article, an industry note",
+    TouchKind.ATTEMPT: "a call that reached nobody (not a contact)",
 }
 
 
@@ -105,4 +107,4 @@ def complete_owner(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]
 def complete_touch_kind(incomplete: str) -> list[tuple[str, str]]:
     """For `log --kind`: what a history entry records."""
     wanted = incomplete.strip().casefold()
-    return [(k.value, TOUCH_HELP[k]) for k in TouchKind if k.value.startswith(wanted)]
+    return [(k.value, help) for k, help in TOUCH_HELP.items() if k.value.startswith(wanted)]

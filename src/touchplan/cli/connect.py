@@ -24,12 +24,14 @@ from touchplan.cli.options import (
     FormatOpt,
     OwnerOpt,
     open_book,
+    open_root,
     pick_owner,
     pick_today,
+    real_today,
     warn_config,
 )
 from touchplan.errors import EXIT_DATA, UsageError
-from touchplan.views.output import Format, emit, no_csv, show, warn, warn_skipped
+from touchplan.views.output import Format, emit, no_csv, progress, show, warn, warn_skipped
 
 OutputOpt = Annotated[
     str,
@@ -96,8 +98,9 @@ MapOpt = Annotated[
         "-m",
         metavar="COLUMN=FIELD,...",
         help='Column to field, e.g. "Account Name=name,Contract End Date=renewal"; '
-        "FIELD '-' ignores a column. Fields: name, tier, owner, since, renewal, value, "
-        "relationship, notes, contact, role, phone, email.",
+        "FIELD '-' ignores a column. Fields: name, tier, owner, crm_id, type, since, "
+        "last_contact, renewal, value, revenue, relationship, notes, contact, role, "
+        "phone, email.",
         show_default=False,
     ),
 ]
@@ -108,13 +111,23 @@ DateOrderOpt = Annotated[
     DateOrder | None,
     typer.Option(
         "--date-order",
-        help="How to read dates like 03/04/2026: mdy (US) or dmy. Default: from the "
-        "file's unambiguous dates; an ambiguous date is an error.",
+        help="How to read dates like 03/04/2026: mdy (US) or dmy. Default: each "
+        "column's own unambiguous dates, else the file's; an undecided column is an "
+        "error.",
         show_default=False,
     ),
 ]
 DryRunOpt = Annotated[
     bool, typer.Option("--dry-run", "-n", help="Show what would happen; write nothing.")
+]
+RowOwnerOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--owner",
+        help="Owner of the rows without one (default: the current rep, when known).",
+        show_default=False,
+        autocompletion=complete_owner,
+    ),
 ]
 
 
@@ -124,6 +137,7 @@ def import_accounts(
     tier: DefaultTierOpt = "C",
     date_order: DateOrderOpt = None,
     folder: FolderOpt = None,
+    owner: RowOwnerOpt = None,
     dry_run: DryRunOpt = False,
     fmt: FormatOpt = Format.table,
     dir_opt: DirOpt = None,
@@ -132,10 +146,12 @@ def import_accounts(
 ) -> None:
     """Create account files from a CRM export (Salesforce, HubSpot or similar CSV).
 
-    Rows whose account exists already (same slug or name) are reported and left
-    alone, so running the same import again creates nothing new. A bad row is skipped
-    with its reason; the others are still imported. Exit 1 when a row was skipped for
-    bad data.
+    Only customers are imported: rows whose type or lifecycle stage says otherwise
+    (Prospect, Lead, Partner...) are skipped with the reason. Owners are mapped through
+    the aliases under `owners:` in touchplan.yaml. A bad optional cell leaves its field
+    out with a warning. Rows whose account exists already (same CRM id, slug or name)
+    are reported and left alone, so running the same import again creates nothing new.
+    Exit 1 when a row holding an account could not be imported.
 
     An iCalendar file (.ics) instead logs its meetings with customers and books the
     ones ahead (README: Calendar import).
@@ -146,6 +162,7 @@ def import_accounts(
             "--tier": tier != "C",
             "--date-order": date_order,
             "--folder": folder,
+            "--owner": owner,
         }
         return import_meetings(
             csv_file,
@@ -159,8 +176,9 @@ def import_accounts(
     if since is not None or as_kind is not None:
         raise UsageError("--since and --as are for calendar (.ics) files")
     from touchplan.connect import crm
-    from touchplan.files.store import find_root
+    from touchplan.connect.git import current_owner
     from touchplan.planning.entry import folder_parts, tier_choice
+    from touchplan.text import check_input
     from touchplan.views.connect import import_view
 
     if fmt is Format.csv:
@@ -172,16 +190,24 @@ def import_accounts(
         data = csv_file.read_bytes()
     except OSError as exc:
         raise UsageError(f"cannot read {csv_file}: {exc.strerror}") from None
-    report = crm.import_csv(
-        find_root(dir_opt),
-        data,
-        csv_file.name,
-        overrides=overrides,
-        default_tier=default_tier,
-        folder=parts,
-        date_order=date_order.value if date_order else None,
-        dry_run=dry_run,
-    )
+    root, config = open_root(dir_opt)
+    if owner is not None:
+        owner = check_input(owner, "--owner").strip()
+    with progress("Importing", minimum=500) as reporter:
+        report = crm.import_csv(
+            root,
+            data,
+            csv_file.name,
+            today=real_today(),
+            overrides=overrides,
+            default_tier=default_tier,
+            folder=parts,
+            date_order=date_order.value if date_order else None,
+            dry_run=dry_run,
+            owners=config.owners,
+            default_owner=owner if owner is not None else current_owner(root, config) or "",
+            progress=reporter,
+        )
     emit(fmt, table=lambda: import_view(report.to_json()), document=report.to_json)
     if report.problems:
         raise typer.Exit(EXIT_DATA)

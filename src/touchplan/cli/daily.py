@@ -27,8 +27,7 @@ from touchplan.cli.options import (
 )
 from touchplan.dates import DATE_HELP, parse_days
 from touchplan.errors import EXIT_DATA, AmbiguousError, UsageError
-from touchplan.model import Status
-from touchplan.planning.entry import LOG_KIND_NAMES
+from touchplan.model import LOG_KIND_NAMES, Status
 from touchplan.views.output import (
     Format,
     emit,
@@ -43,6 +42,7 @@ from touchplan.views.output import (
 if TYPE_CHECKING:
     from touchplan.config import Policy
     from touchplan.model import Account, Item
+    from touchplan.planning.entry import Unclear
 
 # Each command imports what it works with: `--help`, `--version` and completion load
 # only Typer and the options (see touchplan.cli).
@@ -187,25 +187,51 @@ def log(
     path, account = find_account(root, account_name)
     if summary is None and sys.stdin.isatty() and sys.stdout.isatty():
         summary = typer.prompt("Summary", default="", show_default=False)
-    plan = entry.log_entry(
-        account,
-        config.policy,
-        base,
-        kind=touch_kind,
-        when=when,
-        summary=summary,
-        with_=with_,
-        next_=next_,
-        problem=problem,
-        resolved=resolved,
-        done=done,
-        stage=stage,
-        renewal_date=renewal_date,
-    )
+
+    def plan_entry() -> entry.LogPlan:
+        return entry.log_entry(
+            account,
+            config.policy,
+            base,
+            kind=touch_kind,
+            when=when,
+            summary=summary,
+            with_=with_,
+            next_=next_,
+            problem=problem,
+            resolved=resolved,
+            done=done,
+            stage=stage,
+            renewal_date=renewal_date,
+        )
+
+    try:
+        plan = plan_entry()
+    except entry.Unclear as unclear:
+        if not (sys.stdin.isatty() and sys.stdout.isatty()):
+            raise
+        # on a terminal, ask which of the items it means (nothing is written yet)
+        chosen = ask_which(unclear)
+        if unclear.what == "--done":
+            done = chosen
+        else:
+            resolved = chosen
+        plan = plan_entry()
     for note in plan.notes:
         warn(f"note: {note}")
     after = load_bytes(root, path, apply_edit(root, path, log_edit(plan.entry)))
     show(logged_view(plan, after.file, entry.after_log(after, config.policy, base, plan.entry)))
+
+
+def ask_which(unclear: Unclear) -> list[str]:
+    """The ids the rep picks among an unclear `--done`/`--resolved`'s candidates."""
+    for line in unclear.candidates:
+        say(f"  {line}")
+    answer = str(typer.prompt(f"{unclear.what}: which ids (space-separated)?", default=""))
+    picked = answer.replace(",", " ").split()
+    if not picked:
+        raise typer.Abort()
+    return picked
 
 
 # -- lost and defer ---------------------------------------------------------------------
@@ -317,6 +343,8 @@ def workload(
         fmt,
         table=lambda: daily.workload_view(load, owner),
         document=lambda: records.workload_record(load, owner),
+        rows=lambda: records.workload_rows(load),
+        columns=records.WORKLOAD_CSV,
         command="workload",
     )
     warn_skipped(book.skipped)

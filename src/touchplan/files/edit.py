@@ -617,7 +617,7 @@ def verify(rel: str, old_doc: Document, new_bytes: bytes, edit: Edit) -> None:
         raise AccountFileError(rel, [p for p in problems if p.fatal])
 
 
-def create_file(root: Path, path: Path, data: bytes) -> None:
+def create_file(root: Path, path: Path, data: bytes, *, sync_dir: bool = True) -> None:
     """Create a new account file atomically; refuse to overwrite anything."""
     with write_lock(root):
         rel = path.relative_to(root).as_posix()
@@ -628,7 +628,7 @@ def create_file(root: Path, path: Path, data: bytes) -> None:
                 f"{rel} would be created outside the data folder (a folder on the way is a link)"
             )
         path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(path, data, None)
+        write_atomic(path, data, None, sync_dir=sync_dir)
 
 
 # -- the edits commands make --------------------------------------------------------------

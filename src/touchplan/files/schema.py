@@ -37,9 +37,11 @@ ACCOUNT_KEYS = (
     "contacts",
     "notes",
     "tags",
+    "history",
+    "revenue",
+    "crm_id",
     "domains",
     "website",
-    "history",
 )
 CONTACT_KEYS = ("name", "role", "phone", "email")
 _TOUCH_KINDS = tuple(k.value for k in TouchKind)
@@ -348,6 +350,10 @@ def account_from_document(
     value = None
     if "value" in e and not (isinstance(e["value"][1], Scalar) and e["value"][1].is_null):
         value = f.number(e["value"][1], "value")
+    revenue = None
+    if "revenue" in e and not (isinstance(e["revenue"][1], Scalar) and e["revenue"][1].is_null):
+        revenue = f.number(e["revenue"][1], "revenue")
+    crm_id = _clean_text(f, e["crm_id"][1], "crm_id") if "crm_id" in e else ""
     relationship = None
     if "relationship" in e:
         chosen = f.choice(e["relationship"][1], "relationship", [r.value for r in Relationship])
@@ -418,6 +424,8 @@ def account_from_document(
         notes=notes or "",
         tags=tuple(tags),
         history=tuple(history),
+        revenue=revenue,
+        crm_id=(crm_id or "").strip(),
         domains=domains,
         website=website,
     )

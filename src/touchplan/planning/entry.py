@@ -13,13 +13,14 @@ from dataclasses import dataclass
 from datetime import date
 
 from touchplan.config import Policy
-from touchplan.dates import parse_date
+from touchplan.dates import parse_date, split_date
 from touchplan.errors import AmbiguousError, TouchplanError, UsageError
 from touchplan.model import (
+    LOG_KIND_NAMES,
+    NOT_LOGGED,
     Account,
     Contact,
     Item,
-    ItemClass,
     ItemKind,
     NextAction,
     Relationship,
@@ -31,12 +32,14 @@ from touchplan.model import (
     split_booking,
 )
 from touchplan.planning.people import match_contact
+from touchplan.planning.renewal import NOT_STARTED
 from touchplan.planning.schedule import plan_account
 from touchplan.text import check_input, slugify
 
-# Kinds `log` does not write: a deferral, a lost customer and an imported contact have
-# commands of their own (`defer`, `lost`, `add --last-contact` and `import`).
-NOT_LOGGED = frozenset({TouchKind.DEFER, TouchKind.LOST, TouchKind.IMPORTED})
+# Items that stay open until closed, whenever they are due: `log` lists them after it.
+OPEN_UNTIL_CLOSED = frozenset(
+    {ItemKind.FOLLOW_UP, ItemKind.BOOKED, ItemKind.GAP_CHECK, ItemKind.PROBLEM, ItemKind.THANK_YOU}
+)
 
 
 # -- log --------------------------------------------------------------------------------
@@ -51,9 +54,6 @@ def touch_kind(value: str) -> TouchKind:
     if kind is None or kind in NOT_LOGGED:
         raise UsageError(f"--kind: {value!r} is not a kind", f"use one of {LOG_KIND_NAMES}")
     return kind
-
-
-LOG_KIND_NAMES = ", ".join(k.value for k in TouchKind if k not in NOT_LOGGED)
 
 
 def touch_date(text: str | None, today: date) -> date:
@@ -174,14 +174,13 @@ def log_entry(
 def _promise(text: str, today: date, when: date) -> NextAction:
     """``--next "friday Send the quote"`` (a promise) or ``--next "2027-01-12 visit:
     Chicago depot"`` (a booked appointment): a date and what, not before the touch."""
-    head, _, rest = check_input(text, "--next").strip().partition(" ")
+    due, rest = split_date(check_input(text, "--next"), today, "--next")
     booked, action = split_booking(rest)
     if not action:
         raise UsageError(
             "--next needs a date and an action",
             'e.g. --next "friday Send the quote" or --next "2027-01-12 visit: Plant tour"',
         )
-    due = parse_date(head, today, "--next")
     if due < when:
         raise UsageError(f"--next {due.isoformat()} is before the touch itself")
     return NextAction(due, action, booked)
@@ -205,7 +204,12 @@ def after_log(account: Account, policy: Policy, today: date, logged: Entry) -> A
     ]  # fmt: skip
     upcoming = sorted(items, key=lambda i: (i.due, i.kind.value))
     first = promised[-1] if promised else (upcoming[0] if upcoming else None)
-    still = [i for i in items if i.cls is ItemClass.COMMITMENT or i.due <= today]
+    # A renewal under way is open until signed or lost, like a promise: list it too.
+    still = [
+        i for i in items
+        if i.kind in OPEN_UNTIL_CLOSED or i.due <= today
+        or (i.kind is ItemKind.RENEWAL and i.progress not in ("", NOT_STARTED))
+    ]  # fmt: skip
     return AfterLog(first, tuple(sorted(still, key=lambda i: (i.due, i.kind.value))))
 
 

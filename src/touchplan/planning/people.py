@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
+from touchplan.errors import AmbiguousError
 from touchplan.model import EVERYONE, Account, Contact, Item
 
 
@@ -23,14 +27,41 @@ def owned(accounts: list[Account], owner: str | None) -> list[Account]:
     return [a for a in accounts if a.owner.casefold() == wanted]
 
 
+_TITLES = frozenset({"dr", "mr", "mrs", "ms", "mx", "miss", "prof", "sir", "dame", "herr", "frau"})
+
+
+def name_key(name: str) -> tuple[str, ...]:
+    """A name as words to match: accents, case, punctuation and titles ignored
+    (``Dr. Élodie Martin`` -> ``("elodie", "martin")``)."""
+    plain = unicodedata.normalize("NFKD", name)
+    plain = "".join(ch for ch in plain if not unicodedata.combining(ch)).casefold()
+    words = re.findall(r"[^\W_]+", plain)
+    while len(words) > 1 and words[0] in _TITLES:
+        words = words[1:]
+    return tuple(words)
+
+
 def match_contact(account: Account, name: str) -> tuple[str, bool]:
-    """A contact's full name from a case-insensitive name or first-name prefix, and
-    whether it is one of the account's contacts (else ``name`` itself, stripped)."""
-    wanted = name.strip().casefold()
-    exact = [c for c in account.contacts if c.name.casefold() == wanted]
-    if exact:
-        return exact[0].name, True
-    prefix = [c for c in account.contacts if c.name.casefold().startswith(wanted)]
-    if len(prefix) == 1:
-        return prefix[0].name, True
+    """A contact's full name from what the rep typed, and whether it is one of the
+    account's contacts (else ``name`` itself, stripped).
+
+    The whole name, else the start of it, else the start of any one of its words
+    (``kim`` finds "Dr. Kim Lee", ``elodie`` "Élodie Martin", ``lee`` "Kim Lee"); accents,
+    case and titles do not count. Two contacts matching as well raise AmbiguousError.
+    """
+    wanted = name_key(name)
+    if not wanted:
+        return name.strip(), False
+    joined = " ".join(wanted)
+    keys = [(c, name_key(c.name)) for c in account.contacts]
+    for test in (
+        lambda key: key == wanted,
+        lambda key: " ".join(key).startswith(joined),
+        lambda key: len(wanted) == 1 and any(w.startswith(wanted[0]) for w in key),
+    ):
+        found = list(dict.fromkeys(c.name for c, key in keys if test(key)))
+        if len(found) == 1:
+            return found[0], True
+        if found:
+            raise AmbiguousError(f"--with {name.strip()!r} could be any of", found)
     return name.strip(), False

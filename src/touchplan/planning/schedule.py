@@ -26,7 +26,7 @@ from touchplan.model import (
     Tier,
     Touch,
 )
-from touchplan.planning.renewal import renewal_item
+from touchplan.planning.renewal import LAPSED, NOT_STARTED, renewal_item
 from touchplan.planning.walk import (
     BOOKED_CADENCE,
     Opened,
@@ -168,6 +168,8 @@ def _finish(
         deferred=o.deferral,
         stage=o.stage,
         progress=o.progress,
+        repeats=(o.kind is ItemKind.PROBLEM and o.last is not None)
+        or (o.kind is ItemKind.RENEWAL and o.progress not in ("", NOT_STARTED, LAPSED)),
     )
     if explain:
         item = replace(item, terms=score_terms(item, account.tier, policy, today))
@@ -273,6 +275,8 @@ def closed_items(account: Account, policy: Policy, today: date) -> list[ClosedIt
     for o in walk.missed:
         item = _finish(account, policy, today, o, True)
         expiry = o.expiry or item.due
+        if account.added is not None and expiry < account.added:
+            continue  # its window closed before the account came to touchplan: not ours
         closed.append(ClosedItem(item, "missed", plus(expiry, 1)))
     closed.sort(key=lambda c: (c.on, c.item.due))
     return closed

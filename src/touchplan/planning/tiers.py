@@ -15,7 +15,7 @@ split that lands on 80 % is not at the mercy of floating point.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -24,9 +24,17 @@ from touchplan.errors import UsageError
 from touchplan.model import Account, Status, Tier
 
 
+def measure_of(thresholds: Thresholds) -> Callable[[Account], float | None]:
+    """What tiers rank by: the account's `value`, or with `tiers: {by: revenue}` its
+    company `revenue`."""
+    if thresholds.by == "revenue":
+        return lambda account: account.revenue
+    return lambda account: account.value
+
+
 def override(base: Thresholds, a: float | None, b: float | None) -> Thresholds:
     """Command-line shares over the configured ones."""
-    chosen = Thresholds(base.a if a is None else a, base.b if b is None else b)
+    chosen = Thresholds(base.a if a is None else a, base.b if b is None else b, base.by)
     if why := chosen.check():
         raise UsageError(f"tier thresholds: {why}")
     return chosen
@@ -36,6 +44,7 @@ def override(base: Thresholds, a: float | None, b: float | None) -> Thresholds:
 class TierRow:
     account: Account
     rank: int
+    value: float  # the measure ranked by: `value`, or `revenue` with `tiers.by`
     share: Fraction  # of the total value, 0..1
     cumulative: Fraction  # including this account, 0..1
     suggested: Tier
@@ -50,7 +59,7 @@ class TierPlan:
     thresholds: Thresholds
     total: Fraction
     rows: tuple[TierRow, ...]
-    without_value: tuple[Account, ...]  # not tiered: no `value` in the file
+    without_value: tuple[Account, ...]  # not tiered: no `value` (or `revenue`) in the file
 
     @property
     def changes(self) -> list[TierRow]:
@@ -61,11 +70,12 @@ def suggest_tiers(accounts: Sequence[Account], thresholds: Thresholds) -> TierPl
     """The Pareto table. Lost accounts are left out; accounts without a value are listed
     apart and keep their tier."""
     active = [a for a in accounts if a.status is Status.ACTIVE]
+    measure = measure_of(thresholds)
     valued = sorted(
-        (a for a in active if a.value is not None),
-        key=lambda a: (-(a.value or 0.0), a.slug),
+        (a for a in active if measure(a) is not None),
+        key=lambda a: (-(measure(a) or 0.0), a.slug),
     )
-    values = [Fraction(a.value or 0.0) for a in valued]
+    values = [Fraction(measure(a) or 0.0) for a in valued]
     total = sum(values, Fraction(0))
     # the decimals as written (80, 95.5), exactly: never a float's approximation
     a_line, b_line = Fraction(str(thresholds.a)) / 100, Fraction(str(thresholds.b)) / 100
@@ -85,6 +95,6 @@ def suggest_tiers(accounts: Sequence[Account], thresholds: Thresholds) -> TierPl
             else:
                 tier = Tier.C
         before += share
-        rows.append(TierRow(account, rank, share, before, tier))
-    without = tuple(sorted((a for a in active if a.value is None), key=lambda a: a.slug))
+        rows.append(TierRow(account, rank, measure(account) or 0.0, share, before, tier))
+    without = tuple(sorted((a for a in active if measure(a) is None), key=lambda a: a.slug))
     return TierPlan(thresholds, total, tuple(rows), without)

@@ -8,7 +8,7 @@ from datetime import date
 
 from touchplan.config import Policy
 from touchplan.model import Account, Item, ItemClass, ItemKind, Status, Touch, TouchKind
-from touchplan.planning.calls import Call, Mode, call_key, make_call
+from touchplan.planning.calls import Call, Mode, calls_from
 from touchplan.planning.schedule import is_planned, plan_account, score_terms, stable_until
 from touchplan.planning.walk import attempted, plus, working_days
 
@@ -47,13 +47,17 @@ def simulate(account: Account, call: Call, day: date) -> Account:
 def plan_week(accounts: Sequence[Account], policy: Policy, today: date, days: int) -> WeekPlan:
     """Spread the due calls over ``days`` working days, at most ``capacity`` a day.
 
-    Each planned call is simulated (a contact that closes its agenda), so the account's
-    next dates move; calls that do not fit carry to the next day and are never dropped.
+    Each day is planned as `today` plans it (commitments first, later deadlines kept by
+    pulling work forward), and each planned call is simulated (a contact that closes its
+    agenda), so the account's next dates move; calls that do not fit carry to the next
+    day and are never dropped. Only the accounts touched on a day are planned again.
     """
     plan_days = working_days(policy, today, days)
     if not plan_days:
         return WeekPlan((), (), ())
     last_day = plan_days[-1]
+    # what today's list weighs: the window, and the deadlines the last day protects
+    horizon = policy.add_working_days(last_day, policy.plan_ahead)
     by_slug = {a.slug: a for a in accounts if a.status is Status.ACTIVE}
     items: dict[str, tuple[list[Item], date]] = {}  # slug -> (open items, valid until)
 
@@ -62,7 +66,7 @@ def plan_week(accounts: Sequence[Account], policy: Policy, today: date, days: in
         if cached is None or day > cached[1]:
             account = by_slug[slug]
             found = plan_account(account, policy, day)
-            cached = ([i for i in found if i.due <= last_day], stable_until(account, policy, day))
+            cached = ([i for i in found if i.due <= horizon], stable_until(account, policy, day))
             items[slug] = cached
         return cached[0]
 
@@ -73,20 +77,18 @@ def plan_week(accounts: Sequence[Account], policy: Policy, today: date, days: in
     planned: list[PlannedCall] = []
     left: list[Call] = []
     for day in plan_days:
-        pool: list[Call] = []
+        candidates = {}
         for slug in list(items):
             account = by_slug[slug]
-            if not is_planned(account, day):
-                continue
-            found = [
-                replace(i, terms=score_terms(i, account.tier, policy, day))
-                for i in open_items(slug, day)
-            ]
-            call = None if attempted(account, day) else make_call(account, found, policy, day)
-            if call is not None:
-                pool.append(call)
-                first_due.setdefault(slug, day)
-        pool.sort(key=lambda c: call_key(c, day))
+            if is_planned(account, day) and not attempted(account, day):
+                found = [
+                    replace(i, terms=score_terms(i, account.tier, policy, day))
+                    for i in open_items(slug, day)
+                ]
+                candidates[slug] = (account, found)
+        pool = calls_from(candidates, policy, day)
+        for call in pool:
+            first_due.setdefault(call.account, day)
         chosen = pool[: policy.capacity]
         for call in chosen:
             carried = first_due.pop(call.account)

@@ -25,6 +25,8 @@ def import_view(report: dict[str, Any]) -> RenderableType:
     parts: list[RenderableType] = [title, safe(f"Columns: {used}", "dim")]
     if report["ignored_columns"]:
         parts.append(safe(f"Ignored columns: {', '.join(report['ignored_columns'])}", "dim"))
+    for order in report.get("date_orders", {}).values():
+        parts.append(safe(f"Dates: {order['note']}", "dim"))
     table = Table(box=box.SIMPLE_HEAD)
     table.add_column("Line", justify="right")
     table.add_column("Account", overflow="fold")
@@ -32,32 +34,50 @@ def import_view(report: dict[str, Any]) -> RenderableType:
     table.add_column("File / reason", overflow="fold")
     for row in report["rows"]:
         status = row["status"]
+        where = safe(row["file"] or row["reason"] or "", multiline=False)
+        for warning in row.get("warnings", []):
+            where.append("\n")
+            where.append_text(safe(f"warning: {warning}", "yellow", multiline=False))
         table.add_row(
             str(row["line"]),
             safe(row["name"] or "—", multiline=False),
             Text(status, style=IMPORT_STYLE.get(status, "")),
-            safe(row["file"] or row["reason"] or "", multiline=False),
+            where,
         )
     if report["rows"]:
         parts.append(table)
     counts = report["counts"]
     made = counts["would-create"] if dry else counts["created"]
-    parts.append(
-        Text(
-            f"{made} {'to create' if dry else 'created'}, {counts['present']} already present, "
-            f"{counts['skipped']} skipped",
-            style="bold",
-        )
+    summary = (
+        f"{made} {'to create' if dry else 'created'}, {counts['present']} already present, "
+        f"{counts['skipped']} skipped"
     )
+    if report.get("warnings"):
+        summary += f"; {report['warnings']} warning{'s' if report['warnings'] != 1 else ''}"
+    parts.append(Text(summary, style="bold"))
+    unmapped = report.get("unmapped_owners", [])
+    if unmapped:
+        values = ", ".join(repr(u["owner"]) for u in unmapped)
+        parts.append(
+            safe(
+                f"{len(unmapped)} owner value{'s' if len(unmapped) != 1 else ''} matched no rep "
+                f"under `owners:` and {'were' if len(unmapped) != 1 else 'was'} kept as "
+                f"written: {values}. Add to touchplan.yaml (rename the rep before the colon "
+                "if the guess is wrong):",
+                "yellow",
+            )
+        )
+        lines = list(dict.fromkeys(u["line"] for u in unmapped))
+        parts.append(safe("owners:\n" + "\n".join(f"  {line}" for line in lines)))
     return Group(*parts)
 
 
 def tiers_view(plan: dict[str, Any], applied: bool) -> RenderableType:
     """The Pareto table from ``TierPlan.to_json()``, then the changes."""
     limits = plan["thresholds"]
+    by = plan.get("by", "value")
     title = Text(
-        f"Tiers by value: A to {limits['A']:g} % of total value, B to {limits['B']:g} %, "
-        "C the rest",
+        f"Tiers by {by}: A to {limits['A']:g} % of total {by}, B to {limits['B']:g} %, C the rest",
         style="bold",
     )
     parts: list[RenderableType] = [title]
@@ -67,7 +87,7 @@ def tiers_view(plan: dict[str, Any], applied: bool) -> RenderableType:
             ("#", "right"),
             ("Account", "left"),
             ("Owner", "left"),
-            ("Value", "right"),
+            (by.capitalize(), "right"),
             ("Share", "right"),
             ("Cumulative", "right"),
             ("Tier", "center"),
@@ -86,14 +106,14 @@ def tiers_view(plan: dict[str, Any], applied: bool) -> RenderableType:
                 Text(row["suggested"], style="bold yellow" if row["change"] else ""),
             )
         parts.append(table)
-        parts.append(Text(f"Total value {plan['total_value']:,.0f}", style="dim"))
+        parts.append(Text(f"Total {by} {plan['total_value']:,.0f}", style="dim"))
     else:
-        parts.append(Text("No account has a value.", style="dim"))
+        parts.append(Text(f"No account has a {by}.", style="dim"))
     if plan["without_value"]:
         parts.append(
             safe(
-                f"No value, tier kept: {', '.join(plan['without_value'])} "
-                "(add `value:` to tier them)",
+                f"No {by}, tier kept: {', '.join(plan['without_value'])} "
+                f"(add `{by}:` to tier them)",
                 "dim",
             )
         )

@@ -185,7 +185,9 @@ def today_view(
     if more_calls:
         parts.append(
             Text(
-                f"{more_calls} more calls due — `touchplan today --all` lists them.", style="yellow"
+                f"{more_calls} more call{'' if more_calls == 1 else 's'} due — "
+                "`touchplan today --all` lists them.",
+                style="yellow",
             )
         )
     return Group(*parts)
@@ -355,8 +357,9 @@ def week_view(plan: WeekPlan, accounts: dict[str, Account], today: date) -> Rend
     if plan.left_over:
         parts.append(
             Text(
-                f"{len(plan.left_over)} more calls due do not fit in these days: "
-                "they carry to the next working day.",
+                f"{len(plan.left_over)} more call{'' if len(plan.left_over) == 1 else 's'} due "
+                f"{'does' if len(plan.left_over) == 1 else 'do'} not fit in these days: "
+                "carried to the next working day.",
                 style="yellow",
             )
         )
@@ -395,7 +398,10 @@ def renewals_table(rows: list[dict[str, Any]], today: date, within: int) -> Rend
         table.add_row(
             r["renewal"],
             str(r["days_left"]),
-            Text(stage if stage in ("lapsed", "renewed", "ahead") else f"{stage}-day", style=style),
+            Text(
+                stage if stage in ("lapsed", "renewed", "lost", "ahead") else f"{stage}-day",
+                style=style,
+            ),
             safe(r["name"], "bold"),
             r["tier"],
             f"{r['value']:,.0f}" if r["value"] is not None else "—",
@@ -444,9 +450,8 @@ def added_view(account: Account, first: Item | None) -> RenderableType:
     """What `add` says: the file created and the account's first item."""
     lines: list[RenderableType] = [safe(f"Created {account.file}", "green")]
     if first:
-        lines.append(
-            safe(f"Next: {first.kind.value} — {first.action} (due {first.due.isoformat()})")
-        )
+        due = first.due.isoformat()
+        lines.append(safe(f"Next: {first.kind.value} {first.id} — {first.action} (due {due})"))
     return Group(*lines)
 
 

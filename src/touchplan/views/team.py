@@ -21,11 +21,52 @@ def _touch_counts(touches: dict[str, int]) -> str:
     return ", ".join(f"{kind} {n}" for kind, n in touches.items() if n)
 
 
-def report_view(data: dict[str, Any]) -> RenderableType:
-    """The manager's report from its JSON form (`team.report_json`)."""
+def _group_name(g: dict[str, Any], last: bool) -> Text:
+    return safe("(all)" if last else g["group"] or "(no owner)", "bold" if last else "")
+
+
+def _pct(value: float | None) -> str:
+    return "—" if value is None else f"{value:g}%"
+
+
+def _share(part: int, whole: int) -> Text:
+    """``12/15 80%``; a dash when there was nothing to count."""
+    if not whole:
+        return Text("—", style="dim")
+    share = round(100 * part / whole)
+    return Text(f"{part}/{whole} {share}%", style="red" if share < 50 else "")
+
+
+SPARKS = "▁▂▃▄▅▆▇█"
+
+
+def sparkline(values: Sequence[float | None], top: float | None = None) -> str:
+    """One character per value, scaled from 0 to ``top`` (default: the largest); a
+    space where there is no value."""
+    known = [v for v in values if v is not None]
+    high = top if top is not None else max(known, default=0)
+    line = ""
+    for v in values:
+        if v is None:
+            line += " "
+        elif high <= 0:
+            line += SPARKS[0]
+        else:
+            line += SPARKS[min(len(SPARKS) - 1, int(v / high * (len(SPARKS) - 1) + 0.5))]
+    return line
+
+
+def _trend(values: Sequence[float | None], suffix: str = "", top: float | None = None) -> Text:
+    last = values[-1] if values else None
+    text = Text(sparkline(values, top), style="cyan")
+    text.append(f" {'—' if last is None else f'{last:g}'}{suffix if last is not None else ''}")
+    return text
+
+
+def _today_table(data: dict[str, Any]) -> Table:
     by = data["by"]
     title = Text(f"Team report, {data['date']} · by {by}", style="bold")
-    title.append(f" · touches logged {data['from']} to {data['date']}", style="dim")
+    title.append(f" · touches logged {data['from']} to {data['until']}", style="dim")
     table = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left")
     for col, justify in (
         ("Owner" if by == "owner" else "Tier", "left"),
@@ -41,7 +82,6 @@ def report_view(data: dict[str, Any]) -> RenderableType:
         table.add_column(col, justify=justify, overflow="fold")  # type: ignore[arg-type]
     rows = [*data["groups"], data["total"]]
     for i, g in enumerate(rows):
-        last = i == len(rows) - 1
         coverage = (
             Text("—", style="dim")
             if g["coverage"] is None
@@ -57,9 +97,8 @@ def report_view(data: dict[str, Any]) -> RenderableType:
         touches = Text(str(g["touches_total"]), style="bold")
         if g["touches_total"]:
             touches.append(f": {_touch_counts(g['touches'])}", style="dim")
-        name = safe("(all)" if last else g["group"] or "(no owner)", "bold" if last else "")
         table.add_row(
-            name,
+            _group_name(g, i == len(rows) - 1),
             accounts,
             coverage,
             str(g["overdue_items"]),
@@ -70,7 +109,79 @@ def report_view(data: dict[str, Any]) -> RenderableType:
             touches,
             end_section=i == len(rows) - 2,
         )
-    parts: list[RenderableType] = [table]
+    return table
+
+
+def _scoreboard_table(data: dict[str, Any]) -> Table:
+    period = data["quarter"] or f"{data['from']} to {data['until']}"
+    title = Text(f"Retention scoreboard, {period}", style="bold")
+    table = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left")
+    for col in (
+        "Owner" if data["by"] == "owner" else "Tier",
+        "Renewals due",
+        "On time",
+        "Late",
+        "Lapsed",
+        "Lost",
+        "GRR",
+        f"Started ≥{data['renewal_lead_days']}d",
+        "Promises on time",
+        "Thank-yous on time",
+        "Problems opened / resolved",
+        "Median days",
+        "Contacts",
+        "Within cadence at end",
+    ):
+        table.add_column(col, justify="left" if col in ("Owner", "Tier") else "right")
+    rows = [*data["groups"], data["total"]]
+    for i, g in enumerate(rows):
+        due = g["renewals_due"]
+        table.add_row(
+            _group_name(g, i == len(rows) - 1),
+            str(due),
+            str(g["renewals_on_time"]),
+            Text(str(g["renewals_late"]), style="yellow" if g["renewals_late"] else ""),
+            Text(str(g["renewals_lapsed"]), style="red" if g["renewals_lapsed"] else ""),
+            Text(str(g["renewals_lost"]), style="red" if g["renewals_lost"] else ""),
+            _pct(g["grr"]),
+            _share(g["renewals_started_ahead"], due),
+            _share(g["promises_on_time"], g["promises_due"]),
+            _share(g["thank_yous_on_time"], g["thank_yous_due"]),
+            f"{g['problems_opened']} / {g['problems_resolved']}",
+            "—" if g["problems_median_days"] is None else f"{g['problems_median_days']:g}",
+            str(g["contacts"]),
+            _share(g["within_cadence_at_end"], g["planned_at_end"]),
+            end_section=i == len(rows) - 2,
+        )
+    return table
+
+
+def _trends_table(data: dict[str, Any]) -> Table:
+    weeks = data["trends"]["weeks"]
+    title = Text(f"Trends, {len(weeks)} weeks to {weeks[-1]}", style="bold")
+    title.append(" · each week as the history stood at its end", style="dim")
+    table = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left")
+    table.add_column("Owner" if data["by"] == "owner" else "Tier")
+    table.add_column("Coverage")
+    table.add_column("Contacts a week")
+    table.add_column("Overdue commitments")
+    trends = data["trends"]
+    rows = [*trends["groups"], trends["total"]]
+    for i, t in enumerate(rows):
+        table.add_row(
+            _group_name(t, i == len(rows) - 1),
+            _trend(t["coverage"], "%", top=100),
+            _trend(t["contacts"]),
+            _trend(t["overdue_commitments"]),
+            end_section=i == len(rows) - 2,
+        )
+    return table
+
+
+def report_view(data: dict[str, Any]) -> RenderableType:
+    """The manager's report from its JSON form (`records.report_record`)."""
+    parts: list[RenderableType] = [_today_table(data), _scoreboard_table(data)]
+    parts.append(_trends_table(data))
     neglect_title = Text("A accounts with no contact in 2× their cadence", style="bold")
     if data["neglected"]:
         neglected = Table(title=neglect_title, box=box.SIMPLE_HEAD, title_justify="left")
@@ -92,7 +203,7 @@ def report_view(data: dict[str, Any]) -> RenderableType:
     )
     if data["renewals"]:
         renewals = Table(title=renew_title, box=box.SIMPLE_HEAD, title_justify="left")
-        for col in ("Renewal", "Days", "Stage", "Account", "Owner", "Tier", "Value"):
+        for col in ("Renewal", "Days", "Stage", "Progress", "Account", "Owner", "Tier", "Value"):
             renewals.add_column(col, justify="right" if col in ("Days", "Value") else "left")
         for r in data["renewals"]:
             stage = r["stage"]
@@ -102,6 +213,7 @@ def report_view(data: dict[str, Any]) -> RenderableType:
                 r["renewal"],
                 str(r["days_left"]),
                 Text(shown, style=style),
+                r["progress"],
                 safe(r["name"], "bold"),
                 safe(r["owner"] or "—"),
                 r["tier"],
@@ -109,7 +221,23 @@ def report_view(data: dict[str, Any]) -> RenderableType:
             )
         parts.append(renewals)
     else:
-        parts.append(Group(renew_title, Text("None.", style="dim")))
+        parts.append(Group(renew_title, Text("None.", style="dim"), Text("")))
+    lost_title = Text("Customers lost in the period", style="bold")
+    if data["lost"]:
+        lost = Table(title=lost_title, box=box.SIMPLE_HEAD, title_justify="left")
+        for col in ("Date", "Account", "Owner", "Value", "Reason"):
+            lost.add_column(col, justify="right" if col == "Value" else "left", overflow="fold")
+        for loss in data["lost"]:
+            lost.add_row(
+                loss["date"],
+                safe(loss["name"], "bold"),
+                safe(loss["owner"] or "—"),
+                _money(loss["value"]),
+                safe(loss["reason"] or "—"),
+            )
+        parts.append(lost)
+    else:
+        parts.append(Group(lost_title, Text("None.", style="dim")))
     return Group(*parts)
 
 
