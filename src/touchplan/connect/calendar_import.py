@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from touchplan.config import Policy
-from touchplan.connect.ics_read import CalendarFile, Occurrence, read_calendar
+from touchplan.connect.ics_read import BadEvent, CalendarFile, Occurrence, read_calendar
 from touchplan.errors import TouchplanError
 from touchplan.files.edit import apply_edit, entries_edit, sync_folder
 from touchplan.files.schema import account_from_document, website_host
@@ -492,7 +492,7 @@ class ImportReport:
     since: date | None
     as_kind: TouchKind | None
     rows: list[Row] = field(default_factory=list)
-    bad: list[Any] = field(default_factory=list)  # ics_read.BadEvent
+    bad: list[BadEvent] = field(default_factory=list)
     strangers: list[tuple[Stranger, tuple[Account, str] | None, str]] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)  # file, why
 
@@ -596,11 +596,12 @@ def shown_status(status: str, dry_run: bool) -> str:
     return _DRY.get(status, status) if dry_run else status
 
 
-def _ours(address: str, own: Iterable[str]) -> bool:
-    """An address of the rep's own company (or of the rep)."""
-    domain = address.rpartition("@")[2]
-    mine = {a.rpartition("@")[2] for a in own}
-    return address in own or any(p in mine for p in _parents(domain))
+def _ours(address: str, own: frozenset[str]) -> bool:
+    """An address of the rep's company: one of ``own`` (addresses), or at (or under) the
+    domain of one, unless that domain is a public mail provider's."""
+    if address in own:
+        return True
+    return any(p in own and p not in PUBLIC_MAIL for p in _parents(address.rpartition("@")[2]))
 
 
 def import_calendar(
@@ -627,9 +628,9 @@ def import_calendar(
         data, name, since=since, until=today + timedelta(days=HORIZON), local=local
     )
     report = ImportReport(name, dry_run, today, since, as_kind, bad=list(calendar.bad))
-    own = {a.lower() for a in own if "@" in a}
-    if calendar.owner:
-        own.add(calendar.owner)
+    # the rep's company: the team's addresses and the calendar's own, and their domains
+    addresses = [a.strip().lower() for a in [*own, calendar.owner] if "@" in a]
+    ours = frozenset(addresses + [a.rpartition("@")[2] for a in addresses])
     directory = Directory(accounts)
     guesser = Guesser(accounts)
     file_refs = frozenset(o.ref for o in calendar.occurrences)
@@ -640,7 +641,7 @@ def import_calendar(
         unknown: list[tuple[str, str, str]] = []
         for attendee in occ.attendees:
             found = directory.match(attendee.email, attendee.name)
-            if not found and not _ours(attendee.email, own):
+            if not found and not _ours(attendee.email, ours):
                 domain = attendee.email.rpartition("@")[2]
                 public = attendee.email if domain in PUBLIC_MAIL else ""
                 unknown.append((domain, public, attendee.email))

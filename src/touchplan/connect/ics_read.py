@@ -324,22 +324,19 @@ def read_calendar(
     groups: dict[str, list[tuple[Any, Any, _Block]]] = {}
     for (cal, ev), block in zip(events, blocks, strict=True):
         uid = str(ev.get("UID", "")).strip()
-        title = one_line(str(ev.get("SUMMARY", "") or "")) or UNTITLED
         problem = _problem(ev)
         if problem is not None:
             prop, message = problem
-            bad.append(BadEvent(name, block.props.get(prop, block.begin), uid, title, message))
+            line = block.props.get(prop, block.begin)
+            bad.append(BadEvent(name, line, uid, _title(ev), message))
         groups.setdefault(uid, []).append((cal, ev, block))
     bad_uids = {b.uid for b in bad if b.uid}
-    owner = ""
     occurrences: list[Occurrence] = []
     start = since or EARLIEST
     for uid, parts in groups.items():
         if not uid:
             continue
         cal = parts[0][0]
-        called = str(cal.get("X-WR-CALNAME", "") or "").strip().lower()
-        owner = owner or (called if "@" in called and " " not in called else "")
         if uid in bad_uids:
             if len(parts) > 1:
                 first = next(b for b in bad if b.uid == uid)
@@ -354,43 +351,34 @@ def read_calendar(
         masters = [(ev, block) for _c, ev, block in parts if "RECURRENCE-ID" not in ev]
         if len(masters) > 1:
             ev, block = masters[1]
-            bad.append(
-                BadEvent(
-                    name,
-                    block.begin,
-                    uid,
-                    one_line(str(ev.get("SUMMARY", "") or "")) or UNTITLED,
-                    f"has the UID of the event of line {masters[0][1].begin}; both are skipped",
-                )
-            )
+            again = f"has the UID of the event of line {masters[0][1].begin}; both are skipped"
+            bad.append(BadEvent(name, block.begin, uid, _title(ev), again))
             bad_uids.add(uid)
             continue
         try:
             found = list(_expand(uid, parts, start, until, _zone_of(cal, local)))
-        except _Runaway as exc:
-            ev, block = parts[0][1], parts[0][2]
-            title = one_line(str(ev.get("SUMMARY", "") or "")) or UNTITLED
-            bad.append(BadEvent(name, block.begin, uid, title, str(exc)))
-            bad_uids.add(uid)
-            continue
-        except Exception as exc:  # the expansion library's errors: a bad rule, bad periods
-            ev, block = parts[0][1], parts[0][2]
-            title = one_line(str(ev.get("SUMMARY", "") or "")) or UNTITLED
-            bad.append(BadEvent(name, block.begin, uid, title, f"cannot expand it: {exc}"))
+        except Exception as exc:  # a runaway rule, or the library's: a bad rule, bad periods
+            why = str(exc) if isinstance(exc, _Runaway) else f"cannot expand it: {exc}"
+            bad.append(BadEvent(name, parts[0][2].begin, uid, _title(parts[0][1]), why))
             bad_uids.add(uid)
             continue
         occurrences.extend(found)
     occurrences.sort(key=lambda o: (o.day, o.start, o.line, o.ref))
     days = [o.day for o in occurrences]
     bad.sort(key=lambda b: b.line)
+    names = (str(cal.get("X-WR-CALNAME", "") or "").strip().lower() for cal in calendars)
     return CalendarFile(
         tuple(occurrences),
         tuple(bad),
         frozenset(bad_uids),
         min(days) if days else None,
         max(days) if days else None,
-        owner,
+        next((n for n in names if "@" in n and " " not in n), ""),
     )
+
+
+def _title(component: Any) -> str:
+    return one_line(str(component.get("SUMMARY", "") or "")) or UNTITLED
 
 
 class _Runaway(Exception):
@@ -462,7 +450,7 @@ def _occurrence(
         uid=uid,
         ref=f"ics:{uid}/{rid}" if series else f"ics:{uid}",
         series=series,
-        title=one_line(str(c.get("SUMMARY", "") or "")) or UNTITLED,
+        title=_title(c),
         day=day,
         start=_as_datetime(begin, zone),
         end=_as_datetime(end, zone),
