@@ -539,7 +539,9 @@ def test_contact_email_wins_and_shared_domains_match_nobody(
         b"ATTENDEE;CN=Wile E:mailto:wile@eu.acme.example\r\nEND:VEVENT\r\n"
         b"BEGIN:VEVENT\r\nUID:e3\r\nDTSTART:20261112T150000Z\r\nSUMMARY:Umbrella\r\n"
         b"ATTENDEE:mailto:alice@umbrella.example\r\nEND:VEVENT\r\n"
-        b"END:VCALENDAR\r\n"
+        b"BEGIN:VEVENT\r\nUID:e4\r\nDTSTART:20261113T150000Z\r\nSUMMARY:Jane and Bob\r\n"
+        b"ATTENDEE:mailto:jane@acme.example\r\nATTENDEE:mailto:bob.jones@gmail.com\r\n"
+        b"END:VEVENT\r\nEND:VCALENDAR\r\n"
     )
     result = run("import", str(calendar), "--dry-run", "--format", "json")
     assert events(result) == [
@@ -549,13 +551,30 @@ def test_contact_email_wins_and_shared_domains_match_nobody(
         ("2026-11-11", "Someone at Acme", "acme-labs", "would-log", "meeting", "Wile E", None),
         ("2026-11-12", "Umbrella", None, "skipped", None, None,
          "no customer among its attendees"),
+        ("2026-11-13", "Jane and Bob", "acme-corp", "would-log", "meeting", "Jane Smith", None),
     ]  # fmt: skip
-    [unmatched] = json.loads(result.stdout)["unmatched"]
-    assert unmatched["domain"] == "umbrella.example"
-    assert unmatched["fix"] == (
+    [gmail, umbrella] = json.loads(result.stdout)["unmatched"]
+    # a domain two accounts list: the fix is to keep it in one (the same name is likelier)
+    assert umbrella["domain"] == "umbrella.example"
+    assert umbrella["likely"]["account"] == "umbrella"
+    assert umbrella["fix"] == (
         "listed under `domains:` by accounts/umbrella-eu.yaml and accounts/umbrella.yaml: "
         "keep it in one"
     )
+    # at a public mail provider, the address (never the domain) is what to add
+    assert gmail == {
+        "domain": "gmail.com",
+        "address": "bob.jones@gmail.com",
+        "people": 1,
+        "events": 1,
+        "likely": {
+            "account": "acme-corp",
+            "name": "Acme Corp",
+            "file": "accounts/acme-corp.yaml",
+            "why": "met with its people in 1 event",
+        },
+        "fix": "add bob.jones@gmail.com as a contact's email in accounts/acme-corp.yaml",
+    }
 
 
 # -- bad input ------------------------------------------------------------------------------

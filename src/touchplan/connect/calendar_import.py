@@ -461,17 +461,17 @@ class Guesser:
                 if at and domain not in PUBLIC_MAIL:
                     slug, _n = max(at.items(), key=lambda kv: (kv[1], kv[0]))
                     return self.by_slug[slug], "its contacts' addresses are at this domain"
-            best: tuple[int, str] | None = None
+            best: tuple[bool, int, str] | None = None  # the same name first, then longest
             for label in _labels(stranger.domain):
                 for key, slug in self.names:
                     fits = label == key or (
                         min(len(label), len(key)) >= 4
                         and (label.startswith(key) or key.startswith(label))
                     )
-                    if fits and (best is None or (len(key), slug) > best):
-                        best = (len(key), slug)
+                    if fits and (best is None or (label == key, len(key), slug) > best):
+                        best = (label == key, len(key), slug)
             if best is not None:
-                return self.by_slug[best[1]], "its name matches the domain"
+                return self.by_slug[best[2]], "its name matches the domain"
         ranked = stranger.seen_with.most_common(2)
         if ranked and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]):
             slug, n = ranked[0]
