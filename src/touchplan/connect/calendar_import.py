@@ -32,7 +32,7 @@ from typing import Any
 from touchplan.config import Policy
 from touchplan.connect.ics_read import BadEvent, CalendarFile, Occurrence, read_calendar
 from touchplan.errors import TouchplanError
-from touchplan.files.edit import apply_edit, entries_edit, sync_folder
+from touchplan.files.edit import Edit, apply_batch, entries_edit
 from touchplan.files.schema import account_from_document, website_host
 from touchplan.model import (
     BOOKABLE_KINDS,
@@ -663,7 +663,7 @@ def import_calendar(
             seen.setdefault(slug, []).append(
                 Seen(occ, tuple(dict.fromkeys(going)), tuple(dict.fromkeys(declined)))
             )
-    written: set[Path] = set()
+    planned: list[tuple[Account, Changes]] = []
     for account in accounts:
         booked_here = any(
             t.ref.startswith(REF_PREFIX) and t.next is not None for t in account.history
@@ -680,20 +680,19 @@ def import_calendar(
             file_refs,
             as_kind,
         )
-        if changes.entries and not dry_run:
-            failure = _write(root, account, changes.entries)
-            written.add((root / account.file).parent)
-            if failure:
-                report.failed.append((account.file, failure))
-                changes.rows = [
-                    replace(r, status="failed", reason=failure)
-                    if r.status in ("logged", "booked", "moved", "cancelled")
-                    else r
-                    for r in changes.rows
-                ]
+        planned.append((account, changes))
+    failures = {} if dry_run else _write_all(root, [(a, c.entries) for a, c in planned])
+    for account, changes in planned:
+        failure = failures.get(account.file)
+        if failure:
+            report.failed.append((account.file, failure))
+            changes.rows = [
+                replace(r, status="failed", reason=failure)
+                if r.status in ("logged", "booked", "moved", "cancelled")
+                else r
+                for r in changes.rows
+            ]
         report.rows.extend(changes.rows)
-    for folder in sorted(written):
-        sync_folder(folder)
     report.rows.sort(
         key=lambda r: (r.day or date.min, r.line or 0, r.account.name if r.account else "")
     )
@@ -722,20 +721,32 @@ def import_calendar(
     return report
 
 
-def _write(root: Path, planned: Account, entries: Sequence[Entry]) -> str:
-    """Append ``entries`` to the account's file if it is still what they were worked out
-    from; "" when written, else why not (nothing was written to it). The folder is made
-    durable by the caller, once for all its files."""
-    path = root / planned.file
-    try:
-        data = path.read_bytes()
+def _write_all(root: Path, work: Sequence[tuple[Account, Sequence[Entry]]]) -> dict[str, str]:
+    """Append each account's entries, if its file is still what they were worked out
+    from, in one batch of verified atomic writes; why not, per file (nothing was written
+    to those)."""
+    failures: dict[str, str] = {}
+    edits: list[tuple[Path, Edit]] = []
+    files: list[str] = []
+    for planned, entries in work:
+        if not entries:
+            continue
+        path = root / planned.file
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            failures[planned.file] = f"cannot read it: {exc.strerror}"
+            continue
         doc, problems = parse(data, planned.file)
         current = account_from_document(doc, planned.slug, planned.file, problems) if doc else None
         if doc is None or current != planned:
-            return "the file changed while importing; nothing was written to it, run it again"
-        apply_edit(root, path, entries_edit(entries, based_on=doc.text), sync_dir=False)
-    except OSError as exc:
-        return f"cannot read it: {exc.strerror}"
-    except TouchplanError as exc:
-        return str(exc)
-    return ""
+            failures[planned.file] = (
+                "the file changed while importing; nothing was written to it, run it again"
+            )
+            continue
+        edits.append((path, entries_edit(entries, based_on=doc.text)))
+        files.append(planned.file)
+    for file, error in zip(files, apply_batch(root, edits), strict=True):
+        if error is not None:
+            failures[file] = str(error)
+    return failures
