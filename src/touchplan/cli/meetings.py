@@ -14,7 +14,7 @@ from typing import Annotated
 import typer
 
 from touchplan.cli.options import open_book, real_today
-from touchplan.dates import DATE_HELP, parse_date
+from touchplan.dates import parse_date
 from touchplan.errors import EXIT_DATA, UsageError
 from touchplan.model import BOOKABLE_KINDS, TouchKind
 from touchplan.views.output import Format, emit, no_csv, warn, warn_skipped
@@ -23,7 +23,8 @@ SinceOpt = Annotated[
     str | None,
     typer.Option(
         "--since",
-        help=f"Calendar files only: leave out meetings before this day ({DATE_HELP}).",
+        help="Calendar files only: leave out meetings before this day (YYYY-MM-DD, "
+        "yesterday, -4w, or a weekday name: the last one).",
         show_default=False,
     ),
 ]
