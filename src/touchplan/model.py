@@ -111,15 +111,16 @@ class NextAction:
     booked: TouchKind | None = None
 
 
-_BOOKING = re.compile(r"(call|visit|meeting|review):\s*(.*)", re.DOTALL)
+_BOOKING = re.compile(r"(call|visit|meeting|review):\s*(.*)", re.DOTALL | re.IGNORECASE)
 
 
 def split_booking(action: str) -> tuple[TouchKind | None, str]:
-    """``visit: Chicago depot`` -> (visit, "Chicago depot"); a plain promise -> (None, it)."""
+    """``visit: Chicago depot`` (any case) -> (visit, "Chicago depot"); a plain promise ->
+    (None, it)."""
     match = _BOOKING.fullmatch(action.strip())
     if match is None:
         return None, action.strip()
-    return TouchKind(match.group(1)), match.group(2).strip()
+    return TouchKind(match.group(1).lower()), match.group(2).strip()
 
 
 @dataclass(frozen=True)

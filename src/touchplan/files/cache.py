@@ -593,7 +593,7 @@ def rank_calls(
         for slug, tier, due, key, _, repeats in ahead_rows
     ]
     called = {slug for slug, _t, _d, _k, has_due, _r in ahead_rows if has_due}
-    pulled = pull_forward(ahead, called, committed or 0, policy, day)
+    pulled = pull_forward(ahead, called, committed or 0, policy, day, calls or 0)
     only_pulled = [slug for slug in pulled if slug not in called]
     query = (
         f"SELECT slug, rel, MIN(cls * 1e9 - ({_SCORE})) AS best, MIN(tier_rank) FROM items "

@@ -165,7 +165,7 @@ def _finish(
         key=o.key,
         cadence=cadence or o.cadence,
         booked=o.booked,
-        deferred=o.deferral,
+        deferred=o.deferral if o.deferral is not None and o.deferral.until > today else None,
         stage=o.stage,
         progress=o.progress,
         repeats=(o.kind is ItemKind.PROBLEM and o.last is not None)

@@ -423,6 +423,8 @@ def logged_view(plan: LogPlan, file: str, after: AfterLog) -> RenderableType:
         lines.append(safe(f"Closed {item.kind.value} {item.id}: {item.action}", "dim"))
     for item in plan.resolves:
         lines.append(safe(f"Resolved {item.kind.value} {item.id}: {item.action}", "dim"))
+    for item in after.settled:
+        lines.append(safe(f"Closed {item.kind.value} {item.id}: {item.action}", "dim"))
     if logged.renewal:
         lines.append(safe(f"Renewal date moved to {logged.renewal.isoformat()}"))
     if after.next:
