@@ -736,12 +736,6 @@ def test_an_id_prefix_shared_by_two_accounts_needs_account(
     assert calls_on(run) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="ids are never made unique in the book (planning.schedule.assign_ids is unused): "
-    "two accounts' items whose keys share 5 characters show the same id, and `defer ID` "
-    "then refuses the id `today` printed",
-)
 def test_colliding_ids_are_told_apart_and_the_short_one_names_the_earlier_item(
     write_account: WriteFn, run: RunFn
 ) -> None:
@@ -753,6 +747,14 @@ def test_colliding_ids_are_told_apart_and_the_short_one_names_the_earlier_item(
         ("acct-6825", [("touch", "c99e5", "2026-11-02", 22)]),
         ("acct-8797", [("touch", "c99e5m", "2026-11-20", 4)]),
     ]
+    # every command shows the same ids, with or without the cache
+    assert calls_on(run, "--no-cache") == calls_on(run)
+    late = as_json(run("show", "acct-8797", "--format", "json"))
+    assert [i["id"] for i in late["items"] if i["kind"] == "touch"] == ["c99e5m"]
+    week = as_json(run("week", "--format", "json"))
+    assert [i["id"] for i in week["days"][0]["items"]] == ["c99e5", "c99e5m"]
+    logged = run("log", "acct-8797", "Intro call", "--kind", "attempt")
+    assert "touch c99e5m" in logged.stdout
     result = run("defer", "c99e5", "--until", "2026-12-01", "--reason", "Trade show")
     assert result.exit_code == 0, result.stderr
     assert early.read_bytes().endswith(

@@ -41,6 +41,9 @@ from touchplan.views.output import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+    from pathlib import Path
+
     from touchplan.config import Policy
     from touchplan.model import Account, Item
     from touchplan.planning.entry import Unclear
@@ -224,7 +227,15 @@ def log(
     with after_write(f"logged {plan.entry.kind.value} in {path.relative_to(root).as_posix()}"):
         after = load_bytes(root, path, written)
         summary_after = entry.after_log(after, config.policy, base, plan.entry, plan, account)
+        plan, summary_after = entry.relabel_log(plan, summary_after, root_ids(root))
         show(logged_view(plan, after.file, summary_after))
+
+
+def root_ids(root: Path) -> Callable[[Sequence[Item]], dict[str, str]]:
+    """Ids unique in the book for the items a command shows (see `files.cache.book_ids`)."""
+    from touchplan.files.cache import book_ids
+
+    return lambda items: book_ids(root, items)
 
 
 def ask_which(unclear: Unclear) -> list[str]:
@@ -289,10 +300,10 @@ def defer(
     """Set one open item aside until a date (a problem waiting on a supplier, a promise
     the customer moved). It stays open, shows in `show` with the reason, and comes back
     on its date. Recorded in the account's history."""
-    from touchplan.files.cache import find_account, find_item_accounts
+    from touchplan.files.cache import book_ids, find_account, find_item_accounts
     from touchplan.files.edit import apply_edit, log_edit
     from touchplan.planning import entry
-    from touchplan.planning.schedule import plan_account
+    from touchplan.planning.schedule import plan_account, with_ids
 
     base = real_today()
     root, config = open_root(dir_opt)
@@ -300,14 +311,20 @@ def defer(
         found = [find_account(root, account_name)]
     else:
         found = find_item_accounts(root, config, base, item_id)
+    planned = [
+        (path, account, plan_account(account, config.policy, base)) for path, account in found
+    ]
+    ids = book_ids(root, [i for _p, _a, items in planned for i in items])
     hits = []
-    for path, account in found:
-        items = plan_account(account, config.policy, base)
+    for path, account, items in planned:
         try:
-            hits.append((path, account, entry.find_item(items, item_id)))
+            hits.append((path, account, entry.find_item(with_ids(items, ids), item_id)))
         except entry.UnknownId:
             if account_name:
                 raise
+    exact = [hit for hit in hits if hit[2].id == item_id.strip().lower()]
+    if len(exact) == 1:
+        hits = exact  # the id as shown names one item in the book (see assign_ids)
     if not hits:
         raise entry.UnknownId(item_id, None)
     if len(hits) > 1:
@@ -438,14 +455,14 @@ def account_plan(
 ) -> tuple[date, Account, list[Item], Policy]:
     """The planning day, one account, all its open items, and the policy."""
     from touchplan.files.cache import find_account
-    from touchplan.planning.schedule import plan_account
+    from touchplan.planning.schedule import plan_account, with_ids
 
     day = pick_today(date_opt)
     root, config = open_root(dir_opt)
     _path, account = find_account(root, account_name)
     # a lost customer is no longer planned: `show` tells its story, not its lateness
     items = [] if account.status is Status.LOST else plan_account(account, config.policy, day)
-    return day, account, items, config.policy
+    return day, account, with_ids(items, root_ids(root)(items)), config.policy
 
 
 def show_account(
@@ -502,13 +519,14 @@ def week(
 ) -> None:
     """The coming working days planned within daily capacity, most urgent first."""
     from touchplan.planning.people import owned
-    from touchplan.planning.week import plan_week
+    from touchplan.planning.week import plan_week, relabel_week, week_items
     from touchplan.views import daily, records
 
     day = pick_today(date_opt)
     root, config, book = open_book(dir_opt)
     owner = pick_owner(root, config, owner)
     plan = plan_week(owned(book.accounts, owner), config.policy, day, days)
+    plan = relabel_week(plan, root_ids(root)(week_items(plan)))
     accounts = book.by_slug()
     emit(
         fmt,

@@ -26,7 +26,7 @@ import sqlite3
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import date
@@ -53,22 +53,30 @@ from touchplan.files.store import (
     resolve_rel,
     scan_tree,
 )
-from touchplan.model import EVERYONE, Account, ItemClass, ItemKind, Status, Tier
+from touchplan.model import EVERYONE, Account, Item, ItemClass, ItemKind, Status, Tier
 from touchplan.planning.calls import (
     EARLY_KINDS,
     Ahead,
     Call,
     call_key,
+    calls_from,
     make_call,
-    plan_calls,
     pull_forward,
+    relabel,
 )
 from touchplan.planning.people import owned
-from touchplan.planning.schedule import TIER_ORDER, plan_account, stable_until
+from touchplan.planning.schedule import (
+    ID_LENGTH,
+    TIER_ORDER,
+    assign_ids,
+    is_planned,
+    plan_account,
+    stable_until,
+)
 from touchplan.planning.walk import attempted
 from touchplan.text import fold_name
 
-SCHEMA = 4  # 3 was two layouts on two branches (ctime and digest; repeats): a new file
+SCHEMA = 5  # 3 was two layouts on two branches (ctime and digest; repeats): a new file
 CACHE_NAME = f"plan-cache-v{SCHEMA}.sqlite3"
 PARALLEL_FROM = 400  # files to parse before a process pool pays for itself
 CHUNK = 250
@@ -98,7 +106,7 @@ class Record:
     valid_until: int = 0
     attempt: int = 0  # ordinal of the day it was tried without reaching anyone (if that day)
     digest: str = ""  # a hash of the bytes, kept only while the stat is racy (see RACY_NS)
-    # [kind, class, due ordinal, cadence, key, deferred, repeats]
+    # [kind, class, due ordinal, cadence, key, deferred, repeats, opened ordinal]
     items: list[list[Any]] = field(default_factory=list)
 
 
@@ -134,6 +142,7 @@ def build_record(root: str, rel: str, stat: FileStat, policy: Policy, day: date)
             i.key,
             int(i.deferred is not None),
             int(i.repeats),
+            i.trigger.toordinal() if i.trigger else 0,
         ]
         for i in plan_account(account, policy, day, explain=False)
     ]
@@ -197,7 +206,7 @@ CREATE TABLE IF NOT EXISTS files(
 CREATE TABLE IF NOT EXISTS items(
     rel TEXT, slug TEXT, kind TEXT, cls INTEGER, due INTEGER, cadence INTEGER, imp REAL,
     tw REAL, tier_rank INTEGER, key TEXT, deferred INTEGER, active INTEGER, snooze INTEGER,
-    owner_key TEXT, tier TEXT, attempt INTEGER, repeats INTEGER);
+    owner_key TEXT, tier TEXT, attempt INTEGER, repeats INTEGER, opened INTEGER);
 """
 _INDEXES = """
 CREATE INDEX IF NOT EXISTS items_rel ON items(rel);
@@ -352,7 +361,7 @@ def store_records(
         if r.ok:
             # items repeat what ranking filters on, so ranking reads one table
             active = int(r.status == active_value)
-            for kind, cls, due, cadence, key, deferred, repeats in r.items:
+            for kind, cls, due, cadence, key, deferred, repeats, opened in r.items:
                 item_rows.append(
                     (
                         r.rel,
@@ -372,6 +381,7 @@ def store_records(
                         r.tier,
                         r.attempt,
                         repeats,
+                        opened,
                     )
                 )
     try:
@@ -381,7 +391,7 @@ def store_records(
             db.executemany("DELETE FROM files WHERE rel = ?", changed)
             db.executemany("DELETE FROM items WHERE rel = ?", changed)
         db.executemany(f"INSERT INTO files VALUES ({','.join('?' * 20)})", file_rows)
-        db.executemany(f"INSERT INTO items VALUES ({','.join('?' * 17)})", item_rows)
+        db.executemany(f"INSERT INTO items VALUES ({','.join('?' * 18)})", item_rows)
         db.execute("COMMIT")
     except sqlite3.Error:
         with contextlib.suppress(sqlite3.Error):
@@ -775,16 +785,37 @@ def plan_today(
     limit = None if show_all else policy.capacity
     if not use_cache:
         book = load_book(root)
-        every = plan_calls(owned(book.accounts, owner), policy, day)
+        plans = {a.slug: (a, plan_account(a, policy, day)) for a in book.accounts}
+        mine = {a.slug for a in owned(book.accounts, owner)}
+        every = calls_from(
+            {s: p for s, p in plans.items() if s in mine and _plannable(p[0], day)}, policy, day
+        )
         due = sum(len(c.items) for c in every)
+        ids = assign_ids(i for _a, items in plans.values() for i in items)
         return TodayPlan(
-            every[:limit], len(every), due, book.by_slug(), book.skipped, book.warnings
+            [relabel(c, ids) for c in every[:limit]],
+            len(every),
+            due,
+            book.by_slug(),
+            book.skipped,
+            book.warnings,
         )
     index = build_index(root, config, day, progress=progress)
     try:
         ranked = rank_calls(index, policy, day, owner, limit)
+        return _today_from(root, policy, day, limit, index, ranked)
     finally:
         index.db.close()
+
+
+def _plannable(account: Account, day: date) -> bool:
+    return is_planned(account, day) and not attempted(account, day)
+
+
+def _today_from(
+    root: Path, policy: Policy, day: date, limit: int | None, index: Index, ranked: Ranked
+) -> TodayPlan:
+    """The calls ranked from the cache, planned in full for the accounts shown."""
     accounts: dict[str, Account] = {}
     calls: list[Call] = []
     skipped = list(index.skipped)
@@ -809,7 +840,8 @@ def plan_today(
         if call is not None:
             calls.append(call)
     calls.sort(key=lambda c: call_key(c, day))
-    shown = calls[:limit]
+    ids = _book_ids(index.db, [i for c in calls[:limit] for i in c.agenda])
+    shown = [relabel(c, ids) for c in calls[:limit]]
     return TodayPlan(
         shown,
         max(len(shown), ranked.calls - lost),
@@ -818,6 +850,34 @@ def plan_today(
         skipped,
         warnings,
     )
+
+
+def _book_ids(db: sqlite3.Connection, items: Sequence[Item]) -> dict[str, str]:
+    """Ids for ``items`` unique among every open item the cache knows of (the few keys
+    sharing their first characters are read by prefix, through the key index)."""
+    others: list[tuple[str, date | None]] = []
+    for prefix in sorted({i.key[:ID_LENGTH] for i in items}):
+        rows = db.execute(
+            "SELECT key, opened FROM items WHERE key >= ? AND key < ?", (prefix, prefix + "~")
+        )
+        others.extend((key, date.fromordinal(o) if o else None) for key, o in rows)
+    return assign_ids(items, others)
+
+
+def book_ids(root: Path, items: Sequence[Item]) -> dict[str, str]:
+    """Ids for ``items`` unique in the book, as `today` shows them: from the cache as the
+    last run left it (without one, unique among ``items`` only)."""
+    path = cache_file(root)
+    if items and path.exists():
+        try:
+            db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
+            try:
+                return _book_ids(db, items)
+            finally:
+                db.close()
+        except sqlite3.Error:
+            pass
+    return assign_ids(items)
 
 
 def check_files(

@@ -9,7 +9,7 @@ within the look-ahead that its mode (visit, review or call) settles.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -21,6 +21,7 @@ from touchplan.planning.schedule import (
     is_planned,
     plan_account,
     rank_key,
+    with_ids,
 )
 from touchplan.planning.walk import attempted, fmt, plus, working_days
 
@@ -57,6 +58,18 @@ class Call:
     @property
     def agenda(self) -> tuple[Item, ...]:
         return self.items + self.early + self.upcoming
+
+
+def relabel(call: Call, ids: Mapping[str, str]) -> Call:
+    """The call with its items' ids made unique in the book (see ``assign_ids``)."""
+    if not ids:
+        return call
+    return replace(
+        call,
+        items=tuple(with_ids(call.items, ids)),
+        upcoming=tuple(with_ids(call.upcoming, ids)),
+        early=tuple(with_ids(call.early, ids)),
+    )
 
 
 def call_mode(items: Iterable[Item]) -> str:

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import date
 
 from touchplan.config import Policy
@@ -35,7 +35,7 @@ from touchplan.model import (
 )
 from touchplan.planning.people import match_contact
 from touchplan.planning.renewal import NOT_STARTED
-from touchplan.planning.schedule import plan_account
+from touchplan.planning.schedule import plan_account, with_ids
 from touchplan.text import check_input, slugify
 
 # Items that stay open until closed, whenever they are due: `log` lists them after it.
@@ -236,6 +236,21 @@ def after_log(
     return AfterLog(
         first, tuple(sorted(still, key=lambda i: (i.due, i.kind.value))), tuple(settled)
     )
+
+
+def relabel_log(
+    plan: LogPlan, after: AfterLog, ids_for: Callable[[Sequence[Item]], Mapping[str, str]]
+) -> tuple[LogPlan, AfterLog]:
+    """What `log` prints, with ids unique in the book (``ids_for`` gives them)."""
+    shown = [*plan.closes, *plan.resolves, *after.still_open, *after.settled]
+    ids = ids_for([*shown, *([after.next] if after.next else [])])
+    return (
+        replace(plan, closes=tuple(with_ids(plan.closes, ids)),
+                resolves=tuple(with_ids(plan.resolves, ids))),
+        replace(after, next=with_ids([after.next], ids)[0] if after.next else None,
+                still_open=tuple(with_ids(after.still_open, ids)),
+                settled=tuple(with_ids(after.settled, ids))),
+    )  # fmt: skip
 
 
 # -- lost and defer ----------------------------------------------------------------------

@@ -10,7 +10,7 @@ promises, booked appointments, sequence steps); *cadence* items keep a relations
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import date
 
@@ -362,22 +362,27 @@ def stable_until(account: Account, policy: Policy, day: date) -> date:
     return until
 
 
-def assign_ids(items: Iterable[Item]) -> dict[str, str]:
-    """Short ids unique among ``items``: the full key -> the id to show.
+def assign_ids(
+    items: Iterable[Item], others: Iterable[tuple[str, date | None]] = ()
+) -> dict[str, str]:
+    """Short ids unique among ``items`` and the other open items of the book (``others``:
+    their keys and the day each was opened): the full key -> the id to show.
 
     Two keys sharing a prefix are told apart by lengthening the id of the one opened
-    later (by its trigger date, then key), so an id shown once never changes while its
-    item stays open.
+    later (by the day it was opened, then key), so an id shown once never changes while
+    its item stays open; a longer id stays a prefix of its key, so what was typed or
+    written with it keeps naming the same item.
     """
-    by_prefix: dict[str, list[Item]] = {}
-    for item in items:
-        by_prefix.setdefault(item.key[:ID_LENGTH], []).append(item)
+    opened: dict[str, date] = {}
+    for key, day in [*((i.key, i.trigger) for i in items), *others]:
+        day = day or date.min
+        opened[key] = min(opened.get(key, day), day)
+    by_prefix: dict[str, list[str]] = {}
+    for key in opened:
+        by_prefix.setdefault(key[:ID_LENGTH], []).append(key)
     ids: dict[str, str] = {}
     for prefix, group in by_prefix.items():
-        keys = sorted(
-            {i.key for i in group},
-            key=lambda k: (min(i.trigger or date.min for i in group if i.key == k), k),
-        )
+        keys = sorted(group, key=lambda k: (opened[k], k))
         ids[keys[0]] = prefix
         for key in keys[1:]:
             length = ID_LENGTH + 1
@@ -387,5 +392,5 @@ def assign_ids(items: Iterable[Item]) -> dict[str, str]:
     return ids
 
 
-def with_ids(items: Sequence[Item], ids: dict[str, str]) -> list[Item]:
+def with_ids(items: Sequence[Item], ids: Mapping[str, str]) -> list[Item]:
     return [replace(i, id=ids.get(i.key, i.id)) for i in items]

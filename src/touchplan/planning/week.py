@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
 from touchplan.config import Policy
 from touchplan.model import Account, Item, ItemClass, ItemKind, Status, Touch, TouchKind
-from touchplan.planning.calls import Call, Mode, calls_from
+from touchplan.planning.calls import Call, Mode, calls_from, relabel
 from touchplan.planning.schedule import is_planned, plan_account, score_terms, stable_until
 from touchplan.planning.walk import attempted, plus, working_days
 
@@ -100,3 +100,20 @@ def plan_week(accounts: Sequence[Account], policy: Policy, today: date, days: in
         if day == last_day:
             left = pool[policy.capacity :]
     return WeekPlan(tuple(plan_days), tuple(planned), tuple(left))
+
+
+def relabel_week(plan: WeekPlan, ids: Mapping[str, str]) -> WeekPlan:
+    """The plan with its items' ids made unique in the book (see ``assign_ids``)."""
+    if not ids:
+        return plan
+    return replace(
+        plan,
+        planned=tuple(replace(p, call=relabel(p.call, ids)) for p in plan.planned),
+        left_over=tuple(relabel(c, ids) for c in plan.left_over),
+    )
+
+
+def week_items(plan: WeekPlan) -> list[Item]:
+    """Every item the plan shows."""
+    calls = [p.call for p in plan.planned] + list(plan.left_over)
+    return [i for c in calls for i in c.agenda]
