@@ -618,6 +618,16 @@ def test_commitments_rank_by_deadline_then_importance() -> None:
     assert ranked == ["thanks", "problem", "promise"]
 
 
+def test_a_booked_appointment_on_its_day_comes_before_every_late_commitment() -> None:
+    # the visit booked for today cannot be kept later; the promise is 4 days late
+    visit = account("C", [entry("2026-11-10", next="2026-11-24 visit: Depot")], slug="visit")
+    promise = account("A", [entry("2026-11-16", next="2026-11-20 Send it")], slug="promise")
+    assert [c.account for c in plan_calls([promise, visit], P, TODAY)] == ["visit", "promise"]
+    # missed, the next day it is a late commitment like any other: the older one first
+    tomorrow = d("2026-11-25")
+    assert [c.account for c in plan_calls([promise, visit], P, tomorrow)] == ["promise", "visit"]
+
+
 def test_a_call_carries_the_agenda_and_suggests_the_mode() -> None:
     acct = account(
         "A",

@@ -616,6 +616,8 @@ _PLANNED = """
 _NOT_SKIPPED = " AND rel NOT IN (SELECT value FROM json_each(:skipped))"
 _MARGIN = 50  # extra candidates so exact (rounded) scores can re-rank the boundary
 # score_terms in SQL: a commitment due today or late, else cadence work (see why)
+# a booked appointment on its day ranks before everything (planning.schedule.rank_key)
+_CLASS = f"(CASE WHEN kind = '{ItemKind.BOOKED.value}' AND due = :today THEN -1 ELSE cls END)"
 _SCORE = """
     CASE WHEN cls = 0
       THEN :commitment + :late_day * MAX(0, :today - due) + imp
@@ -676,7 +678,7 @@ def rank_calls(
     pulled = pull_forward(ahead, called, committed or 0, policy, day, pressing or 0)
     only_pulled = [slug for slug in pulled if slug not in called]
     query = (
-        f"SELECT slug, rel, MIN(cls * 1e9 - ({_SCORE})) AS best, MIN(tier_rank) FROM items "
+        f"SELECT slug, rel, MIN({_CLASS} * 1e9 - ({_SCORE})) AS best, MIN(tier_rank) FROM items "
         f"NOT INDEXED WHERE due <= :today AND {planned} GROUP BY rel ORDER BY best, 4, slug"
     )
     if limit is not None:

@@ -328,9 +328,13 @@ RankKey = tuple[int, float, int, date, str, str, str]
 
 
 def rank_key(item: Item, tier: Tier, today: date) -> RankKey:
-    """Commitments due today or late first; then by score (highest first); ties by
-    tier, earliest due, account and kind."""
-    first = 0 if item.cls is ItemClass.COMMITMENT and item.due <= today else 1
+    """A booked appointment on its day first (the customer expects it then: it cannot be
+    kept later); then commitments due today or late; then by score (highest first);
+    ties by tier, earliest due, account and kind."""
+    if item.kind is ItemKind.BOOKED and item.due == today:
+        first = -1
+    else:
+        first = 0 if item.cls is ItemClass.COMMITMENT and item.due <= today else 1
     return (first, -item.score, TIER_ORDER[tier], item.due, item.account, item.kind.value, item.id)
 
 
