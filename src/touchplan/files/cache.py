@@ -26,7 +26,7 @@ import sys
 import tempfile
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from multiprocessing import get_context
 from pathlib import Path
@@ -50,18 +50,19 @@ from touchplan.files.store import (
     resolve_rel,
     scan_tree,
 )
-from touchplan.model import EVERYONE, Account, ItemClass, ItemKind, Status, Tier
+from touchplan.model import EVERYONE, Account, Item, ItemClass, ItemKind, Status, Tier
 from touchplan.planning.calls import (
     Ahead,
     Call,
     call_key,
+    calls_from,
     make_call,
-    plan_calls,
     pull_forward,
 )
 from touchplan.planning.people import owned
-from touchplan.planning.schedule import TIER_ORDER, plan_account, stable_until
+from touchplan.planning.schedule import TIER_ORDER, is_planned, plan_account, stable_until
 from touchplan.planning.walk import attempted
+from touchplan.planning.workload import cadence_calls, per_working_day
 
 SCHEMA = 2
 CACHE_NAME = f"plan-cache-v{SCHEMA}.sqlite3"
@@ -181,9 +182,21 @@ CREATE INDEX IF NOT EXISTS items_count ON items(due, active, snooze, owner_key);
 CREATE INDEX IF NOT EXISTS items_key ON items(key);
 CREATE INDEX IF NOT EXISTS files_slug ON files(slug);
 CREATE INDEX IF NOT EXISTS files_name ON files(name_key);
+CREATE INDEX IF NOT EXISTS items_touch ON items(owner_key, active, snooze, cadence)
+    WHERE kind = 'touch';
+CREATE INDEX IF NOT EXISTS files_owner ON files(owner_key, snooze)
+    WHERE ok = 1 AND status = 'active';
 """
 _DDL = _TABLES + _INDEXES
-_INDEX_NAMES = ("items_rel", "items_count", "items_key", "files_slug", "files_name")
+_INDEX_NAMES = (
+    "items_rel",
+    "items_count",
+    "items_key",
+    "files_slug",
+    "files_name",
+    "items_touch",
+    "files_owner",
+)
 
 
 class Cache:
@@ -671,6 +684,20 @@ def find_account(root: Path, name: str) -> tuple[Path, Account]:
 
 
 @dataclass(frozen=True)
+class Scope:
+    """What `today`'s header says besides the calls: whose they are and what the owner
+    filter left out, what the book's keep-in-touch cadences ask against capacity, and,
+    when today is not a working day, the next one's load."""
+
+    owner: str | None  # the owner filter; None: everyone
+    others: int = 0  # planned accounts (active, not snoozed) of other reps, left out
+    unowned: int = 0  # planned accounts with no owner, left out by an owner filter
+    cadence_calls: float = 0.0  # calls a working day the touch cadences of the book ask
+    next_day: date | None = None  # the next working day, when today is not one
+    next_day_calls: int = 0  # calls due on it
+
+
+@dataclass(frozen=True)
 class TodayPlan:
     """`today`: the calls shown (ranked), how many are due in all, and their accounts."""
 
@@ -679,6 +706,7 @@ class TodayPlan:
     total_items: int  # items due today in all (what `more` counts from)
     accounts: dict[str, Account]  # by slug: the accounts of the calls shown
     skipped: list[str]  # account files left out of planning
+    scope: Scope | None = None
 
 
 def plan_today(
@@ -698,12 +726,18 @@ def plan_today(
     limit = None if show_all else policy.capacity
     if not use_cache:
         book = load_book(root)
-        every = plan_calls(owned(book.accounts, owner), policy, day)
+        mine = owned(book.accounts, owner)
+        planned = {a.slug: (a, plan_account(a, policy, day)) for a in mine if is_planned(a, day)}
+        every = calls_from(
+            {slug: p for slug, p in planned.items() if not attempted(p[0], day)}, policy, day
+        )
         due = sum(len(c.items) for c in every)
-        return TodayPlan(every[:limit], len(every), due, book.by_slug(), book.skipped)
+        scope = book_scope(book.accounts, mine, planned, policy, day, owner)
+        return TodayPlan(every[:limit], len(every), due, book.by_slug(), book.skipped, scope)
     index = build_index(root, config, day, progress=progress)
     try:
         ranked = rank_calls(index, policy, day, owner, limit)
+        scope = index_scope(index, policy, day, owner)
     finally:
         index.db.close()
     accounts: dict[str, Account] = {}
@@ -728,7 +762,90 @@ def plan_today(
         ranked.items,
         {c.account: accounts[c.account] for c in shown},
         index.skipped,
+        scope,
     )
+
+
+def _owner_key(owner: str | None) -> str | None:
+    return owner.casefold() if owner and owner.strip().lower() != EVERYONE else None
+
+
+def book_scope(
+    book: list[Account],
+    mine: list[Account],
+    planned: dict[str, tuple[Account, list[Item]]],
+    policy: Policy,
+    day: date,
+    owner: str | None,
+) -> Scope:
+    """The header's figures from the loaded book (``mine``: the accounts the owner
+    filter keeps, ``planned``: the items of those planned today)."""
+    wanted = _owner_key(owner)
+    left = [a for a in book if wanted is not None and is_planned(a, day)]
+    unowned = sum(1 for a in left if not a.owner)
+    others = sum(1 for a in left if a.owner and a.owner.casefold() != wanted)
+    touch = [i.cadence for _a, items in planned.values() for i in items
+             if i.kind is ItemKind.TOUCH]  # fmt: skip
+    scope = Scope(owner, others, unowned, cadence_calls(touch, policy))
+    if policy.is_working_day(day):
+        return scope
+    next_day = policy.next_working_day(day)
+    later = {a.slug: planned[a.slug][1] if a.slug in planned else plan_account(a, policy, day)
+             for a in mine if is_planned(a, next_day)}  # fmt: skip
+    return replace(scope, next_day=next_day, next_day_calls=_due_by(later, mine, policy, next_day))
+
+
+def _due_by(items: dict[str, list[Item]], mine: list[Account], policy: Policy, day: date) -> int:
+    """Calls due by ``day`` as today's plan stands: ``rank_calls``'s count (the accounts
+    with an item due by then, and those a later deadline pulls forward), in Python."""
+    tiers = {a.slug: a.tier for a in mine}
+    called = {slug for slug, its in items.items() if any(i.due <= day for i in its)}
+    committed = sum(
+        1 for its in items.values()
+        if any(i.cls is ItemClass.COMMITMENT and i.due <= day for i in its)
+    )  # fmt: skip
+    ahead = [
+        Ahead(slug, tiers[slug], i.due, i.key)
+        for slug, its in items.items()
+        for i in its
+        if i.cls is ItemClass.COMMITMENT and i.due > day and i.deferred is None
+    ]
+    pulled = pull_forward(ahead, called, committed, policy, day)
+    return len(called | set(pulled))
+
+
+def index_scope(index: Index, policy: Policy, day: date, owner: str | None) -> Scope:
+    """The header's figures from the cache: a few aggregates over its partial indexes
+    (milliseconds at 40,000 accounts), never a file read."""
+    wanted = _owner_key(owner)
+    params = {"today": day.toordinal(), "owner": wanted, "skipped": json.dumps(index.skipped)}
+    not_skipped = _NOT_SKIPPED if index.skipped else ""
+    others = unowned = 0
+    if wanted is not None:
+        rows = index.db.execute(
+            "SELECT owner_key, COUNT(*) FROM files WHERE ok = 1 AND status = 'active' "
+            f"AND snooze <= :today{not_skipped} GROUP BY owner_key",
+            params,
+        )
+        for key, count in rows:
+            if key == "":
+                unowned += count
+            elif key != wanted:
+                others += count
+    mine = "owner_key = :owner AND " if wanted is not None else ""
+    (load,) = index.db.execute(
+        "SELECT SUM(1.0 / MAX(cadence, 1)) FROM items "
+        f"WHERE {mine}active = 1 AND snooze <= :today AND kind = 'touch'{not_skipped}",
+        params,
+    ).fetchone()
+    scope = Scope(owner, others, unowned, per_working_day(load or 0.0, policy))
+    if policy.is_working_day(day):
+        return scope
+    # the next working day's calls as today's plan stands (a step expiring in between
+    # still counts): from the skeletons, as the loaded book counts them in `_due_by`
+    next_day = policy.next_working_day(day)
+    ahead = rank_calls(index, policy, next_day, owner, 0)
+    return replace(scope, next_day=next_day, next_day_calls=ahead.calls)
 
 
 def check_files(

@@ -11,14 +11,40 @@ from rich.table import Table
 from rich.text import Text
 
 from touchplan.views.console import safe
+from touchplan.views.layout import fit
 
 
 def _money(value: float | None) -> str:
     return "—" if value is None else f"{value:,.0f}"
 
 
-def _touch_counts(touches: dict[str, int]) -> str:
-    return ", ".join(f"{kind} {n}" for kind, n in touches.items() if n)
+def _count(n: int) -> str:
+    return f"{n:,}"
+
+
+def touches_table(data: dict[str, Any]) -> RenderableType:
+    """Touches logged in the period: a row per group, a column per kind logged."""
+    title = Text(f"Touches logged {data['from']} to {data['date']}, by kind", style="bold")
+    rows = [*data["groups"], data["total"]]
+    kinds = [kind for kind, n in data["total"]["touches"].items() if n]
+    if not kinds:
+        return Group(title, Text("None.", style="dim"))
+    table = Table(title=title, box=box.SIMPLE_HEAD)
+    table.add_column("Owner" if data["by"] == "owner" else "Tier")
+    for kind in kinds:
+        table.add_column(kind, justify="right", no_wrap=True)
+    table.add_column("all", justify="right", no_wrap=True)
+    for i, g in enumerate(rows):
+        last = i == len(rows) - 1
+        table.add_row(
+            safe("(all)" if last else g["group"] or "(no owner)", "bold" if last else ""),
+            *(_count(g["touches"].get(kind, 0)) for kind in kinds),
+            Text(_count(g["touches_total"]), style="bold"),
+            end_section=i == len(rows) - 2,
+        )
+    # a narrow terminal leaves out the kinds logged least
+    rare = sorted(kinds, key=lambda kind: data["total"]["touches"][kind])
+    return fit(table, rare)
 
 
 def report_view(data: dict[str, Any]) -> RenderableType:
@@ -31,14 +57,14 @@ def report_view(data: dict[str, Any]) -> RenderableType:
         ("Owner" if by == "owner" else "Tier", "left"),
         ("Accounts", "right"),
         ("Coverage", "right"),
-        ("Overdue items", "right"),
+        ("Overdue", "right"),
         ("Neglected A", "right"),
-        ("Open problems", "right"),
+        ("Problems", "right"),
         ("Renewals", "right"),
-        ("Renewal value", "right"),
-        ("Touches logged", "left"),
+        ("Value", "right"),
+        ("Touches", "right"),
     ):
-        table.add_column(col, justify=justify, overflow="fold")  # type: ignore[arg-type]
+        table.add_column(col, justify=justify, no_wrap=justify == "right")  # type: ignore[arg-type]
     rows = [*data["groups"], data["total"]]
     for i, g in enumerate(rows):
         last = i == len(rows) - 1
@@ -50,27 +76,25 @@ def report_view(data: dict[str, Any]) -> RenderableType:
                 style="red" if g["coverage"] < 50 else "yellow" if g["coverage"] < 80 else "",
             )
         )
-        accounts = str(g["accounts"])
+        accounts = _count(g["accounts"])
         extra = [f"{g[k]} {k}" for k in ("snoozed", "lost") if g[k]]
         if extra:
             accounts += f" ({', '.join(extra)})"
-        touches = Text(str(g["touches_total"]), style="bold")
-        if g["touches_total"]:
-            touches.append(f": {_touch_counts(g['touches'])}", style="dim")
+        touches = Text(_count(g["touches_total"]), style="bold")  # by kind: touches_table
         name = safe("(all)" if last else g["group"] or "(no owner)", "bold" if last else "")
         table.add_row(
             name,
             accounts,
             coverage,
-            str(g["overdue_items"]),
-            Text(str(g["neglected_a"]), style="red" if g["neglected_a"] else ""),
-            Text(str(g["open_problems"]), style="red" if g["open_problems"] else ""),
-            str(g["renewals"]),
+            _count(g["overdue_items"]),
+            Text(_count(g["neglected_a"]), style="bold red" if g["neglected_a"] else ""),
+            Text(_count(g["open_problems"]), style="bold red" if g["open_problems"] else ""),
+            _count(g["renewals"]),
             _money(g["renewal_value"]) if g["renewals"] else "—",
             touches,
             end_section=i == len(rows) - 2,
         )
-    parts: list[RenderableType] = [table]
+    parts: list[RenderableType] = [fit(table), Text(), touches_table(data), Text()]
     neglect_title = Text("A accounts with no contact in 2× their cadence", style="bold")
     if data["neglected"]:
         neglected = Table(title=neglect_title, box=box.SIMPLE_HEAD, title_justify="left")
@@ -81,10 +105,10 @@ def report_view(data: dict[str, Any]) -> RenderableType:
                 safe(n["name"], "bold"),
                 safe(n["owner"] or "—"),
                 n["last_contact"] or Text("never", style="red"),
-                "—" if n["days_since"] is None else str(n["days_since"]),
-                str(n["limit_days"]),
+                "—" if n["days_since"] is None else _count(n["days_since"]),
+                _count(n["limit_days"]),
             )
-        parts.append(neglected)
+        parts += [fit(neglected), Text()]
     else:
         parts.append(Group(neglect_title, Text("None.", style="dim"), Text("")))
     renew_title = Text(
@@ -100,14 +124,14 @@ def report_view(data: dict[str, Any]) -> RenderableType:
             shown = stage if not stage.isdigit() else f"{stage}-day"
             renewals.add_row(
                 r["renewal"],
-                str(r["days_left"]),
+                _count(r["days_left"]),
                 Text(shown, style=style),
                 safe(r["name"], "bold"),
                 safe(r["owner"] or "—"),
                 r["tier"],
                 _money(r["value"]),
             )
-        parts.append(renewals)
+        parts.append(fit(renewals))
     else:
         parts.append(Group(renew_title, Text("None.", style="dim")))
     return Group(*parts)
@@ -118,16 +142,18 @@ def doctor_view(checks: Sequence[dict[str, Any]]) -> RenderableType:
     table = Table(box=box.SIMPLE_HEAD, title_justify="left")
     table.add_column("", no_wrap=True)
     table.add_column("Check", no_wrap=True)
-    table.add_column("Found", overflow="fold")
-    table.add_column("Fix", overflow="fold")
+    table.add_column("Found", ratio=1)
+    table.add_column("Fix", ratio=1)
     for check in checks:
         mark = Text("ok", style="green") if check["ok"] else Text("FAIL", style="bold red")
         table.add_row(mark, check["name"], safe(check["detail"]), safe(check["fix"], "yellow"))
     failed = sum(not c["ok"] for c in checks)
     if not failed:
-        return Group(table, Text("All good.", style="green"))
+        return Group(fit(table, ()), Text("All good.", style="green"))
     things = "1 thing" if failed == 1 else f"{failed} things"
-    return Group(table, Text(f"{things} to fix, then run `touchplan doctor` again.", style="red"))
+    return Group(
+        fit(table, ()), Text(f"{things} to fix, then run `touchplan doctor` again.", style="red")
+    )
 
 
 class SetupStep(Protocol):
