@@ -11,8 +11,9 @@ from rich.table import Table
 from rich.text import Text
 
 from touchplan.views.console import safe
-from touchplan.views.layout import Stack, Whole, Words, fit
+from touchplan.views.layout import Cell, Stack, Words, fit
 
+PATH_MOST = 100  # a file name is shortened only past this (the width's last resort)
 IMPORT_STYLE = {"created": "green", "would-create": "green", "present": "dim", "skipped": "yellow"}
 
 
@@ -31,25 +32,17 @@ def import_view(report: dict[str, Any]) -> RenderableType:
     table = Table(box=box.SIMPLE_HEAD)
     table.add_column("Line", justify="right", no_wrap=True)
     table.add_column("Account", ratio=1)
-    table.add_column("Result", no_wrap=True)
-    table.add_column("File / reason", ratio=2)
+    table.add_column("Result", ratio=2)
     for row in report["rows"]:
         status = row["status"]
-        # a file name stays whole; a reason and the warnings wrap at spaces
-        first = safe(row["file"] or row["reason"] or "", multiline=False)
-        where = Stack(
-            [
-                Whole(first) if row["file"] else Words(first),
-                *(Words(safe(f"warning: {w}", "yellow", multiline=False))
-                  for w in row.get("warnings", [])),
-            ]
-        )  # fmt: skip
-        table.add_row(
-            f"{row['line']:,}",
-            safe(row["name"] or "—", multiline=False),
-            Text(status, style=IMPORT_STYLE.get(status, "")),
-            where,
-        )
+        # the result, then the file it makes (a slug is never shortened: it wraps to a
+        # line of its own when the width is short) or why not; warnings under it
+        result = Text(status, style=IMPORT_STYLE.get(status, ""))
+        result.append_text(safe(f" {row['file'] or row['reason'] or ''}", multiline=False))
+        cells: list[Cell] = [Words(result, cap=PATH_MOST)]
+        cells += [Words(safe(f"warning: {w}", "yellow", multiline=False))
+                  for w in row.get("warnings", [])]  # fmt: skip
+        table.add_row(f"{row['line']:,}", safe(row["name"] or "—", multiline=False), Stack(cells))
     if report["rows"]:
         parts.append(fit(table, ()))
     counts = report["counts"]

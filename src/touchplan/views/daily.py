@@ -327,9 +327,7 @@ def today_header(
                 else _count(scope.unowned, "more account", "more accounts")
             )
             left.append(f"{some} {'has' if scope.unowned == 1 else 'have'} no owner")
-        lines.append(
-            Text(f"{', '.join(left)}: `--owner all` shows everyone's.", style=scheme.MUTED)
-        )
+        lines.append(Text(f"{', '.join(left)} (`--owner all` shows them).", style=scheme.MUTED))
     if scope is not None and scope.next_day is not None:
         nxt = scope.next_day
         lines.append(

@@ -364,13 +364,24 @@ def plan_widths(
     # the first that fits: nothing wrapped (wide gaps, then narrow ones), every column
     # as wide as it asks, then as narrow as its tokens allow; a column is left out only
     # when even that cannot fit
-    while True:
-        tries = [(g, m) for m in measures for g in range(GAP, 0, -1)]
-        fits = next(((g, m) for g, m in tries if needed(shown, g, m) <= width), None)
+    tries = [(g, m) for m in measures for g in range(GAP, 0, -1)]
+
+    def fitting(cols: list[int]) -> tuple[int, Callable[[Size], int]] | None:
+        return next(((g, m) for g, m in tries if needed(cols, g, m) <= width), None)
+
+    dropped: list[int] = []
+    while not (fits := fitting(shown)):
         victims = [n for n in order if n in shown]
-        if fits or not victims:
+        if not victims:
             break
         shown.remove(victims[0])
+        dropped.append(victims[0])
+    # a column left out early may fit again beside the ones that had to go after it
+    for n in reversed(dropped[:-1]):
+        again = sorted([*shown, n])
+        if fitting(again):
+            shown = again
+            fits = fitting(shown)
     gap, measure = fits or (1, measures[-1])
     widths = {n: measure(sizes[n]) for n in shown}
     spare = width - needed(shown, gap, measure)
@@ -393,8 +404,7 @@ def plan_widths(
                 spare -= give
                 if not spare:
                     break
-    dropped = [str(columns[n].header) for n in every if n not in shown]
-    return Layout(shown, widths, gap, dropped)
+    return Layout(shown, widths, gap, [str(columns[n].header) for n in every if n not in shown])
 
 
 def _pad(line: Text, width: int, justify: str) -> Text:
