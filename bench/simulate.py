@@ -8,7 +8,7 @@ calls shown, for about six months, against two baselines on the same book and ev
 
 Scenarios: ``feasible`` (60 accounts, less work than the daily capacity), ``overloaded``
 (220 accounts, about three times more work than capacity) and ``imported`` (a quarter
-after importing 300 long-standing customers with no history from a Salesforce-style
+after importing 120 long-standing customers with no history from a Salesforce-style
 CSV). Strategies: ``touchplan`` (`today` as shown), ``reminder`` (the 6 most overdue
 accounts by last contact + cadence, pure Python) and ``due-order`` (touchplan's own
 items ordered by due date). The book's demand is measured by an unconstrained rep who
@@ -54,7 +54,7 @@ START = date(2027, 1, 4)  # a Monday
 SCENARIOS = {
     "feasible": Scenario("feasible", 60, (0.12, 0.30, 0.58), 130),
     "overloaded": Scenario("overloaded", 220, (0.20, 0.35, 0.45), 130),
-    "imported": Scenario("imported", 300, (0.15, 0.30, 0.55), 65, imported=True),
+    "imported": Scenario("imported", 120, (0.15, 0.30, 0.55), 65, imported=True),
 }
 QUICK = {
     "feasible": Scenario("feasible", 16, (0.25, 0.35, 0.40), 15),
@@ -280,7 +280,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "--days", type=int, help="working days to simulate (default: 130, imported 65)"
     )
     parser.add_argument(
-        "--accounts", type=int, help="accounts in the book (default: 60, 220, imported 300)"
+        "--accounts", type=int, help="accounts in the book (default: 60, 220, imported 120)"
     )
     parser.add_argument(
         "--quick", action="store_true", help="small books, 15 working days: a smoke run"

@@ -62,7 +62,7 @@ def test_issue_example_creates_exact_file(root: Path, run: RunFn) -> None:
     # check 7 days after the start closed before it came to touchplan)
     assert lines(result.stdout) == [
         "Created accounts/acme-corp.yaml",
-        "Next: touch — Get in touch: first contact (due 2026-11-24)",
+        "Next: touch ka3kh — Get in touch: first contact (due 2026-11-24)",
     ]
     assert result.stderr == ""
 

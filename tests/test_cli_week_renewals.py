@@ -406,13 +406,28 @@ def test_renewal_progress_shows_and_sets_the_next_step(
     assert row["next_step"] == "Renewal in 26 days (proposal): keep it moving"
 
 
-def test_a_signed_renewal_leaves_the_window(write_account: Callable[..., Path], run: RunFn) -> None:
+def test_a_signed_renewal_is_shown_renewed_then_the_next_cycle_starts(
+    write_account: Callable[..., Path], run: RunFn
+) -> None:
     renewal_account(write_account, "signing", "Signing Co", "C", "2026-12-20", 70000)
     result = run(
         "log", "signing", "Signed for a year", "--kind", "renewal", "--renewal-date", "2027-12-20"
     )
     assert result.exit_code == 0, result.stderr
-    assert as_json(run("renewals", "--format", "json"))["renewals"] == []
+    (row,) = as_json(run("renewals", "--format", "json"))["renewals"]
+    # How this cycle ended stays listed for the lead (60 days), after the open ones
+    assert {k: row[k] for k in ("renewal", "days_left", "stage", "progress", "started",
+                                "next_due", "next_step")} == {
+        "renewal": "2027-12-20",
+        "days_left": 391,
+        "stage": "renewed",
+        "progress": "renewed",
+        "started": True,
+        "next_due": "2026-11-24",
+        "next_step": "Signed on 2026-11-24; renewal date now 2027-12-20",
+    }  # fmt: skip
+    later = as_json(run("renewals", "--format", "json", "--date", "2027-01-24"))
+    assert later["renewals"] == []
     (row,) = as_json(run("renewals", "--format", "json", "--within", "14m"))["renewals"]
     assert (row["renewal"], row["progress"], row["next_due"]) == (
         "2027-12-20",
@@ -519,3 +534,20 @@ def test_snooze_unknown_account(root: Path, run: RunFn) -> None:
     result = run("snooze", "nobody", "--until", "+1w")
     assert result.exit_code == 1
     assert "no account matches 'nobody'" in result.stderr
+
+
+def test_a_lost_customer_is_shown_lost_for_the_lead(
+    write_account: Callable[..., Path], run: RunFn
+) -> None:
+    renewal_account(write_account, "going", "Going Co", "B", "2026-12-20", 40000)
+    result = run("lost", "going", "--reason", "Chose a cheaper supplier", "--date", "2026-11-20")
+    assert result.exit_code == 0, result.stderr
+    (row,) = as_json(run("renewals", "--format", "json"))["renewals"]
+    assert (row["stage"], row["progress"], row["next_due"], row["next_step"]) == (
+        "lost",
+        "lost",
+        "2026-11-20",
+        "Lost on 2026-11-20: Chose a cheaper supplier",
+    )
+    assert as_json(run("today", "--format", "json"))["calls"] == []
+    assert as_json(run("renewals", "--format", "json", "--date", "2027-01-20"))["renewals"] == []

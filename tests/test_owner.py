@@ -165,3 +165,48 @@ def test_today_defaults_to_the_current_rep(
         for r in (mine, every)
     ]
     assert owners == [["dana"], ["dana", "lee"]]
+
+
+def test_check_and_doctor_name_owners_no_rep_lists(
+    repo: Path, write_account: Callable[..., Path], run: Callable[..., object]
+) -> None:
+    """An owner the team's `owners:` does not list hides the account from its rep's
+    `today`: `check` names each file and line (with the rep when it is an alias),
+    `doctor` sums them up. Listed owners, in any case, and ownerless accounts are fine."""
+    (repo / "touchplan.yaml").write_text(
+        "owners:\n  dana: dana@acme.example\n  sam: [sam@acme.example, Sam Rep]\n"
+    )
+    write_account("acme", "name: Acme\ntier: A\nowner: Dana\nhistory:\n")
+    write_account("globex", "name: Globex\ntier: B\n# moved from the CRM\nowner: Sam Rep\n")
+    write_account("initech", "name: Initech\ntier: C\nowner: lee\n", folder="east")
+    write_account("umbrella", "name: Umbrella\ntier: C\n")
+    result = run("check")
+    assert result.exit_code == 1  # type: ignore[attr-defined]
+    assert result.stderr == "2 problems in 2 files\n"  # type: ignore[attr-defined]
+    assert result.stdout.splitlines() == [  # type: ignore[attr-defined]
+        "accounts/east/initech.yaml:3: owner: 'lee' is not a rep under owners: in "
+        "touchplan.yaml (add the rep under `owners:`, or correct the name)",
+        "accounts/globex.yaml:4: owner: 'Sam Rep' is not a rep under owners: in "
+        "touchplan.yaml (`Sam Rep` is one of sam's names: write `owner: sam`)",
+    ]
+    doctor = run("doctor", "--format", "json")
+    assert doctor.exit_code == 1  # type: ignore[attr-defined]
+    checks = {c["name"]: c for c in json.loads(doctor.stdout)["checks"]}  # type: ignore[attr-defined]
+    assert checks["account owners"] == {
+        "name": "account owners",
+        "ok": False,
+        "detail": "2 accounts with an owner no rep lists (Sam Rep, lee): "
+        "accounts/east/initech.yaml, accounts/globex.yaml",
+        "fix": "list them under `owners:`, or correct `owner:` (`touchplan check` names each line)",
+    }
+    # the account still plans, whoever owns it
+    every = json.loads(run("today", "--owner", "all", "--format", "json").stdout)  # type: ignore[attr-defined]
+    assert {"globex", "initech"} <= {c["account"] for c in every["calls"]}
+
+
+def test_without_owners_any_owner_name_is_fine(
+    root: Path, write_account: Callable[..., Path], run: Callable[..., object]
+) -> None:
+    write_account("initech", "name: Initech\ntier: C\nowner: lee\n")
+    result = run("check")
+    assert (result.exit_code, result.stdout, result.stderr) == (0, "", "")  # type: ignore[attr-defined]

@@ -195,4 +195,10 @@ def test_one_call_per_account_and_calls_ranked(book: list[Account]) -> None:
     assert len({c.account for c in calls}) == len(calls)
     for call in calls:
         assert all(i.due <= TODAY for i in call.items)
-        assert account_call(next(a for a in book if a.slug == call.account), P, TODAY) == call
+        alone = account_call(next(a for a in book if a.slug == call.account), P, TODAY)
+        # planned alone, the account's call is the same but for the commitments the book
+        # pulled forward to keep a later deadline (a spare day, an overbooked day)
+        if call.items:
+            assert alone is not None and alone.items == call.items
+        else:
+            assert alone is None and call.early

@@ -7,11 +7,16 @@ only the items named in its comment.
 from __future__ import annotations
 
 import json
+import re
+import sys
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from touchplan.model import TouchKind
 
 POLICY = """\
 visit:
@@ -114,9 +119,7 @@ def team(root: Path, write_account: Callable[..., Path]) -> Path:
 
 
 def touches(**counts: int) -> dict[str, int]:
-    kinds = ("call", "visit", "meeting", "email", "letter", "note")
-    kinds += ("review", "sale", "renewal", "thank-you")
-    return {kind: counts.get(kind.replace("-", "_"), 0) for kind in kinds}
+    return {kind.value: counts.get(kind.value.replace("-", "_"), 0) for kind in TouchKind}
 
 
 def row(group: str, **values: Any) -> dict[str, Any]:
@@ -146,7 +149,7 @@ DANA = row(
     planned=3,
     covered=1,
     coverage=33.3,
-    overdue_items=4,
+    overdue_items=3,  # initech was never reached: its first touch is due today, not late
     neglected_a=1,
     open_problems=1,
     renewals=1,
@@ -187,7 +190,7 @@ TOTAL = row(
     lost=1,
     covered=3,
     coverage=60.0,
-    overdue_items=5,
+    overdue_items=4,
     neglected_a=1,
     open_problems=1,
     renewals=3,
@@ -204,6 +207,11 @@ def report(run: Callable[..., Any], *args: str) -> dict[str, Any]:
     return data
 
 
+def today_part(group: dict[str, Any]) -> dict[str, Any]:
+    """The keys of the report before the scoreboard (test_report_scoreboard has those)."""
+    return {k: group[k] for k in row("")}
+
+
 def test_report_by_owner(team: Path, run: Callable[..., Any]) -> None:
     data = report(run)
     assert {k: data[k] for k in ("date", "from", "by", "renewal_window_days")} == {
@@ -212,8 +220,9 @@ def test_report_by_owner(team: Path, run: Callable[..., Any]) -> None:
         "by": "owner",
         "renewal_window_days": 90,
     }
-    assert data["groups"] == [DANA, LEE, NOBODY]  # accounts without an owner last
-    assert data["total"] == TOTAL
+    groups = [today_part(g) for g in data["groups"]]
+    assert groups == [DANA, LEE, NOBODY]  # accounts without an owner last
+    assert today_part(data["total"]) == TOTAL
     assert data["neglected"] == [
         {
             "account": "globex",
@@ -226,10 +235,14 @@ def test_report_by_owner(team: Path, run: Callable[..., Any]) -> None:
             "file": "accounts/globex.yaml",
         }
     ]
-    assert [(r["account"], r["days_left"], r["stage"], r["value"]) for r in data["renewals"]] == [
-        ("stark", -23, "lapsed", 2000.0),
-        ("acme", 26, "30", 100000.0),
-        ("umbrella", 69, "ahead", 5000.0),
+    renewals = [
+        (r["account"], r["days_left"], r["stage"], r["progress"], r["value"])
+        for r in data["renewals"]
+    ]
+    assert renewals == [
+        ("stark", -23, "lapsed", "lapsed", 2000.0),
+        ("acme", 26, "30", "not started", 100000.0),
+        ("umbrella", 69, "ahead", "not started", 5000.0),
     ]
 
 
@@ -260,18 +273,34 @@ def test_report_csv(team: Path, run: Callable[..., Any]) -> None:
     result = run("report", "--format", "csv", "--by", "tier")
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
+    # the columns before the scoreboard's are where they always were
     assert lines[0] == (
         "group,accounts,planned,snoozed,lost,covered,coverage,overdue_items,neglected_a,"
         "open_problems,renewals,renewal_value,touches_total,touches_call,touches_visit,"
         "touches_meeting,touches_email,touches_letter,touches_note,touches_review,"
-        "touches_sale,touches_renewal,touches_thank-you"
+        "touches_sale,touches_renewal,touches_thank-you,touches_share,touches_imported,"
+        "touches_attempt,touches_defer,touches_lost,"
+        "contacts,renewals_due,renewals_on_time,renewals_late,renewals_lapsed,renewals_lost,"
+        "renewals_open,renewals_started_ahead,value_due,value_renewed,grr,promises_due,"
+        "promises_on_time,promises_late,promises_open,thank_yous_due,thank_yous_on_time,"
+        "thank_yous_late,thank_yous_missed,thank_yous_open,gap_checks_due,gap_checks_done,"
+        "gap_checks_missed,gap_checks_open,problems_opened,problems_resolved,"
+        "problems_median_days,customers_lost,planned_at_end,within_cadence_at_end,"
+        "coverage_at_end"
     )
-    assert lines[1:] == [
-        "A,3,2,1,0,1,50,3,1,1,1,100000,2,2,0,0,0,0,0,0,0,0,0",
-        "B,1,1,0,1,0,0,1,0,0,0,0,2,0,0,0,1,0,1,0,0,0,0",
-        "C,2,2,0,0,2,100,1,0,0,2,7000,2,2,0,0,0,0,0,0,0,0,0",
-        "all,6,5,1,1,3,60,5,1,1,3,107000,6,4,0,0,1,0,1,0,0,0,0",
+    touches_then_scoreboard = [
+        # A: acme, globex and (snoozed) hooli; globex's problem was opened before the period
+        "A,3,2,1,0,1,50,3,1,1,1,100000,2,2,0,0,0,0,0,0,0,0,0,0,0,0,0,0,"
+        "2,0,0,0,0,0,0,0,0,0,,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,,0,2,1,50",
+        "B,1,1,0,1,0,0,0,0,0,0,0,2,0,0,0,1,0,1,0,0,0,0,0,0,0,0,0,"
+        "1,0,0,0,0,0,0,0,0,0,,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,,0,1,0,0",
+        # C: stark's renewal lapsed on 11-01, in the period: GRR 0
+        "C,2,2,0,0,2,100,1,0,0,2,7000,2,2,0,0,0,0,0,0,0,0,0,0,0,0,0,0,"
+        "2,1,0,0,1,0,0,0,2000,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,,0,2,2,100",
+        "all,6,5,1,1,3,60,4,1,1,3,107000,6,4,0,0,1,0,1,0,0,0,0,0,0,0,0,0,"
+        "5,1,0,0,1,0,0,0,2000,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,,0,5,3,60",
     ]
+    assert lines[1:] == touches_then_scoreboard
 
 
 def test_report_table(team: Path, run: Callable[..., Any]) -> None:
@@ -280,20 +309,36 @@ def test_report_table(team: Path, run: Callable[..., Any]) -> None:
     text = result.stdout
     lines = [" ".join(line.split()) for line in text.splitlines()]
     assert "Team report, 2026-11-24 · by owner · touches logged 2026-08-26 to 2026-11-24" in lines
-    assert "dana 3 33.3% (1/3) 4 1 1 1 100,000 3: call 2, note 1" in lines
-    assert "lee 2 (1 snoozed, 1 lost) 100% (1/1) 0 0 0 1 5,000 2: call 1, email 1" in lines
-    assert "(no owner) 1 100% (1/1) 1 0 0 1 2,000 1: call 1" in lines
-    assert (
-        "(all) 6 (1 snoozed, 1 lost) 60% (3/5) 5 1 1 3 107,000 6: call 4, email 1, note 1" in lines
-    )
+    assert "dana 3 33.3% (1/3) 3 1 1 1 100,000 3" in lines
+    assert "lee 2 (1 snoozed, 1 lost) 100% (1/1) 0 0 0 1 5,000 2" in lines
+    assert "(no owner) 1 100% (1/1) 1 0 0 1 2,000 1" in lines
+    assert "(all) 6 (1 snoozed, 1 lost) 60% (3/5) 4 1 1 3 107,000 6" in lines
+    # the touches by kind: a table of their own, a column per kind logged
+    assert "Touches logged 2026-08-26 to 2026-11-24, by kind" in lines
+    assert "Owner call email note all" in lines
+    assert "dana 2 0 1 3" in lines
+    assert "(all) 4 1 1 6" in lines
+    assert "Retention scoreboard, 2026-08-26 to 2026-11-24" in lines
+    assert "dana 0 0 0 0 0 — —" in lines
+    assert "(no owner) 1 0 0 1 0 0% 0/1 0%" in lines
+    assert "Promises, problems and contacts" in lines
+    assert "dana — — 1 / 0 — 2 1/3 33%" in lines
+    assert "(no owner) — — 0 / 0 — 1 1/1 100%" in lines
+    assert "Trends, 12 weeks to 2026-11-24 · each week as the history stood at its end" in lines
+    # coverage 0-100 %; contacts and overdue scaled to their largest; the last value
+    assert "dana ▁▁▁▁▃▃▁▁▁▁▁▃ 33.3% ▁▁▁▁█▁▁▁▁▁▁█ 1 ▁▁▁▁▅▅▅█████ 2" in lines
+    assert "(all) ▂▂▂▂▄▄▂▂▄▄▄▅ 60% ▁▁▁▁█▁▁▁█▁██ 1 ▃▃▃▃▆▆▆█████ 3" in lines
     assert "Globex dana 2026-10-01 54 28" in lines
-    assert "2026-11-01 -23 lapsed Stark — C 2,000" in lines
-    assert "2026-12-20 26 30-day Acme dana A 100,000" in lines
+    assert "2026-11-01 -23 lapsed lapsed Stark — C 2,000" in lines
+    assert "2026-12-20 26 30-day not started Acme dana A 100,000" in lines
+    assert lines[-2:] == ["Customers lost in the period", "None."]
 
 
 def test_empty_repository(root: Path, run: Callable[..., Any]) -> None:
     data = report(run)
-    assert data["groups"] == [] and data["total"] == row("all")
+    assert data["groups"] == [] and today_part(data["total"]) == row("all")
+    assert (data["total"]["renewals_due"], data["total"]["grr"]) == (0, None)
+    assert data["trends"]["total"]["coverage"] == [None] * 12
     result = run("report")
     assert result.exit_code == 0
     assert "None." in result.stdout
@@ -314,3 +359,147 @@ def test_a_broken_file_is_skipped_with_a_warning(
     assert result.exit_code == 0
     assert json.loads(result.stdout)["total"]["accounts"] == 6
     assert "skipped 1 account file with errors: accounts/broken.yaml" in result.stderr
+
+
+# -- the period ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "period"),
+    [
+        (["--quarter", "2026Q3"], ("2026-07-01", "2026-09-30", "2026Q3")),
+        (["--quarter", "2026-q4"], ("2026-10-01", "2026-11-24", "2026Q4")),  # under way
+        (["--since", "30d", "--until", "2026-10-31"], ("2026-10-01", "2026-10-31", None)),
+        (["--until", "2026-10-31"], ("2026-08-02", "2026-10-31", None)),  # 90 days back
+        (["--since", "2026-01-01"], ("2026-01-01", "2026-11-24", None)),
+    ],
+)
+def test_the_period(team: Path, run: Callable[..., Any], args: list[str], period: tuple) -> None:
+    data = report(run, *args)
+    assert (data["from"], data["until"], data["quarter"]) == period
+    assert data["trends"]["weeks"][-1] == period[1]  # the trends end with the period
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--quarter", "2026Q5"], "--quarter: '2026Q5' is not a quarter"),
+        (["--quarter", "2027Q1"], "--quarter 2027Q1 starts after 2026-11-24"),
+        (["--quarter", "2026Q4", "--since", "30d"], "--quarter is a period of its own"),
+        (["--until", "2026-12-01"], "--until 2026-12-01 is after 2026-11-24"),
+        (["--since", "2026-11-01", "--until", "2026-10-01"], "is after 2026-10-01"),
+        (["--weeks", "0"], "--weeks"),
+        (["-o", "out.txt"], "-o goes with --format json, csv or html"),
+    ],
+)
+def test_bad_periods_are_usage_errors(
+    team: Path, run: Callable[..., Any], args: list[str], message: str
+) -> None:
+    result = run("report", *args)
+    assert result.exit_code == 2
+    assert message in result.stderr
+
+
+# -- files and the HTML page --------------------------------------------------------------
+
+
+def test_output_files(team: Path, run: Callable[..., Any], tmp_path: Path) -> None:
+    printed = run("report", "--format", "json").stdout
+    out = tmp_path / "report.json"
+    result = run("report", "--format", "json", "-o", str(out))
+    assert (result.exit_code, result.stdout, result.stderr) == (0, "", "")
+    assert out.read_text() == printed
+    csv_file = tmp_path / "report.csv"
+    assert run("report", "--format", "csv", "-o", str(csv_file)).exit_code == 0
+    assert csv_file.read_text() == run("report", "--format", "csv").stdout
+    folder = run("report", "--format", "json", "-o", str(tmp_path))
+    assert folder.exit_code == 2 and "is a folder" in folder.stderr
+
+
+def test_the_html_page_is_self_contained_and_stable(
+    team: Path, run: Callable[..., Any], tmp_path: Path
+) -> None:
+    out = tmp_path / "report.html"
+    result = run("report", "--format", "html", "-o", str(out))
+    assert (result.exit_code, result.stdout, result.stderr) == (0, "", "")
+    page = out.read_text()
+    assert page.startswith("<!DOCTYPE html>") and page.rstrip().endswith("</html>")
+    assert page.count('<figure class="chart"') == 4 and page.count("<svg") == 4
+    # nothing to fetch or run: no script, no link, no src or href, no url() or @import
+    for forbidden in ("<script", "<link", "src=", "href=", "url(", "@import", "<iframe"):
+        assert forbidden not in page
+    urls = set(re.findall(r"https?://[^\s\"'<>]+", page))
+    assert urls == {"http://www.w3.org/2000/svg"}  # the SVG namespace, never fetched
+    assert "Generated with pygal" not in page  # no run date: same data, same bytes
+    again = tmp_path / "again.html"
+    run("report", "--format", "html", "-o", str(again))
+    assert again.read_bytes() == out.read_bytes()
+    # without -o the page goes to stdout
+    assert run("report", "--format", "html").stdout == page
+
+
+def test_user_text_in_the_page_is_inert(
+    root: Path, write_account: Callable[..., Path], run: Callable[..., Any]
+) -> None:
+    write_account(
+        "evil",
+        """\
+        name: "<script>alert(1)</script> \\e[31mRed"
+        tier: A
+        owner: "<b>dana</b>"
+        renewal: 2026-11-20
+        status: lost
+        history:
+          - date: 2026-11-02
+            kind: lost
+            summary: "<img src=x onerror=alert(2)>"
+        """,
+    )
+    result = run("report", "--format", "html")
+    assert result.exit_code == 0
+    page = result.stdout
+    assert "<script>alert" not in page and "<img src=x" not in page and "<b>dana" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; \\x1b[31mRed" in page
+    assert "&lt;img src=x onerror=alert(2)&gt;" in page
+    assert "\x1b" not in page
+
+
+def test_a_missing_chart_library_is_said_plainly(
+    team: Path, run: Callable[..., Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "pygal", None)  # import pygal raises ImportError
+    result = run("report", "--format", "html")
+    assert result.exit_code == 1
+    assert "the HTML report needs the charting library pygal" in result.stderr
+    assert result.stdout == ""
+
+
+def test_a_large_book_gives_the_same_report_on_every_core(
+    root: Path, write_account: Callable[..., Path], run: Callable[..., Any]
+) -> None:
+    from touchplan.config import load_config
+    from touchplan.files.sweep import PARALLEL_FROM, Job, sweep_report
+    from touchplan.planning.report import finish, report_period
+    from touchplan.views.records import report_record
+
+    for i in range(PARALLEL_FROM + 20):
+        write_account(
+            f"acct-{i:03d}",
+            f"name: A{i}\ntier: {'ABC'[i % 3]}\nowner: rep{i % 7}\n"
+            f"renewal: 2026-{i % 12 + 1:02d}-15\nvalue: {i}\nhistory:\n"
+            f"  - date: 2026-10-{i % 28 + 1:02d}\n    kind: {('call', 'sale', 'visit')[i % 3]}\n"
+            f"    next: 2026-11-{i % 20 + 1:02d} Call back\n",
+        )
+    write_account("broken", "name: [\n")
+    write_account("acct-001", "name: Twin\ntier: A\n", folder="zz")  # the slug is taken
+    result = run("report", "--format", "json")
+    assert result.exit_code == 0
+    assert "accounts/broken.yaml" in result.stderr and "accounts/zz/acct-001.yaml" in result.stderr
+    day = date(2026, 11, 24)
+    period = report_period(None, None, None, day)
+    config = load_config(root)
+    here = sweep_report(Job(root, config.policy, day, period, 12, "owner"), workers=1)
+    assert here.skipped == ["accounts/broken.yaml", "accounts/zz/acct-001.yaml"]
+    expected = report_record(finish(here.tally, config.policy, day, period, 12))
+    assert json.loads(result.stdout) == expected
+    assert expected["total"]["accounts"] == PARALLEL_FROM + 20

@@ -289,6 +289,36 @@ def test_init_outside_git_prints_the_commands(tmp_path: Path, git_env: Path) -> 
     ]
 
 
+def test_init_sets_up_where_you_stand_not_a_folder_above(
+    tmp_path: Path, git_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a parent that happens to hold an accounts/ folder (another team's data)
+    (tmp_path / "accounts").mkdir()
+    (tmp_path / "work").mkdir()
+    clone = new_repo(tmp_path / "work" / "clone", "dana@acme.example")
+    monkeypatch.chdir(clone)
+    code, _out, _err = tp("init")
+    assert code == 0
+    assert (clone / "accounts").is_dir() and (clone / "touchplan.yaml").is_file()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["accounts", "home", "work"]
+
+
+def test_the_data_root_is_never_found_outside_the_git_repository(
+    tmp_path: Path, git_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "accounts").mkdir()  # someone else's data, above the repository
+    clone = new_repo(tmp_path / "clone", "dana@acme.example")
+    (clone / "docs").mkdir()
+    monkeypatch.chdir(clone / "docs")
+    code, out, err = tp("today")
+    assert (code, out) == (1, "")
+    assert " ".join(err.split()).startswith(
+        f"error: no touchplan data here: no touchplan.yaml or accounts/ in {clone / 'docs'}"
+    )
+    (clone / "accounts").mkdir()
+    assert tp("today", "--format", "json")[0] == 0  # inside it, found upwards as before
+
+
 def test_the_bundled_policy_is_the_init_template() -> None:
     assert (REPO / "touchplan.yaml").read_text() == POLICY_TEMPLATE
 

@@ -150,7 +150,7 @@ def test_today_colours_say_what_is_urgent(book: Path) -> None:
     assert COLOUR.search(term.raw), "colours are on in a terminal"
     assert term.style("50 d late") == {"red", "bold"}  # a late commitment stands out
     assert term.style("today") == {"magenta", "bold"}  # one due today, a second style
-    y, x = term.find("renewal rmpq6")
+    term.find("renewal rmpq6")
     assert term.style("renewal") == {"red", "bold"}
     assert term.style("problem") == {"red", "bold", "reverse"}  # marked in any palette
     assert term.style("in 2 d") == {"default"}  # not due yet: plain

@@ -125,13 +125,20 @@ def test_what_does_not_fit_in_the_window_is_left_over_ranked() -> None:
 
 def test_a_commitment_due_today_comes_before_routine_backlog() -> None:
     # xeno: a promise due today, a commitment; yuma: touch due 11-04, 20 days late but
-    # cadence work; zulu: a promise due Thursday, which has a free call for it
+    # cadence work; zulu: a promise due Thursday, done on Wednesday to keep a spare day
+    # (`spare_days: 1`) in case nobody answers; without the spare day, on its date
     accounts = [
         account("xeno", "A", [entry("2026-11-20", next="2026-11-24 Send the quote")]),
         account("yuma", "A", [entry("2026-10-21")]),
         account("zulu", "A", [entry("2026-11-20", next="2026-11-26 Call about the quote")]),
     ]
     plan = plan_week(accounts, replace(P, capacity=1), TODAY, 4)
+    assert rows(plan) == [
+        ("2026-11-24", "xeno", "follow-up", None),
+        ("2026-11-25", "zulu", "follow-up", None),
+        ("2026-11-26", "yuma", "touch", "2026-11-24"),
+    ]
+    plan = plan_week(accounts, replace(P, capacity=1, spare_days=0), TODAY, 4)
     assert rows(plan) == [
         ("2026-11-24", "xeno", "follow-up", None),
         ("2026-11-25", "yuma", "touch", "2026-11-24"),
@@ -141,15 +148,21 @@ def test_a_commitment_due_today_comes_before_routine_backlog() -> None:
 
 def test_a_deadline_on_an_overbooked_day_is_kept_by_doing_it_earlier() -> None:
     # two promises fall due on Thursday with one call a day: one of them is done on
-    # Wednesday, ahead of its date, instead of slipping to Friday
+    # Wednesday, ahead of its date, instead of slipping to Friday; with a spare day kept
+    # before each deadline (`spare_days: 1`), on Tuesday and Wednesday
     accounts = [
         account("alfa", "A", [entry("2026-11-20", next="2026-11-26 Send the quote")]),
         account("bravo", "B", [entry("2026-11-20", next="2026-11-26 Send the spec")]),
     ]
-    plan = plan_week(accounts, replace(P, capacity=1), TODAY, 3)
+    plan = plan_week(accounts, replace(P, capacity=1, spare_days=0), TODAY, 3)
     assert rows(plan) == [
         ("2026-11-25", "bravo", "follow-up", None),
         ("2026-11-26", "alfa", "follow-up", None),
+    ]
+    plan = plan_week(accounts, replace(P, capacity=1), TODAY, 3)
+    assert rows(plan) == [
+        ("2026-11-24", "bravo", "follow-up", None),
+        ("2026-11-25", "alfa", "follow-up", None),
     ]
 
 
@@ -251,7 +264,8 @@ def test_a_call_settles_the_promises_due_not_the_ones_ahead() -> None:
         (p.day.isoformat(), [i.action for i in p.call.items + p.call.early], p.carried_from)
         for p in plan.planned
     ]
-    assert actions == [("2026-11-24", ["One", "Two"], None), ("2026-12-23", ["Three"], None)]
+    # Three is done the working day before its date: a spare day in case nobody answers
+    assert actions == [("2026-11-24", ["One", "Two"], None), ("2026-12-22", ["Three"], None)]
 
 
 def test_week_json_through_the_cli(

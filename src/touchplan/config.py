@@ -126,6 +126,7 @@ class Policy:
     holidays: frozenset[date] = frozenset()
     lookahead: int = 7  # cadence items due this soon join a call's agenda
     plan_ahead: int = 10  # working days ahead whose deadlines today's list protects
+    spare_days: int = 1  # working days before its date a commitment is done when there is room
     touch_every: dict[Tier, int | None] = field(default_factory=lambda: _cadence(14, 30, 90))
     tighten_factor: float = 0.5
     new_customer_days: int = 90
@@ -203,6 +204,7 @@ _TOP_KEYS = (
     "holidays",
     "lookahead",
     "plan_ahead",
+    "spare_days",
     "touch",
     "visit",
     "review",
@@ -440,7 +442,7 @@ def _policy(doc: Document | None, path: str, problems: list[Problem]) -> Policy:
     _, review_every = _cadence_section(f, root, "review")
     if review_every is not None:
         changes["review_every"] = review_every
-    for key in ("lookahead", "plan_ahead"):
+    for key in ("lookahead", "plan_ahead", "spare_days"):
         if key in e:
             value = f.integer(e[key][1], key, minimum=0)
             if value is not None:

@@ -111,15 +111,16 @@ class NextAction:
     booked: TouchKind | None = None
 
 
-_BOOKING = re.compile(r"(call|visit|meeting|review):\s*(.*)", re.DOTALL)
+_BOOKING = re.compile(r"(call|visit|meeting|review):\s*(.*)", re.DOTALL | re.IGNORECASE)
 
 
 def split_booking(action: str) -> tuple[TouchKind | None, str]:
-    """``visit: Chicago depot`` -> (visit, "Chicago depot"); a plain promise -> (None, it)."""
+    """``visit: Chicago depot`` (any case) -> (visit, "Chicago depot"); a plain promise ->
+    (None, it)."""
     match = _BOOKING.fullmatch(action.strip())
     if match is None:
         return None, action.strip()
-    return TouchKind(match.group(1)), match.group(2).strip()
+    return TouchKind(match.group(1).lower()), match.group(2).strip()
 
 
 @dataclass(frozen=True)
@@ -231,6 +232,9 @@ class Item:
     progress: str = ""  # renewals: not started, conversation, proposal, verbal, lapsed
     booked: TouchKind | None = None  # booked appointments: the kind booked
     deferred: Deferral | None = None  # set aside until a date
+    # comes back after each touch (a problem after its first response, a renewal under
+    # way): done early it only comes back sooner, so it keeps no spare day
+    repeats: bool = False
 
     @property
     def score(self) -> float:

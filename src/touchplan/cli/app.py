@@ -14,7 +14,7 @@ from typer.core import TyperGroup
 from typer.exceptions import TyperException
 
 from touchplan import __version__
-from touchplan.cli import connect, daily, team
+from touchplan.cli import call, connect, daily, team
 from touchplan.errors import EXIT_DATA, EXIT_USAGE, AccountFileError, AmbiguousError, TouchplanError
 from touchplan.text import for_display
 
@@ -137,6 +137,7 @@ def main_options(
 # In the order `touchplan --help` lists them: the daily loop first.
 for name, command in (
     ("today", daily.today),
+    ("call", call.call),
     ("log", daily.log),
     ("add", daily.add),
     ("show", daily.show_account),

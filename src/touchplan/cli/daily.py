@@ -231,14 +231,17 @@ def log(
     for note in plan.notes:
         warn(f"note: {note}")
     after = load_bytes(root, path, apply_edit(root, path, log_edit(plan.entry)))
-    show(logged_view(plan, after.file, entry.after_log(after, config.policy, base, plan.entry)))
+    summary_after = entry.after_log(after, config.policy, base, plan.entry, plan, account)
+    show(logged_view(plan, after.file, summary_after))
 
 
 def ask_which(unclear: Unclear) -> list[str]:
     """The ids the rep picks among an unclear `--done`/`--resolved`'s candidates."""
     for line in unclear.candidates:
         say(f"  {line}")
-    answer = str(typer.prompt(f"{unclear.what}: which ids (space-separated)?", default=""))
+    answer = str(
+        typer.prompt(f"{unclear.what}: which ids (space-separated)", default="", show_default=False)
+    )
     picked = answer.replace(",", " ").split()
     if not picked:
         raise typer.Abort()
@@ -314,7 +317,7 @@ def defer(
             if account_name:
                 raise
     if not hits:
-        raise entry.UnknownId(item_id, [])
+        raise entry.UnknownId(item_id, None)
     if len(hits) > 1:
         raise AmbiguousError(
             f"{item_id!r} names items of several accounts; pass --account",
@@ -354,6 +357,8 @@ def workload(
         fmt,
         table=lambda: daily.workload_view(load, owner),
         document=lambda: records.workload_record(load, owner),
+        rows=lambda: records.workload_rows(load),
+        columns=records.WORKLOAD_CSV,
         command="workload",
     )
     warn_skipped(book.skipped)
@@ -364,7 +369,13 @@ def workload(
 NameArg = Annotated[str, typer.Argument(help='The account\'s name, e.g. "Acme Corp".')]
 TierOpt = Annotated[str, typer.Option("--tier", "-t", help="A, B or C.")]
 RepOpt = Annotated[str | None, typer.Option("--owner", help="The rep responsible.")]
-SinceOpt = Annotated[str | None, typer.Option("--since", help="Customer since (default: today).")]
+SinceOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--since",
+        help="Customer since (default: today; none with --last-contact, an existing customer).",
+    ),
+]
 RenewalOpt = Annotated[str | None, typer.Option("--renewal", help="Contract renewal date.")]
 ValueOpt = Annotated[float | None, typer.Option("--value", help="Annual value.", min=0)]
 RelationshipOpt = Annotated[
@@ -439,7 +450,9 @@ def account_plan(
     day = pick_today(date_opt)
     root, config = open_root(dir_opt)
     _path, account = find_account(root, account_name)
-    return day, account, plan_account(account, config.policy, day), config.policy
+    # a lost customer is no longer planned: `show` tells its story, not its lateness
+    items = [] if account.status is Status.LOST else plan_account(account, config.policy, day)
+    return day, account, items, config.policy
 
 
 def show_account(

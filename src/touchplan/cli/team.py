@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
-from touchplan.cli.options import DateOpt, DirOpt, FormatOpt, open_book, pick_today
-from touchplan.errors import EXIT_DATA
+from touchplan.cli.options import DateOpt, DirOpt, FormatOpt, open_root, pick_today, real_today
+from touchplan.errors import EXIT_DATA, TouchplanError, UsageError
 from touchplan.views.output import Format, emit, show, warn, warn_skipped
 
 InitDirOpt = Annotated[
@@ -42,7 +43,7 @@ def doctor(fmt: FormatOpt = Format.table, dir_opt: DirOpt = None) -> None:
     from touchplan.views import records, team
 
     root = find_root(dir_opt)
-    checks = git.doctor(root, load_config(root))  # its problems are one of the checks
+    checks = git.doctor(root, load_config(root), real_today())  # its problems are one check
     emit(
         fmt,
         table=lambda: team.doctor_view(records.doctor_record(checks)["checks"]),
@@ -86,34 +87,124 @@ class By(StrEnum):
     tier = "tier"
 
 
+class ReportFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    html = "html"
+
+
 SinceOpt = Annotated[
-    str, typer.Option("--since", help="Count touches logged since: 90d, 8w, 3m or a date.")
+    str | None,
+    typer.Option(
+        "--since",
+        help="Start of the period: 90d, 8w, 3m back from its end, or a date. [default: 90d]",
+        show_default=False,
+    ),
+]
+UntilOpt = Annotated[
+    str | None,
+    typer.Option("--until", help="End of the period (a date; default: today).", show_default=False),
+]
+QuarterOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--quarter",
+        help="The period is this quarter, e.g. 2026Q4 (up to today if under way).",
+        show_default=False,
+    ),
+]
+WeeksOpt = Annotated[
+    int, typer.Option("--weeks", help="Weeks of trends, ending with the period.", min=1, max=104)
 ]
 ByOpt = Annotated[By, typer.Option("--by", help="One row per owner or per tier.")]
+ReportFormatOpt = Annotated[ReportFormat, typer.Option("--format", "-f", help="Output format.")]
+ReportOutputOpt = Annotated[
+    str,
+    typer.Option(
+        "--output",
+        "-o",
+        help="Write to this file instead of stdout (json, csv or html).",
+        show_default=False,
+    ),
+]
 
 
 def report(
-    since: SinceOpt = "90d",
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    quarter: QuarterOpt = None,
+    weeks: WeeksOpt = 12,
     by: ByOpt = By.owner,
     date_opt: DateOpt = None,
-    fmt: FormatOpt = Format.table,
+    fmt: ReportFormatOpt = ReportFormat.table,
+    output: ReportOutputOpt = "-",
     dir_opt: DirOpt = None,
 ) -> None:
-    """For the manager: accounts, coverage (% touched within cadence), overdue items,
-    neglected A accounts, open problems, renewals in the next 90 days and touches
-    logged, per owner or tier."""
-    from touchplan.planning.report import build_report, period_start
+    """For the manager, per owner or tier: where the book stands today (coverage,
+    overdue items, neglected A accounts, open problems, renewals ahead), the retention
+    scoreboard over a period (renewals kept and lost, revenue retained, promises kept,
+    thank-yous, problems, contacts) and weekly trends. --format html writes one
+    self-contained page with charts."""
+    from touchplan.files.sweep import Job, sweep_report
+    from touchplan.planning.report import finish, report_period
     from touchplan.views import records, team
+    from touchplan.views.output import progress
 
+    if output != "-" and fmt is ReportFormat.table:
+        raise UsageError("-o goes with --format json, csv or html")
     day = pick_today(date_opt)
-    start = period_start(since, day)
-    _root, config, book = open_book(dir_opt)
-    data = records.report_record(build_report(book.accounts, config.policy, day, start, by.value))
-    emit(
-        fmt,
-        table=lambda: team.report_view(data),
-        document=lambda: data,
-        rows=lambda: records.report_csv_rows(data),
-        columns=records.REPORT_CSV,
-    )
-    warn_skipped(book.skipped)
+    period = report_period(since, until, quarter, day)
+    root, config = open_root(dir_opt)
+    with progress("Reading accounts") as reporter:
+        job = Job(root, config.policy, day, period, weeks, by.value)
+        swept = sweep_report(job, progress=reporter)
+    data = records.report_record(finish(swept.tally, config.policy, day, period, weeks))
+    if fmt is ReportFormat.html:
+        from touchplan.views.html import report_html
+
+        _write(output, report_html(data).encode())
+    elif output != "-":
+        _write(output, _render(fmt, data).encode())
+    else:
+        emit(
+            Format(fmt.value),
+            table=lambda: team.report_view(data),
+            document=lambda: data,
+            rows=lambda: records.report_csv_rows(data),
+            columns=records.REPORT_CSV,
+        )
+    warn_skipped(swept.skipped)
+
+
+def _render(fmt: ReportFormat, data: dict[str, Any]) -> str:
+    """The JSON or CSV text `emit` would print."""
+    from touchplan.views import records
+    from touchplan.views.output import csv_text, json_text
+
+    if fmt is ReportFormat.json:
+        return json_text(data)
+    return csv_text(records.report_csv_rows(data), records.REPORT_CSV)
+
+
+def _write(output: str, data: bytes) -> None:
+    """To stdout, or to a file replaced whole (never a half-written report)."""
+    if output == "-":
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return
+    from touchplan.files.edit import write_atomic
+
+    target = Path(output).expanduser()
+    if target.is_dir():
+        raise UsageError(f"-o {output!r} is a folder", "give a file name, e.g. report.html")
+    try:
+        current: bytes | None = target.read_bytes()
+    except FileNotFoundError:
+        current = None
+    except OSError as exc:
+        raise TouchplanError(f"cannot write {output}: {exc.strerror}") from None
+    try:
+        write_atomic(target.resolve(), data, current)
+    except OSError as exc:
+        raise TouchplanError(f"cannot write {output}: {exc.strerror}") from None

@@ -42,6 +42,7 @@ import subprocess
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from touchplan.config import LOCAL_FILE, POLICY_FILE, Config, load_config
@@ -323,7 +324,7 @@ def _owner_check(root: Path, config: Config) -> Check:
     return Check("owners", True, f"you are {who} ({source})")
 
 
-def doctor(root: Path, config: Config) -> list[Check]:
+def doctor(root: Path, config: Config, day: date) -> list[Check]:
     """Is this repository set up so that git merges logs and local files stay local?"""
     top = git_top(root)
     checks: list[Check] = []
@@ -343,4 +344,27 @@ def doctor(root: Path, config: Config) -> list[Check]:
         checks.append(_local_check(root))
     checks.append(_state_check(root, top))
     checks.append(_owner_check(root, config))
+    checks.append(_account_owner_check(root, config, day))
     return checks
+
+
+def _account_owner_check(root: Path, config: Config, day: date) -> Check:
+    """Accounts whose owner no rep lists: they are in nobody's `today`."""
+    from touchplan.files.cache import unlisted_owners
+
+    if not config.owners.emails:
+        return Check("account owners", True, "no `owners:` listed: any owner name is used as is")
+    found = unlisted_owners(root, config, day)
+    if not found:
+        return Check("account owners", True, "every account's owner is a rep under `owners:`")
+    names = sorted({owner for owner, _problem in found})
+    shown = ", ".join(problem.path for _owner, problem in found[:3]) + (
+        f" and {len(found) - 3} more" if len(found) > 3 else ""
+    )
+    return Check(
+        "account owners",
+        False,
+        f"{len(found)} account{'s' if len(found) != 1 else ''} with an owner no rep lists "
+        f"({', '.join(names[:4])}{', ...' if len(names) > 4 else ''}): {shown}",
+        "list them under `owners:`, or correct `owner:` (`touchplan check` names each line)",
+    )

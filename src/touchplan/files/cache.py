@@ -20,6 +20,7 @@ import contextlib
 import hashlib
 import json
 import os
+import re
 import shutil
 import sqlite3
 import sys
@@ -33,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from touchplan import __version__
-from touchplan.config import Config, Policy
+from touchplan.config import POLICY_FILE, Config, Policy
 from touchplan.errors import AccountFileError, Problem
 from touchplan.files.edit import state_dir
 from touchplan.files.schema import read_account
@@ -52,6 +53,7 @@ from touchplan.files.store import (
 )
 from touchplan.model import EVERYONE, Account, Item, ItemClass, ItemKind, Status, Tier
 from touchplan.planning.calls import (
+    EARLY_KINDS,
     Ahead,
     Call,
     call_key,
@@ -63,8 +65,9 @@ from touchplan.planning.people import owned
 from touchplan.planning.schedule import TIER_ORDER, is_planned, plan_account, stable_until
 from touchplan.planning.walk import attempted
 from touchplan.planning.workload import cadence_calls, per_working_day
+from touchplan.text import fold_name
 
-SCHEMA = 2
+SCHEMA = 3
 CACHE_NAME = f"plan-cache-v{SCHEMA}.sqlite3"
 PARALLEL_FROM = 400  # files to parse before a process pool pays for itself
 CHUNK = 250
@@ -89,7 +92,7 @@ class Record:
     valid_from: int = 0
     valid_until: int = 0
     attempt: int = 0  # ordinal of the day it was tried without reaching anyone (if that day)
-    # [kind, class, due ordinal, cadence, key, deferred]
+    # [kind, class, due ordinal, cadence, key, deferred, repeats]
     items: list[list[Any]] = field(default_factory=list)
 
 
@@ -121,6 +124,7 @@ def build_record(root: str, rel: str, stat: FileStat, policy: Policy, day: date)
             i.cadence,
             i.key,
             int(i.deferred is not None),
+            int(i.repeats),
         ]
         for i in plan_account(account, policy, day, explain=False)
     ]
@@ -174,7 +178,7 @@ CREATE TABLE IF NOT EXISTS files(
 CREATE TABLE IF NOT EXISTS items(
     rel TEXT, slug TEXT, kind TEXT, cls INTEGER, due INTEGER, cadence INTEGER, imp REAL,
     tw REAL, tier_rank INTEGER, key TEXT, deferred INTEGER, active INTEGER, snooze INTEGER,
-    owner_key TEXT, tier TEXT, attempt INTEGER);
+    owner_key TEXT, tier TEXT, attempt INTEGER, repeats INTEGER);
 """
 _INDEXES = """
 CREATE INDEX IF NOT EXISTS items_rel ON items(rel);
@@ -322,7 +326,7 @@ def store_records(
         if r.ok:
             # items repeat what ranking filters on, so ranking reads one table
             active = int(r.status == active_value)
-            for kind, cls, due, cadence, key, deferred in r.items:
+            for kind, cls, due, cadence, key, deferred, repeats in r.items:
                 item_rows.append(
                     (
                         r.rel,
@@ -341,6 +345,7 @@ def store_records(
                         owner_key,
                         r.tier,
                         r.attempt,
+                        repeats,
                     )
                 )
     try:
@@ -350,7 +355,7 @@ def store_records(
             db.executemany("DELETE FROM files WHERE rel = ?", changed)
             db.executemany("DELETE FROM items WHERE rel = ?", changed)
         db.executemany(f"INSERT INTO files VALUES ({','.join('?' * 18)})", file_rows)
-        db.executemany(f"INSERT INTO items VALUES ({','.join('?' * 16)})", item_rows)
+        db.executemany(f"INSERT INTO items VALUES ({','.join('?' * 17)})", item_rows)
         db.execute("COMMIT")
     except sqlite3.Error:
         with contextlib.suppress(sqlite3.Error):
@@ -591,15 +596,16 @@ def rank_calls(
     horizon = (plus_working(policy, day, policy.plan_ahead)).toordinal()
     ahead_rows = db.execute(
         "SELECT slug, tier, due, key, EXISTS(SELECT 1 FROM items AS o WHERE o.rel = items.rel "
-        "AND o.due <= :today) FROM items "
-        f"WHERE cls = 0 AND deferred = 0 AND due > :today AND due <= :horizon AND {planned}",
-        {**params, "horizon": horizon},
+        "AND o.due <= :today), repeats FROM items "
+        "WHERE cls = 0 AND kind IN (SELECT value FROM json_each(:early)) AND deferred = 0 "
+        f"AND due > :today AND due <= :horizon AND {planned}",
+        {**params, "horizon": horizon, "early": json.dumps(sorted(k.value for k in EARLY_KINDS))},
     ).fetchall()
     ahead = [
-        Ahead(slug, Tier(tier), date.fromordinal(due), key)
-        for slug, tier, due, key, _ in ahead_rows
+        Ahead(slug, Tier(tier), date.fromordinal(due), key, 0 if repeats else policy.spare_days)
+        for slug, tier, due, key, _, repeats in ahead_rows
     ]
-    called = {slug for slug, _t, _d, _k, has_due in ahead_rows if has_due}
+    called = {slug for slug, _t, _d, _k, has_due, _r in ahead_rows if has_due}
     pulled = pull_forward(ahead, called, committed or 0, policy, day)
     only_pulled = [slug for slug in pulled if slug not in called]
     query = (
@@ -767,7 +773,7 @@ def plan_today(
 
 
 def _owner_key(owner: str | None) -> str | None:
-    return owner.casefold() if owner and owner.strip().lower() != EVERYONE else None
+    return owner.strip().casefold() if owner and owner.strip().lower() != EVERYONE else None
 
 
 def book_scope(
@@ -805,10 +811,13 @@ def _due_by(items: dict[str, list[Item]], mine: list[Account], policy: Policy, d
         if any(i.cls is ItemClass.COMMITMENT and i.due <= day for i in its)
     )  # fmt: skip
     ahead = [
-        Ahead(slug, tiers[slug], i.due, i.key)
+        Ahead(slug, tiers[slug], i.due, i.key, 0 if i.repeats else policy.spare_days)
         for slug, its in items.items()
         for i in its
-        if i.cls is ItemClass.COMMITMENT and i.due > day and i.deferred is None
+        if i.cls is ItemClass.COMMITMENT
+        and i.kind in EARLY_KINDS
+        and i.due > day
+        and i.deferred is None
     ]
     pulled = pull_forward(ahead, called, committed, policy, day)
     return len(called | set(pulled))
@@ -851,10 +860,65 @@ def index_scope(index: Index, policy: Policy, day: date, owner: str | None) -> S
 def check_files(
     root: Path, config: Config, day: date, progress: ProgressFactory | None = None
 ) -> list[Problem]:
-    """`check`: every problem in every account file (the cache remembers clean ones)."""
+    """`check`: every problem in every account file (the cache remembers clean ones),
+    and every owner the team's `owners:` does not list."""
     index = build_index(root, config, day, progress=progress)
-    index.db.close()
-    return index.problems
+    try:
+        return [*index.problems, *(p for _owner, p in _unlisted_owners(index, config))]
+    finally:
+        index.db.close()
+
+
+def unlisted_owners(root: Path, config: Config, day: date) -> list[tuple[str, Problem]]:
+    """`doctor`: the accounts whose `owner:` is not under `owners:` in touchplan.yaml,
+    each with its owner as written."""
+    index = build_index(root, config, day)
+    try:
+        return _unlisted_owners(index, config)
+    finally:
+        index.db.close()
+
+
+_OWNER_LINE = re.compile(rb"^owner\s*:", re.MULTILINE)
+
+
+def _unlisted_owners(index: Index, config: Config) -> list[tuple[str, Problem]]:
+    """An owner no rep lists hides the account from its rep's `today`. Only when the
+    team lists its reps at all; an account without an owner is everyone's."""
+    listed = config.owners.emails
+    if not listed:
+        return []
+    aliases = config.owners.aliases()
+    reps = {fold_name(rep) for rep in listed}
+    found = []
+    rows = index.db.execute(
+        "SELECT rel, owner FROM files WHERE ok = 1 AND owner IS NOT NULL AND owner != '' "
+        "ORDER BY rel"
+    )
+    for rel, owner in rows:
+        if fold_name(owner) in reps or rel in index.skipped:
+            continue
+        rep = aliases.get(fold_name(owner))
+        hint = (
+            f"`{owner}` is one of {rep}'s names: write `owner: {rep}`"
+            if rep is not None
+            else "add the rep under `owners:`, or correct the name"
+        )
+        found.append((owner, Problem(
+            rel, _owner_line(index.root / rel), "owner",
+            f"{owner!r} is not a rep under owners: in {POLICY_FILE}", hint, fatal=False,
+        )))  # fmt: skip
+    return found
+
+
+def _owner_line(path: Path) -> int | None:
+    """The line of the file's top-level `owner:` key (1-based), for the message."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    match = _OWNER_LINE.search(data)
+    return data.count(b"\n", 0, match.start()) + 1 if match else None
 
 
 def find_item_accounts(

@@ -51,7 +51,8 @@ def new_account_text(new: NewAccount) -> str:
     fields: list[tuple[str, str]] = [("name", new.name), ("tier", new.tier.value)]
     if new.owner:
         fields.append(("owner", new.owner))
-    fields.append(("since", Plain(new.since.isoformat())))
+    if new.since:
+        fields.append(("since", Plain(new.since.isoformat())))
     if new.added:
         fields.append(("added", Plain(new.added.isoformat())))
     if new.renewal:

@@ -24,7 +24,8 @@ TEMP_MARK = ".touchplan-tmp"  # our temp files: `.NAME.RANDOM.touchplan-tmp`
 
 
 def find_root(explicit: str | None, cwd: Path | None = None) -> Path:
-    """The data root, found like git finds `.git`: --dir, TOUCHPLAN_DIR, then upwards."""
+    """The data root, found like git finds `.git`: --dir, TOUCHPLAN_DIR, then upwards
+    from the current folder, but never above the top of the git repository it is in."""
     chosen = explicit or os.environ.get("TOUCHPLAN_DIR") or None
     if chosen:
         root = Path(chosen).expanduser()
@@ -37,23 +38,22 @@ def find_root(explicit: str | None, cwd: Path | None = None) -> Path:
     for folder in (here, *here.parents):
         if (folder / POLICY_FILE).is_file() or (folder / ACCOUNTS_DIR).is_dir():
             return folder
+        if (folder / ".git").exists():
+            break  # never leave the current git repository for another's data
     raise NotFoundError(
         f"no touchplan data here: no {POLICY_FILE} or {ACCOUNTS_DIR}/ in {here} or above",
         "run inside your accounts repository, or pass --dir",
     )
 
 
-def setup_root(explicit: str | None) -> Path:
-    """The folder `init` sets up: --dir (created if need be), else the data root above
-    the current folder, else the current folder."""
+def setup_root(explicit: str | None, cwd: Path | None = None) -> Path:
+    """The folder `init` sets up: --dir (created if need be), else where you stand,
+    like `git init` (never a folder above that happens to hold an `accounts/`)."""
     if explicit:
         folder = Path(explicit).expanduser()
         folder.mkdir(parents=True, exist_ok=True)
         return folder.resolve()
-    try:
-        return find_root(None)
-    except NotFoundError:
-        return Path.cwd().resolve()
+    return (cwd or Path.cwd()).resolve()
 
 
 def relpath(root: Path, path: Path) -> str:

@@ -77,9 +77,9 @@ _SETTLED_BY_MODE = {
 }
 
 
-# Commitments a call made anyway can settle before their date (a booking waits for its
-# day, a gap check for the delivery it checks).
-_EARLY_KINDS = frozenset(
+# Commitments that can be settled before their date, on a call made anyway or pulled
+# forward (a booking waits for its day, a gap check for the delivery it checks).
+EARLY_KINDS = frozenset(
     {ItemKind.FOLLOW_UP, ItemKind.THANK_YOU, ItemKind.RENEWAL, ItemKind.PROBLEM}
 )
 
@@ -108,7 +108,7 @@ def make_call(
         if i.key not in keys
         and i.cls is ItemClass.COMMITMENT
         and today < i.due <= horizon
-        and i.kind in _EARLY_KINDS
+        and i.kind in EARLY_KINDS
         and i.deferred is None
     ]
     early = [
@@ -158,6 +158,7 @@ class Ahead:
     tier: Tier
     due: date
     key: str
+    spare: int = 0  # working days to keep before its date when there is room
 
 
 def pull_forward(
@@ -171,8 +172,10 @@ def pull_forward(
     `plan_ahead` working days slips.
 
     The later days are filled from their own deadlines backwards (latest first, each on
-    the latest day with a free call); what finds no room before its deadline but today
-    is done today. ``committed_today`` calls are taken by commitments due today; an
+    the latest day with a free call), keeping `spare_days` working days before each
+    deadline when there is room, so that a call nobody answers can be tried again in
+    time; what finds no room before then but today is done today, and otherwise it stays
+    on its own day. ``committed_today`` calls are taken by commitments due today; an
     account in ``called`` is called today anyway and takes its pulled items for free.
     """
     days = working_days(policy, plus(today, 1), policy.plan_ahead)
@@ -181,20 +184,27 @@ def pull_forward(
         return {}  # nothing ahead to keep, or today is full of what is due today
     demands: dict[tuple[str, int], list[str]] = {}
     tiers: dict[str, Tier] = {}
+    spare: dict[tuple[str, int], int] = {}
     for item in ahead:
         if today < item.due <= days[-1]:
             k = bisect.bisect_right(days, item.due)  # the working day it is due on (1-based)
             demands.setdefault((item.account, k), []).append(item.key)
+            spare[(item.account, k)] = max(spare.get((item.account, k), 0), item.spare)
             tiers[item.account] = item.tier
     pulled: dict[str, set[str]] = {}
     for slug, k in sorted(demands, key=lambda d: (-d[1], TIER_ORDER[tiers[d[0]]], d[0])):
-        slot = next((j for j in range(k, 0, -1) if free[j] > 0), 0)
+        latest = k - spare[(slug, k)]  # the last day that leaves the spare days
+        slot = next((j for j in range(latest, 0, -1) if free[j] > 0), 0)
         if slot:
             free[slot] -= 1
             continue
         if slug not in called:
             if free[0] == 0:
-                continue  # no room anywhere before its deadline: it will be late
+                # no room today: on the latest day left before its deadline, or late
+                slot = next((j for j in range(k, max(latest, 0), -1) if free[j] > 0), 0)
+                if slot:
+                    free[slot] -= 1
+                continue
             free[0] -= 1
         pulled.setdefault(slug, set()).update(demands[(slug, k)])
     return pulled
@@ -224,10 +234,13 @@ def calls_from(
 ) -> list[Call]:
     """The ranked calls of accounts whose open items are known."""
     ahead = [
-        Ahead(slug, account.tier, i.due, i.key)
+        Ahead(slug, account.tier, i.due, i.key, 0 if i.repeats else policy.spare_days)
         for slug, (account, items) in planned.items()
         for i in items
-        if i.cls is ItemClass.COMMITMENT and i.due > today and i.deferred is None
+        if i.cls is ItemClass.COMMITMENT
+        and i.kind in EARLY_KINDS
+        and i.due > today
+        and i.deferred is None
     ]
     called = {s for s, (_a, items) in planned.items() if any(i.due <= today for i in items)}
     committed = sum(

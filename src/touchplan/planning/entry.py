@@ -21,6 +21,7 @@ from touchplan.model import (
     Account,
     Contact,
     Item,
+    ItemClass,
     ItemKind,
     NextAction,
     Relationship,
@@ -32,6 +33,7 @@ from touchplan.model import (
     split_booking,
 )
 from touchplan.planning.people import match_contact
+from touchplan.planning.renewal import NOT_STARTED
 from touchplan.planning.schedule import plan_account
 from touchplan.text import check_input, slugify
 
@@ -123,7 +125,7 @@ def log_entry(
         contact, known = match_contact(account, check_input(with_, "--with"))
         if not known:
             notes.append(f"{contact!r} is not among {account.name}'s contacts")
-    promise = _promise(next_, today, when) if next_ else None
+    promise = read_next(next_, today, when) if next_ else None
     opened = check_input(problem, "--problem").strip() if problem else None
     if kind is TouchKind.ATTEMPT and (done is not None or resolved is not None):
         raise UsageError(
@@ -168,7 +170,7 @@ def log_entry(
     return LogPlan(entry, closes, resolves, tuple(notes))
 
 
-def _promise(text: str, today: date, when: date) -> NextAction:
+def read_next(text: str, today: date, when: date) -> NextAction:
     """``--next "friday Send the quote"`` (a promise) or ``--next "2027-01-12 visit:
     Chicago depot"`` (a booked appointment): a date and what, not before the touch."""
     due, rest = split_date(check_input(text, "--next"), today, "--next")
@@ -189,10 +191,31 @@ class AfterLog:
 
     next: Item | None  # the promise just made, else the earliest item
     still_open: tuple[Item, ...]  # due now, or commitments open until closed
+    # commitments the entry settled by its kind (a visit keeping a booking, a thank-you,
+    # a signed renewal), besides what --done and --resolved closed by id
+    settled: tuple[Item, ...] = ()
 
 
-def after_log(account: Account, policy: Policy, today: date, logged: Entry) -> AfterLog:
+def after_log(
+    account: Account,
+    policy: Policy,
+    today: date,
+    logged: Entry,
+    plan: LogPlan | None = None,
+    before: Account | None = None,
+) -> AfterLog:
+    """What `log` says next; with the account ``before`` the entry, also what it settled."""
     items = plan_account(account, policy, today)
+    settled: list[Item] = []
+    if before is not None:
+        named = {i.key for i in (*plan.closes, *plan.resolves)} if plan else set()
+        still_keys = {i.key for i in items}
+        settled = [
+            i for i in plan_account(before, policy, today)
+            if i.cls is ItemClass.COMMITMENT and i.key not in still_keys and i.key not in named
+            # a signed renewal is told by "Renewal date moved to"
+            and not (i.kind is ItemKind.RENEWAL and logged.renewal is not None)
+        ]  # fmt: skip
     promised = [
         i
         for i in items
@@ -201,8 +224,15 @@ def after_log(account: Account, policy: Policy, today: date, logged: Entry) -> A
     ]  # fmt: skip
     upcoming = sorted(items, key=lambda i: (i.due, i.kind.value))
     first = promised[-1] if promised else (upcoming[0] if upcoming else None)
-    still = [i for i in items if i.kind in OPEN_UNTIL_CLOSED or i.due <= today]
-    return AfterLog(first, tuple(sorted(still, key=lambda i: (i.due, i.kind.value))))
+    # A renewal under way is open until signed or lost, like a promise: list it too.
+    still = [
+        i for i in items
+        if i.kind in OPEN_UNTIL_CLOSED or i.due <= today
+        or (i.kind is ItemKind.RENEWAL and i.progress not in ("", NOT_STARTED))
+    ]  # fmt: skip
+    return AfterLog(
+        first, tuple(sorted(still, key=lambda i: (i.due, i.kind.value))), tuple(settled)
+    )
 
 
 # -- lost and defer ----------------------------------------------------------------------
@@ -254,9 +284,13 @@ class Unclear(AmbiguousError):
 class UnknownId(TouchplanError):
     """No open item has that id."""
 
-    def __init__(self, wanted: str, open_items: list[Item]) -> None:
-        listing = ", ".join(f"{i.id} ({i.kind.value})" for i in open_items) or "none"
-        super().__init__(f"no open item {wanted!r}; nothing was written", f"open: {listing}")
+    def __init__(self, wanted: str, open_items: list[Item] | None) -> None:
+        """``open_items``: the account's, to list; None when the whole book was searched."""
+        if open_items is None:
+            hint = "`today`, `show ACCOUNT` and `week` print the ids of open items"
+        else:
+            hint = "open: " + (", ".join(f"{i.id} ({i.kind.value})" for i in open_items) or "none")
+        super().__init__(f"no open item {wanted!r}; nothing was written", hint)
         self.wanted = wanted
 
 
@@ -339,7 +373,7 @@ class NewAccount:
     tier: Tier
     slug: str
     folder: tuple[str, ...]
-    since: date
+    since: date | None  # None: an existing customer whose start is not known
     owner: str = ""
     renewal: date | None = None
     value: float | None = None
@@ -411,7 +445,8 @@ def new_account(
         )
     parts = folder_parts(folder)
     clean_owner = check_input(owner, "--owner").strip() if owner else ""
-    start = parse_date(since, today, "--since") if since else today
+    # a new customer starts today, unless a last contact says it is an existing one
+    start = parse_date(since, today, "--since") if since else None if last_contact else today
     renews = parse_date(renewal, today, "--renewal") if renewal else None
     if relationship and relationship not in [r.value for r in Relationship]:
         raise UsageError(

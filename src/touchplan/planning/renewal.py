@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from touchplan.config import Policy
-from touchplan.model import Account, ItemKind, Status
+from touchplan.model import Account, ItemKind, Status, TouchKind
 from touchplan.planning.walk import (
     Opened,
     Walk,
@@ -171,8 +171,8 @@ class RenewalStatus:
         str  # the escalation stage once its work is due ("60", "30", "14", "lapsed"), else "ahead"
     )
     started: bool  # has the conversation started for this date
-    progress: str  # not started, conversation, proposal, verbal, lapsed
-    next_due: date  # when the renewal item is next due
+    progress: str  # not started, conversation, proposal, verbal, lapsed, renewed, lost
+    next_due: date  # when the renewal item is next due (renewed, lost: the day it ended)
     next_step: str  # what to do then
 
 
@@ -196,19 +196,49 @@ def renewal_status(account: Account, policy: Policy, today: date) -> RenewalStat
     )
 
 
+def closed_renewal(account: Account, policy: Policy, today: date) -> RenewalStatus | None:
+    """A renewal that ended in the last ``renewal.lead`` days: signed (`renewed`) or the
+    customer lost (`lost`), so the listing still shows how this cycle ended."""
+    since = today.toordinal() - policy.renewal_lead
+    ending = None
+    for touch in account.history:
+        signed = touch.kind is TouchKind.RENEWAL and touch.renewal is not None
+        if (signed or touch.kind is TouchKind.LOST) and since <= touch.date.toordinal() <= (
+            today.toordinal()
+        ):
+            ending = touch
+    renewal = effective_renewal(account)
+    if ending is None or renewal is None:
+        return None
+    if ending.kind is TouchKind.LOST:
+        if account.status is not Status.LOST:
+            return None
+        step = f"Lost on {fmt(ending.date)}" + (f": {ending.summary}" if ending.summary else "")
+        return RenewalStatus(
+            account, renewal, (renewal - today).days, LOST, True, LOST, ending.date, step
+        )
+    step = f"Signed on {fmt(ending.date)}; renewal date now {fmt(renewal)}"
+    return RenewalStatus(
+        account, renewal, (renewal - today).days, RENEWED, True, RENEWED, ending.date, step
+    )
+
+
 def renewals_within(
     accounts: Iterable[Account], policy: Policy, today: date, horizon: int
 ) -> list[RenewalStatus]:
-    """Active accounts renewing within ``horizon`` days (and lapsed ones), soonest first."""
+    """Active accounts renewing within ``horizon`` days (and lapsed ones), soonest first;
+    then the renewals signed or lost in the last ``renewal.lead`` days."""
     found = []
+    ended = []
     for account in accounts:
-        if account.status is not Status.ACTIVE:
-            continue
         renewal = effective_renewal(account)
-        if renewal is None or (renewal - today).days > horizon:
-            continue
-        status = renewal_status(account, policy, today)
+        status = None
+        if account.status is Status.ACTIVE and renewal and (renewal - today).days <= horizon:
+            status = renewal_status(account, policy, today)
         if status is not None:
             found.append(status)
+        elif (closed := closed_renewal(account, policy, today)) is not None:
+            ended.append(closed)
     found.sort(key=lambda s: (s.renewal, s.account.slug))
-    return found
+    ended.sort(key=lambda s: (s.next_due, s.account.slug))
+    return found + ended

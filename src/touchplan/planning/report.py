@@ -1,91 +1,326 @@
-"""The manager's report: coverage, neglect, problems, renewals and touches, per owner or tier.
+"""The manager's report: where the book stands today, the retention scoreboard over a
+period, and weekly trends, per owner or tier. Every figure comes from the history alone.
 
-Everything here is figured from the same rules as `today` (`plan_account`), so the
-report and the daily plan never disagree.
+The engine's own readings make every figure, so the report and `today` never
+disagree: the history walk (`walk_history`: what was opened, done, missed), the items
+(`items_from_walk`: what is due or late) and the renewal reading (`renewal_state`).
+"How it stood on a day" plans the account `as_of` that day, with that day as today.
+
+The work is per account (`account_figures`), and accounts add up (`Tally.add`,
+`Tally.merge`), so the files layer can spread a large book over every core and hand
+back plain data (`Tally.to_data`): nothing here needs to see all accounts at once.
 """
 
 from __future__ import annotations
 
+import re
+import statistics
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 from touchplan.config import Policy
 from touchplan.dates import parse_date, parse_days
 from touchplan.errors import UsageError
-from touchplan.model import Account, ItemKind, Status, Tier
-from touchplan.planning.renewal import LAPSED, RenewalStatus, renewal_status
-from touchplan.planning.schedule import is_planned, plan_account
+from touchplan.model import CONTACT_KINDS, Account, ItemClass, ItemKind, Status, Tier, TouchKind
+from touchplan.planning.past import (
+    LAPSED,
+    LATE,
+    ON_TIME,
+    OPEN,
+    Cycle,
+    as_of,
+    renewal_cycles,
+)
+from touchplan.planning.renewal import renewal_state, renewal_status
+from touchplan.planning.schedule import is_planned, items_from_walk
+from touchplan.planning.walk import Walk, effective_renewal, walk_history
 
 RENEWAL_WINDOW = 90  # days ahead the report lists renewals
+DEFAULT_WEEKS = 12  # weeks of trends
+PIPELINE_MONTHS = 6  # months of renewals ahead in the pipeline, from this month
+PROGRESS = ("not started", "conversation", "proposal", "verbal", "lapsed")
+BY = ("owner", "tier")
+
+
+# -- the period --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Period:
+    """The days the scoreboard counts: ``start`` to ``until``, both included."""
+
+    start: date
+    until: date
+    quarter: str = ""  # "2026Q4" when asked for as a quarter
+
+    def __contains__(self, day: object) -> bool:
+        return isinstance(day, date) and self.start <= day <= self.until
+
+
+def period_start(text: str, end: date) -> date:
+    """``--since``: ``90d`` / ``8w`` / ``3m`` back from ``end``, or a date (``2026-09-01``,
+    ``-3m``: relative to today)."""
+    try:
+        return end - timedelta(days=parse_days(text, "--since"))
+    except UsageError:
+        return parse_date(text, end, "--since")
+
+
+_QUARTER = re.compile(r"(\d{4})-?q([1-4])")
+
+
+def quarter_days(text: str) -> tuple[date, date]:
+    """``2026Q4`` (or ``2026-q4``): its first and last day."""
+    match = _QUARTER.fullmatch(text.strip().lower())
+    if match is None:
+        raise UsageError(f"--quarter: {text!r} is not a quarter", "use e.g. 2026Q4")
+    year, n = int(match.group(1)), int(match.group(2))
+    if year < 1:
+        raise UsageError(f"--quarter: {text!r} is not a quarter", "use e.g. 2026Q4")
+    first = date(year, 3 * n - 2, 1)
+    last = date(year + 1, 1, 1) if n == 4 else date(year, 3 * n + 1, 1)
+    return first, last - timedelta(days=1)
+
+
+def report_period(since: str | None, until: str | None, quarter: str | None, today: date) -> Period:
+    """The period from ``--since``/``--until`` (default: the 90 days up to today) or
+    ``--quarter``; it never ends after ``today`` (a quarter under way ends today)."""
+    if quarter is not None:
+        if since is not None or until is not None:
+            raise UsageError("--quarter is a period of its own", "leave out --since and --until")
+        first, last = quarter_days(quarter)
+        if first > today:
+            raise UsageError(
+                f"--quarter {quarter.strip().upper()} starts after {today.isoformat()}"
+            )
+        label = f"{first.year}Q{(first.month + 2) // 3}"
+        return Period(first, min(last, today), label)
+    end = parse_date(until, today, "--until") if until is not None else today
+    if end > today:
+        raise UsageError(
+            f"--until {end.isoformat()} is after {today.isoformat()}",
+            "the report counts what has happened; use --date to move today",
+        )
+    start = period_start(since if since is not None else "90d", end)
+    if start > end:
+        raise UsageError(f"--since {start.isoformat()} is after {end.isoformat()}")
+    return Period(start, end)
+
+
+def week_ends(until: date, weeks: int) -> list[date]:
+    """The last day of each of ``weeks`` weeks ending on ``until``, oldest first."""
+    return [until - timedelta(days=7 * k) for k in range(weeks - 1, -1, -1)]
+
+
+# -- one group's figures -------------------------------------------------------------------
+
+
+def _zeros(n: int) -> list[int]:
+    return [0] * n
 
 
 @dataclass
 class Group:
-    """One row of the report: an owner's or a tier's accounts."""
+    """One row of the report: an owner's or a tier's accounts. Every field adds up."""
 
     key: str
+    # where the book stands today
     accounts: int = 0  # every account not marked lost
     planned: int = 0  # of those, not snoozed: what coverage is measured on
     snoozed: int = 0
     lost: int = 0
-    covered: int = 0  # planned accounts whose regular touch is not overdue
+    covered: int = 0  # planned accounts within cadence (see `within_cadence`)
     overdue_items: int = 0
     neglected_a: int = 0
     open_problems: int = 0
     renewals: int = 0  # renewals within RENEWAL_WINDOW days, and lapsed ones
     renewal_value: float = 0.0
-    touches: Counter[str] = field(default_factory=Counter)  # logged in the period, by kind
+    touches: Counter[str] = field(default_factory=Counter)  # entries in the period, by kind
+    # the scoreboard: the period
+    renewals_due: int = 0
+    renewals_on_time: int = 0
+    renewals_late: int = 0
+    renewals_lapsed: int = 0
+    renewals_lost: int = 0
+    renewals_open: int = 0
+    renewals_started_ahead: int = 0
+    value_due: float = 0.0  # of the renewals due and decided (not open)
+    value_renewed: float = 0.0
+    promises_due: int = 0
+    promises_on_time: int = 0
+    promises_late: int = 0
+    promises_open: int = 0
+    thank_yous_due: int = 0
+    thank_yous_on_time: int = 0
+    thank_yous_late: int = 0
+    thank_yous_missed: int = 0
+    thank_yous_open: int = 0
+    gap_checks_due: int = 0
+    gap_checks_done: int = 0
+    gap_checks_missed: int = 0
+    gap_checks_open: int = 0
+    problems_opened: int = 0
+    problems_resolved: int = 0
+    resolve_days: list[int] = field(default_factory=list)  # per problem resolved
+    customers_lost: int = 0
+    planned_at_end: int = 0
+    within_cadence_at_end: int = 0
+    # trends: one value per week
+    trend_planned: list[int] = field(default_factory=list)
+    trend_covered: list[int] = field(default_factory=list)
+    trend_overdue: list[int] = field(default_factory=list)
+    trend_contacts: list[int] = field(default_factory=list)
 
     @property
     def coverage(self) -> float | None:
-        """Percent of planned accounts touched within their cadence."""
-        return round(100 * self.covered / self.planned, 1) if self.planned else None
+        """Percent of planned accounts within cadence today."""
+        return percent(self.covered, self.planned)
+
+    @property
+    def contacts(self) -> int:
+        """Entries in the period that reached the customer."""
+        return sum(n for kind, n in self.touches.items() if kind in _CONTACTS)
+
+    @property
+    def grr(self) -> float | None:
+        """Gross revenue retention: value renewed ÷ value of the renewals due (decided)."""
+        return percent(self.value_renewed, self.value_due)
+
+    @property
+    def coverage_at_end(self) -> float | None:
+        return percent(self.within_cadence_at_end, self.planned_at_end)
+
+    @property
+    def median_days_to_resolve(self) -> float | None:
+        return float(statistics.median(self.resolve_days)) if self.resolve_days else None
+
+    def trend_coverage(self) -> list[float | None]:
+        return [percent(c, p) for c, p in zip(self.trend_covered, self.trend_planned, strict=True)]
+
+    def merge(self, other: Group) -> None:
+        for name, value in vars(other).items():
+            if name == "key":
+                continue
+            mine = getattr(self, name)
+            if isinstance(value, Counter):
+                mine.update(value)
+            elif name == "resolve_days":
+                mine.extend(value)
+            elif isinstance(value, list):
+                if not mine:
+                    mine.extend(_zeros(len(value)))
+                for i, v in enumerate(value):
+                    mine[i] += v
+            else:
+                setattr(self, name, mine + value)
+
+
+_CONTACTS = frozenset(k.value for k in CONTACT_KINDS)
+
+
+def percent(part: float, whole: float) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
+
+
+# -- the lists ---------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class Neglected:
-    account: Account
+    """An A account with no contact in twice its tier's cadence."""
+
+    account: str
+    name: str
+    tier: str
+    owner: str
+    file: str
     last_contact: date | None
     days: int | None  # since the last contact (or `since`); None: never contacted
     limit: int  # 2 × the tier's cadence
 
 
+@dataclass(frozen=True)
+class Renewal:
+    """A renewal within the window (or lapsed), as of today."""
+
+    account: str
+    name: str
+    tier: str
+    owner: str
+    file: str
+    renewal: date
+    days_left: int
+    stage: str
+    progress: str
+    value: float | None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A renewal due in the period and how it ended."""
+
+    account: str
+    name: str
+    tier: str
+    owner: str
+    file: str
+    value: float | None
+    cycle: Cycle
+    started_ahead: bool
+
+
+@dataclass(frozen=True)
+class Loss:
+    """A customer marked lost in the period."""
+
+    account: str
+    name: str
+    tier: str
+    owner: str
+    file: str
+    on: date
+    reason: str
+    value: float | None
+
+
+# -- one account -------------------------------------------------------------------------
+
+
 @dataclass
-class Report:
-    today: date
-    start: date  # first day of the period whose touches are counted
-    by: str  # owner | tier
-    groups: list[Group]
-    total: Group
-    neglected: list[Neglected]
-    renewals: list[RenewalStatus]
-    renewal_window: int = RENEWAL_WINDOW  # days ahead `renewals` reaches
+class Figures:
+    """What one account adds to the report."""
+
+    key: str  # its group
+    group: Group
+    neglected: Neglected | None = None
+    renewal: Renewal | None = None
+    outcomes: list[Outcome] = field(default_factory=list)
+    losses: list[Loss] = field(default_factory=list)
+    pipeline: tuple[str, str, float] | None = None  # (month or "lapsed", progress, value)
 
 
-def period_start(text: str, today: date) -> date:
-    """``--since``: ``90d`` / ``8w`` / ``3m`` back from today, or a date (``2026-09-01``,
-    ``-3m``); never after today."""
-    try:
-        start = today - timedelta(days=parse_days(text, "--since"))
-    except UsageError:
-        start = parse_date(text, today, "--since")
-    if start > today:
-        raise UsageError(f"--since {start.isoformat()} is after {today.isoformat()}")
-    return start
+def group_key(account: Account, by: str) -> str:
+    return account.tier.value if by == "tier" else account.owner
 
 
-def _renewal(account: Account, policy: Policy, today: date) -> RenewalStatus | None:
-    """The account's renewal when it falls within the window or has lapsed."""
-    status = renewal_status(account, policy, today)
-    if status and (status.stage == LAPSED or 0 <= status.days_left <= RENEWAL_WINDOW):
-        return status
-    return None
+def within_cadence(walk: Walk, items: Iterable[Any], day: date) -> bool:
+    """Reached at least once, and the regular touch not late on ``day`` (a booked call
+    stands in for it until its date, so then there is no touch item)."""
+    if walk.last_contact is None:
+        return False
+    touch = next((i for i in items if i.kind is ItemKind.TOUCH), None)
+    return touch is None or touch.due >= day
+
+
+def overdue_commitments(items: Iterable[Any], day: date) -> int:
+    return sum(1 for i in items if i.cls is ItemClass.COMMITMENT and i.due < day)
 
 
 def _neglected(account: Account, policy: Policy, today: date) -> Neglected | None:
-    """An A account with no contact in twice its tier's cadence."""
     every = policy.touch_every.get(Tier.A)
     if account.tier is not Tier.A or not every:
         return None
@@ -93,8 +328,376 @@ def _neglected(account: Account, policy: Policy, today: date) -> Neglected | Non
     anchor = last.date if last else account.since
     days = (today - anchor).days if anchor else None
     if days is None or days > 2 * every:
-        return Neglected(account, last.date if last else None, days, 2 * every)
+        return Neglected(
+            account.slug, account.name, account.tier.value, account.owner, account.file,
+            last.date if last else None, days, 2 * every,
+        )  # fmt: skip
     return None
+
+
+def _stable_until(account: Account, walk: Walk, day: date) -> date:
+    """The last day the items planned on ``day`` keep their due dates (the reading of
+    `schedule.stable_until`, from a walk already made)."""
+    if walk.last_contact is None and account.added is None:
+        return day  # a first touch due "today" moves every day
+    until = date.max
+    for o in walk.open:
+        expiry = o.expiry
+        if expiry is not None:
+            until = min(until, expiry)
+    renewal = effective_renewal(account)
+    if renewal is not None and day <= renewal:
+        until = min(until, renewal)
+    return until
+
+
+def _trends(
+    account: Account, policy: Policy, ends: list[date], group: Group
+) -> tuple[Walk, list[Any]] | None:
+    """Coverage, overdue commitments and contacts at each week's end, as the history
+    stood then. A plan is reused while no entry was added and its due dates hold."""
+    n = len(ends)
+    group.trend_planned = _zeros(n)
+    group.trend_covered = _zeros(n)
+    group.trend_overdue = _zeros(n)
+    group.trend_contacts = _zeros(n)
+    contact_days = sorted(t.date for t in account.history if t.is_contact)
+    entry_days = sorted(t.date for t in account.history)
+    kept = -1
+    valid = date.min
+    then = account
+    walk: Walk | None = None
+    items: list[Any] = []
+    for w, end in enumerate(ends):
+        start = end - timedelta(days=6)
+        group.trend_contacts[w] = bisect_right(contact_days, end) - bisect_left(contact_days, start)
+        count = bisect_right(entry_days, end)
+        if count != kept:
+            then = as_of(account, end)
+        if not is_planned(then, end):
+            kept, walk = count, None
+            continue
+        if walk is None or count != kept or end > valid:
+            walk = walk_history(then, policy, end)
+            items = items_from_walk(then, policy, end, walk, explain=False)
+            valid = _stable_until(then, walk, end)
+        kept = count
+        group.trend_planned[w] = 1
+        group.trend_covered[w] = int(within_cadence(walk, items, end))
+        group.trend_overdue[w] = overdue_commitments(items, end)
+    if walk is None or not group.trend_planned[-1]:
+        return None
+    return walk, items  # the plan on the last week's end
+
+
+def _started_ahead(account: Account, policy: Policy, cycle: Cycle) -> bool:
+    """Was the conversation for this date under way `renewal.lead` days before it, as
+    the history stood then (a signing by then counts)?"""
+    day = cycle.due - timedelta(days=policy.renewal_lead)
+    if cycle.outcome in (ON_TIME, LATE) and cycle.closed is not None and cycle.closed <= day:
+        return True
+    then = as_of(account, day)
+    state = renewal_state(then, policy, day)
+    return state is not None and state.renewal == cycle.due and state.started
+
+
+def _commitments(walk: Walk, period: Period, group: Group) -> None:
+    """Promises, thank-yous and gap checks due in the period (by the date they were
+    due, before any move to a working day), and problems opened and resolved in it."""
+    done = [(o, t.date) for o, t in walk.closed]
+    for o, on in done:
+        if o.kind is ItemKind.PROBLEM:
+            if o.trigger in period:
+                group.problems_opened += 1
+            if on in period:
+                group.problems_resolved += 1
+                group.resolve_days.append((on - o.trigger).days)
+            continue
+        if o.raw_due not in period:
+            continue
+        in_time = on <= o.raw_due
+        if o.kind is ItemKind.FOLLOW_UP:
+            group.promises_due += 1
+            group.promises_on_time += in_time
+            group.promises_late += not in_time
+        elif o.kind is ItemKind.THANK_YOU:
+            group.thank_yous_due += 1
+            group.thank_yous_on_time += in_time
+            group.thank_yous_late += not in_time
+        elif o.kind is ItemKind.GAP_CHECK:
+            group.gap_checks_due += 1
+            group.gap_checks_done += 1
+    for o in walk.missed:
+        if o.raw_due not in period:
+            continue
+        if o.kind is ItemKind.THANK_YOU:
+            group.thank_yous_due += 1
+            group.thank_yous_missed += 1
+        elif o.kind is ItemKind.GAP_CHECK:
+            group.gap_checks_due += 1
+            group.gap_checks_missed += 1
+        elif o.kind is ItemKind.FOLLOW_UP:  # a promise never expires; kept for safety
+            group.promises_due += 1
+            group.promises_open += 1
+    for o in walk.open:
+        if o.kind is ItemKind.PROBLEM:
+            group.problems_opened += o.trigger in period
+            continue
+        if o.raw_due not in period:
+            continue
+        if o.kind is ItemKind.FOLLOW_UP:
+            group.promises_due += 1
+            group.promises_open += 1
+        elif o.kind is ItemKind.THANK_YOU:
+            group.thank_yous_due += 1
+            group.thank_yous_open += 1
+        elif o.kind is ItemKind.GAP_CHECK:
+            group.gap_checks_due += 1
+            group.gap_checks_open += 1
+
+
+def _renewals(
+    account: Account, policy: Policy, today: date, period: Period, figures: Figures
+) -> None:
+    group = figures.group
+    value = account.value or 0.0
+    for cycle in renewal_cycles(account, today):
+        if cycle.due not in period:
+            continue
+        ahead = _started_ahead(account, policy, cycle)
+        figures.outcomes.append(
+            Outcome(
+                account.slug, account.name, account.tier.value, account.owner, account.file,
+                account.value, cycle, ahead,
+            )
+        )  # fmt: skip
+        group.renewals_due += 1
+        group.renewals_started_ahead += ahead
+        if cycle.outcome == OPEN:
+            group.renewals_open += 1
+            continue
+        group.value_due += value
+        if cycle.outcome in (ON_TIME, LATE):
+            group.value_renewed += value
+        if cycle.outcome == ON_TIME:
+            group.renewals_on_time += 1
+        elif cycle.outcome == LATE:
+            group.renewals_late += 1
+        elif cycle.outcome == LAPSED:
+            group.renewals_lapsed += 1
+        else:
+            group.renewals_lost += 1
+    for touch in account.history:
+        if touch.kind is TouchKind.LOST and touch.date in period:
+            group.customers_lost += 1
+            figures.losses.append(
+                Loss(
+                    account.slug, account.name, account.tier.value, account.owner,
+                    account.file, touch.date, touch.summary.strip(), account.value,
+                )
+            )  # fmt: skip
+
+
+def _today(
+    account: Account, policy: Policy, today: date, walk: Walk, items: list[Any], figures: Figures
+) -> None:
+    """Where the account stands today: the report's first table and its lists."""
+    group = figures.group
+    if account.status is Status.LOST:
+        group.lost = 1
+        return
+    group.accounts = 1
+    status = renewal_status(account, policy, today) if effective_renewal(account) else None
+    if status and (status.stage == LAPSED or 0 <= status.days_left <= RENEWAL_WINDOW):
+        group.renewals = 1
+        group.renewal_value = account.value or 0.0
+        figures.renewal = Renewal(
+            account.slug, account.name, account.tier.value, account.owner, account.file,
+            status.renewal, status.days_left, status.stage, status.progress, account.value,
+        )  # fmt: skip
+    state = renewal_state(account, policy, today, walk)
+    if state is not None:
+        first = date(today.year, today.month, 1)
+        months = (state.renewal.year - first.year) * 12 + state.renewal.month - first.month
+        if state.progress == LAPSED:
+            figures.pipeline = ("lapsed", LAPSED, account.value or 0.0)
+        elif 0 <= months < PIPELINE_MONTHS:
+            month = state.renewal.strftime("%Y-%m")
+            figures.pipeline = (month, state.progress, account.value or 0.0)
+    if not is_planned(account, today):
+        group.snoozed = 1
+        return
+    group.planned = 1
+    group.covered = int(within_cadence(walk, items, today))
+    group.overdue_items = sum(1 for i in items if i.due < today)
+    group.open_problems = sum(1 for i in items if i.kind is ItemKind.PROBLEM)
+    figures.neglected = _neglected(account, policy, today)
+    group.neglected_a = int(figures.neglected is not None)
+
+
+def account_figures(
+    account: Account, policy: Policy, today: date, period: Period, weeks: int, by: str
+) -> Figures:
+    """Everything one account adds to the report (its history cut at ``today``)."""
+    account = as_of(account, today)
+    key = group_key(account, by)
+    figures = Figures(key, Group(key))
+    group = figures.group
+    group.touches.update(t.kind.value for t in account.history if t.date in period)
+    last = _trends(account, policy, week_ends(period.until, weeks), group)
+    group.planned_at_end = group.trend_planned[-1]  # the last week ends with the period
+    group.within_cadence_at_end = group.trend_covered[-1]
+    if last is not None and period.until == today:
+        walk, items = last  # the same plan
+    else:
+        walk = walk_history(account, policy, today)
+        items = items_from_walk(account, policy, today, walk, explain=False)
+    _today(account, policy, today, walk, items, figures)
+    _commitments(walk, period, group)
+    _renewals(account, policy, today, period, figures)
+    return figures
+
+
+# -- adding up ---------------------------------------------------------------------------
+
+
+@dataclass
+class Tally:
+    """Accounts added up: per group, the total, and the lists (in any order)."""
+
+    by: str
+    groups: dict[str, Group] = field(default_factory=dict)
+    total: Group = field(default_factory=lambda: Group("all"))
+    neglected: list[Neglected] = field(default_factory=list)
+    renewals: list[Renewal] = field(default_factory=list)
+    outcomes: list[Outcome] = field(default_factory=list)
+    losses: list[Loss] = field(default_factory=list)
+    # (month or "lapsed", progress) -> [renewals, value]
+    pipeline: dict[tuple[str, str], list[float]] = field(default_factory=dict)
+
+    def add(self, figures: Figures) -> None:
+        group = self.groups.get(figures.key)
+        if group is None:
+            group = self.groups[figures.key] = Group(figures.key)
+        group.merge(figures.group)
+        self.total.merge(figures.group)
+        if figures.neglected is not None:
+            self.neglected.append(figures.neglected)
+        if figures.renewal is not None:
+            self.renewals.append(figures.renewal)
+        self.outcomes.extend(figures.outcomes)
+        self.losses.extend(figures.losses)
+        if figures.pipeline is not None:
+            month, progress, value = figures.pipeline
+            cell = self.pipeline.setdefault((month, progress), [0, 0.0])
+            cell[0] += 1
+            cell[1] += value
+
+    def merge(self, other: Tally) -> None:
+        for key, group in other.groups.items():
+            self.groups.setdefault(key, Group(key)).merge(group)
+        self.total.merge(other.total)
+        self.neglected.extend(other.neglected)
+        self.renewals.extend(other.renewals)
+        self.outcomes.extend(other.outcomes)
+        self.losses.extend(other.losses)
+        for cell, (count, value) in other.pipeline.items():
+            mine = self.pipeline.setdefault(cell, [0, 0.0])
+            mine[0] += count
+            mine[1] += value
+
+    # Plain data (JSON types only) for the files layer to carry between processes:
+    # account data is never pickled.
+
+    def to_data(self) -> dict[str, Any]:
+        return {
+            "by": self.by,
+            "groups": [_group_data(g) for g in self.groups.values()],
+            "total": _group_data(self.total),
+            "neglected": [_row(n) for n in self.neglected],
+            "renewals": [_row(r) for r in self.renewals],
+            "outcomes": [_outcome_data(o) for o in self.outcomes],
+            "losses": [_row(loss) for loss in self.losses],
+            "pipeline": [[m, p, c, v] for (m, p), (c, v) in self.pipeline.items()],
+        }
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> Tally:
+        tally = cls(data["by"])
+        for g in data["groups"]:
+            group = _group_from(g)
+            tally.groups[group.key] = group
+        tally.total = _group_from(data["total"])
+        tally.neglected = [_from_row(Neglected, n, ("last_contact",)) for n in data["neglected"]]
+        tally.renewals = [_from_row(Renewal, r, ("renewal",)) for r in data["renewals"]]
+        tally.outcomes = [_outcome_from(o) for o in data["outcomes"]]
+        tally.losses = [_from_row(Loss, loss, ("on",)) for loss in data["losses"]]
+        tally.pipeline = {(m, p): [c, v] for m, p, c, v in data["pipeline"]}
+        return tally
+
+
+def _plain(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def _row(row: Any) -> dict[str, Any]:
+    return {k: _plain(v) for k, v in vars(row).items()}
+
+
+def _from_row(cls: Any, data: dict[str, Any], dates: tuple[str, ...]) -> Any:
+    values = dict(data)
+    for name in dates:
+        if values[name] is not None:
+            values[name] = date.fromisoformat(values[name])
+    return cls(**values)
+
+
+def _group_data(group: Group) -> dict[str, Any]:
+    data = dict(vars(group))
+    data["touches"] = dict(group.touches)
+    return data
+
+
+def _group_from(data: dict[str, Any]) -> Group:
+    values = dict(data)
+    values["touches"] = Counter(values["touches"])
+    return Group(**values)
+
+
+def _outcome_data(outcome: Outcome) -> dict[str, Any]:
+    data = _row(outcome)
+    data["cycle"] = _row(outcome.cycle)
+    return data
+
+
+def _outcome_from(data: dict[str, Any]) -> Outcome:
+    values = dict(data)
+    values["cycle"] = _from_row(Cycle, data["cycle"], ("due", "closed", "signed_to"))
+    return Outcome(**values)
+
+
+# -- the report ----------------------------------------------------------------------------
+
+
+@dataclass
+class Report:
+    today: date
+    period: Period
+    by: str  # owner | tier
+    weeks: list[date]  # each trend week's last day, oldest first
+    groups: list[Group]
+    total: Group
+    neglected: list[Neglected]
+    renewals: list[Renewal]
+    outcomes: list[Outcome]
+    losses: list[Loss]
+    pipeline: list[tuple[str, dict[str, tuple[int, float]]]]  # month -> progress -> (n, value)
+    renewal_lead: int = 60  # a conversation started this many days ahead counts as ahead
+    renewal_window: int = RENEWAL_WINDOW  # days ahead `renewals` reaches
+
+    @property
+    def start(self) -> date:
+        return self.period.start
 
 
 def _group_order(by: str, key: str) -> tuple[int, str]:
@@ -103,55 +706,51 @@ def _group_order(by: str, key: str) -> tuple[int, str]:
     return (1 if not key else 0, key.casefold())  # accounts without an owner last
 
 
-def build_report(
-    accounts: Iterable[Account], policy: Policy, today: date, start: date, by: str = "owner"
-) -> Report:
-    """Coverage, neglect, problems, renewals and logged touches, per owner or tier.
+def _months(today: date) -> list[str]:
+    year, month = today.year, today.month
+    found = []
+    for _ in range(PIPELINE_MONTHS):
+        found.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return found
 
-    Items come from `plan_account`, so the report follows the same rules as `today`.
-    Lost accounts count only under `lost` and for the touches logged; snoozed ones are
-    left out of coverage, neglect, overdue items and problems.
-    """
-    groups: dict[str, Group] = {}
-    total = Group("all")
-    neglected: list[Neglected] = []
-    renewals: list[RenewalStatus] = []
+
+def finish(tally: Tally, policy: Policy, today: date, period: Period, weeks: int) -> Report:
+    """The report from every account's figures: groups and lists in a stable order."""
+    tally.neglected.sort(key=lambda n: (-(n.days if n.days is not None else 10**9), n.account))
+    tally.renewals.sort(key=lambda r: (r.days_left, r.account))
+    tally.outcomes.sort(key=lambda o: (o.cycle.due, o.account))
+    tally.losses.sort(key=lambda loss: (loss.on, loss.account))
+    ends = week_ends(period.until, weeks)
+    for group in [*tally.groups.values(), tally.total]:
+        for name in ("trend_planned", "trend_covered", "trend_overdue", "trend_contacts"):
+            if not getattr(group, name):
+                setattr(group, name, _zeros(len(ends)))
+    pipeline = []
+    for month in ["lapsed", *_months(today)]:
+        cells = {
+            progress: (int(cell[0]), cell[1])
+            for progress in PROGRESS
+            if (cell := tally.pipeline.get((month, progress))) is not None
+        }
+        pipeline.append((month, cells))
+    ordered = sorted(tally.groups.values(), key=lambda g: _group_order(tally.by, g.key))
+    return Report(
+        today, period, tally.by, ends, ordered, tally.total, tally.neglected, tally.renewals,
+        tally.outcomes, tally.losses, pipeline, policy.renewal_lead,
+    )  # fmt: skip
+
+
+def build_report(
+    accounts: Iterable[Account],
+    policy: Policy,
+    today: date,
+    period: Period,
+    by: str = "owner",
+    weeks: int = DEFAULT_WEEKS,
+) -> Report:
+    """The whole report, here and now (the files layer spreads big books over cores)."""
+    tally = Tally(by)
     for account in accounts:
-        key = account.tier.value if by == "tier" else account.owner
-        rows = (groups.setdefault(key, Group(key)), total)
-        touches = Counter(t.kind.value for t in account.history if start <= t.date <= today)
-        for row in rows:
-            row.touches.update(touches)
-        if account.status is Status.LOST:
-            for row in rows:
-                row.lost += 1
-            continue
-        items = plan_account(account, policy, today)
-        renewal = _renewal(account, policy, today)
-        planned = is_planned(account, today)
-        lapse = _neglected(account, policy, today) if planned else None
-        touch = next((i for i in items if i.kind is ItemKind.TOUCH), None)
-        covered = (touch is None or touch.overdue_days(today) <= 0) and bool(
-            account.last_touch() or account.since
-        )
-        if renewal:
-            renewals.append(renewal)
-        if lapse:
-            neglected.append(lapse)
-        for row in rows:
-            row.accounts += 1
-            if renewal:
-                row.renewals += 1
-                row.renewal_value += account.value or 0.0
-            if not planned:
-                row.snoozed += 1
-                continue
-            row.planned += 1
-            row.covered += covered
-            row.overdue_items += sum(1 for i in items if i.overdue_days(today) > 0)
-            row.open_problems += sum(1 for i in items if i.kind is ItemKind.PROBLEM)
-            row.neglected_a += lapse is not None
-    neglected.sort(key=lambda n: (-(n.days if n.days is not None else 10**9), n.account.slug))
-    renewals.sort(key=lambda r: (r.days_left, r.account.slug))
-    ordered = sorted(groups.values(), key=lambda g: _group_order(by, g.key))
-    return Report(today, start, by, ordered, total, neglected, renewals)
+        tally.add(account_figures(account, policy, today, period, weeks, by))
+    return finish(tally, policy, today, period, weeks)

@@ -26,7 +26,7 @@ from touchplan.model import (
     Tier,
     Touch,
 )
-from touchplan.planning.renewal import renewal_item
+from touchplan.planning.renewal import LAPSED, NOT_STARTED, renewal_item
 from touchplan.planning.walk import (
     BOOKED_CADENCE,
     Opened,
@@ -178,9 +178,11 @@ def _finish(
         key=o.key,
         cadence=cadence or o.cadence,
         booked=o.booked,
-        deferred=o.deferral,
+        deferred=o.deferral if o.deferral is not None and o.deferral.until > today else None,
         stage=o.stage,
         progress=o.progress,
+        repeats=(o.kind is ItemKind.PROBLEM and o.last is not None)
+        or (o.kind is ItemKind.RENEWAL and o.progress not in ("", NOT_STARTED, LAPSED)),
     )
     if explain:
         item = replace(item, terms=score_terms(item, account.tier, policy, today))

@@ -665,7 +665,7 @@ def renewals_table(rows: list[dict[str, Any]], today: date, within: int) -> Rend
             r["renewal"],
             f"{r['days_left']:,}",
             Text(
-                stage if stage in ("lapsed", "renewed", "ahead") else f"{stage}-day",
+                stage if stage in ("lapsed", "renewed", "lost", "ahead") else f"{stage}-day",
                 style=scheme.renewal_stage_style(stage),
             ),
             Words(safe(r["name"], scheme.NAME, multiline=False), most=2, cap=ACCOUNT_MOST),
@@ -694,6 +694,8 @@ def logged_view(plan: LogPlan, file: str, after: AfterLog) -> RenderableType:
         lines.append(safe(f"Closed {item.kind.value} {item.id}: {item.action}", "dim"))
     for item in plan.resolves:
         lines.append(safe(f"Resolved {item.kind.value} {item.id}: {item.action}", "dim"))
+    for item in after.settled:
+        lines.append(safe(f"Closed {item.kind.value} {item.id}: {item.action}", "dim"))
     if logged.renewal:
         lines.append(safe(f"Renewal date moved to {logged.renewal.isoformat()}"))
     if after.next:
@@ -721,9 +723,8 @@ def added_view(account: Account, first: Item | None) -> RenderableType:
     """What `add` says: the file created and the account's first item."""
     lines: list[RenderableType] = [safe(f"Created {account.file}", "green")]
     if first:
-        lines.append(
-            safe(f"Next: {first.kind.value} — {first.action} (due {first.due.isoformat()})")
-        )
+        due = first.due.isoformat()
+        lines.append(safe(f"Next: {first.kind.value} {first.id} — {first.action} (due {due})"))
     return Group(*lines)
 
 

@@ -391,19 +391,30 @@ def plan_widths(
         widths[widest] -= 1
         spare += 1
     # the spare room, up to each column's natural width: first to the columns with a
-    # ratio (text that grows longer rather than wraps), by their ratios, then to all
-    for weighted in (True, False):
-        while spare > 0:
-            hungry = [n for n in shown if widths[n] < sizes[n].natural
-                      and (columns[n].ratio or not weighted)]  # fmt: skip
-            if not hungry:
+    # ratio (text that grows longer rather than wraps), shared by their ratios
+    while spare > 0:
+        hungry = [n for n in shown if widths[n] < sizes[n].natural and columns[n].ratio]
+        if not hungry:
+            break
+        for n in hungry:
+            give = min(columns[n].ratio or 1, sizes[n].natural - widths[n], spare)
+            widths[n] += give
+            spare -= give
+            if not spare:
                 break
-            for n in hungry:
-                give = min(columns[n].ratio or 1, sizes[n].natural - widths[n], spare)
-                widths[n] += give
-                spare -= give
-                if not spare:
-                    break
+    # then to the others, left to right, each whole when it fits: as many columns as
+    # can be are unwrapped; what is left is shared out
+    for n in shown:
+        if sizes[n].natural - widths[n] <= spare:
+            spare -= sizes[n].natural - widths[n]
+            widths[n] = sizes[n].natural
+    while spare > 0:
+        hungry = [n for n in shown if widths[n] < sizes[n].natural]
+        if not hungry:
+            break
+        for n in hungry[:spare]:
+            widths[n] += 1
+            spare -= 1
     return Layout(shown, widths, gap, [str(columns[n].header) for n in every if n not in shown])
 
 

@@ -66,19 +66,28 @@ _JSON_UNSAFE = re.compile(
 )
 
 
-def emit_json(data: object) -> None:
+def json_text(data: object) -> str:
+    """The JSON document `emit` prints (with its final newline)."""
     text = json.dumps(data, indent=2, ensure_ascii=False)
-    text = _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
-    sys.stdout.write(text + "\n")
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
 
 
-def emit_csv(rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> None:
+def emit_json(data: object) -> None:
+    sys.stdout.write(json_text(data))
+
+
+def csv_text(rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> str:
+    """The CSV `emit` prints: a header row, then one line per row."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(columns)
     for row in rows:
         writer.writerow([_csv_cell(row.get(c)) for c in columns])
-    sys.stdout.write(buffer.getvalue())
+    return buffer.getvalue()
+
+
+def emit_csv(rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> None:
+    sys.stdout.write(csv_text(rows, columns))
 
 
 def _csv_cell(value: object) -> str:

@@ -285,6 +285,23 @@ def workload_record(load: Workload, owner: str | None) -> dict[str, Any]:
     }
 
 
+WORKLOAD_CSV = ("part", "name", "count", "cadence", "calls")
+
+
+def workload_rows(load: Workload) -> list[dict[str, Any]]:
+    """`workload --format csv`: one row per tier, then one per kind of work."""
+    tiers = [
+        {"part": "tier", "name": t.tier.value, "count": t.accounts, "cadence": t.cadence,
+         "calls": t.calls}
+        for t in load.by_tier
+    ]  # fmt: skip
+    kinds = [
+        {"part": "kind", "name": k.kind, "count": k.count, "cadence": None, "calls": k.calls}
+        for k in load.by_kind
+    ]
+    return tiers + kinds
+
+
 # -- renewals -------------------------------------------------------------------------
 
 RENEWALS_CSV = (
@@ -334,9 +351,44 @@ def renewals_record(rows: list[dict[str, Any]], today: date, within: int) -> dic
 
 # -- the manager's report ---------------------------------------------------------------
 
+# The scoreboard's keys in a group record, in order (the CSV columns after the old ones).
+SCOREBOARD_KEYS = (
+    "contacts",
+    "renewals_due",
+    "renewals_on_time",
+    "renewals_late",
+    "renewals_lapsed",
+    "renewals_lost",
+    "renewals_open",
+    "renewals_started_ahead",
+    "value_due",
+    "value_renewed",
+    "grr",
+    "promises_due",
+    "promises_on_time",
+    "promises_late",
+    "promises_open",
+    "thank_yous_due",
+    "thank_yous_on_time",
+    "thank_yous_late",
+    "thank_yous_missed",
+    "thank_yous_open",
+    "gap_checks_due",
+    "gap_checks_done",
+    "gap_checks_missed",
+    "gap_checks_open",
+    "problems_opened",
+    "problems_resolved",
+    "problems_median_days",
+    "customers_lost",
+    "planned_at_end",
+    "within_cadence_at_end",
+    "coverage_at_end",
+)
+
 
 def group_record(group: Group) -> dict[str, Any]:
-    return {
+    record: dict[str, Any] = {
         "group": group.key,
         "accounts": group.accounts,
         "planned": group.planned,
@@ -352,43 +404,113 @@ def group_record(group: Group) -> dict[str, Any]:
         "touches": {kind.value: group.touches.get(kind.value, 0) for kind in TouchKind},
         "touches_total": sum(group.touches.values()),
     }
+    computed = {
+        "contacts": group.contacts,
+        "grr": group.grr,
+        "problems_median_days": group.median_days_to_resolve,
+        "coverage_at_end": group.coverage_at_end,
+    }
+    for key in SCOREBOARD_KEYS:
+        record[key] = computed[key] if key in computed else getattr(group, key)
+    return record
+
+
+def trend_record(group: Group) -> dict[str, Any]:
+    return {
+        "group": group.key,
+        "planned": list(group.trend_planned),
+        "covered": list(group.trend_covered),
+        "coverage": group.trend_coverage(),
+        "contacts": list(group.trend_contacts),
+        "overdue_commitments": list(group.trend_overdue),
+    }
+
+
+def _who(row: Any) -> dict[str, Any]:
+    return {"account": row.account, "name": row.name, "tier": row.tier, "owner": row.owner}
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
 
 
 def report_record(report: Report) -> dict[str, Any]:
     """The report as documented JSON: ISO dates, one object per group, `total` for all."""
     return {
         "date": report.today.isoformat(),
-        "from": report.start.isoformat(),
+        "from": report.period.start.isoformat(),
+        "until": report.period.until.isoformat(),
+        "quarter": report.period.quarter or None,
         "by": report.by,
         "renewal_window_days": report.renewal_window,
+        "renewal_lead_days": report.renewal_lead,
+        "weeks": len(report.weeks),
         "groups": [group_record(g) for g in report.groups],
         "total": group_record(report.total),
         "neglected": [
             {
-                "account": n.account.slug,
-                "name": n.account.name,
-                "tier": n.account.tier.value,
-                "owner": n.account.owner,
-                "last_contact": n.last_contact.isoformat() if n.last_contact else None,
+                **_who(n),
+                "last_contact": _iso(n.last_contact),
                 "days_since": n.days,
                 "limit_days": n.limit,
-                "file": n.account.file,
+                "file": n.file,
             }
             for n in report.neglected
         ],
         "renewals": [
             {
-                "account": r.account.slug,
-                "name": r.account.name,
-                "tier": r.account.tier.value,
-                "owner": r.account.owner,
+                **_who(r),
                 "renewal": r.renewal.isoformat(),
                 "days_left": r.days_left,
                 "stage": r.stage,
-                "value": r.account.value,
-                "file": r.account.file,
+                "value": r.value,
+                "file": r.file,
+                "progress": r.progress,
             }
             for r in report.renewals
+        ],
+        "outcomes": [
+            {
+                **_who(o),
+                "renewal": o.cycle.due.isoformat(),
+                "estimated": o.cycle.estimated,
+                "outcome": o.cycle.outcome,
+                "closed": _iso(o.cycle.closed),
+                "days_late": o.cycle.days_late,
+                "signed_to": _iso(o.cycle.signed_to),
+                "started_ahead": o.started_ahead,
+                "reason": o.cycle.reason or None,
+                "value": o.value,
+                "file": o.file,
+            }
+            for o in report.outcomes
+        ],
+        "lost": [
+            {
+                **_who(loss),
+                "date": loss.on.isoformat(),
+                "reason": loss.reason,
+                "value": loss.value,
+                "file": loss.file,
+            }
+            for loss in report.losses
+        ],
+        "trends": {
+            "weeks": [end.isoformat() for end in report.weeks],
+            "groups": [trend_record(g) for g in report.groups],
+            "total": trend_record(report.total),
+        },
+        "pipeline": [
+            {
+                "month": month,
+                "renewals": sum(n for n, _value in cells.values()),
+                "value": sum(value for _n, value in cells.values()),
+                "progress": {
+                    progress: {"renewals": n, "value": value}
+                    for progress, (n, value) in cells.items()
+                },
+            }
+            for month, cells in report.pipeline
         ],
     }
 
@@ -408,6 +530,7 @@ REPORT_CSV = (
     "renewal_value",
     "touches_total",
     *(f"touches_{kind.value}" for kind in TouchKind),
+    *SCOREBOARD_KEYS,
 )
 
 

@@ -24,7 +24,7 @@ def _count(n: int) -> str:
 
 def touches_table(data: dict[str, Any]) -> RenderableType:
     """Touches logged in the period: a row per group, a column per kind logged."""
-    title = Text(f"Touches logged {data['from']} to {data['date']}, by kind", style="bold")
+    title = Text(f"Touches logged {data['from']} to {data['until']}, by kind", style="bold")
     rows = [*data["groups"], data["total"]]
     kinds = [kind for kind, n in data["total"]["touches"].items() if n]
     if not kinds:
@@ -47,11 +47,52 @@ def touches_table(data: dict[str, Any]) -> RenderableType:
     return fit(table, rare)
 
 
-def report_view(data: dict[str, Any]) -> RenderableType:
-    """The manager's report from its JSON form (`team.report_json`)."""
+def _group_name(g: dict[str, Any], last: bool) -> Text:
+    return safe("(all)" if last else g["group"] or "(no owner)", "bold" if last else "")
+
+
+def _pct(value: float | None) -> str:
+    return "—" if value is None else f"{value:g}%"
+
+
+def _share(part: int, whole: int) -> Text:
+    """``12/15 80%``; a dash when there was nothing to count."""
+    if not whole:
+        return Text("—", style="dim")
+    share = round(100 * part / whole)
+    return Text(f"{part}/{whole} {share}%", style="red" if share < 50 else "")
+
+
+SPARKS = "▁▂▃▄▅▆▇█"
+
+
+def sparkline(values: Sequence[float | None], top: float | None = None) -> str:
+    """One character per value, scaled from 0 to ``top`` (default: the largest); a
+    space where there is no value."""
+    known = [v for v in values if v is not None]
+    high = top if top is not None else max(known, default=0)
+    line = ""
+    for v in values:
+        if v is None:
+            line += " "
+        elif high <= 0:
+            line += SPARKS[0]
+        else:
+            line += SPARKS[min(len(SPARKS) - 1, int(v / high * (len(SPARKS) - 1) + 0.5))]
+    return line
+
+
+def _trend(values: Sequence[float | None], suffix: str = "", top: float | None = None) -> Text:
+    last = values[-1] if values else None
+    text = Text(sparkline(values, top), style="cyan")
+    text.append(f" {'—' if last is None else f'{last:g}'}{suffix if last is not None else ''}")
+    return text
+
+
+def _today_table(data: dict[str, Any]) -> Table:
     by = data["by"]
     title = Text(f"Team report, {data['date']} · by {by}", style="bold")
-    title.append(f" · touches logged {data['from']} to {data['date']}", style="dim")
+    title.append(f" · touches logged {data['from']} to {data['until']}", style="dim")
     table = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left")
     for col, justify in (
         ("Owner" if by == "owner" else "Tier", "left"),
@@ -67,7 +108,6 @@ def report_view(data: dict[str, Any]) -> RenderableType:
         table.add_column(col, justify=justify, no_wrap=justify == "right")  # type: ignore[arg-type]
     rows = [*data["groups"], data["total"]]
     for i, g in enumerate(rows):
-        last = i == len(rows) - 1
         coverage = (
             Text("—", style="dim")
             if g["coverage"] is None
@@ -81,9 +121,8 @@ def report_view(data: dict[str, Any]) -> RenderableType:
         if extra:
             accounts += f" ({', '.join(extra)})"
         touches = Text(_count(g["touches_total"]), style="bold")  # by kind: touches_table
-        name = safe("(all)" if last else g["group"] or "(no owner)", "bold" if last else "")
         table.add_row(
-            name,
+            _group_name(g, i == len(rows) - 1),
             accounts,
             coverage,
             _count(g["overdue_items"]),
@@ -94,7 +133,83 @@ def report_view(data: dict[str, Any]) -> RenderableType:
             touches,
             end_section=i == len(rows) - 2,
         )
-    parts: list[RenderableType] = [fit(table), Text(), touches_table(data), Text()]
+    return table
+
+
+def _scoreboard_tables(data: dict[str, Any]) -> tuple[Table, Table]:
+    """The scoreboard in two tables (renewals; promises, problems and contacts), so that
+    each fits 100 columns."""
+    period = data["quarter"] or f"{data['from']} to {data['until']}"
+    renewals = Table(title=Text(f"Retention scoreboard, {period}", style="bold"),
+                     box=box.SIMPLE_HEAD)  # fmt: skip
+    others = Table(title=Text("Promises, problems and contacts", style="bold"),
+                   box=box.SIMPLE_HEAD)  # fmt: skip
+    group = "Owner" if data["by"] == "owner" else "Tier"
+    for table, cols in (
+        (renewals, ("Renewals due", "On time", "Late", "Lapsed", "Lost", "GRR",
+                    f"Started ≥{data['renewal_lead_days']}d")),
+        (others, ("Promises on time", "Thank-yous on time", "Problems opened / resolved",
+                  "Median days", "Contacts", "Within cadence at end")),
+    ):  # fmt: skip
+        table.add_column(group)
+        for col in cols:
+            table.add_column(col, justify="right", no_wrap=True)
+    rows = [*data["groups"], data["total"]]
+    for i, g in enumerate(rows):
+        due = g["renewals_due"]
+        name = _group_name(g, i == len(rows) - 1)
+        section = i == len(rows) - 2
+        renewals.add_row(
+            name,
+            _count(due),
+            _count(g["renewals_on_time"]),
+            Text(_count(g["renewals_late"]), style="bold" if g["renewals_late"] else ""),
+            Text(_count(g["renewals_lapsed"]), style="bold red" if g["renewals_lapsed"] else ""),
+            Text(_count(g["renewals_lost"]), style="bold red" if g["renewals_lost"] else ""),
+            _pct(g["grr"]),
+            _share(g["renewals_started_ahead"], due),
+            end_section=section,
+        )
+        others.add_row(
+            name,
+            _share(g["promises_on_time"], g["promises_due"]),
+            _share(g["thank_yous_on_time"], g["thank_yous_due"]),
+            f"{g['problems_opened']:,} / {g['problems_resolved']:,}",
+            "—" if g["problems_median_days"] is None else f"{g['problems_median_days']:,g}",
+            _count(g["contacts"]),
+            _share(g["within_cadence_at_end"], g["planned_at_end"]),
+            end_section=section,
+        )
+    return renewals, others
+
+
+def _trends_table(data: dict[str, Any]) -> Table:
+    weeks = data["trends"]["weeks"]
+    title = Text(f"Trends, {len(weeks)} weeks to {weeks[-1]}", style="bold")
+    title.append(" · each week as the history stood at its end", style="dim")
+    table = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left")
+    table.add_column("Owner" if data["by"] == "owner" else "Tier")
+    table.add_column("Coverage")
+    table.add_column("Contacts a week")
+    table.add_column("Overdue commitments")
+    trends = data["trends"]
+    rows = [*trends["groups"], trends["total"]]
+    for i, t in enumerate(rows):
+        table.add_row(
+            _group_name(t, i == len(rows) - 1),
+            _trend(t["coverage"], "%", top=100),
+            _trend(t["contacts"]),
+            _trend(t["overdue_commitments"]),
+            end_section=i == len(rows) - 2,
+        )
+    return table
+
+
+def report_view(data: dict[str, Any]) -> RenderableType:
+    """The manager's report from its JSON form (`records.report_record`)."""
+    parts: list[RenderableType] = [fit(_today_table(data)), Text(), touches_table(data), Text()]
+    for table in (*_scoreboard_tables(data), _trends_table(data)):
+        parts += [fit(table), Text()]
     neglect_title = Text("A accounts with no contact in 2× their cadence", style="bold")
     if data["neglected"]:
         neglected = Table(title=neglect_title, box=box.SIMPLE_HEAD, title_justify="left")
@@ -116,7 +231,7 @@ def report_view(data: dict[str, Any]) -> RenderableType:
     )
     if data["renewals"]:
         renewals = Table(title=renew_title, box=box.SIMPLE_HEAD, title_justify="left")
-        for col in ("Renewal", "Days", "Stage", "Account", "Owner", "Tier", "Value"):
+        for col in ("Renewal", "Days", "Stage", "Progress", "Account", "Owner", "Tier", "Value"):
             renewals.add_column(col, justify="right" if col in ("Days", "Value") else "left")
         for r in data["renewals"]:
             stage = r["stage"]
@@ -126,14 +241,31 @@ def report_view(data: dict[str, Any]) -> RenderableType:
                 r["renewal"],
                 _count(r["days_left"]),
                 Text(shown, style=style),
+                r["progress"],
                 safe(r["name"], "bold"),
                 safe(r["owner"] or "—"),
                 r["tier"],
                 _money(r["value"]),
             )
-        parts.append(fit(renewals))
+        parts += [fit(renewals), Text()]
     else:
-        parts.append(Group(renew_title, Text("None.", style="dim")))
+        parts.append(Group(renew_title, Text("None.", style="dim"), Text("")))
+    lost_title = Text("Customers lost in the period", style="bold")
+    if data["lost"]:
+        lost = Table(title=lost_title, box=box.SIMPLE_HEAD, title_justify="left")
+        for col in ("Date", "Account", "Owner", "Value", "Reason"):
+            lost.add_column(col, justify="right" if col == "Value" else "left", overflow="fold")
+        for loss in data["lost"]:
+            lost.add_row(
+                loss["date"],
+                safe(loss["name"], "bold"),
+                safe(loss["owner"] or "—"),
+                _money(loss["value"]),
+                safe(loss["reason"] or "—"),
+            )
+        parts.append(fit(lost))
+    else:
+        parts.append(Group(lost_title, Text("None.", style="dim")))
     return Group(*parts)
 
 

@@ -1,0 +1,169 @@
+"""The manager's report over every account file, on every core.
+
+Each worker (forked, so the policy and the report's parameters are inherited, never
+pickled) reads its share of the files, adds each account's figures into a `Tally`, and
+writes that tally as JSON into a scratch file of its own; only a count crosses back.
+The parent reads the scratch files and adds them up. A file that does not load is
+skipped and named, as everywhere else; two files with one slug keep the first that
+loads, like `load_book`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+import tempfile
+from collections import Counter
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from datetime import date
+from multiprocessing import get_context
+from pathlib import Path
+
+from touchplan.config import Policy
+from touchplan.errors import Problem
+from touchplan.files.store import duplicate_slug, load_file, scan_tree, slug_of
+from touchplan.planning.report import Period, Tally, account_figures
+
+PARALLEL_FROM = 400  # files before a process pool pays for itself
+CHUNK = 500
+
+ProgressFactory = Callable[[int], Callable[[int], None]]
+
+
+@dataclass(frozen=True)
+class Job:
+    """What every worker needs besides its files (inherited across the fork)."""
+
+    root: Path
+    policy: Policy
+    today: date
+    period: Period
+    weeks: int
+    by: str
+
+
+@dataclass
+class Swept:
+    tally: Tally
+    skipped: list[str] = field(default_factory=list)  # files left out (they have errors)
+    problems: list[Problem] = field(default_factory=list)
+
+
+_JOB: Job | None = None
+
+
+def _tally(job: Job, rels: list[str]) -> tuple[Tally, list[str], list[Problem]]:
+    tally = Tally(job.by)
+    skipped: list[str] = []
+    problems: list[Problem] = []
+    for rel in rels:
+        account, found = load_file(job.root, job.root / rel)
+        problems.extend(found)
+        if account is None:
+            skipped.append(rel)
+            continue
+        tally.add(account_figures(account, job.policy, job.today, job.period, job.weeks, job.by))
+    return tally, skipped, problems
+
+
+def _work(rels: list[str], out: str) -> int:
+    """Worker: tally ``rels`` and write the result as JSON to ``out``."""
+    assert _JOB is not None
+    tally, skipped, problems = _tally(_JOB, rels)
+    data = {
+        "tally": tally.to_data(),
+        "skipped": skipped,
+        "problems": [[p.path, p.line, p.field, p.message, p.hint, p.fatal] for p in problems],
+    }
+    with open(out, "w", encoding="utf-8") as handle:
+        json.dump(data, handle)
+    return len(rels)
+
+
+def _order(root: Path, rels: list[str], swept: Swept) -> list[str]:
+    """The files to tally: of files sharing a slug, the first that loads (the rest are
+    skipped, as `load_book` does)."""
+    counts = Counter(slug_of(Path(rel)) for rel in rels)
+    if all(n == 1 for n in counts.values()):
+        return rels
+    keep: list[str] = []
+    owner: dict[str, str] = {}
+    for rel in rels:
+        slug = slug_of(Path(rel))
+        if counts[slug] == 1:
+            keep.append(rel)
+            continue
+        if slug in owner:
+            swept.problems.append(duplicate_slug(rel, owner[slug], slug))
+            swept.skipped.append(rel)
+            continue
+        account, _found = load_file(root, root / rel)
+        if account is not None:
+            owner[slug] = rel
+        keep.append(rel)  # the tally reports it skipped, with its problems, if it fails
+    return keep
+
+
+def sweep_report(
+    job: Job, *, workers: int | None = None, progress: ProgressFactory | None = None
+) -> Swept:
+    """Every account's figures, added up (``workers``: processes; default every core)."""
+    found, _temps = scan_tree(job.root, with_stat=False)
+    swept = Swept(Tally(job.by))
+    every = [rel for rel, _stat in found]
+    rels = _order(job.root, every, swept)
+    try:
+        return _sweep(job, rels, swept, workers, progress)
+    finally:
+        place = {rel: n for n, rel in enumerate(every)}
+        swept.skipped.sort(key=lambda rel: place.get(rel, 0))  # named in file order
+
+
+def _sweep(
+    job: Job,
+    rels: list[str],
+    swept: Swept,
+    workers: int | None,
+    progress: ProgressFactory | None,
+) -> Swept:
+    count = workers if workers is not None else min(os.cpu_count() or 1, 8)
+    tick = progress(len(rels)) if progress else None
+    chunks = [rels[i : i + CHUNK] for i in range(0, len(rels), CHUNK)]
+    if count < 2 or len(rels) < PARALLEL_FROM or sys.platform == "win32":
+        for chunk in chunks:
+            tally, skipped, problems = _tally(job, chunk)
+            _add(swept, tally, skipped, problems)
+            if tick:
+                tick(len(chunk))
+        return swept
+    global _JOB
+    _JOB = job  # the forked workers inherit it: nothing of it is pickled
+    parts = Path(tempfile.mkdtemp(prefix="touchplan-report-"))
+    try:
+        outs = [str(parts / f"part-{n}.json") for n in range(len(chunks))]
+        with ProcessPoolExecutor(count, mp_context=get_context("fork")) as pool:
+            pairs = zip(chunks, outs, strict=True)
+            futures = [pool.submit(_work, chunk, out) for chunk, out in pairs]
+            for future in as_completed(futures):
+                done = future.result()
+                if tick:
+                    tick(done)
+        for out in outs:
+            with open(out, encoding="utf-8") as handle:
+                data = json.load(handle)
+            problems = [Problem(*row) for row in data["problems"]]
+            _add(swept, Tally.from_data(data["tally"]), data["skipped"], problems)
+    finally:
+        shutil.rmtree(parts, ignore_errors=True)
+        _JOB = None
+    return swept
+
+
+def _add(swept: Swept, tally: Tally, skipped: list[str], problems: list[Problem]) -> None:
+    swept.tally.merge(tally)
+    swept.skipped.extend(skipped)
+    swept.problems.extend(problems)
