@@ -608,6 +608,8 @@ def rank_calls(
     called = {slug for slug, _t, _d, _k, has_due, _r in ahead_rows if has_due}
     pulled = pull_forward(ahead, called, committed or 0, policy, day)
     only_pulled = [slug for slug in pulled if slug not in called]
+    if limit == 0:  # the counts only (the next working day's, for the header)
+        return Ranked([], pulled, calls + len(only_pulled), due_items)
     query = (
         f"SELECT slug, rel, MIN(cls * 1e9 - ({_SCORE})) AS best, MIN(tier_rank) FROM items "
         f"NOT INDEXED WHERE due <= :today AND {planned} GROUP BY rel ORDER BY best, 4, slug"

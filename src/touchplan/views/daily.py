@@ -126,10 +126,12 @@ class Agenda(Shown):
         for item in self.items:
             line = scheme.head_label(item, self.today)
             line.append_text(safe(f" {item.action}", multiline=False))
-            line.append_text(_inline_due(item, self.today))
-            cells.append(Words(line))
+            due = _inline_due(item, self.today)  # " (12 d late)": broken before, not inside
+            glued = " " + due.plain[1:].replace(" ", "\u00a0")
+            line.append_text(Text(glued, style=due.style, spans=due.spans))
+            cells.append(Words(line, hang=2))
             cells.extend(
-                Words(safe(f"  · {r}", scheme.MUTED, multiline=False)) for r in item.reasons
+                Words(safe(f"  · {r}", scheme.MUTED, multiline=False), hang=4) for r in item.reasons
             )
         return Stack(cells)
 
@@ -223,7 +225,7 @@ def calls_table(
     table = Table(title=title, box=box.SIMPLE_HEAD)
     table.add_column("#", justify="right", no_wrap=True)
     table.add_column("Account")  # two lines anyway: the room goes to the text first
-    table.add_column("Agenda", ratio=3, min_width=AGENDA_WANTED)
+    table.add_column("Agenda", ratio=9 if with_reasons else 3, min_width=AGENDA_WANTED)
     inline_due = inline_due or with_reasons
     if not inline_due:
         table.add_column("Due", no_wrap=True)
@@ -500,16 +502,7 @@ def account_card(
     open_items.add_column("Do · why", ratio=3)
     open_items.add_column("Score", justify="right", no_wrap=True)
     for item in sorted(items, key=lambda i: (i.due, i.kind.value)):
-        cell = action_cell(item, today)
-        if item.deferred is not None:
-            cell.append_text(
-                safe(
-                    f"\n· deferred until {item.deferred.until.isoformat()}"
-                    + (f": {item.deferred.reason}" if item.deferred.reason else ""),
-                    scheme.MUTED,
-                )
-            )
-        open_items.add_row(due_text(item, today), cell, f"{item.score:,g}")
+        open_items.add_row(due_text(item, today), action_cell(item, today), f"{item.score:,g}")
     recent = [c for c in closed if c.how == "missed" and (today - c.on).days <= 90]
     missed = Table(box=box.SIMPLE_HEAD, title=Text("Missed (the last 90 days)", style="bold"))
     missed.add_column("Due", no_wrap=True)

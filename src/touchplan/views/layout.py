@@ -39,7 +39,7 @@ UNLIMITED = 10_000  # a console this wide has no width: see console.stdout_conso
 WORD_CAP = 40  # a longer "word" (a URL in a note) may be shortened rather than widen a column
 CLIP_LEAST = 8  # the narrowest an ellipsis column gets before it is left out
 GAP = 2  # spaces between columns; 1 when 2 would leave a column out
-_WORD = re.compile(r"\S+")
+_WORD = re.compile(r"(?:\S|\u00a0)+")  # a no-break space holds a word together
 _TRAILING = ",;:·-–—"
 
 
@@ -103,9 +103,12 @@ def _lines_of(text: Text) -> list[Text]:
     return lines
 
 
-def wrap(text: Text, width: int) -> list[Text]:
+def wrap(text: Text, width: int, hang: int = 0) -> list[Text]:
     """Lines of at most ``width`` cells, broken only at spaces (a word longer than the
-    width is shortened with an ellipsis, never split)."""
+    width is shortened with an ellipsis, never split); lines after a line's first are
+    indented by ``hang`` when that leaves room."""
+    if hang and width - hang < WORD_CAP // 2:
+        hang = 0
     out: list[Text] = []
     for line in _lines_of(text):
         plain = line.plain
@@ -113,15 +116,20 @@ def wrap(text: Text, width: int) -> list[Text]:
         if not spans:
             out.append(Text())
             continue
+        room = width
         first, end = 0, spans[0][1]  # a line's indent stays on its first line
         for start, stop in spans[1:]:
-            if cell_len(plain[first:stop]) <= width:
+            if cell_len(plain[first:stop]) <= room:
                 end = stop
                 continue
-            out.append(shorten(_cut(line, first, end), width))
-            first, end = start, stop
-        out.append(shorten(_cut(line, first, end), width))
+            out.append(_hung(shorten(_cut(line, first, end), room), width - room))
+            first, end, room = start, stop, width - hang
+        out.append(_hung(shorten(_cut(line, first, end), room), width - room))
     return out
+
+
+def _hung(line: Text, indent: int) -> Text:
+    return Text(" " * indent) + line if indent else line
 
 
 def flat(text: Text) -> Text:
@@ -141,7 +149,7 @@ def flat(text: Text) -> Text:
 
 
 def _longest_word(plain: str) -> int:
-    return max((cell_len(w) for w in plain.split()), default=0)
+    return max((cell_len(w.group()) for w in _WORD.finditer(plain)), default=0)
 
 
 def _natural(text: Text) -> int:
@@ -168,6 +176,9 @@ class Shown:
     """Base of the cells: also a Rich renderable, so a cell can sit in a Rich table (or
     be printed alone) and shows as it would in a fitted table."""
 
+    def measure(self) -> tuple[int, int]:
+        raise NotImplementedError
+
     def lines(self, width: int | None) -> list[Text]:
         raise NotImplementedError
 
@@ -183,6 +194,7 @@ class Words(Shown):
     text: Text
     most: int | None = None
     cap: int = WORD_CAP  # the narrowest width asked for never exceeds this
+    hang: int = 0  # lines after the first are indented this much
 
     def measure(self) -> tuple[int, int]:
         natural = _natural(self.text)
@@ -203,7 +215,7 @@ class Words(Shown):
     def lines(self, width: int | None) -> list[Text]:
         if width is None:
             return [flat(self.text)] if self.most is not None else _lines_of(self.text)
-        lines = wrap(self.text, width)
+        lines = wrap(self.text, width, self.hang)
         if self.most is not None and len(lines) > self.most:
             last = lines[self.most - 1].copy()
             last.append(" " + ELLIPSIS)
@@ -261,13 +273,17 @@ class Parts(Shown):
             for text, _keep in self.parts:
                 out.append_text(text)
             return [out]
+        cut = False  # once a part is shortened, the shrinkable ones after it are left out
         for n, (text, keep) in enumerate(self.parts):
             after = sum(cell_len(t.plain) for t, k in self.parts[n + 1 :] if k)
             room = width - cell_len(out.plain) - after
-            if keep or cell_len(text.plain) <= room:
+            if keep or (not cut and cell_len(text.plain) <= room):
                 out.append_text(text)
-            elif room > first_word_end(text):
+            elif not cut and room > first_word_end(text):
                 out.append_text(shorten(text, room))
+                cut = True
+            else:
+                cut = True
         return [shorten(out, width)]
 
 
