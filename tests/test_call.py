@@ -403,6 +403,45 @@ def test_ctrl_c_on_a_later_card_keeps_the_calls_logged(
     assert "Stopped at Globex: nothing was written for it." in t.text
 
 
+def test_a_call_written_but_not_shown_stays_logged(
+    root: Path,
+    book: dict[str, Path],
+    terminals: list[Terminal],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Once the entry is written, a failure showing what comes next is only a warning:
+    the call counts as made and nothing says it was not written (a retry would log it
+    twice)."""
+    hook = tmp_path / "hook"  # the spawned touchplan imports it first (sitecustomize)
+    hook.mkdir()
+    (hook / "sitecustomize.py").write_text(
+        "import touchplan.planning.entry as entry\n\n"
+        "def broken(*args, **kwargs):\n"
+        "    raise OverflowError('date value out of range')\n\n"
+        "entry.after_log = broken\n"
+    )
+    monkeypatch.setenv("PYTHONPATH", str(hook))
+    before = book["globex"].read_bytes()
+    t = start(terminals, root, "globex")
+    t.answer("Reached [call · Bob Jones]:", "")
+    t.answer("What was said:", "All fine.")
+    t.answer("Next [none]", "")
+    t.answer("New problem [none]:", "")
+    assert t.end() == 0
+    assert book["globex"].read_bytes() == appended(
+        before,
+        "  - date: 2026-11-24\n    kind: call\n    with: Bob Jones\n    summary: All fine.\n",
+    )
+    shown = " ".join(t.text.split())  # the warning wraps at 80 columns
+    assert (
+        "warning: logged call in accounts/globex.yaml, but could not show what comes next "
+        "(OverflowError: date value out of range)"
+    ) in shown
+    assert "Nothing was written" not in shown
+    assert "1 call made: 1 reached" in shown
+
+
 def test_q_stops_and_keeps_what_was_logged(
     root: Path, book: dict[str, Path], run: RunFn, terminals: list[Terminal]
 ) -> None:

@@ -364,3 +364,108 @@ def test_driver_reports_an_unreadable_file(tmp_path: Path) -> None:
     )
     assert result.exit_code == 1
     assert "cannot read" in result.stderr
+
+
+# -- more than appends: git's line merge, accepted when nobody has anything to decide ------
+
+
+def test_driver_takes_their_field_change_beside_our_appended_entry(tmp_path: Path) -> None:
+    theirs = BASE.replace("tier: A", "tier: B")
+    code, err, written = _driver(tmp_path, BASE, BASE + CALL_23, theirs)
+    assert (code, err) == (0, "")
+    assert written == (theirs + CALL_23).encode()
+
+
+def test_driver_keeps_our_field_change_beside_their_appended_entry(tmp_path: Path) -> None:
+    ours = BASE.replace("owner: dana", "owner: lee")
+    code, err, written = _driver(tmp_path, BASE, ours, BASE + EMAIL_20)
+    assert (code, err) == (0, "")
+    assert written == (ours + EMAIL_20).encode()
+
+
+def test_driver_takes_a_field_change_on_each_side(tmp_path: Path) -> None:
+    ours = BASE.replace("owner: dana", "owner: lee")
+    theirs = BASE.replace("name: Acme Corp ", "name: Acme Inc.")
+    code, err, written = _driver(tmp_path, BASE, ours, theirs)
+    assert (code, err) == (0, "")
+    assert (
+        written
+        == BASE.replace("owner: dana", "owner: lee")
+        .replace("name: Acme Corp ", "name: Acme Inc.")
+        .encode()
+    )
+
+
+@pytest.mark.parametrize(
+    ("ours", "theirs", "reason"),
+    [
+        pytest.param(
+            BASE + EMAIL_20,
+            BASE.replace('"Kick-off"', '"Kick-off call"') + "\n# a note at the end\n",
+            "theirs edited or removed a history entry",
+            id="theirs edited an entry",
+        ),
+        pytest.param(
+            BASE + CALL_23 + EMAIL_20,
+            (BASE + EMAIL_20).replace(
+                '  - date: 2026-11-02\n    kind: call\n    summary: "Kick-off"\n', ""
+            ),
+            "edited or removed a history entry",
+            id="theirs removed an entry",
+        ),
+    ],
+)
+def test_driver_leaves_markers_or_a_conflict_when_an_entry_would_be_lost(
+    tmp_path: Path, ours: str, theirs: str, reason: str
+) -> None:
+    code, err, written = _driver(tmp_path, BASE, ours, theirs)
+    assert code == 1
+    assert reason in err
+    assert "resolve the conflict by hand" in err
+    assert b"<<<<<<< ours\n" in written  # a person decides, with git's markers
+
+
+def test_check_text_merge_refuses_a_clean_text_that_lost_an_entry() -> None:
+    from touchplan.files.merge import check_text_merge
+
+    ours, theirs = BASE + CALL_23, BASE.replace("tier: A", "tier: B")
+    good = check_text_merge(
+        BASE.encode(), ours.encode(), theirs.encode(), (theirs + CALL_23).encode()
+    )
+    assert isinstance(good, Merged)
+    lost = check_text_merge(BASE.encode(), ours.encode(), theirs.encode(), theirs.encode())
+    assert isinstance(lost, Conflict)
+    assert lost.reason == "the merged history does not hold every entry of both sides once"
+    twice = (theirs + CALL_23 + CALL_23).encode()
+    assert isinstance(
+        check_text_merge(BASE.encode(), ours.encode(), theirs.encode(), twice), Conflict
+    )
+    wrong_tier = (BASE + CALL_23).encode()
+    refused = check_text_merge(BASE.encode(), ours.encode(), theirs.encode(), wrong_tier)
+    assert isinstance(refused, Conflict)
+    assert refused.reason == "the merged `tier` is neither side's"
+
+
+def test_driver_merges_appends_on_both_sides_and_a_field_change(tmp_path: Path) -> None:
+    theirs = BASE.replace("tier: A", "tier: B") + EMAIL_20
+    code, err, written = _driver(tmp_path, BASE, BASE + CALL_23, theirs)
+    assert (code, err) == (0, "")
+    assert written == (BASE.replace("tier: A", "tier: B") + EMAIL_20 + CALL_23).encode()
+
+
+def test_driver_merges_field_changes_on_both_sides_around_their_appends(tmp_path: Path) -> None:
+    ours = BASE.replace("owner: dana", "owner: lee") + CALL_23 + REVIEW_24
+    theirs = BASE.replace("tier: A", "tier: B") + EMAIL_20
+    code, err, written = _driver(tmp_path, BASE, ours, theirs)
+    assert (code, err) == (0, "")
+    head = BASE.replace("owner: dana", "owner: lee").replace("tier: A", "tier: B")
+    assert written == (head + EMAIL_20 + CALL_23 + REVIEW_24).encode()
+
+
+def test_driver_still_stops_when_both_changed_a_field_and_appended(tmp_path: Path) -> None:
+    ours = BASE.replace("owner: dana", "owner: lee") + CALL_23
+    theirs = BASE.replace("owner: dana", "owner: sam") + EMAIL_20
+    code, err, written = _driver(tmp_path, BASE, ours, theirs)
+    assert code == 1
+    assert "ours changed `owner`; resolve the conflict by hand" in err
+    assert b"<<<<<<< ours\n" in written

@@ -251,7 +251,7 @@ def test_init_is_idempotent_and_keeps_existing_lines(tmp_path: Path, git_env: Pa
         "created    touchplan.yaml (the defaults, commented)",
         "added      .gitattributes: accounts/**/*.yaml merge=touchplan, "
         "accounts/**/*.yml merge=touchplan",
-        "added      .gitignore: touchplan.local.yaml, *.touchplan-tmp",
+        "added      .gitignore: touchplan.local.yaml, *.touchplan-tmp, .touchplan.lock",
         "configured git config merge.touchplan.name, merge.touchplan.driver",
     ]
     assert (repo / ".gitattributes").read_text() == (
@@ -260,8 +260,8 @@ def test_init_is_idempotent_and_keeps_existing_lines(tmp_path: Path, git_env: Pa
         "accounts/**/*.yaml merge=touchplan\naccounts/**/*.yml merge=touchplan\n"
     )
     assert (repo / ".gitignore").read_text() == (
-        "*.pyc\n# touchplan: per-person settings, interrupted writes\n"
-        "touchplan.local.yaml\n*.touchplan-tmp\n"
+        "*.pyc\n# touchplan: per-person settings, interrupted writes, the write lock\n"
+        "touchplan.local.yaml\n*.touchplan-tmp\n.touchplan.lock\n"
     )
     assert (repo / "touchplan.yaml").read_text() == POLICY_TEMPLATE
     names = ("touchplan.yaml", ".gitattributes", ".gitignore", ".git/config")
@@ -395,3 +395,29 @@ def test_git_runs_the_installed_executable() -> None:
     """The driver in the git tests above is the `touchplan` on PATH, not this process."""
     found = shutil.which("touchplan")
     assert found is not None and os.access(found, os.X_OK)
+
+
+def test_a_field_change_and_logs_on_both_sides_merge_on_pull(team: Team) -> None:
+    """Dana re-tiers the account and logs a call; Lee logs an email: nothing to decide."""
+    path = team.a / "accounts" / "acme.yaml"
+    path.write_text(path.read_text().replace("tier: A", "tier: B"))
+    team.commit(team.a, "dana: tier B")
+    log_both(team)
+    pulled = git(team.b, "pull", "--no-rebase", "-q", "--no-edit", check=False)
+    assert pulled.returncode == 0, pulled.stdout + pulled.stderr
+    expected = ACCOUNT.replace("tier: A", "tier: B") + CALL_BY_A + EMAIL_BY_B
+    assert team.account(team.b) == expected
+    assert git(team.b, "status", "--porcelain").stdout == ""
+    assert tp("check", "--dir", str(team.b)) == (0, "", "")
+
+
+def test_both_sides_changing_one_field_is_still_a_conflict(team: Team) -> None:
+    for clone, owner in ((team.a, "sam"), (team.b, "lee")):
+        path = clone / "accounts" / "acme.yaml"
+        path.write_text(path.read_text().replace("owner: dana", f"owner: {owner}"))
+        team.commit(clone, f"owner {owner}")
+    git(team.a, "push", "-q")
+    pulled = git(team.b, "pull", "--no-rebase", "--no-edit", check=False)
+    assert pulled.returncode != 0
+    assert "CONFLICT (content): Merge conflict in accounts/acme.yaml" in pulled.stdout
+    assert "<<<<<<< " in team.account(team.b)

@@ -125,8 +125,9 @@ def test_what_does_not_fit_in_the_window_is_left_over_ranked() -> None:
 
 def test_a_commitment_due_today_comes_before_routine_backlog() -> None:
     # xeno: a promise due today, a commitment; yuma: touch due 11-04, 20 days late but
-    # cadence work; zulu: a promise due Thursday, done on Wednesday to keep a spare day
-    # (`spare_days: 1`) in case nobody answers; without the spare day, on its date
+    # cadence work; zulu: a promise due Thursday, which has a free call for it. A spare
+    # day before zulu's date (`spare_days: 1`) is only taken from room nothing due needs:
+    # Wednesday has yuma, so zulu keeps its own day
     accounts = [
         account("xeno", "A", [entry("2026-11-20", next="2026-11-24 Send the quote")]),
         account("yuma", "A", [entry("2026-10-21")]),
@@ -135,14 +136,14 @@ def test_a_commitment_due_today_comes_before_routine_backlog() -> None:
     plan = plan_week(accounts, replace(P, capacity=1), TODAY, 4)
     assert rows(plan) == [
         ("2026-11-24", "xeno", "follow-up", None),
-        ("2026-11-25", "zulu", "follow-up", None),
-        ("2026-11-26", "yuma", "touch", "2026-11-24"),
-    ]
-    plan = plan_week(accounts, replace(P, capacity=1, spare_days=0), TODAY, 4)
-    assert rows(plan) == [
-        ("2026-11-24", "xeno", "follow-up", None),
         ("2026-11-25", "yuma", "touch", "2026-11-24"),
         ("2026-11-26", "zulu", "follow-up", None),
+    ]
+    # without yuma, Wednesday has room: zulu is done a day early, in case nobody answers
+    plan = plan_week([accounts[0], accounts[2]], replace(P, capacity=1), TODAY, 4)
+    assert rows(plan) == [
+        ("2026-11-24", "xeno", "follow-up", None),
+        ("2026-11-25", "zulu", "follow-up", None),
     ]
 
 

@@ -11,6 +11,18 @@ from touchplan.errors import UsageError
 WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _RELATIVE = re.compile(r"([+-])(\d{1,4})([dwmy])")
 DATE_HELP = "YYYY-MM-DD, today, yesterday, tomorrow, +3d/-2w/+1m, or a weekday name (the next one)"
+# Every date touchplan reads (files, settings, the command line) lies in these years, so
+# the rules' arithmetic (a year ahead, a few hundred days back) stays inside the calendar.
+FIRST_YEAR = 1900
+LAST_YEAR = 2200
+EARLIEST = date(FIRST_YEAR, 1, 1)
+LATEST = date(LAST_YEAR, 12, 31)
+RANGE_TEXT = f"{FIRST_YEAR}–{LAST_YEAR}"
+
+
+def in_range(day: date) -> bool:
+    """Whether ``day`` is one touchplan plans with (years FIRST_YEAR to LAST_YEAR)."""
+    return EARLIEST <= day <= LATEST
 
 
 def parse_date(text: str, today: date, what: str = "date", *, past: bool = False) -> date:
@@ -36,6 +48,11 @@ def parse_date(text: str, today: date, what: str = "date", *, past: bool = False
                 ) from None
     if found is None:
         raise UsageError(f"{what}: {text!r} is not a date", f"use {DATE_HELP}")
+    if not in_range(found):
+        raise UsageError(
+            f"{what}: {found.isoformat()} is outside {RANGE_TEXT}",
+            f"give a date from {EARLIEST.isoformat()} to {LATEST.isoformat()}",
+        )
     return found
 
 

@@ -30,6 +30,7 @@ from yaml.parser import Parser
 from yaml.reader import Reader
 from yaml.scanner import Scanner
 
+from touchplan.dates import EARLIEST, LATEST, RANGE_TEXT, in_range
 from touchplan.errors import Problem
 
 MAX_FILE_BYTES = 4 * 1024 * 1024
@@ -497,6 +498,9 @@ def parse(data: bytes, path: str) -> tuple[Document | None, list[Problem]]:
     return Document(text, bom, newline, root), problems
 
 
+# Counts of days or calls: far above anything meant, low enough that no date
+# arithmetic with them leaves the calendar (1900–2200 plus 100,000 days is year 2474).
+MAX_INTEGER = 100_000
 _DATE_SHAPE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _INT_SHAPE = re.compile(r"[+-]?\d[\d_]*")
 _NUMBER_SHAPE = re.compile(r"[+-]?(\d[\d_]*)?(\.\d+)?([eE][+-]?\d+)?")
@@ -541,18 +545,36 @@ class Fields:
     def date_text(self, text: str, node: Node | int | None, field: str) -> dt.date | None:
         if _DATE_SHAPE.fullmatch(text):
             try:
-                return date.fromisoformat(text)
+                day = date.fromisoformat(text)
             except ValueError:
                 pass
+            else:
+                if in_range(day):
+                    return day
+                self.problem(
+                    node,
+                    field,
+                    f"{text} is outside {RANGE_TEXT}",
+                    f"use a date from {EARLIEST.isoformat()} to {LATEST.isoformat()}",
+                )
+                return None
         self.problem(node, field, f"{text!r} is not a date", "use YYYY-MM-DD")
         return None
 
-    def integer(self, node: Node, field: str, *, minimum: int = 0) -> int | None:
+    def integer(
+        self, node: Node, field: str, *, minimum: int = 0, maximum: int = MAX_INTEGER
+    ) -> int | None:
         if isinstance(node, Scalar) and node.style is None and _INT_SHAPE.fullmatch(node.text):
-            value = int(node.text.replace("_", ""))
+            digits = node.text.replace("_", "")
+            if len(digits) > 20:  # never convert a 10,000-digit number: just out of range
+                digits = str(minimum - 1 if digits.startswith("-") else maximum + 1)
+            value = int(digits)
+            if value > maximum:
+                self.problem(node, field, f"{node.text} is above the maximum {maximum:,}")
+                return None
             if value >= minimum:
                 return value
-            self.problem(node, field, f"{value} is below the minimum {minimum}")
+            self.problem(node, field, f"{node.text} is below the minimum {minimum}")
             return None
         if isinstance(node, Scalar):
             self.problem(node, field, f"{node.text!r} is not a whole number")

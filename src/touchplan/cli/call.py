@@ -23,6 +23,7 @@ from touchplan.cli.completion import complete_account
 from touchplan.cli.options import (
     DirOpt,
     OwnerOpt,
+    after_write,
     open_root,
     pick_owner,
     real_today,
@@ -96,7 +97,7 @@ def call(
     else:
         with progress("Reading accounts") as reporter:
             plan = plan_today(root, config, day, owner, show_all=show_all, progress=reporter)
-        warn_skipped(plan.skipped)
+        warn_skipped(plan.skipped, plan.warnings)
         accounts = plan.accounts
         queue = [(root / accounts[c.account].file, accounts[c.account], c) for c in plan.calls]
     if not queue:
@@ -339,10 +340,13 @@ class Session:
             warn(f"note: {note}")
         written = apply_edit(self.root, path, log_edit(plan.entry))
         self.wrote = True
-        after = load_bytes(self.root, path, written)
-        settled: list[Item] = settled_by_kind(card, plan.entry.kind, plan.entry.with_, policy, day)
-        next_up = entry.after_log(after, policy, day, plan.entry)
-        show(called_view(plan, settled, after.file, next_up, back_on))
+        rel = path.relative_to(self.root).as_posix()
+        with after_write(f"logged {plan.entry.kind.value} in {rel}"):  # never "not written"
+            after = load_bytes(self.root, path, written)
+            kind, with_ = plan.entry.kind, plan.entry.with_
+            settled: list[Item] = settled_by_kind(card, kind, with_, policy, day)
+            next_up = entry.after_log(after, policy, day, plan.entry)
+            show(called_view(plan, settled, after.file, next_up, back_on))
 
 
 def _line(what: str) -> Callable[[str], str]:

@@ -71,7 +71,7 @@ def export_ics(
         write_calendar(output, data)
         events = data.count(b"BEGIN:VEVENT")
         show(exported(events, len(plan.days), day, output), err=True)
-    warn_skipped(book.skipped)
+    warn_skipped(book.skipped, book.warnings)
 
 
 # -- import -----------------------------------------------------------------------------
@@ -257,6 +257,6 @@ def tiers(
         rows=lambda: data["accounts"],
         columns=records.TIERS_CSV,
     )
-    warn_skipped(book.skipped)
+    warn_skipped(book.skipped, book.warnings)
     if failed:
         raise typer.Exit(EXIT_DATA)

@@ -19,6 +19,7 @@ from touchplan.cli.options import (
     FolderOpt,
     FormatOpt,
     OwnerOpt,
+    after_write,
     open_book,
     open_root,
     pick_owner,
@@ -99,8 +100,8 @@ def today(
         rows=lambda: records.call_rows(shown, accounts, day),
         columns=records.TODAY_CSV,
     )
-    if fmt is not Format.table:  # the table's header names them: said once
-        warn_skipped(plan.skipped)
+    # the table's header names the skipped files (said once); other warnings on stderr
+    warn_skipped(plan.skipped if fmt is not Format.table else [], plan.warnings)
 
 
 # -- log --------------------------------------------------------------------------------
@@ -230,9 +231,11 @@ def log(
         plan = plan_entry()
     for note in plan.notes:
         warn(f"note: {note}")
-    after = load_bytes(root, path, apply_edit(root, path, log_edit(plan.entry)))
-    summary_after = entry.after_log(after, config.policy, base, plan.entry, plan, account)
-    show(logged_view(plan, after.file, summary_after))
+    written = apply_edit(root, path, log_edit(plan.entry))
+    with after_write(f"logged {plan.entry.kind.value} in {path.relative_to(root).as_posix()}"):
+        after = load_bytes(root, path, written)
+        summary_after = entry.after_log(after, config.policy, base, plan.entry, plan, account)
+        show(logged_view(plan, after.file, summary_after))
 
 
 def ask_which(unclear: Unclear) -> list[str]:
@@ -361,7 +364,7 @@ def workload(
         columns=records.WORKLOAD_CSV,
         command="workload",
     )
-    warn_skipped(book.skipped)
+    warn_skipped(book.skipped, book.warnings)
 
 
 # -- add --------------------------------------------------------------------------------
@@ -434,7 +437,8 @@ def add(
     )
     root, config = open_root(dir_opt)
     account = create_account(root, new)
-    show(added_view(account, entry.first_item(account, config.policy, base)))
+    with after_write(f"created {account.file}"):
+        show(added_view(account, entry.first_item(account, config.policy, base)))
 
 
 # -- show and why -----------------------------------------------------------------------
@@ -524,7 +528,7 @@ def week(
         rows=lambda: records.planned_rows(plan, accounts),
         columns=records.WEEK_CSV,
     )
-    warn_skipped(book.skipped)
+    warn_skipped(book.skipped, book.warnings)
 
 
 WithinOpt = Annotated[str, typer.Option("--within", help="Window ahead, e.g. 120d, 8w, 3m.")]
@@ -555,7 +559,7 @@ def renewals(
         rows=lambda: rows,
         columns=records.RENEWALS_CSV,
     )
-    warn_skipped(book.skipped)
+    warn_skipped(book.skipped, book.warnings)
 
 
 # -- snooze and check -------------------------------------------------------------------
@@ -606,7 +610,9 @@ def check(dir_opt: DirOpt = None) -> None:
     root = find_root(dir_opt)
     config = load_config(root)  # `check` reports what other commands only warn about
     with progress("Checking accounts") as reporter:
-        found = check_files(root, config, real_today(), progress=reporter)
+        found, notes = check_files(root, config, real_today(), progress=reporter)
+    for note in notes:
+        warn(f"note: {note}")
     every = [*config.problems, *found]
     if every:
         show_problems(every)

@@ -3,7 +3,9 @@ settings (read once per command, problems in them warned about)."""
 
 from __future__ import annotations
 
+import contextlib
 import os
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -109,3 +111,15 @@ def pick_owner(root: Path, config: Config, owner: str | None) -> str | None:
     from touchplan.connect.git import current_owner
 
     return owner if owner is not None else current_owner(root, config)
+
+
+@contextlib.contextmanager
+def after_write(done: str) -> Iterator[None]:
+    """What runs once the file is replaced: the edit is done, so nothing may exit
+    non-zero now (a retry would record it twice). A failure here is only a warning."""
+    try:
+        yield
+    except BrokenPipeError:
+        raise  # the reader went away: nothing to say to it
+    except Exception as exc:  # deliberately everything: the write stands
+        warn(f"warning: {done}, but could not show what comes next ({type(exc).__name__}: {exc})")

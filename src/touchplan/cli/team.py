@@ -62,16 +62,17 @@ def merge_driver(
     path: Annotated[str, typer.Argument(help="%P: the file's path in the repository.")] = "",
 ) -> None:
     """Run by git to merge an account file. When both sides only appended history
-    entries, keeps both (by date) and exits 0; otherwise leaves git's conflict markers
-    and exits 1. Set up by `touchplan init`:
+    entries, keeps both (by date) and exits 0; so it does when git's line merge is clean
+    and keeps every field change and every entry of both sides once; otherwise leaves
+    git's conflict markers and exits 1. Set up by `touchplan init`:
     git config merge.touchplan.driver "touchplan merge-driver %O %A %B %P"
     """
-    from touchplan.connect.git import write_conflict
+    from touchplan.connect.git import merge_file_text, write_conflict
     from touchplan.files.merge import Conflict, merge_files
 
     name = path or ours
     try:
-        result = merge_files(Path(base), Path(ours), Path(theirs), name)
+        result = merge_files(Path(base), Path(ours), Path(theirs), name, merge_file_text)
     except OSError as exc:
         warn(f"touchplan merge-driver: {name}: cannot read {exc.filename}: {exc.strerror}")
         raise typer.Exit(EXIT_DATA) from None
@@ -174,7 +175,7 @@ def report(
             rows=lambda: records.report_csv_rows(data),
             columns=records.REPORT_CSV,
         )
-    warn_skipped(swept.skipped)
+    warn_skipped(swept.skipped, swept.warnings)
 
 
 def _render(fmt: ReportFormat, data: dict[str, Any]) -> str:
@@ -205,6 +206,6 @@ def _write(output: str, data: bytes) -> None:
     except OSError as exc:
         raise TouchplanError(f"cannot write {output}: {exc.strerror}") from None
     try:
-        write_atomic(target.resolve(), data, current)
+        write_atomic(target.resolve(), data, current, label=output)
     except OSError as exc:
         raise TouchplanError(f"cannot write {output}: {exc.strerror}") from None

@@ -33,9 +33,9 @@ from pathlib import Path
 from typing import Any
 
 from touchplan.config import Owners
-from touchplan.dates import DateFormError, parse_written_date, slash_order
+from touchplan.dates import RANGE_TEXT, DateFormError, in_range, parse_written_date, slash_order
 from touchplan.errors import TouchplanError, UsageError
-from touchplan.files.edit import Plain, create_file, scalar_text, sync_folder
+from touchplan.files.edit import Plain, clean_stale_temps, create_file, scalar_text, sync_folder
 from touchplan.files.schema import read_account
 from touchplan.files.store import ACCOUNTS_DIR, iter_account_files, load_book, relpath
 from touchplan.model import Account, Relationship, Tier, TouchKind
@@ -418,11 +418,14 @@ def map_columns(header: Sequence[str], overrides: Mapping[str, str]) -> Columns:
 
 def parse_export_date(text: str, order: str | None) -> date:
     """A date as CRM exports write it; ``order`` ("mdy"/"dmy") reads slash dates that
-    fit both orders."""
+    fit both orders. Only years touchplan plans with (see `dates.in_range`) are dates."""
     try:
-        return parse_written_date(text, order)
+        found = parse_written_date(text, order)
     except DateFormError as exc:
         raise RowError(exc.message, exc.hint) from None
+    if not in_range(found):
+        raise RowError(f"{text.strip()!r} is outside {RANGE_TEXT}")
+    return found
 
 
 # Grouping marks: comma, dot, apostrophe (Swiss), and the spaces French and others use.
@@ -1060,7 +1063,8 @@ def import_csv(
             if tick:
                 tick(1)
     finally:
-        for written in importer.folders:  # one fsync per folder, not one per file
+        for written in importer.folders:  # once per folder, not once per file
+            clean_stale_temps(written)
             sync_folder(written)
     report.rows.extend(RowResult(r.line, "skipped", reason="report footer") for r in body[footer:])
     report.unmapped_owners = importer.unmapped

@@ -5,7 +5,7 @@ Everything here returns data; the CLI prints it.
 Git setup that `touchplan init` makes (and `touchplan doctor` checks)::
 
     .gitattributes   accounts/**/*.yaml merge=touchplan   (and *.yml)
-    .gitignore       touchplan.local.yaml, *.touchplan-tmp
+    .gitignore       touchplan.local.yaml, *.touchplan-tmp, .touchplan.lock
     git config merge.touchplan.name "touchplan: merge appended history entries"
     git config merge.touchplan.driver "touchplan merge-driver %O %A %B %P"
 
@@ -46,13 +46,13 @@ from datetime import date
 from pathlib import Path
 
 from touchplan.config import LOCAL_FILE, POLICY_FILE, Config, load_config
-from touchplan.files.edit import state_dir, write_atomic
+from touchplan.files.edit import LOCK_NAME, state_dir, write_atomic, write_failed
 from touchplan.files.store import ACCOUNTS_DIR, TEMP_MARK, iter_account_files
 
 DRIVER = "touchplan merge-driver %O %A %B %P"
 DRIVER_NAME = "touchplan: merge appended history entries"
 ATTRIBUTE_LINES = ("accounts/**/*.yaml merge=touchplan", "accounts/**/*.yml merge=touchplan")
-IGNORE_LINES = (LOCAL_FILE, f"*{TEMP_MARK}")
+IGNORE_LINES = (LOCAL_FILE, f"*{TEMP_MARK}", LOCK_NAME)
 CONFIG_COMMANDS = (
     f'git config merge.touchplan.name "{DRIVER_NAME}"',
     f'git config merge.touchplan.driver "{DRIVER}"',
@@ -96,6 +96,24 @@ def write_conflict(base: Path, ours: Path, theirs: Path) -> bool:
     return done.returncode >= 0 and done.returncode != 255  # 255 (-1): merge-file failed
 
 
+def merge_file_text(base: bytes, ours: bytes, theirs: bytes) -> bytes | None:
+    """What `git merge-file` makes of the three versions, only when it merged them with
+    no conflict (None otherwise, or without git)."""
+    with tempfile.TemporaryDirectory(prefix="touchplan-merge-") as folder:
+        paths = []
+        for name, data in (("ours", ours), ("base", base), ("theirs", theirs)):
+            path = Path(folder) / name
+            path.write_bytes(data)
+            paths.append(str(path))
+        try:
+            done = subprocess.run(
+                ["git", "merge-file", "-p", *paths], capture_output=True, check=False
+            )
+        except FileNotFoundError:
+            return None
+    return done.stdout if done.returncode == 0 else None
+
+
 # -- init -------------------------------------------------------------------------------
 
 
@@ -123,7 +141,7 @@ def _ensure_lines(path: Path, wanted: Sequence[str], comment: str) -> Step:
     if text and not text.endswith("\n"):
         text += newline
     text += newline.join([comment, *missing]) + newline
-    write_atomic(path, text.encode("utf-8", errors="surrogateescape"), original)
+    write_atomic(path, text.encode("utf-8", errors="surrogateescape"), original, label=path.name)
     return Step("added", f"{path.name}: {', '.join(missing)}")
 
 
@@ -155,7 +173,10 @@ def init(root: Path) -> list[Step]:
     if accounts.is_dir():
         steps.append(Step("ok", f"{ACCOUNTS_DIR}/ exists"))
     else:
-        accounts.mkdir(parents=True)
+        try:
+            accounts.mkdir(parents=True)
+        except OSError as exc:
+            raise write_failed(exc, f"{ACCOUNTS_DIR}/", "create") from exc
         steps.append(Step("created", f"{ACCOUNTS_DIR}/"))
     policy = root / POLICY_FILE
     if policy.exists():
@@ -163,7 +184,7 @@ def init(root: Path) -> list[Step]:
     else:
         from touchplan.templates import POLICY_TEMPLATE  # package data: read only here
 
-        write_atomic(policy, POLICY_TEMPLATE.encode(), None)
+        write_atomic(policy, POLICY_TEMPLATE.encode(), None, label=POLICY_FILE)
         steps.append(Step("created", f"{POLICY_FILE} (the defaults, commented)"))
     steps.append(
         _ensure_lines(
@@ -176,7 +197,7 @@ def init(root: Path) -> list[Step]:
         _ensure_lines(
             root / ".gitignore",
             IGNORE_LINES,
-            "# touchplan: per-person settings, interrupted writes",
+            "# touchplan: per-person settings, interrupted writes, the write lock",
         )
     )
     steps.append(_configure_driver(root))

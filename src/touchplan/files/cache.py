@@ -25,6 +25,7 @@ import shutil
 import sqlite3
 import sys
 import tempfile
+import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
@@ -42,7 +43,8 @@ from touchplan.files.store import (
     FileStat,
     direct_hit,
     duplicate_slug,
-    leftover_temp,
+    file_stat,
+    leftover_temps,
     list_account_files,
     list_account_rels,
     load_book,
@@ -67,10 +69,14 @@ from touchplan.planning.walk import attempted
 from touchplan.planning.workload import cadence_calls, per_working_day
 from touchplan.text import fold_name
 
-SCHEMA = 3
+SCHEMA = 4  # 3 was two layouts on two branches (ctime and digest; repeats): a new file
 CACHE_NAME = f"plan-cache-v{SCHEMA}.sqlite3"
 PARALLEL_FROM = 400  # files to parse before a process pool pays for itself
 CHUNK = 250
+# Git's racy-clean rule: a file changed within this long of our reading it may change
+# again without its stat changing (1-second or 2-second timestamps: ext3, FAT, many
+# network mounts), so its row also keeps a hash of its bytes, compared on later runs.
+RACY_NS = 3_000_000_000
 
 
 @dataclass(slots=True)
@@ -92,6 +98,7 @@ class Record:
     valid_from: int = 0
     valid_until: int = 0
     attempt: int = 0  # ordinal of the day it was tried without reaching anyone (if that day)
+    digest: str = ""  # a hash of the bytes, kept only while the stat is racy (see RACY_NS)
     # [kind, class, due ordinal, cadence, key, deferred, repeats]
     items: list[list[Any]] = field(default_factory=list)
 
@@ -100,10 +107,13 @@ def build_record(root: str, rel: str, stat: FileStat, policy: Policy, day: date)
     """Parse and plan one file (the slow path, run on a cache miss)."""
     slug = rel.rsplit("/", 1)[-1].rsplit(".", 1)[0]
     record = Record(rel, stat, slug)
+    racy = is_racy(stat)  # judged before the read: a change after it is caught next run
     data = read_capped(os.path.join(root, rel), rel)
     if isinstance(data, Problem):
         record.problems = [[data.line, data.field, data.message, data.hint, data.fatal]]
         return record
+    if racy:
+        record.digest = content_digest(data)
     account, problems = read_account(data, slug, rel)
     record.problems = [[p.line, p.field, p.message, p.hint, p.fatal] for p in problems]
     if account is None:
@@ -129,6 +139,16 @@ def build_record(root: str, rel: str, stat: FileStat, policy: Policy, day: date)
         for i in plan_account(account, policy, day, explain=False)
     ]
     return record
+
+
+def is_racy(stat: FileStat, now_ns: int | None = None) -> bool:
+    """Whether the file changed too recently for its stat to prove it unchanged later."""
+    now = time.time_ns() if now_ns is None else now_ns
+    return max(stat[0], stat[3]) >= now - RACY_NS
+
+
+def content_digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 # The pool's workers are forked after these are set, so the policy is never pickled.
@@ -171,10 +191,10 @@ def cache_file(root: Path) -> Path:
 _TABLES = """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS files(
-    rel TEXT PRIMARY KEY, mtime INTEGER, size INTEGER, ino INTEGER, slug TEXT, name TEXT,
-    name_key TEXT, tier TEXT, owner TEXT, owner_key TEXT, status TEXT, snooze INTEGER,
-    renewal INTEGER, ok INTEGER, valid_from INTEGER, valid_until INTEGER, problems TEXT,
-    attempt INTEGER);
+    rel TEXT PRIMARY KEY, mtime INTEGER, size INTEGER, ino INTEGER, ctime INTEGER, slug TEXT,
+    name TEXT, name_key TEXT, tier TEXT, owner TEXT, owner_key TEXT, status TEXT,
+    snooze INTEGER, renewal INTEGER, ok INTEGER, valid_from INTEGER, valid_until INTEGER,
+    problems TEXT, attempt INTEGER, digest TEXT);
 CREATE TABLE IF NOT EXISTS items(
     rel TEXT, slug TEXT, kind TEXT, cls INTEGER, due INTEGER, cadence INTEGER, imp REAL,
     tw REAL, tier_rank INTEGER, key TEXT, deferred INTEGER, active INTEGER, snooze INTEGER,
@@ -216,13 +236,20 @@ class Cache:
         self.key = key
         self.in_memory = in_memory
         self.db: sqlite3.Connection | None = None
+        self.trouble = ""  # why the cache folder cannot be used, for a warning
         if in_memory:
             self.db = sqlite3.connect(":memory:", isolation_level=None)
             self.db.executescript(_DDL)
             return
-        with contextlib.suppress(OSError, sqlite3.Error):
+        try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self.db = self._open()
+        except (OSError, sqlite3.Error) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            self.trouble = (
+                f"the cache folder {self.path.parent} cannot be used ({reason}): planning "
+                "without the cache (set TOUCHPLAN_CACHE_DIR to a writable folder)"
+            )
 
     def _open(self) -> sqlite3.Connection | None:
         for attempt in range(2):
@@ -249,19 +276,29 @@ class Cache:
                     with contextlib.suppress(OSError):
                         os.unlink(f"{self.path}{suffix}")
                 if attempt:
-                    return None
+                    raise
         return None
 
-    def stats(self) -> dict[str, tuple[int, int, int, int, int, int]]:
+    def stats(self) -> dict[str, tuple[int, int, int, int, int, int, int, str]]:
+        """rel -> (mtime, size, ino, ctime, ok, valid_from, valid_until, digest)."""
         if self.db is None:
             return {}
         try:
             rows = self.db.execute(
-                "SELECT rel, mtime, size, ino, ok, valid_from, valid_until FROM files"
+                "SELECT rel, mtime, size, ino, ctime, ok, valid_from, valid_until, digest "
+                "FROM files"
             ).fetchall()
         except sqlite3.Error:
             return {}
         return {row[0]: row[1:] for row in rows}
+
+    def settled(self, rels: list[str]) -> None:
+        """Rows whose files proved unchanged and are no longer racy need no hash."""
+        if self.db is not None and rels:
+            with contextlib.suppress(sqlite3.Error):
+                self.db.executemany(
+                    "UPDATE files SET digest = '' WHERE rel = ?", [(r,) for r in rels]
+                )
 
     def store(
         self, policy: Policy, records: list[Record], gone: list[str], fresh: bool = False
@@ -307,6 +344,7 @@ def store_records(
                 r.stat[0],
                 r.stat[1],
                 r.stat[2],
+                r.stat[3],
                 r.slug,
                 r.name,
                 r.name.casefold(),
@@ -321,6 +359,7 @@ def store_records(
                 r.valid_until,
                 json.dumps(r.problems),
                 r.attempt,
+                r.digest,
             )
         )
         if r.ok:
@@ -354,7 +393,7 @@ def store_records(
             changed = [(rel,) for rel in gone] + [(r.rel,) for r in records]
             db.executemany("DELETE FROM files WHERE rel = ?", changed)
             db.executemany("DELETE FROM items WHERE rel = ?", changed)
-        db.executemany(f"INSERT INTO files VALUES ({','.join('?' * 18)})", file_rows)
+        db.executemany(f"INSERT INTO files VALUES ({','.join('?' * 20)})", file_rows)
         db.executemany(f"INSERT INTO items VALUES ({','.join('?' * 17)})", item_rows)
         db.execute("COMMIT")
     except sqlite3.Error:
@@ -370,6 +409,9 @@ class Index:
     db: sqlite3.Connection
     skipped: list[str]
     problems: list[Problem]
+    folders: list[Problem] = field(default_factory=list)  # unreadable: also in problems
+    warnings: list[str] = field(default_factory=list)  # the cache could not be used
+    notes: list[str] = field(default_factory=list)  # `check` mentions these, never fails
 
 
 ProgressFactory = Callable[[int], Callable[[int], None]]
@@ -388,18 +430,29 @@ def build_index(
     policy = config.policy
     key = policy_key(config)
     cache = Cache(root, key, in_memory=not use_cache)
+    warnings: list[str] = []
     if cache.db is None:
         # no usable cache dir: an in-memory database does the same job for this run
+        if cache.trouble:
+            warnings.append(cache.trouble)
         cache = Cache(root, key, in_memory=True)
-    files, temps = scan_tree(root)
+    files, temps, folders = scan_tree(root)
     ordinal = day.toordinal()
     stored = cache.stats()
     fresh = not stored  # nothing to replace: inserts only
     misses: list[tuple[str, FileStat]] = []
+    settled: list[str] = []
+    now = time.time_ns()
     for rel, stat in files:
         row = stored.pop(rel, None)
-        if row is None or row[:3] != stat or (row[3] and not row[4] <= ordinal <= row[5]):
+        if row is None or row[:4] != stat or (row[4] and not row[5] <= ordinal <= row[6]):
             misses.append((rel, stat))
+        elif row[7]:  # racily clean when stored: only its bytes can tell
+            if not _same_bytes(root, rel, row[7]):
+                misses.append((rel, stat))
+            elif not is_racy(stat, now):
+                settled.append(rel)
+    cache.settled(settled)
 
     def sink(records: list[Record]) -> None:
         # stored chunk by chunk, while the workers parse the rest
@@ -411,8 +464,16 @@ def build_index(
             # the workers write the file; no connection of ours may cross the fork
             assert cache.db is not None
             cache.db.close()
-            _parse_all(root, misses, policy, day, progress, workers, sink, on_disk)
-            cache.db = cache.reopen()
+            try:
+                _parse_all(root, misses, policy, day, progress, workers, sink, on_disk)
+                cache.db = cache.reopen()
+            except (OSError, sqlite3.Error) as exc:  # the cache folder failed mid-way
+                warnings.append(
+                    f"the cache folder {on_disk.parent} failed ({exc}): planning without the cache"
+                )
+                cache = Cache(root, key, in_memory=True)
+                misses = list(files)  # every row must come from this run: parse them all
+                _parse_all(root, misses, policy, day, None, 1, sink, None)
         else:
             _parse_all(root, misses, policy, day, progress, workers, sink, None)
     cache.store(policy, [], list(stored))
@@ -425,7 +486,7 @@ def build_index(
     db = cache.db
     assert db is not None
     order = {rel: n for n, (rel, _stat) in enumerate(files)}
-    problems: list[Problem] = []
+    problems: list[Problem] = list(folders)
     skipped: list[str] = []
     bad = db.execute("SELECT rel, ok, problems FROM files WHERE ok = 0 OR problems != '[]'")
     for rel, ok, text in sorted(bad.fetchall(), key=lambda row: order.get(row[0], 0)):
@@ -448,10 +509,16 @@ def build_index(
             continue
         problems.append(duplicate_slug(rel, first[slug], slug))
         skipped.append(rel)
-    problems.extend(leftover_temp(rel) for rel in temps)
+    stale, notes = leftover_temps(root, temps)
+    problems.extend(stale)
     if skipped:
         skipped.sort(key=lambda rel: order.get(rel, 0))
-    return Index(root, db, skipped, problems)
+    return Index(root, db, skipped, problems, folders, warnings, notes)
+
+
+def _same_bytes(root: Path, rel: str, digest: str) -> bool:
+    data = read_capped(root / rel, rel)
+    return not isinstance(data, Problem) and content_digest(data) == digest
 
 
 def _parse_all(
@@ -530,8 +597,10 @@ def _covers(db: sqlite3.Connection, written: list[tuple[str, FileStat]], gone: l
     """Whether the cache now holds exactly the rows this run meant to write."""
     try:
         rows = {
-            rel: (mtime, size, ino)
-            for rel, mtime, size, ino in db.execute("SELECT rel, mtime, size, ino FROM files")
+            rel: (mtime, size, ino, ctime)
+            for rel, mtime, size, ino, ctime in db.execute(
+                "SELECT rel, mtime, size, ino, ctime FROM files"
+            )
         }
     except sqlite3.Error:
         return False
@@ -606,7 +675,7 @@ def rank_calls(
         for slug, tier, due, key, _, repeats in ahead_rows
     ]
     called = {slug for slug, _t, _d, _k, has_due, _r in ahead_rows if has_due}
-    pulled = pull_forward(ahead, called, committed or 0, policy, day)
+    pulled = pull_forward(ahead, called, committed or 0, policy, day, calls or 0)
     only_pulled = [slug for slug in pulled if slug not in called]
     if limit == 0:  # the counts only (the next working day's, for the header)
         return Ranked([], pulled, calls + len(only_pulled), due_items)
@@ -648,7 +717,7 @@ def names_lookup(root: Path) -> Callable[[str], list[Path]] | None:
             db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
             try:
                 rows = db.execute(
-                    "SELECT rel, mtime, size, ino FROM files WHERE name_key = ? AND ok = 1",
+                    "SELECT rel, mtime, size, ino, ctime FROM files WHERE name_key = ? AND ok = 1",
                     (name_key,),
                 ).fetchall()
             finally:
@@ -656,12 +725,12 @@ def names_lookup(root: Path) -> Callable[[str], list[Path]] | None:
         except sqlite3.Error:
             return _read_names(root, name_key)
         found = []
-        for rel, mtime, size, ino in rows:
+        for rel, *stored in rows:
             try:
                 st = os.stat(root / rel)
             except OSError:
                 continue
-            if (st.st_mtime_ns, st.st_size, st.st_ino) == (mtime, size, ino):
+            if file_stat(st) == tuple(stored):
                 found.append(root / rel)
         return found or _read_names(root, name_key)
 
@@ -714,7 +783,8 @@ class TodayPlan:
     total_items: int  # items due today in all (what `more` counts from)
     accounts: dict[str, Account]  # by slug: the accounts of the calls shown
     skipped: list[str]  # account files left out of planning
-    scope: Scope | None = None
+    warnings: list[str] = field(default_factory=list)  # what else the rep must hear
+    scope: Scope | None = None  # what the header says besides the calls
 
 
 def plan_today(
@@ -741,7 +811,9 @@ def plan_today(
         )
         due = sum(len(c.items) for c in every)
         scope = book_scope(book.accounts, mine, planned, policy, day, owner)
-        return TodayPlan(every[:limit], len(every), due, book.by_slug(), book.skipped, scope)
+        return TodayPlan(
+            every[:limit], len(every), due, book.by_slug(), book.skipped, book.warnings, scope
+        )
     index = build_index(root, config, day, progress=progress)
     try:
         ranked = rank_calls(index, policy, day, owner, limit)
@@ -750,12 +822,21 @@ def plan_today(
         index.db.close()
     accounts: dict[str, Account] = {}
     calls: list[Call] = []
+    skipped = list(index.skipped)
+    warnings = [str(p) for p in index.folders] + index.warnings
+    lost = 0
     for slug, rel in ranked.candidates:
         if slug in accounts:
             continue
         account, problems = load_file(root, root / rel)
-        if account is None:  # changed since the scan a moment ago
-            raise AccountFileError(rel, [p for p in problems if p.fatal] or problems)
+        if account is None:
+            # it changed (or became unreadable) since the scan a moment ago: one bad file
+            # never stops the others; it is named, and the next run re-reads it
+            first = next((p for p in problems if p.fatal), problems[0] if problems else None)
+            skipped.append(rel)
+            warnings.append(f"{first or rel} (it changed while planning; left out)")
+            lost += 1
+            continue
         accounts[slug] = account
         items = plan_account(account, policy, day)
         keys = ranked.pulled.get(slug, set())
@@ -766,10 +847,11 @@ def plan_today(
     shown = calls[:limit]
     return TodayPlan(
         shown,
-        ranked.calls,
+        max(len(shown), ranked.calls - lost),
         ranked.items,
         {c.account: accounts[c.account] for c in shown},
-        index.skipped,
+        skipped,
+        warnings,
         scope,
     )
 
@@ -861,12 +943,14 @@ def index_scope(index: Index, policy: Policy, day: date, owner: str | None) -> S
 
 def check_files(
     root: Path, config: Config, day: date, progress: ProgressFactory | None = None
-) -> list[Problem]:
-    """`check`: every problem in every account file (the cache remembers clean ones),
-    and every owner the team's `owners:` does not list."""
+) -> tuple[list[Problem], list[str]]:
+    """`check`: every problem in every account file (the cache remembers clean ones) and
+    every owner the team's `owners:` does not list; and what to mention without failing
+    (a write in progress, a cache that cannot be used)."""
     index = build_index(root, config, day, progress=progress)
     try:
-        return [*index.problems, *(p for _owner, p in _unlisted_owners(index, config))]
+        owners = [p for _owner, p in _unlisted_owners(index, config)]
+        return [*index.problems, *owners], index.warnings + index.notes
     finally:
         index.db.close()
 

@@ -12,7 +12,7 @@ changed it since it was read.
 from __future__ import annotations
 
 import contextlib
-import glob
+import errno
 import hashlib
 import os
 import re
@@ -28,7 +28,7 @@ import yaml
 
 from touchplan.errors import AccountFileError, TouchplanError, WriteError
 from touchplan.files.schema import read_account
-from touchplan.files.store import TEMP_MARK
+from touchplan.files.store import STALE_TEMP_SECONDS, TEMP_MARK
 from touchplan.model import Snooze, Tier
 from touchplan.yamldoc import Document, Map, Node, Scalar, Seq, parse
 
@@ -52,22 +52,61 @@ def state_dir(root: Path) -> Path:
     return folder / f"{root.name[:40]}-{key}"
 
 
+LOCK_NAME = ".touchplan.lock"  # the fallback lock beside the data (init gitignores it)
+
+
 @contextlib.contextmanager
 def write_lock(root: Path) -> Iterator[None]:
-    """One writer at a time per data root, across processes."""
-    folder = state_dir(root)
-    folder.mkdir(parents=True, exist_ok=True)
+    """One writer at a time per data root, across processes.
+
+    The lock lives in the cache folder; when that folder is unusable (a file where the
+    folder should be, no permission, a full disk) it is taken beside the data instead:
+    the cache may always be deleted or broken, and a write never depends on it.
+    """
     from filelock import FileLock, Timeout  # only writers pay for it
 
-    lock = FileLock(str(folder / "write.lock"), timeout=LOCK_TIMEOUT)
-    try:
-        with lock:
+    failure: OSError | None = None
+    for path in (state_dir(root) / "write.lock", root / LOCK_NAME):
+        lock = FileLock(str(path), timeout=LOCK_TIMEOUT)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            lock.acquire()
+        except Timeout as exc:
+            raise WriteError(
+                f"another touchplan is still writing after {LOCK_TIMEOUT:.0f} s",
+                f"try again; the lock is {path}",
+            ) from exc
+        except (OSError, NotImplementedError) as exc:  # NotImplemented: no flock there
+            failure = exc if isinstance(exc, OSError) else OSError(errno.ENOLCK, str(exc))
+            continue
+        try:
             yield
-    except Timeout as exc:
-        raise WriteError(
-            f"another touchplan is still writing after {LOCK_TIMEOUT:.0f} s",
-            f"try again; the lock is {folder / 'write.lock'}",
-        ) from exc
+        finally:
+            lock.release()
+        return
+    assert failure is not None
+    raise write_failed(failure, str(root / LOCK_NAME), "take the write lock")
+
+
+def write_failed(exc: OSError, where: str, doing: str = "write") -> WriteError:
+    """An OS error during a write, as one line: what happened to which path, what to do."""
+    code = exc.errno
+    if code in (errno.ENOSPC, errno.EDQUOT):
+        what = "the disk is full" if code == errno.ENOSPC else "the disk quota is used up"
+        hint = "free some space, then run the command again"
+    elif code == errno.EFBIG:
+        what = "the file would exceed the file-size limit"
+        hint = "raise the limit (ulimit -f), then run the command again"
+    elif code in (errno.EACCES, errno.EPERM):
+        what = "permission denied"
+        hint = "make the file and its folder writable for you, then run the command again"
+    elif code == errno.EROFS:
+        what = "the file system is read-only"
+        hint = "remount it writable, or work in a writable clone"
+    else:
+        what = exc.strerror or type(exc).__name__
+        hint = "fix that, then run the command again"
+    return WriteError(f"cannot {doing} {where}: {what}; nothing was written", hint)
 
 
 def _debug_pause(stage: str) -> None:
@@ -454,8 +493,14 @@ class ChangedUnderneath(WriteError):
 
 def real_target(root: Path, path: Path) -> Path:
     """The file to write: through a symlink, but never outside the data root."""
-    real = path.resolve()
-    root_real = root.resolve()
+    try:
+        real = path.resolve()
+        root_real = root.resolve()
+    except (OSError, RuntimeError) as exc:  # RuntimeError: a symlink loop (Python < 3.13)
+        raise WriteError(
+            f"cannot write {path.relative_to(root).as_posix()}: a link on the way loops",
+            "fix the link; nothing was written",
+        ) from exc
     # a linked file or a linked folder on the way: either may lead out of the data root
     if root_real not in real.parents:
         raise WriteError(
@@ -465,10 +510,14 @@ def real_target(root: Path, path: Path) -> Path:
     return real
 
 
-def _clean_temps(real: Path) -> None:
-    for leftover in real.parent.glob(f".{glob.escape(real.name)}.*{TEMP_MARK}"):
+def clean_stale_temps(folder: Path, now: float | None = None) -> None:
+    """Remove touchplan's own temp files in ``folder`` left by a killed write (older than
+    a few seconds: a younger one may be another writer's, mid-write)."""
+    cutoff = (time.time() if now is None else now) - STALE_TEMP_SECONDS
+    for leftover in folder.glob(f".*{TEMP_MARK}"):
         with contextlib.suppress(OSError):
-            leftover.unlink()
+            if leftover.lstat().st_mtime < cutoff:
+                leftover.unlink()
 
 
 def write_atomic(
@@ -477,11 +526,42 @@ def write_atomic(
     original: bytes | None,
     mode: int | None = None,
     *,
+    label: str | None = None,
     sync_dir: bool = True,
 ) -> None:
     """Write via a temp file in the same folder; replace only if ``original`` still holds.
+
+    Any OS error (disk full, file-size limit, permission, read-only) is a WriteError
+    naming ``label`` (default: the path), with the file untouched and no temp file left.
+    Once the file is replaced nothing here can fail: the edit is done.
     ``sync_dir=False`` leaves the folder's fsync to the caller (`sync_folder`), so a batch
-    of new files pays it once."""
+    of new files pays it once.
+    """
+    where = label or str(real)
+    try:
+        _write_and_replace(real, data, original, mode)
+    except OSError as exc:
+        raise write_failed(exc, where) from exc
+    if sync_dir:
+        sync_folder(real.parent)
+
+
+def sync_folder(folder: Path) -> None:
+    """Make the names last written in ``folder`` durable (so a rename survives a power cut).
+
+    Called once the files are replaced: too late to fail, so an error here is ignored.
+    """
+    try:
+        dir_fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+    except OSError:
+        pass
+
+
+def _write_and_replace(real: Path, data: bytes, original: bytes | None, mode: int | None) -> None:
     if mode is None:
         try:
             mode = stat.S_IMODE(os.stat(real).st_mode)
@@ -516,17 +596,6 @@ def write_atomic(
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
-    if sync_dir:
-        sync_folder(real.parent)
-
-
-def sync_folder(folder: Path) -> None:
-    """Make the names last written in ``folder`` durable."""
-    dir_fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
 
 
 def apply_edit(root: Path, path: Path, edit: Edit, attempts: int = 3) -> bytes:
@@ -534,13 +603,21 @@ def apply_edit(root: Path, path: Path, edit: Edit, attempts: int = 3) -> bytes:
     rel = path.relative_to(root).as_posix()
     with write_lock(root):
         real = real_target(root, path)
-        mode = stat.S_IMODE(os.stat(real).st_mode)
+        try:
+            mode = stat.S_IMODE(os.stat(real).st_mode)
+        except OSError as exc:
+            raise write_failed(exc, rel, "read") from exc
         if not mode & 0o222 or not os.access(real, os.W_OK):
+            if _read_only_mount(real):  # not the file's mode: say what is really wrong
+                raise write_failed(OSError(errno.EROFS, "read-only"), rel)
             # os.replace only needs the folder to be writable: honour the file's own mode
             raise WriteError(f"{rel} is read-only", "nothing was written; chmod u+w it first")
-        _clean_temps(real)
+        clean_stale_temps(real.parent)
         for _ in range(attempts):
-            original = real.read_bytes()
+            try:
+                original = real.read_bytes()
+            except OSError as exc:
+                raise write_failed(exc, rel, "read") from exc
             doc, problems = parse(original, rel)
             fatal = [p for p in problems if p.fatal]
             if doc is None or fatal:
@@ -553,13 +630,20 @@ def apply_edit(root: Path, path: Path, edit: Edit, attempts: int = 3) -> bytes:
             new_bytes = encode(new_text, doc.bom)
             verify(rel, doc, new_bytes, edit)
             try:
-                write_atomic(real, new_bytes, original)
+                write_atomic(real, new_bytes, original, label=rel)
             except ChangedUnderneath:
                 continue
             return new_bytes
         raise ChangedUnderneath(
             f"{rel} kept changing while touchplan was writing", "nothing was written; try again"
         )
+
+
+def _read_only_mount(path: Path) -> bool:
+    try:
+        return bool(os.statvfs(path).f_flag & os.ST_RDONLY)
+    except OSError:
+        return False
 
 
 def verify(rel: str, old_doc: Document, new_bytes: bytes, edit: Edit) -> None:
@@ -582,17 +666,39 @@ def verify(rel: str, old_doc: Document, new_bytes: bytes, edit: Edit) -> None:
 
 
 def create_file(root: Path, path: Path, data: bytes, *, sync_dir: bool = True) -> None:
-    """Create a new account file atomically; refuse to overwrite anything."""
+    """Create a new account file atomically; refuse to overwrite anything.
+
+    ``sync_dir=False`` is for a batch of new files (the CRM import): the caller syncs each
+    folder once and cleans its stale temp files once (`sync_folder`, `clean_stale_temps`).
+    """
+    rel = path.relative_to(root).as_posix()
     with write_lock(root):
-        rel = path.relative_to(root).as_posix()
-        if path.exists() or path.is_symlink():
+        try:
+            exists = path.exists() or path.is_symlink()
+            inside = root.resolve() in path.resolve().parents
+        except (OSError, RuntimeError) as exc:  # RuntimeError: a symlink loop (Python < 3.13)
+            raise WriteError(
+                f"cannot create {rel}: a folder on the way is a broken or looping link",
+                "fix or remove the link; nothing was written",
+            ) from exc
+        if exists:
             raise WriteError(f"{rel} already exists")
-        if root.resolve() not in path.resolve().parents:
+        if not inside:
             raise WriteError(
                 f"{rel} would be created outside the data folder (a folder on the way is a link)"
             )
-        path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(path, data, None, sync_dir=sync_dir)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            if isinstance(exc, FileExistsError) or exc.errno == errno.ELOOP:
+                raise WriteError(
+                    f"cannot create {rel}: a folder on the way is a broken or looping link",
+                    "fix or remove the link; nothing was written",
+                ) from exc
+            raise write_failed(exc, rel, "create") from exc
+        if sync_dir:  # a batch (sync_dir=False) cleans its folders once, with sync_folder
+            clean_stale_temps(path.parent)
+        write_atomic(path, data, None, label=rel, sync_dir=sync_dir)
 
 
 # -- the edits commands make --------------------------------------------------------------

@@ -20,7 +20,10 @@ entries appended at the same place become one entry with duplicate keys.
 
 from __future__ import annotations
 
+import json
 import re
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -160,14 +163,191 @@ def _only_new(ours: list[_Entry], theirs: list[_Entry]) -> list[_Entry]:
     return fresh
 
 
-def merge_files(base: Path, ours: Path, theirs: Path, name: str) -> Merged | Conflict:
+def merge_files(
+    base: Path,
+    ours: Path,
+    theirs: Path,
+    name: str,
+    text_merge: TextMerge | None = None,
+) -> Merged | Conflict:
     """What git's merge driver does with its three files: ``ours`` is rewritten with the
-    merge (only when it differs). OSError when one cannot be read."""
-    ours_bytes = ours.read_bytes()
-    result = merge(base.read_bytes(), ours_bytes, theirs.read_bytes(), name)
+    merge (only when it differs). When both sides did more than append, ``text_merge``
+    (git's line merge) may still merge them with nothing for a person to decide: see
+    ``check_text_merge``. OSError when one cannot be read."""
+    base_bytes, ours_bytes, theirs_bytes = base.read_bytes(), ours.read_bytes(), theirs.read_bytes()
+    result = merge(base_bytes, ours_bytes, theirs_bytes, name)
+    if isinstance(result, Conflict) and text_merge is not None:
+        for attempt in (_whole_text, _around_appends):
+            merged = attempt(base_bytes, ours_bytes, theirs_bytes, name, text_merge)
+            if merged is not None:
+                second = check_text_merge(base_bytes, ours_bytes, theirs_bytes, merged, name)
+                if isinstance(second, Merged):
+                    result = second
+                    break
     if isinstance(result, Merged) and result.data != ours_bytes:
         ours.write_bytes(result.data)  # git's own temp file: git replaces the real one
     return result
+
+
+TextMerge = Callable[[bytes, bytes, bytes], bytes | None]
+
+
+def _whole_text(
+    base: bytes, ours: bytes, theirs: bytes, name: str, text_merge: TextMerge
+) -> bytes | None:
+    """Git's line merge of the whole files (a field changed beside appended entries)."""
+    return text_merge(base, ours, theirs)
+
+
+def _around_appends(
+    base: bytes, ours: bytes, theirs: bytes, name: str, text_merge: TextMerge
+) -> bytes | None:
+    """Both sides appended entries and changed fields: git's line merge sees the two
+    appends as one conflict. Merge the field changes with the new entries set aside,
+    put each side's entries back on the result, then merge the entries as appends."""
+    try:
+        count = _entry_count(_load(base, f"{name} (base)"))
+    except _NotAppendOnly:
+        return None
+    ours_fields = _without_new_entries(ours, count, name)
+    theirs_fields = _without_new_entries(theirs, count, name)
+    if ours_fields is None or theirs_fields is None:
+        return None
+    fields = text_merge(base, ours_fields, theirs_fields) or _key_merge(
+        base, ours_fields, theirs_fields, name
+    )
+    if fields is None:
+        return None
+    ours_again = text_merge(ours_fields, ours, fields)
+    theirs_again = text_merge(theirs_fields, theirs, fields)
+    if ours_again is None or theirs_again is None:
+        return None
+    result = merge(fields, ours_again, theirs_again, name)
+    return result.data if isinstance(result, Merged) else None
+
+
+def _key_merge(base: bytes, ours: bytes, theirs: bytes, name: str) -> bytes | None:
+    """Ours with the top-level fields that only theirs changed taken from theirs, line
+    for line: what git's line merge cannot do when the two changes sit on adjacent
+    lines. None unless theirs changed nothing but whole fields the base already had."""
+    try:
+        docs = [_load(data, name) for data in (base, ours, theirs)]
+    except _NotAppendOnly:
+        return None
+    old, mine, other = (raw(d.root) for d in docs)
+    keys = [k for k in old if k != "history" and other.get(k, _ABSENT) != old[k]]
+    if any(k not in other or mine.get(k, _ABSENT) not in (old[k], other[k]) for k in keys):
+        return None
+    if [k for k in other if k not in old]:
+        return None
+    base_lines, ours_lines, theirs_lines = (
+        split_lines(_with_final_break(d.text, d.newline)) for d in docs
+    )
+    spans = [
+        _field_span(d, lines, keys)
+        for d, lines in zip(docs, (base_lines, ours_lines, theirs_lines), strict=True)
+    ]
+    # theirs, with those fields put back as the base has them, must be the base itself
+    if _replace_spans(theirs_lines, spans[2], base_lines, spans[0]) != "".join(base_lines):
+        return None
+    text = _replace_spans(ours_lines, spans[1], theirs_lines, spans[2])
+    return encode(text, docs[1].bom)
+
+
+def _field_span(doc: Document, lines: list[str], keys: list[str]) -> dict[str, tuple[int, int]]:
+    """Where each top-level field's lines are: (first index, index after the last)."""
+    assert isinstance(doc.root, Map)
+    spans = {}
+    for key in keys:
+        key_line, node = doc.root.entries[key]
+        spans[key] = (key_line - 1, max(key_line, after_node(lines, node)))
+    return spans
+
+
+def _replace_spans(
+    lines: list[str],
+    spans: dict[str, tuple[int, int]],
+    source: list[str],
+    source_spans: dict[str, tuple[int, int]],
+) -> str:
+    out = list(lines)
+    for key, (start, end) in sorted(spans.items(), key=lambda kv: kv[1], reverse=True):
+        first, after = source_spans[key]
+        out[start:end] = source[first:after]
+    return "".join(out)
+
+
+def _entry_count(doc: Document) -> int:
+    assert isinstance(doc.root, Map)
+    history = doc.root.entries.get("history", (0, None))[1]
+    return len(history.items) if isinstance(history, Seq) else 0
+
+
+def _without_new_entries(data: bytes, count: int, name: str) -> bytes | None:
+    """The side's text without the entries it appended after the base's ``count``."""
+    try:
+        doc = _load(data, name)
+    except _NotAppendOnly:
+        return None
+    assert isinstance(doc.root, Map)
+    if "history" not in doc.root.entries:
+        return data if count == 0 else None
+    key_line, history = doc.root.entries["history"]
+    if not isinstance(history, Seq) or history.flow or len(history.items) < count:
+        return None
+    if len(history.items) == count:
+        return data
+    lines = split_lines(_with_final_break(doc.text, doc.newline))
+    start = after_node(lines, history.items[count - 1]) if count else key_line
+    end = after_node(lines, history.items[-1])
+    return encode("".join(lines[:start] + lines[end:]), doc.bom)
+
+
+def _entries(history: Any) -> Counter[str]:
+    return Counter(json.dumps(e, sort_keys=True) for e in (history or []))
+
+
+def check_text_merge(
+    base: bytes, ours: bytes, theirs: bytes, merged: bytes, path: str = "file"
+) -> Merged | Conflict:
+    """A line-based merge's result (``git merge-file``, no conflict markers), accepted
+    only when a person would have nothing to decide: every field is what one side
+    changed it to (or the base's), every history entry of both sides is there once and
+    nothing else is, and the file is a valid account whenever both sides were."""
+    try:
+        docs = [
+            _load(data, f"{path} ({label})")
+            for data, label in (
+                (base, "base"),
+                (ours, "ours"),
+                (theirs, "theirs"),
+                (merged, "merged"),
+            )
+        ]
+    except _NotAppendOnly as exc:
+        return Conflict(str(exc))
+    if len({d.bom for d in docs}) != 1:
+        return Conflict("a side added or removed the byte-order mark")
+    old, mine, other, result = (raw(d.root) for d in docs)
+    for key in [*dict.fromkeys([*old, *mine, *other, *result])]:
+        if key == "history":
+            continue
+        a, b, c = (d.get(key, _ABSENT) for d in (old, mine, other))
+        wanted = c if a == b else b if a == c or b == c else None
+        if wanted is None:
+            return Conflict(f"both sides changed `{key}`")
+        if result.get(key, _ABSENT) != wanted:
+            return Conflict(f"the merged `{key}` is neither side's")
+    histories = [d.get("history") for d in (mine, other, result)]
+    if any(h is not None and not isinstance(h, list) for h in histories):
+        return Conflict("`history` is not a list on every side")
+    if _entries(histories[2]) != _entries(histories[0]) | _entries(histories[1]):
+        return Conflict("the merged history does not hold every entry of both sides once")
+    slug = path.rsplit("/", 1)[-1].rsplit(".", 1)[0] or "account"
+    both_valid = all(read_account(side, slug, path)[0] is not None for side in (ours, theirs))
+    if both_valid and read_account(merged, slug, path)[0] is None:
+        return Conflict("the merged file is not a valid account")
+    return Merged(merged)
 
 
 def merge(base: bytes, ours: bytes, theirs: bytes, path: str = "file") -> Merged | Conflict:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import re
 import stat
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,7 +15,13 @@ from pathlib import Path
 import yaml
 
 from touchplan.config import POLICY_FILE
-from touchplan.errors import AccountFileError, AmbiguousError, NotFoundError, Problem
+from touchplan.errors import (
+    AccountFileError,
+    AmbiguousError,
+    NotFoundError,
+    Problem,
+    WriteError,
+)
 from touchplan.files.schema import read_account
 from touchplan.model import Account
 from touchplan.yamldoc import MAX_FILE_BYTES
@@ -21,6 +29,7 @@ from touchplan.yamldoc import MAX_FILE_BYTES
 ACCOUNTS_DIR = "accounts"
 SUFFIXES = (".yaml", ".yml")
 TEMP_MARK = ".touchplan-tmp"  # our temp files: `.NAME.RANDOM.touchplan-tmp`
+STALE_TEMP_SECONDS = 10.0  # a temp file this old belongs to a write that was killed
 
 
 def find_root(explicit: str | None, cwd: Path | None = None) -> Path:
@@ -51,7 +60,12 @@ def setup_root(explicit: str | None, cwd: Path | None = None) -> Path:
     like `git init` (never a folder above that happens to hold an `accounts/`)."""
     if explicit:
         folder = Path(explicit).expanduser()
-        folder.mkdir(parents=True, exist_ok=True)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise WriteError(
+                f"cannot create {explicit}: {exc.strerror or exc}", "choose another --dir"
+            ) from exc
         return folder.resolve()
     return (cwd or Path.cwd()).resolve()
 
@@ -64,12 +78,34 @@ def slug_of(path: Path) -> str:
     return path.stem
 
 
-FileStat = tuple[int, int, int]  # (mtime_ns, size, inode): what says a file changed
+# (mtime_ns, size, inode, ctime_ns): what says a file changed. ctime moves on every
+# change a process can make, a restored mtime (`cp -p`, `tar x`) or a chmod included.
+FileStat = tuple[int, int, int, int]
+
+
+def file_stat(st: os.stat_result) -> FileStat:
+    return (st.st_mtime_ns, st.st_size, st.st_ino, st.st_ctime_ns)
 
 
 def scan_accounts(root: Path) -> list[tuple[str, FileStat]]:
     """Every account file under accounts/ (path relative to root, stat), stable order."""
     return scan_tree(root)[0]
+
+
+def folder_problem(rel: str, exc: OSError) -> Problem:
+    """A folder under accounts/ that cannot be listed: its accounts would vanish."""
+    if exc.errno == errno.ELOOP:
+        what, hint = "is a link that loops back on itself", "point the link at a real folder"
+    elif exc.errno == errno.ENOTDIR:
+        what, hint = "is not a folder", f"account files go in {ACCOUNTS_DIR}/ and its sub-folders"
+    elif isinstance(exc, FileNotFoundError) and os.path.islink(exc.filename or ""):
+        what, hint = "is a link to a folder that does not exist", "fix or remove the link"
+    elif isinstance(exc, FileNotFoundError):
+        what, hint = "is missing", f"create {rel}/ (`touchplan init` does), or pass --dir"
+    else:
+        what = f"cannot be read: {exc.strerror or exc}"
+        hint = "its accounts are left out of planning; make it readable (chmod u+rx)"
+    return Problem(f"{rel}/", None, "", f"folder {what}", hint)
 
 
 def _stat_or_none(path: str) -> os.stat_result | None:
@@ -89,8 +125,14 @@ def list_account_rels(root: Path) -> list[str]:
     return [rel for rel, _ in scan_tree(root, with_stat=False)[0]]
 
 
-def scan_tree(root: Path, with_stat: bool = True) -> tuple[list[tuple[str, FileStat]], list[str]]:
-    """Account files with their stat, and leftover temp files, in one walk.
+NO_STAT: FileStat = (0, 0, 0, 0)
+
+
+def scan_tree(
+    root: Path, with_stat: bool = True
+) -> tuple[list[tuple[str, FileStat]], list[str], list[Problem]]:
+    """Account files with their stat, leftover temp files, and the folders that could
+    not be read (each a Problem: accounts must never vanish silently), in one walk.
 
     Recursive; a folder's files come before its sub-folders, each in name order.
     Hidden files and folders (our temp files, editors' swap files) are never accounts.
@@ -98,6 +140,7 @@ def scan_tree(root: Path, with_stat: bool = True) -> tuple[list[tuple[str, FileS
     """
     found: list[tuple[str, FileStat]] = []
     temps: list[str] = []
+    folders: list[Problem] = []
     stack = [(str(root / ACCOUNTS_DIR), ACCOUNTS_DIR)]
     while stack:
         folder, rel = stack.pop()
@@ -119,8 +162,15 @@ def scan_tree(root: Path, with_stat: bool = True) -> tuple[list[tuple[str, FileS
                         else:
                             kinds[entry.name] = True
                 names = sorted(kinds)
-        except OSError:
-            continue
+        except OSError as exc:
+            exc.filename = folder
+            if (
+                rel == ACCOUNTS_DIR
+                or not isinstance(exc, FileNotFoundError)
+                or os.path.islink(folder)
+            ):
+                folders.append(folder_problem(rel, exc))
+            continue  # (a sub-folder deleted since its parent was listed is simply gone)
         files = []
         subdirs = []
         for name in names:
@@ -142,7 +192,7 @@ def scan_tree(root: Path, with_stat: bool = True) -> tuple[list[tuple[str, FileS
                 if st is None:
                     continue  # vanished, or a dangling link: not an account
                 if stat.S_ISREG(st.st_mode):
-                    found.append((f"{rel}/{name}", (st.st_mtime_ns, st.st_size, st.st_ino)))
+                    found.append((f"{rel}/{name}", file_stat(st)))
                 elif stat.S_ISDIR(st.st_mode):
                     subdirs.append((f"{folder}/{name}", f"{rel}/{name}"))
         else:
@@ -152,12 +202,12 @@ def scan_tree(root: Path, with_stat: bool = True) -> tuple[list[tuple[str, FileS
                 if kind is None:
                     continue
                 if kind:
-                    found.append((f"{rel}/{name}", (0, 0, 0)))
+                    found.append((f"{rel}/{name}", NO_STAT))
                 else:
                     subdirs.append((path, f"{rel}/{name}"))
         subdirs.sort()
         stack.extend(reversed(subdirs))
-    return found, temps
+    return found, temps, folders
 
 
 def iter_account_files(root: Path) -> Iterator[Path]:
@@ -174,6 +224,9 @@ class Book:
     accounts: list[Account] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # files left out of planning
+    # what planning commands warn about besides skipped files (unreadable folders)
+    warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # `check` mentions these, never fails
 
     def by_slug(self) -> dict[str, Account]:
         return {a.slug: a for a in self.accounts}
@@ -224,21 +277,41 @@ def duplicate_slug(rel: str, first: str, slug: str) -> Problem:
     )
 
 
-def leftover_temp(rel: str) -> Problem:
-    return Problem(
-        rel,
-        None,
-        "",
-        "leftover temporary file from an interrupted write",
-        "it is not an account; delete it",
-        fatal=False,
-    )
+def leftover_temps(
+    root: Path, temps: list[str], now: float | None = None
+) -> tuple[list[Problem], list[str]]:
+    """Temp files: a stale one (from a killed write) is a problem `check` reports; a fresh
+    one may be a write in progress, so it is only mentioned."""
+    cutoff = (time.time() if now is None else now) - STALE_TEMP_SECONDS
+    problems: list[Problem] = []
+    notes: list[str] = []
+    for rel in temps:
+        try:
+            fresh = os.lstat(root / rel).st_mtime >= cutoff
+        except OSError:
+            continue  # gone: its write finished
+        if fresh:
+            notes.append(f"{rel}: a temporary file of a write in progress (or just interrupted)")
+        else:
+            problems.append(
+                Problem(
+                    rel,
+                    None,
+                    "",
+                    "leftover temporary file from an interrupted write",
+                    "it is not an account; delete it, or the next write in its folder will",
+                    fatal=False,
+                )
+            )
+    return problems, notes
 
 
 def load_book(root: Path, paths: list[Path] | None = None) -> Book:
     """Load every account file; a bad file is skipped and reported, never fatal."""
     book = Book(root)
-    found, temps = scan_tree(root, with_stat=False)
+    found, temps, folders = scan_tree(root, with_stat=False)
+    book.problems.extend(folders)
+    book.warnings.extend(str(p) for p in folders)
     seen: dict[str, str] = {}
     for path in paths if paths is not None else [root / rel for rel, _ in found]:
         account, problems = load_file(root, path)
@@ -252,7 +325,8 @@ def load_book(root: Path, paths: list[Path] | None = None) -> Book:
             continue
         seen[account.slug] = account.file
         book.accounts.append(account)
-    book.problems.extend(leftover_temp(rel) for rel in temps)
+    stale, book.notes = leftover_temps(root, temps)
+    book.problems.extend(stale)
     return book
 
 

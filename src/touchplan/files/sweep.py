@@ -51,6 +51,7 @@ class Swept:
     tally: Tally
     skipped: list[str] = field(default_factory=list)  # files left out (they have errors)
     problems: list[Problem] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # unreadable folders, as `load_book`
 
 
 _JOB: Job | None = None
@@ -112,8 +113,8 @@ def sweep_report(
     job: Job, *, workers: int | None = None, progress: ProgressFactory | None = None
 ) -> Swept:
     """Every account's figures, added up (``workers``: processes; default every core)."""
-    found, _temps = scan_tree(job.root, with_stat=False)
-    swept = Swept(Tally(job.by))
+    found, _temps, folders = scan_tree(job.root, with_stat=False)
+    swept = Swept(Tally(job.by), problems=list(folders), warnings=[str(p) for p in folders])
     every = [rel for rel, _stat in found]
     rels = _order(job.root, every, swept)
     try:

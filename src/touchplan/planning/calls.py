@@ -167,6 +167,7 @@ def pull_forward(
     committed_today: int,
     policy: Policy,
     today: date,
+    due_today: int | None = None,
 ) -> dict[str, set[str]]:
     """The commitments (account -> item keys) to do today so that no deadline of the next
     `plan_ahead` working days slips.
@@ -174,12 +175,16 @@ def pull_forward(
     The later days are filled from their own deadlines backwards (latest first, each on
     the latest day with a free call), keeping `spare_days` working days before each
     deadline when there is room, so that a call nobody answers can be tried again in
-    time; what finds no room before then but today is done today, and otherwise it stays
-    on its own day. ``committed_today`` calls are taken by commitments due today; an
-    account in ``called`` is called today anyway and takes its pulled items for free.
+    time. What finds no room before its deadline but today is done today, even if
+    cadence work due today waits for it (``committed_today`` calls are taken by
+    commitments due today). What only misses its spare day is done today when today has
+    room that nothing due needs (``due_today`` calls are due in all), else on its own
+    day. An account in ``called`` is called today anyway and takes its pulled items for
+    free.
     """
     days = working_days(policy, plus(today, 1), policy.plan_ahead)
     free = [policy.capacity - committed_today] + [policy.capacity] * len(days)
+    spare_room = policy.capacity - (committed_today if due_today is None else due_today)
     if not days or free[0] <= 0:
         return {}  # nothing ahead to keep, or today is full of what is due today
     demands: dict[tuple[str, int], list[str]] = {}
@@ -193,19 +198,20 @@ def pull_forward(
             tiers[item.account] = item.tier
     pulled: dict[str, set[str]] = {}
     for slug, k in sorted(demands, key=lambda d: (-d[1], TIER_ORDER[tiers[d[0]]], d[0])):
-        latest = k - spare[(slug, k)]  # the last day that leaves the spare days
+        latest = max(k - spare[(slug, k)], 0)  # the last day that leaves the spare days
         slot = next((j for j in range(latest, 0, -1) if free[j] > 0), 0)
         if slot:
             free[slot] -= 1
             continue
         if slug not in called:
-            if free[0] == 0:
-                # no room today: on the latest day left before its deadline, or late
-                slot = next((j for j in range(k, max(latest, 0), -1) if free[j] > 0), 0)
-                if slot:
-                    free[slot] -= 1
+            own = next((j for j in range(k, latest, -1) if free[j] > 0), 0)
+            if own and not (spare_room > 0 and free[0] > 0):
+                free[own] -= 1  # kept on its own day, without a day to spare
                 continue
+            if free[0] == 0:
+                continue  # no room anywhere before its deadline: it will be late
             free[0] -= 1
+            spare_room -= 1
         pulled.setdefault(slug, set()).update(demands[(slug, k)])
     return pulled
 
@@ -248,7 +254,7 @@ def calls_from(
         for _a, items in planned.values()
         if any(i.cls is ItemClass.COMMITMENT and i.due <= today for i in items)
     )
-    early = pull_forward(ahead, called, committed, policy, today)
+    early = pull_forward(ahead, called, committed, policy, today, len(called))
     calls = []
     for slug, (account, items) in planned.items():
         keys = early.get(slug, set())

@@ -8,6 +8,7 @@ the rep. ``files`` turns the result into YAML text and writes it.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -452,6 +453,9 @@ def new_account(
         raise UsageError(
             f"--relationship: {relationship!r} is not transactional, relational or partnering"
         )
+    if value is not None and not math.isfinite(value):
+        # Typer reads `nan` and `inf` as floats, and `min=0` lets both through
+        raise UsageError(f"--value: {value} is not an amount", "give a number, e.g. 120000")
     people = tuple(parse_contact(c) for c in contacts)
     contacted = (
         parse_date(last_contact, today, "--last-contact", past=True) if last_contact else None

@@ -23,7 +23,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from touchplan.config import Policy
-from touchplan.dates import parse_date, parse_days
+from touchplan.dates import EARLIEST, FIRST_YEAR, LAST_YEAR, RANGE_TEXT, parse_date, parse_days
 from touchplan.errors import UsageError
 from touchplan.model import CONTACT_KINDS, Account, ItemClass, ItemKind, Status, Tier, TouchKind
 from touchplan.planning.past import (
@@ -37,7 +37,7 @@ from touchplan.planning.past import (
 )
 from touchplan.planning.renewal import renewal_state, renewal_status
 from touchplan.planning.schedule import is_planned, items_from_walk
-from touchplan.planning.walk import Walk, effective_renewal, walk_history
+from touchplan.planning.walk import Walk, effective_renewal, plus, walk_history
 
 RENEWAL_WINDOW = 90  # days ahead the report lists renewals
 DEFAULT_WEEKS = 12  # weeks of trends
@@ -65,7 +65,7 @@ def period_start(text: str, end: date) -> date:
     """``--since``: ``90d`` / ``8w`` / ``3m`` back from ``end``, or a date (``2026-09-01``,
     ``-3m``: relative to today)."""
     try:
-        return end - timedelta(days=parse_days(text, "--since"))
+        return max(EARLIEST, plus(end, -parse_days(text, "--since")))  # 99999m: all
     except UsageError:
         return parse_date(text, end, "--since")
 
@@ -79,8 +79,11 @@ def quarter_days(text: str) -> tuple[date, date]:
     if match is None:
         raise UsageError(f"--quarter: {text!r} is not a quarter", "use e.g. 2026Q4")
     year, n = int(match.group(1)), int(match.group(2))
-    if year < 1:
-        raise UsageError(f"--quarter: {text!r} is not a quarter", "use e.g. 2026Q4")
+    if not FIRST_YEAR <= year <= LAST_YEAR:  # every date touchplan plans with is in range
+        raise UsageError(
+            f"--quarter: {text.strip()!r} is outside {RANGE_TEXT}",
+            f"give a quarter from {FIRST_YEAR}Q1 to {LAST_YEAR}Q4",
+        )
     first = date(year, 3 * n - 2, 1)
     last = date(year + 1, 1, 1) if n == 4 else date(year, 3 * n + 1, 1)
     return first, last - timedelta(days=1)

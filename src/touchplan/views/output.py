@@ -138,8 +138,11 @@ def warn(message: str, style: str = "yellow") -> None:
     say(message, style, err=True)
 
 
-def warn_skipped(skipped: Sequence[str]) -> None:
-    """Name the account files left out of planning, on stderr."""
+def warn_skipped(skipped: Sequence[str], warnings: Sequence[str] = ()) -> None:
+    """Name the account files (and folders) left out of planning, and anything else
+    planning worked around (a cache folder it could not use), on stderr."""
+    for message in warnings:
+        warn(f"warning: {message}")
     if skipped:
         from touchplan.views.console import skipped_warning, stderr_console
 
