@@ -19,7 +19,6 @@ from touchplan.model import Contact, Item, Touch
 from touchplan.planning.schedule import is_working_day_note
 from touchplan.views import scheme
 from touchplan.views.console import safe
-from touchplan.views.daily import KIND_STYLE
 
 if TYPE_CHECKING:
     from touchplan.planning.entry import AfterLog, LogPlan
@@ -85,13 +84,9 @@ def _when(item: Item, today: date) -> Text:
     return scheme.due_label(item, today)  # the colours every table uses
 
 
-def _item_text(item: Item, upcoming: bool = False, today: date | None = None) -> Text:
+def _item_text(item: Item, today: date, upcoming: bool = False) -> Text:
     text = Text("+ " if upcoming else "", style="dim")
-    text.append_text(
-        scheme.kind_label(item, today)
-        if today is not None
-        else Text(item.kind.value, style=KIND_STYLE.get(item.kind.value, ""))
-    )
+    text.append_text(scheme.kind_label(item, today))
     text.append(f" {item.id} ", style="dim")
     text.append_text(safe(item.action, "" if upcoming else "bold", multiline=False))
     return text
@@ -108,13 +103,13 @@ def _agenda_rows(card: Card, today: date, room: int) -> list[Row]:
     rows: list[tuple[Text, Text]] = []
     if len(items) > room:
         shown, rest = items[: room - 1], len(items) - (room - 1)
-        rows = [(_item_text(i, up, today), _when(i, today)) for i, up in shown]
+        rows = [(_item_text(i, today, up), _when(i, today)) for i, up in shown]
         more = f"… {rest} more: touchplan show {card.account.slug}"
         rows.append((Text(more, style="dim"), Text("")))
         return _labelled("Agenda", rows)
     spare = room - len(items)
     for item, upcoming in items:
-        rows.append((_item_text(item, upcoming, today), _when(item, today)))
+        rows.append((_item_text(item, today, upcoming), _when(item, today)))
         # the last reason that says why (a date moved off a weekend is for `why`)
         why = [r for r in item.reasons if not is_working_day_note(r)]
         if spare > 0 and why and not upcoming:
@@ -169,7 +164,7 @@ def _open_rows(items: Sequence[Item], today: date) -> list[Row]:
     if not items:
         return []
     shown = list(items[:MAX_OPEN])
-    rows = [(_item_text(i), Text(f"due {i.due.isoformat()}", style="dim")) for i in shown]
+    rows = [(_item_text(i, today), Text(f"due {i.due.isoformat()}", style="dim")) for i in shown]
     if len(items) > len(shown):
         rows[-1][0].append(f" (+{len(items) - len(shown)} more)", style="dim")
     return _labelled("Open", rows)

@@ -44,10 +44,6 @@ if TYPE_CHECKING:
     from touchplan.planning.week import WeekPlan
     from touchplan.planning.workload import Workload
 
-# Kept for views that colour an item by its kind alone; tables colour by urgency
-# (views.scheme), so a problem is the one kind marked whatever its date.
-KIND_STYLE = {"problem": scheme.PROBLEM}
-
 # Columns of a calls table a narrow terminal leaves out first (the rest always stay).
 CALL_DROPS = ("Last touch", "Due", "Ask for")
 # At 80 columns: rank 1, account 18, agenda 22, due 9, phone 15, date 10, five gaps; a
@@ -59,10 +55,6 @@ LAST_TOUCH_MOST = 60  # an excerpt, not the diary: wider, the name gets the room
 
 def weekday(day: date) -> str:
     return day.strftime("%a")
-
-
-def late_text(item: Item, today: date) -> str:
-    return scheme.due_words(item, today)
 
 
 def due_text(item: Item, today: date) -> Text:

@@ -37,8 +37,8 @@ from rich.text import Text
 ELLIPSIS = "…"
 UNLIMITED = 10_000  # a console this wide has no width: see console.stdout_console
 WORD_CAP = 40  # a longer "word" (a URL in a note) may be shortened rather than widen a column
-CLIP_LEAST = 8  # the narrowest an ellipsis column gets before it is left out
-GAP = 2  # spaces between columns; 1 when 2 would leave a column out
+CLIP_LEAST = 8  # the narrowest a Clip asks for: a word or two and the ellipsis
+GAP = 2  # spaces between columns; 1 when 2 would not fit
 _WORD = re.compile(r"(?:\S|\u00a0)+")  # a no-break space holds a word together
 _TRAILING = ",;:·-–—"
 
@@ -484,13 +484,7 @@ def layout_of(table: Table, width: int | None, drop: Sequence[str] | None = None
     return plan_widths(_measured(table)[2], table.columns, width, drop)
 
 
-def table_lines(
-    table: Table,
-    width: int | None,
-    drop: Sequence[str] | None = None,
-    *,
-    hint: bool = True,
-) -> list[Text]:
+def table_lines(table: Table, width: int | None, drop: Sequence[str] | None = None) -> list[Text]:
     """The table as lines of at most ``width`` cells (title, header, rule, rows)."""
     columns = table.columns
     cells, heads, sizes = _measured(table)
@@ -532,7 +526,7 @@ def table_lines(
                              [c.style or "" for c in columns]))  # fmt: skip
         if table.rows[r].end_section and r < table.row_count - 1:
             out.append(rule)
-    if hint and layout.dropped:
+    if layout.dropped:
         out.append(dropped_hint(layout.dropped, width))
     return out
 
@@ -567,21 +561,6 @@ def lines_renderable(console: Console, lines: Iterable[Text]) -> Iterable[Segmen
         yield Segment.line()
 
 
-class Lines:
-    """Lines laid out elsewhere, printed as they are."""
-
-    def __init__(self, lines: Sequence[Text]) -> None:
-        self.lines = lines
-
-    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        yield from lines_renderable(console, self.lines)
-
-
-def paragraph(text: Text, options: ConsoleOptions) -> list[Text]:
-    """A line of prose at the console's width, broken at spaces only."""
-    return Words(text).lines(width_of(options))
-
-
 class Prose:
     """Text that wraps at spaces only (Rich would break a long word), and not at all
     without a width."""
@@ -590,4 +569,4 @@ class Prose:
         self.text = text
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        yield from lines_renderable(console, paragraph(self.text, options))
+        yield from lines_renderable(console, Words(self.text).lines(width_of(options)))
