@@ -178,6 +178,8 @@ def test_show_json(globex: Path, run: RunFn) -> None:
         "value": 50000,
         "relationship": "relational",
         "tags": ["energy", "west"],
+        "domains": [],
+        "website": None,
         "notes": "Likes volcanoes.",
         "contacts": [HANK],
         "file": "accounts/east/globex.yaml",
@@ -213,6 +215,8 @@ def test_show_json(globex: Path, run: RunFn) -> None:
         "stage": None,
         "item": None,
         "until": None,
+        "cancelled_ids": [],
+        "ref": None,
     }
     assert [(h["date"], h["problem"], h["resolved"]) for h in history] == [
         ("2026-03-02", None, False),

@@ -174,6 +174,8 @@ def test_log_done_then_show(demo: Path) -> None:
         "stage": None,
         "item": None,
         "until": None,
+        "cancelled_ids": [],
+        "ref": None,
     }
 
 

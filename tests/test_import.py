@@ -154,7 +154,7 @@ def test_salesforce_export(root: Path, run: RunFn) -> None:
         b"    phone: (555) 010-0100\n"
         b"history:\n"
     )
-    assert files["accounts/evergreen-mills.yaml"] == (
+    evergreen = (
         b"name: Evergreen Mills\n"
         b"tier: A\n"
         b"owner: Lee Park\n"
@@ -166,6 +166,7 @@ def test_salesforce_export(root: Path, run: RunFn) -> None:
         b"    phone: 555-0105\n"
         b"history:\n"
     )
+    assert files["accounts/evergreen-mills.yaml"] == evergreen
     book = load_book(root)
     assert book.problems == []
     by_slug = book.by_slug()

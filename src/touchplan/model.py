@@ -145,6 +145,7 @@ class Touch:
     until: dt.date | None = None  # a deferral's end
     rating: int | None = None  # a review's rating, 1-5
     ref: str = ""  # an outside reference (a calendar event)
+    cancelled_ids: tuple[str, ...] = ()  # `cancelled: [id, ...]`: closed, never held
 
     @property
     def is_contact(self) -> bool:
@@ -177,6 +178,8 @@ class Account:
     added: date | None = None  # the day the account entered touchplan
     revenue: float | None = None  # the customer's company revenue (informational)
     crm_id: str = ""  # the CRM's record id, so a re-import knows the account
+    domains: tuple[str, ...] = ()  # e-mail domains of its people (the calendar import)
+    website: str = ""  # its web site (its host is one more such domain)
 
     def last_touch(self, kinds: frozenset[TouchKind] = CONTACT_KINDS) -> Touch | None:
         """The latest entry of the given kinds (by date, then file order)."""
@@ -259,9 +262,10 @@ class Deferral:
 
 @dataclass(frozen=True)
 class ClosedItem:
-    """An item that left the plan, and how: done (by whom/what) or missed (expired)."""
+    """An item that left the plan, and how: done (by whom/what), cancelled (closed but
+    never held) or missed (expired)."""
 
     item: Item
-    how: str  # "done", "missed"
+    how: str  # "done", "cancelled", "missed"
     on: date
     by: str = ""  # the closing entry's kind, or "" for a missed item

@@ -59,6 +59,12 @@ def for_display(value: object, *, multiline: bool = True) -> str:
     return _CONTROL_WITH_NL.sub(show, text)
 
 
+def one_line(text: str) -> str:
+    """Text from outside (a calendar event's title) as one clean line: control
+    characters and line breaks become spaces, runs of white space one space."""
+    return " ".join(_CONTROL_WITH_NL.sub(" ", unicodedata.normalize("NFC", text)).split())
+
+
 _SLUG_DROP = re.compile(r"[^a-z0-9]+")
 # letters NFKD does not decompose into ASCII
 _FOLD = str.maketrans(

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Annotated, Any, NoReturn
 
 import typer
@@ -135,7 +135,7 @@ def main_options(
 
 
 # In the order `touchplan --help` lists them: the daily loop first.
-for name, command in (
+COMMANDS: tuple[tuple[str, Callable[..., Any]], ...] = (
     ("today", daily.today),
     ("call", call.call),
     ("log", daily.log),
@@ -155,7 +155,8 @@ for name, command in (
     ("doctor", team.doctor),
     ("merge-driver", team.merge_driver),
     ("report", team.report),
-):
+)
+for name, command in COMMANDS:
     app.command(name)(command)
 app.add_typer(export_app, name="export")
 export_app.command("ics")(connect.export_ics)

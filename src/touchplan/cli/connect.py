@@ -15,6 +15,7 @@ from typing import Annotated
 import typer
 
 from touchplan.cli.completion import complete_owner
+from touchplan.cli.meetings import AsOpt, SinceOpt, import_meetings, is_calendar_file
 from touchplan.cli.options import (
     DateOpt,
     DaysOpt,
@@ -85,7 +86,9 @@ class DateOrder(StrEnum):
 CsvArg = Annotated[
     Path,
     typer.Argument(
-        metavar="FILE.csv", help="A CSV export of accounts or companies.", dir_okay=False
+        metavar="FILE",
+        help="A CSV export of accounts or companies, or an iCalendar (.ics) file of meetings.",
+        dir_okay=False,
     ),
 ]
 MapOpt = Annotated[
@@ -138,6 +141,8 @@ def import_accounts(
     dry_run: DryRunOpt = False,
     fmt: FormatOpt = Format.table,
     dir_opt: DirOpt = None,
+    since: SinceOpt = None,
+    as_kind: AsOpt = None,
 ) -> None:
     """Create account files from a CRM export (Salesforce, HubSpot or similar CSV).
 
@@ -147,7 +152,29 @@ def import_accounts(
     out with a warning. Rows whose account exists already (same CRM id, slug or name)
     are reported and left alone, so running the same import again creates nothing new.
     Exit 1 when a row holding an account could not be imported.
+
+    An iCalendar file (.ics) instead logs its meetings with customers and books the
+    ones ahead (README: Calendar import).
     """
+    if is_calendar_file(csv_file):
+        given = {
+            "--map": map_,
+            "--tier": tier != "C",
+            "--date-order": date_order,
+            "--folder": folder,
+            "--owner": owner,
+        }
+        return import_meetings(
+            csv_file,
+            since=since,
+            as_kind=as_kind,
+            dry_run=dry_run,
+            fmt=fmt,
+            dir_opt=dir_opt,
+            csv_only=[name for name, value in given.items() if value],
+        )
+    if since is not None or as_kind is not None:
+        raise UsageError("--since and --as are for calendar (.ics) files")
     from touchplan.connect import crm
     from touchplan.connect.git import current_owner
     from touchplan.planning.entry import folder_parts, tier_choice

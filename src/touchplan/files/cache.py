@@ -657,8 +657,9 @@ def rank_calls(
     }
     planned = _PLANNED + (_NOT_SKIPPED if index.skipped else "")
     db = index.db
-    calls, due_items, committed = db.execute(
-        "SELECT COUNT(DISTINCT rel), COUNT(*), COUNT(DISTINCT CASE WHEN cls = 0 THEN rel END) "
+    calls, due_items, committed, pressing = db.execute(
+        "SELECT COUNT(DISTINCT rel), COUNT(*), COUNT(DISTINCT CASE WHEN cls = 0 THEN rel END), "
+        "COUNT(DISTINCT CASE WHEN cls = 0 OR due < :today THEN rel END) "
         f"FROM items WHERE due <= :today AND {planned}",
         params,
     ).fetchone()
@@ -675,7 +676,7 @@ def rank_calls(
         for slug, tier, due, key, _, repeats in ahead_rows
     ]
     called = {slug for slug, _t, _d, _k, has_due, _r in ahead_rows if has_due}
-    pulled = pull_forward(ahead, called, committed or 0, policy, day, calls or 0)
+    pulled = pull_forward(ahead, called, committed or 0, policy, day, pressing or 0)
     only_pulled = [slug for slug in pulled if slug not in called]
     if limit == 0:  # the counts only (the next working day's, for the header)
         return Ranked([], pulled, calls + len(only_pulled), due_items)

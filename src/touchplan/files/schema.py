@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 from touchplan.errors import Problem
 from touchplan.model import (
@@ -39,6 +40,8 @@ ACCOUNT_KEYS = (
     "history",
     "revenue",
     "crm_id",
+    "domains",
+    "website",
 )
 CONTACT_KEYS = ("name", "role", "phone", "email")
 _TOUCH_KINDS = tuple(k.value for k in TouchKind)
@@ -57,9 +60,12 @@ ENTRY_KEYS = (
     "item",
     "until",
     "rating",
+    "cancelled",
     "ref",
 )
 ITEM_ID = re.compile(r"[0-9a-z]{3,16}")
+# An e-mail domain: dot-separated labels of letters, digits and inner hyphens.
+DOMAIN = re.compile(r"(?:[^\W_](?:[^\W_]|-)*\.)+[^\W_](?:[^\W_]|-)*[^\W_]")
 
 
 def parse_next(text: str, f: Fields, node: Node, field: str) -> NextAction | None:
@@ -77,11 +83,17 @@ def parse_next(text: str, f: Fields, node: Node, field: str) -> NextAction | Non
     return NextAction(due, what, booked)
 
 
-def _flag_or_ids(f: Fields, node: Node, field: str) -> tuple[bool, tuple[str, ...]] | None:
-    """`done:`/`resolved:` hold `true`, one item id, or a list of ids."""
+def _flag_or_ids(
+    f: Fields, node: Node, field: str, *, flag: bool = True
+) -> tuple[bool, tuple[str, ...]] | None:
+    """`done:`/`resolved:` hold `true`, one item id, or a list of ids (`cancelled:` only
+    ids, ``flag=False``)."""
     flag_words = ("true", "false", "True", "False", "yes", "no")
     if isinstance(node, Scalar) and node.style is None and node.text in flag_words:
-        return bool(f.boolean(node, field)), ()
+        if flag:
+            return bool(f.boolean(node, field)), ()
+        f.problem(node, field, f"{node.text!r} is not an item id", "write the ids it closes")
+        return None
     nodes = node.items if isinstance(node, Seq) else [node]
     ids: list[str] = []
     for i, item in enumerate(nodes):
@@ -92,7 +104,9 @@ def _flag_or_ids(f: Fields, node: Node, field: str) -> tuple[bool, tuple[str, ..
                 item,
                 where,
                 f"{shown!r} is not an item id",
-                "write true, an id from `touchplan show`, or a list of ids",
+                "write true, an id from `touchplan show`, or a list of ids"
+                if flag
+                else "write an id from `touchplan show`, or a list of ids",
             )
             return None
         ids.append(item.text.strip())
@@ -160,9 +174,9 @@ def _read_entry(f: Fields, node: Node, index: int) -> Touch | None:
             ok = ok and next_action is not None
     flags: dict[str, bool] = {}
     ids: dict[str, tuple[str, ...]] = {}
-    for key in ("resolved", "done"):
+    for key in ("resolved", "done", "cancelled"):
         if key in e:
-            read = _flag_or_ids(f, e[key][1], f"{where}.{key}")
+            read = _flag_or_ids(f, e[key][1], f"{where}.{key}", flag=key != "cancelled")
             ok = ok and read is not None
             if read is not None:
                 flags[key], ids[key] = read
@@ -238,7 +252,65 @@ def _read_entry(f: Fields, node: Node, index: int) -> Touch | None:
         until=until,
         rating=rating,
         ref=ref,
+        cancelled_ids=ids.get("cancelled", ()),
     )
+
+
+def _read_domains(f: Fields, node: Node) -> tuple[str, ...]:
+    """`domains:` one e-mail domain or a list of them, kept in lower case. A bad one is
+    reported but keeps no account out of planning (only the calendar import reads them)."""
+    nodes = node.items if isinstance(node, Seq) else [node]
+    domains: list[str] = []
+    for i, item in enumerate(nodes):
+        where = f"domains[{i}]" if isinstance(node, Seq) else "domains"
+        if isinstance(item, Scalar) and item.is_null:
+            continue
+        text = f.text(item, where) if isinstance(item, Scalar) else None
+        if text is None:
+            if not isinstance(item, Scalar):
+                f.problem(item, where, f"expected a domain, found {kind_name(item)}", fatal=False)
+            continue
+        domain = text.strip().lower().removeprefix("@")
+        if not DOMAIN.fullmatch(domain):
+            f.problem(
+                item,
+                where,
+                f"{text!r} is not an e-mail domain",
+                "write what follows the @ of their addresses, e.g. acme.example",
+                fatal=False,
+            )
+            continue
+        if domain not in domains:
+            domains.append(domain)
+    return tuple(domains)
+
+
+def _read_website(f: Fields, node: Node) -> str:
+    """`website:` a web address (``https://www.acme.example`` or ``acme.example``)."""
+    text = _clean_text(f, node, "website")
+    if not text or not text.strip():
+        return ""
+    if not website_host(text):
+        f.problem(
+            node,
+            "website",
+            f"{text.strip()!r} is not a web address",
+            "e.g. https://www.acme.example",
+            fatal=False,
+        )
+        return ""
+    return text.strip()
+
+
+def website_host(address: str) -> str:
+    """The host of a web address, lower case and without ``www.`` ("" when none)."""
+    text = address.strip()
+    try:
+        host = urlsplit(text if "//" in text else f"//{text}").hostname or ""
+    except ValueError:
+        return ""
+    host = host.removeprefix("www.")
+    return host if DOMAIN.fullmatch(host) else ""
 
 
 def account_from_document(
@@ -317,6 +389,8 @@ def account_from_document(
             tag = _clean_text(f, item, f"tags[{i}]")
             if tag:
                 tags.append(tag.strip())
+    domains = _read_domains(f, e["domains"][1]) if "domains" in e else ()
+    website = _read_website(f, e["website"][1]) if "website" in e else ""
     history: list[Touch] = []
     if "history" in e and (seq := f.sequence(e["history"][1], "history")):
         if seq.flow and seq.items:
@@ -352,6 +426,8 @@ def account_from_document(
         history=tuple(history),
         revenue=revenue,
         crm_id=(crm_id or "").strip(),
+        domains=domains,
+        website=website,
     )
 
 

@@ -178,9 +178,9 @@ def pull_forward(
     time. What finds no room before its deadline but today is done today, even if
     cadence work due today waits for it (``committed_today`` calls are taken by
     commitments due today). What only misses its spare day is done today when today has
-    room that nothing due needs (``due_today`` calls are due in all), else on its own
-    day. An account in ``called`` is called today anyway and takes its pulled items for
-    free.
+    room left by the ``due_today`` calls that cannot wait (a commitment due, cadence work
+    already late; cadence due just today can wait a day for it), else on its own day.
+    An account in ``called`` is called today anyway and takes its pulled items for free.
     """
     days = working_days(policy, plus(today, 1), policy.plan_ahead)
     free = [policy.capacity - committed_today] + [policy.capacity] * len(days)
@@ -254,7 +254,13 @@ def calls_from(
         for _a, items in planned.values()
         if any(i.cls is ItemClass.COMMITMENT and i.due <= today for i in items)
     )
-    early = pull_forward(ahead, called, committed, policy, today, len(called))
+    # calls a spare day may not displace: a commitment due, or cadence work already late
+    pressing = sum(
+        1
+        for _a, items in planned.values()
+        if any(i.due < today or (i.cls is ItemClass.COMMITMENT and i.due <= today) for i in items)
+    )
+    early = pull_forward(ahead, called, committed, policy, today, pressing)
     calls = []
     for slug, (account, items) in planned.items():
         keys = early.get(slug, set())

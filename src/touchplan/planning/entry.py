@@ -85,6 +85,8 @@ class Entry:
     renewal: dt.date | None = None  # a signed renewal's next date: the account's moves too
     item: str = ""  # a deferral's item id
     until: dt.date | None = None  # a deferral's end
+    cancelled: tuple[str, ...] = ()  # ids of the bookings it cancels (never held)
+    ref: str = ""  # an outside reference: the calendar event it records
 
 
 @dataclass(frozen=True)

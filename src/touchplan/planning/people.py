@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 
 from touchplan.errors import AmbiguousError
 from touchplan.model import EVERYONE, Account, Contact, Item
@@ -54,11 +55,12 @@ def match_contact(account: Account, name: str) -> tuple[str, bool]:
         return name.strip(), False
     joined = " ".join(wanted)
     keys = [(c, name_key(c.name)) for c in account.contacts]
-    for test in (
+    tests: tuple[Callable[[tuple[str, ...]], bool], ...] = (
         lambda key: key == wanted,
         lambda key: " ".join(key).startswith(joined),
         lambda key: len(wanted) == 1 and any(w.startswith(wanted[0]) for w in key),
-    ):
+    )
+    for test in tests:
         found = list(dict.fromkeys(c.name for c, key in keys if test(key)))
         if len(found) == 1:
             return found[0], True

@@ -273,11 +273,16 @@ def items_from_walk(
 
 
 def closed_items(account: Account, policy: Policy, today: date) -> list[ClosedItem]:
-    """The items that left the plan: done (and by what) or missed (a step's window
-    passed), in the order it happened."""
+    """The items that left the plan: done (and by what), cancelled (a booking that will
+    not happen) or missed (a step's window passed), in the order it happened."""
     walk = walk_history(account, policy, today)
     closed = [
-        ClosedItem(_finish(account, policy, today, o, True), "done", t.date, t.kind.value)
+        ClosedItem(
+            _finish(account, policy, today, o, True),
+            "cancelled" if o.key in walk.cancelled else "done",
+            t.date,
+            t.kind.value,
+        )
         for o, t in walk.closed
     ]
     for o in walk.missed:

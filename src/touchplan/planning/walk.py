@@ -1,9 +1,10 @@
 """The history walk: one pass over an account's entries, in the order things happened.
 
 Entries open items (a problem, a promise, a booked appointment, a sequence step after a
-sale), close them (by id, by kind, or `resolved`), set them aside (`defer`), or move the
-renewal along; the walk leaves behind what is still open and the dates the cadences
-count from. Pure: no I/O, no clock (``today`` is a parameter).
+sale), close them (by id, by kind, or `resolved`), cancel them (`cancelled`: closed but
+never held), set them aside (`defer`), or move the renewal along; the walk leaves behind
+what is still open and the dates the cadences count from. Pure: no I/O, no clock
+(``today`` is a parameter).
 """
 
 from __future__ import annotations
@@ -91,6 +92,7 @@ class Opened:
     deferral: Deferral | None = None
     stage: str = ""  # renewals: the escalation stage
     progress: str = ""  # renewals: how far the conversation has come
+    opened_by: Touch | None = None  # the entry that opened it (its `ref`, its `next`)
 
     @property
     def expiry(self) -> date | None:
@@ -115,6 +117,7 @@ class Walk:
 
     open: list[Opened] = field(default_factory=list)  # open commitments, in opening order
     closed: list[tuple[Opened, Touch]] = field(default_factory=list)
+    cancelled: set[str] = field(default_factory=set)  # keys of closed items never held
     missed: list[Opened] = field(default_factory=list)
     last_contact: Touch | None = None
     first_contact: date | None = None
@@ -241,6 +244,8 @@ def walk_history(account: Account, policy: Policy, today: date) -> Walk:
         if touch.kind is TouchKind.DEFER:
             _defer(walk, account, policy, touch, renewal_key)
             continue
+        if touch.cancelled_ids:
+            _cancel(walk, touch)
         _close_by_kind(walk, touch)
         if touch.done_ids:
             _close_by_id(walk, account, policy, touch, renewal_key)
@@ -343,6 +348,16 @@ def _close_by_id(
             walk.last_review = touch
 
 
+def _cancel(walk: Walk, touch: Touch) -> None:
+    """`cancelled: [id, ...]`: those open items are closed as cancelled: nothing was held,
+    so no visit or review counts (the entry itself is a contact only by its own kind)."""
+    for wanted in touch.cancelled_ids:
+        hit = next((i for i in walk.open if matches_id(i.key, wanted)), None)
+        if hit is not None:
+            _close(walk, hit, touch)
+            walk.cancelled.add(hit.key)
+
+
 def _close_legacy_done(walk: Walk, touch: Touch) -> None:
     """`done: true`: the promises and explicit steps due by the entry's date."""
     for item in list(walk.open):
@@ -396,6 +411,7 @@ def _open_from(walk: Walk, account: Account, policy: Policy, touch: Touch, keys:
                 "problem",
                 keys.make(f"problem|{on}|{touch.problem}"),
                 contact=touch.with_,
+                opened_by=touch,
             )
         )
     promise = touch.next
@@ -413,6 +429,7 @@ def _open_from(walk: Walk, account: Account, policy: Policy, touch: Touch, keys:
                     keys.make(f"booked|{on}|{promise.due}|{promise.booked.value}|{promise.action}"),
                     contact=touch.with_,
                     booked=promise.booked,
+                    opened_by=touch,
                 )
             )
         else:
@@ -426,6 +443,7 @@ def _open_from(walk: Walk, account: Account, policy: Policy, touch: Touch, keys:
                     "next",
                     keys.make(f"next|{on}|{promise.due}|{promise.action}"),
                     contact=touch.with_,
+                    opened_by=touch,
                 )
             )
     for step in policy.sequences:
@@ -442,6 +460,7 @@ def _open_from(walk: Walk, account: Account, policy: Policy, touch: Touch, keys:
                     cls=step.cls,
                     contact=touch.with_,
                     step=step,
+                    opened_by=touch,
                 )
             )
 

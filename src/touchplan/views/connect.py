@@ -146,3 +146,84 @@ def exported(events: int, days: int, start: date, target: str) -> Text:
         f"working days from {start.isoformat()} to {target}",
         "green",
     )
+
+
+MEETING_STYLE = {
+    "logged": "green",
+    "booked": "green",
+    "moved": "green",
+    "cancelled": "magenta",
+    "present": "dim",
+    "kept": "dim",
+    "skipped": "yellow",
+    "error": "red",
+    "failed": "red",
+}
+# A real run lists what it changed or could not do; these it only counts.
+QUIET = ("present", "skipped")
+
+
+def plural(n: int, one: str, many: str = "") -> str:
+    return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
+def meeting_line(row: dict[str, Any]) -> Text:
+    """``2026-11-10  logged        Acme Corp · Quarterly review · meeting with Jane (line 45)``:
+    one event for one account, as lines rather than a table (a year of meetings is
+    thousands of them, and a table measures every cell before it prints one)."""
+    status = row["status"]
+    line = Text(f"{row['date'] or '':10}  ")
+    line.append(f"{status:<13}", style=MEETING_STYLE.get(status.removeprefix("would-"), "green"))
+    if row["name"]:
+        line.append_text(safe(row["name"], "bold", multiline=False))
+        line.append(" · ")
+    line.append_text(safe(row["event"], multiline=False))
+    what = row["kind"] or ""
+    if row["with"]:
+        what += f" with {row['with']}"
+    if row["reason"]:
+        what = f"{what}: {row['reason']}" if what else row["reason"]
+    if what:
+        line.append(" · ")
+        line.append_text(safe(what, multiline=False))
+    if row["line"]:
+        line.append(f" (line {row['line']})", style="dim")
+    return line
+
+
+def meetings_view(report: dict[str, Any]) -> RenderableType:
+    """The calendar import from ``ImportReport.to_json()``: a line per event and account
+    (every one in a dry run), the attendees no account knows, then counts."""
+    dry = report["dry_run"]
+    title = safe(f"Calendar import of {report['file']}", "bold")
+    if dry:
+        title.append(" (dry run: nothing written)", style="yellow")
+    parts: list[RenderableType] = [title]
+    rows = [r for r in report["events"] if dry or r["status"] not in QUIET]
+    if rows:
+        parts.append(Text("\n").join(meeting_line(r) for r in rows))
+    if report["unmatched"]:
+        parts.append(Text("Attendees no account knows:", style="bold"))
+        lines = []
+        for s in report["unmatched"]:
+            who = s["address"] or s["domain"]
+            people = "" if s["address"] else f"{plural(s['people'], 'person', 'people')}, "
+            line = f"  {who}: {people}{plural(s['events'], 'event')}"
+            if s["likely"]:
+                line += f" — likely {s['likely']['name']} ({s['likely']['why']})"
+            lines.append(safe(f"{line}; {s['fix']}", multiline=False))
+        parts.append(Text("\n").join(lines))
+    counts = report["counts"]
+    done = [
+        (counts["would-log" if dry else "logged"], "to log" if dry else "logged"),
+        (counts["would-book" if dry else "booked"], "to book" if dry else "booked"),
+        (counts["would-move" if dry else "moved"], "to move" if dry else "moved"),
+        (counts["would-cancel" if dry else "cancelled"], "to cancel" if dry else "cancelled"),
+        (counts["present"], "already there"),
+        (counts["kept"], "kept"),
+        (counts["skipped"], "skipped"),
+        (counts["error"], "unreadable"),
+        (counts["failed"], "not written"),
+    ]
+    parts.append(Text(", ".join(f"{n} {what}" for n, what in done if n) or "No events.", "bold"))
+    return Group(*parts)

@@ -519,6 +519,7 @@ def account_card(
             ("problem", touch.problem),
             ("resolved", "yes" if touch.resolved else " ".join(touch.resolved_ids)),
             ("done", "closed due follow-ups" if touch.done else " ".join(touch.done_ids)),
+            ("cancelled", " ".join(touch.cancelled_ids)),
             ("stage", touch.stage.value if touch.stage else ""),
             ("item", touch.item),
             ("until", touch.until.isoformat() if touch.until else ""),

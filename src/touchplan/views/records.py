@@ -168,6 +168,8 @@ def account_record(
         "value": account.value,
         "relationship": account.relationship.value if account.relationship else None,
         "tags": list(account.tags),
+        "domains": list(account.domains),
+        "website": account.website or None,
         "notes": account.notes,
         "contacts": [contact_record(c) for c in account.contacts],
         "file": account.file,
@@ -195,6 +197,8 @@ def account_record(
                 "stage": t.stage.value if t.stage else None,
                 "item": t.item or None,
                 "until": t.until.isoformat() if t.until else None,
+                "cancelled_ids": list(t.cancelled_ids),
+                "ref": t.ref or None,
             }
             for t in account.history
         ],
