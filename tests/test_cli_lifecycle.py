@@ -73,7 +73,7 @@ def calls_on(run: RunFn, *args: str) -> list[tuple[str, list[tuple[str, str, str
 
 
 NOTHING_DUE_TODAY = [
-    "Today, Tue 2026-11-24",
+    "Today, Tue 2026-11-24 · everyone · no calls due (capacity 6)",
     "Nothing is due. Enjoy the quiet, or run `touchplan week`.",
 ]
 
@@ -403,7 +403,7 @@ def test_an_attempt_on_a_friday_puts_the_call_off_to_monday_and_closes_nothing(
         "  2026-11-27  follow-up z13y0: Send the winter price list",
     ]
     assert lines(run("today").stdout) == [
-        "Today, Fri 2026-11-27",
+        "Today, Fri 2026-11-27 · everyone · no calls due (capacity 6)",
         "Nothing is due. Enjoy the quiet, or run `touchplan week`.",
     ]
     # back the next working day, the promise still open (and late now)
@@ -847,13 +847,13 @@ def test_workload_table(small_book: None, run: RunFn) -> None:
     assert table[2:] == [
         "By tier (keep-in-touch)",
         "Tier Accounts Every Calls a day",
-        "───────────────────────────────────────",
+        "─" * 34,
         "A 1 14 d 0.1",
         "B 1 30 d 0.05",
         "C 1 90 d 0.02",
         "By kind",
         "Kind Count Calls a day",
-        "──────────────────────────────────────",
+        "─" * 34,
         "touch 3 0.16",
         "sequence steps 1 0.05",
         "problem 1 0.05",

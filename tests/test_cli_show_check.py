@@ -105,15 +105,15 @@ def test_show_card(globex: Path, run: RunFn) -> None:
         "notes Likes volcanoes.",
         "Contacts",
         "Name Role Phone Email",
-        "─" * 57,
+        "─" * 52,
         "Hank Scorpio CEO +1 555 0142 hank@globex.example",
         "Open items",
         "Due Do · why Score",
-        "─" * 99,
-        "2026-11-11 renewal ht03p Renewal in 47 days: start the conversation 1134",
+        "─" * 95,
+        "2026-11-11 renewal ht03p Renewal in 47 days: start the conversation 1,134",
         "13 d late · renewal on 2027-01-10; 47 days left",
         "· the conversation starts 60 days ahead (2026-11-11); not started yet",
-        "2026-11-20 follow-up azar4 Send the price list 1043",
+        "2026-11-20 follow-up azar4 Send the price list 1,043",
         "4 d late · promised on 2026-10-26 (call): Send the price list",
         "2026-12-10 touch p73xb Check in 3.22",
         "in 16 d · last contact 2026-10-26 (call); tier C every 45 days",
@@ -122,7 +122,7 @@ def test_show_card(globex: Path, run: RunFn) -> None:
         "in 98 d · last relationship review 2026-03-02 (review); tier C every 365 days",
         "History (newest first)",
         "Date Kind With Summary",
-        "─" * 75,
+        "─" * 70,
         "2026-10-26 call Talked pricing.",
         "next: 2026-11-20 Send the price list",
         "2026-09-20 note New catalogue printed.",
@@ -150,7 +150,7 @@ def test_show_timeline_is_newest_first_even_when_the_file_is_not(
     )
     out = lines(run("show", "t").stdout)
     start = out.index("History (newest first)")
-    rows = [line.split()[:3] for line in out[start + 4 :] if line.strip()]
+    rows = [line.split()[:3] for line in out[start + 3 :] if line.strip()]
     assert rows == [
         ["2026-11-01", "note", "fourth"],
         ["2026-05-01", "email", "third"],  # same day, later in the file
@@ -265,11 +265,11 @@ def test_why_prints_each_term(globex: Path, run: RunFn) -> None:
     assert out[start - 1 : start + 8] == [
         "renewal ht03p Renewal in 47 days: start the conversation due 2026-11-11 · commitment",
         "term measure × weight = value",
-        "─" * 78,
-        "commitment due (ranks above all cadence work) 1 1000 1000",
+        "─" * 73,
+        "commitment due (ranks above all cadence work) 1 1,000 1,000",
         "days late 13 10 130",
         "importance of a renewal 1 4 4",
-        "score 1134",
+        "score 1,134",
         "· renewal on 2027-01-10; 47 days left",
         "· the conversation starts 60 days ahead (2026-11-11); not started yet",
     ]

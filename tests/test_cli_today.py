@@ -361,7 +361,9 @@ def test_default_capacity_is_six_and_the_rest_are_counted(
     assert (data["more_calls"], data["more"]) == (1, 1)
     table = run("today")
     assert table.exit_code == 0
-    assert lines(table.stdout)[0] == "Today, Tue 2026-11-24 · 6 of 7 calls due"
+    assert (
+        lines(table.stdout)[0] == "Today, Tue 2026-11-24 · everyone · 6 of 7 calls due (capacity 6)"
+    )
     assert lines(table.stdout)[-1] == "1 more call due — `touchplan today --all` lists them."
 
 
@@ -373,7 +375,9 @@ def test_all_lists_every_due_item(
     assert [i["account"] for i in data["items"]] == [f"c{i}" for i in range(1, 8)]
     assert (data["more_calls"], data["more"]) == (0, 0)
     table = run("today", "-a")
-    assert lines(table.stdout)[0] == "Today, Tue 2026-11-24 · 7 of 7 calls due"
+    assert (
+        lines(table.stdout)[0] == "Today, Tue 2026-11-24 · everyone · 7 of 7 calls due (capacity 6)"
+    )
     assert "more calls due" not in table.stdout
 
 
@@ -391,20 +395,22 @@ def test_table_shows_one_row_per_call_with_its_agenda(book: Path, run: RunFn) ->
     result = run("today")
     assert result.exit_code == 0
     assert result.stderr == ""
+    # two lines a call: the agenda's first two items beside whom to ask for (name, then
+    # phone) and the last touch (date and kind, then what was said)
     assert lines(result.stdout) == [
-        "Today, Tue 2026-11-24 · 2 of 3 calls due",
+        "Today, Tue 2026-11-24 · everyone · 2 of 3 calls due (capacity 2)",
         "",
-        "  #   Account      Agenda                                                               "
-        "  Ask for             Last touch",
-        " " + "─" * 133,
-        "  1   Globex  C    renewal ht03p Renewal in 47 days: start the conversation (13 d late)"
-        "   —                   2026-10-26 call",
-        "      call         follow-up azar4 Send the price list (4 d late)                      "
-        "                       Talked pricing.",
-        "  2   Initech  C   problem 4mnvy Work the open problem: Printers jam (4 d late)        "
-        "   Bill Lumbergh, VP   2026-11-19 call",
-        "      call                                                                             "
-        "   +1 555 0199         Printer jam complaints.",
+        "#  Account    Agenda                                                    Due        "
+        "Ask for            Last touch",
+        "─" * 125,
+        "1  Globex C   renewal ht03p Renewal in 47 days: start the conversation  13 d late  "
+        "—                  2026-10-26 call",
+        "              follow-up azar4 Send the price list                       4 d late   "
+        "                   Talked pricing.",
+        "2  Initech C  problem 4mnvy Work the open problem: Printers jam         4 d late   "
+        "Bill Lumbergh, VP  2026-11-19 call",
+        "                                                                                   "
+        "+1 555 0199        Printer jam complaints.",
         "",
         "1 more call due — `touchplan today --all` lists them.",
     ]
@@ -425,7 +431,7 @@ def test_nothing_due_says_so(root: Path, write_account: Callable[..., Path], run
     result = run("today")
     assert result.exit_code == 0
     assert lines(result.stdout) == [
-        "Today, Tue 2026-11-24",
+        "Today, Tue 2026-11-24 · everyone · no calls due (capacity 6)",
         "Nothing is due. Enjoy the quiet, or run `touchplan week`.",
     ]
 
@@ -597,8 +603,12 @@ def test_one_bad_file_never_hides_the_others(
     assert lines(result.stderr) == [WARNING]
     table = run("today")
     assert table.exit_code == 0
-    assert lines(table.stdout)[0] == "Today, Tue 2026-11-24 · 3 of 3 calls due"
-    assert lines(table.stderr) == [WARNING]
+    # the table says it once, in its header (stderr stays for the other formats)
+    assert lines(table.stdout)[:2] == [
+        "Today, Tue 2026-11-24 · everyone · 3 of 3 calls due (capacity 6)",
+        "Skipped 1 account file with errors: accounts/broken.yaml (`touchplan check` says why).",
+    ]
+    assert table.stderr == ""
 
 
 def test_bad_policy_warns_and_uses_the_default(book: Path, run: RunFn) -> None:

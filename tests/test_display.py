@@ -267,7 +267,9 @@ def test_mappings_where_text_belongs_are_located_errors(
     today = run("today")
     assert today.exit_code == 0
     assert "Globex" in today.stdout
-    assert "accounts/acme.yaml" in today.stderr
+    assert "Skipped 1 account file with errors: accounts/acme.yaml" in today.stdout
+    json_today = run("today", "--format", "json")
+    assert "accounts/acme.yaml" in json_today.stderr
 
 
 def test_check_lines_are_never_wrapped(root: Path) -> None:

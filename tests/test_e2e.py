@@ -77,7 +77,9 @@ def test_today_table(demo: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert done.stderr == ""
     first = done.stdout.splitlines()[0].rstrip()
-    assert re.fullmatch(r"Today, Tue 2026-11-24 · 6 of (\d+) calls due", first), first
+    assert re.fullmatch(
+        r"Today, Tue 2026-11-24 · everyone · 6 of (\d+) calls due \(capacity 6\)", first
+    ), first
     total = int(first.rsplit(" of ", 1)[1].split()[0])
     assert total > 6  # the sample data is meant to overflow a day
     more = total - 6

@@ -327,7 +327,7 @@ def test_doctor_detects_a_missing_driver(team: Team) -> None:
     git(team.b, "config", "--unset", "merge.touchplan.driver")
     code, out, _ = tp("doctor", "--dir", str(team.b))
     assert code == 1
-    assert "FAIL   merge driver" in out
+    assert "FAIL  merge driver" in out
     assert "merge.touchplan.driver is not set" in out
     assert 'git config merge.touchplan.driver "touchplan merge-driver %O %A %B %P"' in out
     assert "1 thing to fix, then run `touchplan doctor` again." in out

@@ -121,7 +121,7 @@ def test_today_from_the_wheel_matches_the_source(installed: Installed, demo: Pat
     wheel = _run(installed.touchplan, *argv, cwd=demo.parent)
     source = _run(sys.executable, "-m", "touchplan", *argv, cwd=demo.parent)
     assert (wheel.returncode, wheel.stderr) == (0, "")
-    assert wheel.stdout.startswith("Today, Tue 2026-11-24 · 6 of ")
+    assert wheel.stdout.startswith("Today, Tue 2026-11-24 · everyone · 6 of ")
     assert wheel.stdout == source.stdout
 
 

@@ -120,20 +120,44 @@ def child(root, pause):
 
 BATCH = 10
 # how long a batch of writers takes here and now (a loaded machine is slower): the
-# random moments are spread over it, so the kills hit before, inside and after the write
+# random moments of the "after-read" trials are spread over it, so those kills land
+# before, inside and after the write
 started = time.monotonic()
 for pid in [child(warm, "after-read:0.2") for _ in range(BATCH)]:
     os.waitpid(pid, 0)
 span = time.monotonic() - started
+
+
+def temp_exists(root):
+    accounts = os.path.join(root, "accounts")
+    return any(name.endswith(".touchplan-tmp") for name in os.listdir(accounts))
+
+
+# A "before-replace" trial is killed a random moment after its temp file appears: within
+# the 0.2 s pause (old file, leftover temp) or after the replace (new file), whatever the
+# machine's speed, so both outcomes and leftovers are always exercised.
 for batch in range(0, len(trials), BATCH):
-    running = []
+    pending = {}
     for root, pause, fraction in trials[batch : batch + BATCH]:
         pid = child(root, pause)
-        running.append((time.monotonic() + fraction * span, pid))
-    for deadline, pid in sorted(running):
-        time.sleep(max(0.0, deadline - time.monotonic()))
-        os.kill(pid, signal.SIGKILL)
-        os.waitpid(pid, 0)
+        at = None if pause.startswith("before-replace") else time.monotonic() + fraction * span
+        pending[pid] = [root, fraction, at]
+    limit = time.monotonic() + 60
+    while pending:
+        now = time.monotonic()
+        for pid, (root, fraction, at) in list(pending.items()):
+            if at is None and temp_exists(root):
+                pending[pid][2] = at = now + fraction * 0.35
+            if (at is not None and now >= at) or now > limit:
+                os.kill(pid, signal.SIGKILL)
+            elif os.waitpid(pid, os.WNOHANG) == (0, 0):
+                continue
+            else:
+                del pending[pid]
+                continue
+            os.waitpid(pid, 0)
+            del pending[pid]
+        time.sleep(0.002)
 """
 
 

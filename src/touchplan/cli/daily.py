@@ -88,12 +88,23 @@ def today(
     more = plan.total_items - sum(len(c.items) for c in shown)
     emit(
         fmt,
-        table=lambda: daily.today_view(day, shown, more_calls, accounts, plan.total_calls, verbose),
+        table=lambda: daily.today_view(
+            day,
+            shown,
+            more_calls,
+            accounts,
+            plan.total_calls,
+            verbose,
+            scope=plan.scope,
+            capacity=config.policy.capacity,
+            skipped=plan.skipped,
+        ),
         document=lambda: records.today_record(day, shown, more_calls, more, accounts, plan.skipped),
         rows=lambda: records.call_rows(shown, accounts, day),
         columns=records.TODAY_CSV,
     )
-    warn_skipped(plan.skipped, plan.warnings)
+    # the table's header names the skipped files (said once); other warnings on stderr
+    warn_skipped(plan.skipped if fmt is not Format.table else [], plan.warnings)
 
 
 # -- log --------------------------------------------------------------------------------

@@ -28,7 +28,7 @@ import tempfile
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from multiprocessing import get_context
 from pathlib import Path
@@ -74,6 +74,7 @@ from touchplan.planning.schedule import (
     stable_until,
 )
 from touchplan.planning.walk import attempted
+from touchplan.planning.workload import cadence_calls, per_working_day
 from touchplan.text import fold_name
 
 SCHEMA = 5  # 3 was two layouts on two branches (ctime and digest; repeats): a new file
@@ -214,9 +215,21 @@ CREATE INDEX IF NOT EXISTS items_count ON items(due, active, snooze, owner_key);
 CREATE INDEX IF NOT EXISTS items_key ON items(key);
 CREATE INDEX IF NOT EXISTS files_slug ON files(slug);
 CREATE INDEX IF NOT EXISTS files_name ON files(name_key);
+CREATE INDEX IF NOT EXISTS items_touch ON items(owner_key, active, snooze, cadence)
+    WHERE kind = 'touch';
+CREATE INDEX IF NOT EXISTS files_owner ON files(owner_key, snooze)
+    WHERE ok = 1 AND status = 'active';
 """
 _DDL = _TABLES + _INDEXES
-_INDEX_NAMES = ("items_rel", "items_count", "items_key", "files_slug", "files_name")
+_INDEX_NAMES = (
+    "items_rel",
+    "items_count",
+    "items_key",
+    "files_slug",
+    "files_name",
+    "items_touch",
+    "files_owner",
+)
 
 
 class Cache:
@@ -677,6 +690,8 @@ def rank_calls(
     called = {slug for slug, _t, _d, _k, has_due, _r in ahead_rows if has_due}
     pulled = pull_forward(ahead, called, committed or 0, policy, day, pressing or 0)
     only_pulled = [slug for slug in pulled if slug not in called]
+    if limit == 0:  # the counts only (the next working day's, for the header)
+        return Ranked([], pulled, calls + len(only_pulled), due_items)
     query = (
         f"SELECT slug, rel, MIN({_CLASS} * 1e9 - ({_SCORE})) AS best, MIN(tier_rank) FROM items "
         f"NOT INDEXED WHERE due <= :today AND {planned} GROUP BY rel ORDER BY best, 4, slug"
@@ -759,6 +774,20 @@ def find_account(root: Path, name: str) -> tuple[Path, Account]:
 
 
 @dataclass(frozen=True)
+class Scope:
+    """What `today`'s header says besides the calls: whose they are and what the owner
+    filter left out, what the book's keep-in-touch cadences ask against capacity, and,
+    when today is not a working day, the next one's load."""
+
+    owner: str | None  # the owner filter; None: everyone
+    others: int = 0  # planned accounts (active, not snoozed) of other reps, left out
+    unowned: int = 0  # planned accounts with no owner, left out by an owner filter
+    cadence_calls: float = 0.0  # calls a working day the touch cadences of the book ask
+    next_day: date | None = None  # the next working day, when today is not one
+    next_day_calls: int = 0  # calls due on it
+
+
+@dataclass(frozen=True)
 class TodayPlan:
     """`today`: the calls shown (ranked), how many are due in all, and their accounts."""
 
@@ -768,6 +797,7 @@ class TodayPlan:
     accounts: dict[str, Account]  # by slug: the accounts of the calls shown
     skipped: list[str]  # account files left out of planning
     warnings: list[str] = field(default_factory=list)  # what else the rep must hear
+    scope: Scope | None = None  # what the header says besides the calls
 
 
 def plan_today(
@@ -787,12 +817,15 @@ def plan_today(
     limit = None if show_all else policy.capacity
     if not use_cache:
         book = load_book(root)
+        mine = owned(book.accounts, owner)
         plans = {a.slug: (a, plan_account(a, policy, day)) for a in book.accounts}
-        mine = {a.slug for a in owned(book.accounts, owner)}
+        kept = {a.slug for a in mine}
+        planned = {s: p for s, p in plans.items() if s in kept and is_planned(p[0], day)}
         every = calls_from(
-            {s: p for s, p in plans.items() if s in mine and _plannable(p[0], day)}, policy, day
+            {slug: p for slug, p in planned.items() if not attempted(p[0], day)}, policy, day
         )
         due = sum(len(c.items) for c in every)
+        scope = book_scope(book.accounts, mine, planned, policy, day, owner)
         ids = assign_ids(i for _a, items in plans.values() for i in items)
         return TodayPlan(
             [relabel(c, ids) for c in every[:limit]],
@@ -801,21 +834,25 @@ def plan_today(
             book.by_slug(),
             book.skipped,
             book.warnings,
+            scope,
         )
     index = build_index(root, config, day, progress=progress)
     try:
         ranked = rank_calls(index, policy, day, owner, limit)
-        return _today_from(root, policy, day, limit, index, ranked)
+        scope = index_scope(index, policy, day, owner)
+        return _today_from(root, policy, day, limit, index, ranked, scope)
     finally:
         index.db.close()
 
 
-def _plannable(account: Account, day: date) -> bool:
-    return is_planned(account, day) and not attempted(account, day)
-
-
 def _today_from(
-    root: Path, policy: Policy, day: date, limit: int | None, index: Index, ranked: Ranked
+    root: Path,
+    policy: Policy,
+    day: date,
+    limit: int | None,
+    index: Index,
+    ranked: Ranked,
+    scope: Scope,
 ) -> TodayPlan:
     """The calls ranked from the cache, planned in full for the accounts shown."""
     accounts: dict[str, Account] = {}
@@ -851,6 +888,7 @@ def _today_from(
         {c.account: accounts[c.account] for c in shown},
         skipped,
         warnings,
+        scope,
     )
 
 
@@ -880,6 +918,95 @@ def book_ids(root: Path, items: Sequence[Item]) -> dict[str, str]:
         except sqlite3.Error:
             pass
     return assign_ids(items)
+
+
+def _owner_key(owner: str | None) -> str | None:
+    return owner.strip().casefold() if owner and owner.strip().lower() != EVERYONE else None
+
+
+def book_scope(
+    book: list[Account],
+    mine: list[Account],
+    planned: dict[str, tuple[Account, list[Item]]],
+    policy: Policy,
+    day: date,
+    owner: str | None,
+) -> Scope:
+    """The header's figures from the loaded book (``mine``: the accounts the owner
+    filter keeps, ``planned``: the items of those planned today)."""
+    wanted = _owner_key(owner)
+    left = [a for a in book if wanted is not None and is_planned(a, day)]
+    unowned = sum(1 for a in left if not a.owner)
+    others = sum(1 for a in left if a.owner and a.owner.casefold() != wanted)
+    touch = [i.cadence for _a, items in planned.values() for i in items
+             if i.kind is ItemKind.TOUCH]  # fmt: skip
+    scope = Scope(owner, others, unowned, cadence_calls(touch, policy))
+    if policy.is_working_day(day):
+        return scope
+    next_day = policy.next_working_day(day)
+    later = {a.slug: planned[a.slug][1] if a.slug in planned else plan_account(a, policy, day)
+             for a in mine if is_planned(a, next_day)}  # fmt: skip
+    return replace(scope, next_day=next_day, next_day_calls=_due_by(later, mine, policy, next_day))
+
+
+def _due_by(items: dict[str, list[Item]], mine: list[Account], policy: Policy, day: date) -> int:
+    """Calls due by ``day`` as today's plan stands: ``rank_calls``'s count (the accounts
+    with an item due by then, and those a later deadline pulls forward), in Python."""
+    tiers = {a.slug: a.tier for a in mine}
+    called = {slug for slug, its in items.items() if any(i.due <= day for i in its)}
+    committed = sum(
+        1 for its in items.values()
+        if any(i.cls is ItemClass.COMMITMENT and i.due <= day for i in its)
+    )  # fmt: skip
+    ahead = [
+        Ahead(slug, tiers[slug], i.due, i.key, 0 if i.repeats else policy.spare_days)
+        for slug, its in items.items()
+        for i in its
+        if i.cls is ItemClass.COMMITMENT
+        and i.kind in EARLY_KINDS
+        and i.due > day
+        and i.deferred is None
+    ]
+    pressing = sum(
+        1 for its in items.values()
+        if any(i.due < day or (i.cls is ItemClass.COMMITMENT and i.due <= day) for i in its)
+    )  # fmt: skip
+    pulled = pull_forward(ahead, called, committed, policy, day, pressing)
+    return len(called | set(pulled))
+
+
+def index_scope(index: Index, policy: Policy, day: date, owner: str | None) -> Scope:
+    """The header's figures from the cache: a few aggregates over its partial indexes
+    (milliseconds at 40,000 accounts), never a file read."""
+    wanted = _owner_key(owner)
+    params = {"today": day.toordinal(), "owner": wanted, "skipped": json.dumps(index.skipped)}
+    not_skipped = _NOT_SKIPPED if index.skipped else ""
+    others = unowned = 0
+    if wanted is not None:
+        rows = index.db.execute(
+            "SELECT owner_key, COUNT(*) FROM files WHERE ok = 1 AND status = 'active' "
+            f"AND snooze <= :today{not_skipped} GROUP BY owner_key",
+            params,
+        )
+        for key, count in rows:
+            if key == "":
+                unowned += count
+            elif key != wanted:
+                others += count
+    mine = "owner_key = :owner AND " if wanted is not None else ""
+    (load,) = index.db.execute(
+        "SELECT SUM(1.0 / MAX(cadence, 1)) FROM items "
+        f"WHERE {mine}active = 1 AND snooze <= :today AND kind = 'touch'{not_skipped}",
+        params,
+    ).fetchone()
+    scope = Scope(owner, others, unowned, per_working_day(load or 0.0, policy))
+    if policy.is_working_day(day):
+        return scope
+    # the next working day's calls as today's plan stands (a step expiring in between
+    # still counts): from the skeletons, as the loaded book counts them in `_due_by`
+    next_day = policy.next_working_day(day)
+    ahead = rank_calls(index, policy, next_day, owner, 0)
+    return replace(scope, next_day=next_day, next_day_calls=ahead.calls)
 
 
 def check_files(

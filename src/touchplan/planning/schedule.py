@@ -128,6 +128,19 @@ def _cadence_item(
     )
 
 
+_MOVED = " is not a working day: due "
+
+
+def working_day_note(raw: date, due: date) -> str:
+    """The reason that says a due date moved off a non-working day."""
+    return f"{fmt(raw)}{_MOVED}{fmt(due)}"
+
+
+def is_working_day_note(reason: str) -> bool:
+    """Whether ``reason`` only says that (views keep it for `why` and `today -v`)."""
+    return _MOVED in reason
+
+
 def _finish(
     account: Account, policy: Policy, today: date, o: Opened, explain: bool, cadence: int = 0
 ) -> Item:
@@ -142,7 +155,7 @@ def _finish(
         if explain:
             reasons.append(f"counted from {fmt(account.added)}, when it was added to touchplan")
     elif explain and due != o.raw_due:
-        reasons.append(f"{fmt(o.raw_due)} is not a working day: due {fmt(due)}")
+        reasons.append(working_day_note(o.raw_due, due))
     if o.deferral is not None and o.deferral.until > due:
         due = o.deferral.until
         if explain:

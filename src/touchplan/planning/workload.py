@@ -12,7 +12,7 @@ is an upper bound; the README says so.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
@@ -73,6 +73,18 @@ def _touch_calls(account: Account, policy: Policy, today: date) -> float:
     walk = walk_history(account, policy, today)
     every, _ = touch_every(account, policy, today, walk)
     return 1 / every / _per_working_day(policy)
+
+
+def cadence_calls(cadences: Iterable[int], policy: Policy) -> float:
+    """Calls a working day that touch cadences of ``cadences`` days ask together: the
+    keep-in-touch part of ``workload``, from one figure per account (the plan cache
+    keeps it), so `today`'s header can afford it on any book."""
+    return per_working_day(sum(1 / max(c, 1) for c in cadences), policy)
+
+
+def per_working_day(calls_a_day: float, policy: Policy) -> float:
+    """Calls a calendar day, as calls a working day."""
+    return round(calls_a_day / _per_working_day(policy), 2)
 
 
 def workload(accounts: Sequence[Account], policy: Policy, today: date) -> Workload:

@@ -16,8 +16,9 @@ from rich.rule import Rule
 from rich.text import Text
 
 from touchplan.model import Contact, Item, Touch
+from touchplan.planning.schedule import is_working_day_note
+from touchplan.views import scheme
 from touchplan.views.console import safe
-from touchplan.views.daily import KIND_STYLE, late_text
 
 if TYPE_CHECKING:
     from touchplan.planning.entry import AfterLog, LogPlan
@@ -80,13 +81,12 @@ def _labelled(label: str, rows: list[tuple[Text, Text]]) -> list[Row]:
 
 
 def _when(item: Item, today: date) -> Text:
-    late = item.overdue_days(today)
-    return Text(late_text(item, today), style="red" if late > 7 else "yellow" if late > 0 else "")
+    return scheme.due_label(item, today)  # the colours every table uses
 
 
-def _item_text(item: Item, upcoming: bool = False) -> Text:
+def _item_text(item: Item, today: date, upcoming: bool = False) -> Text:
     text = Text("+ " if upcoming else "", style="dim")
-    text.append(item.kind.value, style=KIND_STYLE.get(item.kind.value, ""))
+    text.append_text(scheme.kind_label(item, today))
     text.append(f" {item.id} ", style="dim")
     text.append_text(safe(item.action, "" if upcoming else "bold", multiline=False))
     return text
@@ -103,16 +103,18 @@ def _agenda_rows(card: Card, today: date, room: int) -> list[Row]:
     rows: list[tuple[Text, Text]] = []
     if len(items) > room:
         shown, rest = items[: room - 1], len(items) - (room - 1)
-        rows = [(_item_text(i, up), _when(i, today)) for i, up in shown]
+        rows = [(_item_text(i, today, up), _when(i, today)) for i, up in shown]
         more = f"… {rest} more: touchplan show {card.account.slug}"
         rows.append((Text(more, style="dim"), Text("")))
         return _labelled("Agenda", rows)
     spare = room - len(items)
     for item, upcoming in items:
-        rows.append((_item_text(item, upcoming), _when(item, today)))
-        if spare > 0 and item.reasons and not upcoming:
+        rows.append((_item_text(item, today, upcoming), _when(item, today)))
+        # the last reason that says why (a date moved off a weekend is for `why`)
+        why = [r for r in item.reasons if not is_working_day_note(r)]
+        if spare > 0 and why and not upcoming:
             reason = Text("  · ", style="dim")
-            reason.append_text(safe(item.reasons[-1], "dim", multiline=False))
+            reason.append_text(safe(why[-1], "dim", multiline=False))
             rows.append((reason, Text("")))
             spare -= 1
     return _labelled("Agenda", rows)
@@ -162,7 +164,7 @@ def _open_rows(items: Sequence[Item], today: date) -> list[Row]:
     if not items:
         return []
     shown = list(items[:MAX_OPEN])
-    rows = [(_item_text(i), Text(f"due {i.due.isoformat()}", style="dim")) for i in shown]
+    rows = [(_item_text(i, today), Text(f"due {i.due.isoformat()}", style="dim")) for i in shown]
     if len(items) > len(shown):
         rows[-1][0].append(f" (+{len(items) - len(shown)} more)", style="dim")
     return _labelled("Open", rows)

@@ -11,7 +11,9 @@ from rich.table import Table
 from rich.text import Text
 
 from touchplan.views.console import safe
+from touchplan.views.layout import Cell, Stack, Words, fit
 
+PATH_MOST = 100  # a file name is shortened only past this (the width's last resort)
 IMPORT_STYLE = {"created": "green", "would-create": "green", "present": "dim", "skipped": "yellow"}
 
 
@@ -28,24 +30,21 @@ def import_view(report: dict[str, Any]) -> RenderableType:
     for order in report.get("date_orders", {}).values():
         parts.append(safe(f"Dates: {order['note']}", "dim"))
     table = Table(box=box.SIMPLE_HEAD)
-    table.add_column("Line", justify="right")
-    table.add_column("Account", overflow="fold")
-    table.add_column("Result")
-    table.add_column("File / reason", overflow="fold")
+    table.add_column("Line", justify="right", no_wrap=True)
+    table.add_column("Account", ratio=1)
+    table.add_column("Result", ratio=2)
     for row in report["rows"]:
         status = row["status"]
-        where = safe(row["file"] or row["reason"] or "", multiline=False)
-        for warning in row.get("warnings", []):
-            where.append("\n")
-            where.append_text(safe(f"warning: {warning}", "yellow", multiline=False))
-        table.add_row(
-            str(row["line"]),
-            safe(row["name"] or "—", multiline=False),
-            Text(status, style=IMPORT_STYLE.get(status, "")),
-            where,
-        )
+        # the result, then the file it makes (a slug is never shortened: it wraps to a
+        # line of its own when the width is short) or why not; warnings under it
+        result = Text(status, style=IMPORT_STYLE.get(status, ""))
+        result.append_text(safe(f" {row['file'] or row['reason'] or ''}", multiline=False))
+        cells: list[Cell] = [Words(result, cap=PATH_MOST)]
+        cells += [Words(safe(f"warning: {w}", "yellow", multiline=False))
+                  for w in row.get("warnings", [])]  # fmt: skip
+        table.add_row(f"{row['line']:,}", safe(row["name"] or "—", multiline=False), Stack(cells))
     if report["rows"]:
-        parts.append(table)
+        parts.append(fit(table, ()))
     counts = report["counts"]
     made = counts["would-create"] if dry else counts["created"]
     summary = (
@@ -93,10 +92,12 @@ def tiers_view(plan: dict[str, Any], applied: bool) -> RenderableType:
             ("Tier", "center"),
             ("Suggested", "center"),
         ):
-            table.add_column(col, justify=justify, overflow="fold")  # type: ignore[arg-type]
+            # names wrap at spaces; numbers, shares and tiers stay whole
+            whole = col not in ("Account", "Owner")
+            table.add_column(col, justify=justify, no_wrap=whole)  # type: ignore[arg-type]
         for row in plan["accounts"]:
             table.add_row(
-                str(row["rank"]),
+                f"{row['rank']:,}",
                 safe(row["name"], "bold", multiline=False),
                 safe(row["owner"], multiline=False),
                 f"{row['value']:,.0f}",
@@ -105,7 +106,7 @@ def tiers_view(plan: dict[str, Any], applied: bool) -> RenderableType:
                 row["tier"],
                 Text(row["suggested"], style="bold yellow" if row["change"] else ""),
             )
-        parts.append(table)
+        parts.append(fit(table, ("Owner", "Share", "#")))
         parts.append(Text(f"Total {by} {plan['total_value']:,.0f}", style="dim"))
     else:
         parts.append(Text(f"No account has a {by}.", style="dim"))

@@ -6,6 +6,7 @@ characters as escapes and wraps the text in ``rich.text.Text``.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -15,6 +16,7 @@ from rich.text import Text
 
 from touchplan.errors import Problem
 from touchplan.text import for_display
+from touchplan.views.layout import UNLIMITED
 
 
 def safe(value: object, style: str = "", *, multiline: bool = True) -> Text:
@@ -23,7 +25,20 @@ def safe(value: object, style: str = "", *, multiline: bool = True) -> Text:
 
 
 def stdout_console() -> Console:
-    return Console(highlight=False, emoji=False, markup=False)
+    """Data's console: a terminal's own width; into a pipe or a file, COLUMNS when it is
+    set and otherwise no width at all, so `touchplan today | less` and scripts get one
+    line per row, never a layout for a terminal they are not (see views.layout)."""
+    return Console(highlight=False, emoji=False, markup=False, width=output_width())
+
+
+def output_width() -> int | None:
+    """None on a terminal (Rich asks it, COLUMNS first), else what to lay out for."""
+    if sys.stdout.isatty():
+        return None
+    columns = os.environ.get("COLUMNS", "").strip()
+    if columns.isdigit() and int(columns) > 0:
+        return min(int(columns), UNLIMITED)
+    return UNLIMITED
 
 
 def stderr_console() -> Console:

@@ -5,18 +5,37 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from rich import box
+from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
-from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
 from touchplan.model import Account, Contact, Item, Status
+from touchplan.planning.calls import Mode
 from touchplan.planning.people import ask_for
+from touchplan.planning.schedule import is_working_day_note
+from touchplan.views import scheme
 from touchplan.views.console import safe
+from touchplan.views.layout import (
+    Cell,
+    Clip,
+    Parts,
+    Prose,
+    Shown,
+    Stack,
+    Whole,
+    Words,
+    fit,
+    layout_of,
+    lines_renderable,
+    table_lines,
+    width_of,
+)
 
 if TYPE_CHECKING:
     from touchplan.model import ClosedItem
@@ -25,17 +44,13 @@ if TYPE_CHECKING:
     from touchplan.planning.week import WeekPlan
     from touchplan.planning.workload import Workload
 
-KIND_STYLE = {
-    "problem": "bold red",
-    "renewal": "bold magenta",
-    "follow-up": "cyan",
-    "gap-check": "cyan",
-    "thank-you": "green",
-    "review": "blue",
-    "visit": "blue",
-    "touch": "",
-    "booked": "cyan",
-}
+# Columns of a calls table a narrow terminal leaves out first (the rest always stay).
+CALL_DROPS = ("Last touch", "Due", "Ask for")
+# At 80 columns: rank 1, account 18, agenda 22, due 9, phone 15, date 10, five gaps; a
+# longer name takes its room from the agenda's words before a column is left out.
+AGENDA_WANTED = 22  # an agenda narrower than this shows kinds and ids but few words
+ACCOUNT_MOST = 20  # a name needing wider lines to fit in two ends in an ellipsis
+LAST_TOUCH_MOST = 60  # an excerpt, not the diary: wider, the name gets the room
 
 
 def weekday(day: date) -> str:
@@ -43,83 +58,151 @@ def weekday(day: date) -> str:
 
 
 def due_text(item: Item, today: date) -> Text:
-    days = item.overdue_days(today)
-    if days > 0:
-        return Text(f"{item.due.isoformat()}\n{days} d late", style="red" if days > 7 else "yellow")
-    if days == 0:
-        return Text(f"{item.due.isoformat()}\ntoday", style="bold")
-    return Text(f"{item.due.isoformat()}\nin {-days} d")
+    """The due date over how late it is (two whole lines)."""
+    text = Text(item.due.isoformat())
+    text.append("\n")
+    text.append_text(scheme.due_label(item, today))
+    return text
 
 
-def contact_cell(contact: Contact | None) -> Text:
+def _plain_reasons(item: Item) -> list[str]:
+    """The reasons worth a line on every row: a due date moved off a non-working day is
+    for `why` and `today -v`."""
+    return [r for r in item.reasons if not is_working_day_note(r)]
+
+
+# -- calls: `today` and `week` ------------------------------------------------------------
+
+
+def account_words(account: Account, mode: str = Mode.CALL) -> Text:
+    """The account's name and tier, and the call's mode unless it is a plain call (the
+    two-line table leaves the mode out: the agenda's kinds say it)."""
+    text = safe(account.name, scheme.NAME, multiline=False)
+    text.append(f" {account.tier.value}")
+    if mode != Mode.CALL:
+        text.append(f" · {mode}", style="italic")
+    return text
+
+
+def _item_parts(item: Item, today: date, inline_due: bool) -> Parts:
+    parts: list[tuple[Text, bool]] = [
+        (scheme.head_label(item, today), True),
+        (safe(f" {item.action}", multiline=False), False),
+    ]
+    if inline_due:
+        parts.append((_inline_due(item, today), True))
+    return Parts(parts)
+
+
+def _inline_due(item: Item, today: date) -> Text:
+    """`` (12 d late)``: when the agenda carries the due column itself."""
+    due = Text(" (")
+    due.append_text(scheme.due_label(item, today))
+    due.append(")")
+    return due
+
+
+@dataclass
+class Agenda(Shown):
+    """A call's agenda in at most two lines: the first item with a few words, then the
+    second likewise, or the rest by kind and id (``follow-up qedpq, touch 1gxw7``).
+    Verbose: every item on its own line with its reasons under it."""
+
+    items: Sequence[Item]
+    today: date
+    inline_due: bool = False
+    verbose: bool = False
+
+    def _verbose(self) -> Stack:
+        cells: list[Cell] = []
+        for item in self.items:
+            line = scheme.head_label(item, self.today)
+            line.append_text(safe(f" {item.action}", multiline=False))
+            due = _inline_due(item, self.today)  # " (12 d late)": broken before, not inside
+            glued = " " + due.plain[1:].replace(" ", "\u00a0")
+            line.append_text(Text(glued, style=due.style, spans=due.spans))
+            cells.append(Words(line, hang=2))
+            cells.extend(
+                Words(safe(f"  · {r}", scheme.MUTED, multiline=False), hang=4) for r in item.reasons
+            )
+        return Stack(cells)
+
+    def _rest(self) -> list[Text]:
+        """The second line for three items or more, longest first: every item with its
+        words, then kinds and ids, then fewer of them and how many more."""
+        rest = self.items[1:]
+        heads = []
+        for item in rest:
+            head = scheme.head_label(item, self.today)
+            if self.inline_due:
+                head.append_text(_inline_due(item, self.today))
+            heads.append(head)
+        full = Text(" · ").join(
+            Text.assemble(*_item_parts(i, self.today, self.inline_due).lines(None)) for i in rest
+        )
+        out = [full]
+        for shown in range(len(heads), 0, -1):
+            line = Text(", ").join(heads[:shown])
+            if shown < len(heads):
+                line.append(f", +{len(heads) - shown} more")
+            out.append(line)
+        last = heads[0].copy()
+        last.append(f" +{len(heads) - 1}")
+        out.append(last)
+        return out
+
+    def measure(self) -> tuple[int, int]:
+        if self.verbose:
+            return self._verbose().measure()
+        first = _item_parts(self.items[0], self.today, self.inline_due).measure()
+        if len(self.items) == 1:
+            return first
+        if len(self.items) == 2:
+            second = _item_parts(self.items[1], self.today, self.inline_due).measure()
+            return max(first[0], second[0]), max(first[1], second[1])
+        rest = self._rest()
+        return max(first[0], cell_len(rest[-1].plain)), max(first[1], cell_len(rest[0].plain))
+
+    def lines(self, width: int | None) -> list[Text]:
+        if self.verbose:
+            return self._verbose().lines(width)
+        if width is None:
+            return [Text("; ").join(
+                Text.assemble(*_item_parts(i, self.today, True).lines(None)) for i in self.items
+            )]  # fmt: skip
+        out = _item_parts(self.items[0], self.today, self.inline_due).lines(width)
+        if len(self.items) == 2:
+            out += _item_parts(self.items[1], self.today, self.inline_due).lines(width)
+        elif len(self.items) > 2:
+            rest = self._rest()
+            out.append(next((r for r in rest if cell_len(r.plain) <= width), rest[-1]))
+        return out
+
+
+def contact_cell(contact: Contact | None) -> Shown:
+    """Whom to ask for (the name, then the role if there is room) over their phone, or
+    their e-mail when there is no phone: a number is never shortened."""
     if contact is None:
-        return Text("—", style="dim")
-    cell = safe(contact.name, "bold")
+        return Whole(Text("—", style=scheme.MUTED))
+    name: list[tuple[Text, bool]] = [(safe(contact.name, scheme.NAME, multiline=False), False)]
     if contact.role:
-        cell.append_text(safe(f", {contact.role}", "dim"))
-    if contact.phone:
-        cell.append("\n")
-        cell.append_text(safe(contact.phone))
-    return cell
+        name.append((safe(f", {contact.role}", multiline=False), False))
+    cells: list[Cell] = [Parts(name)]
+    reach = contact.phone or contact.email
+    if reach:
+        cells.append(Whole(safe(reach, multiline=False)))
+    return Stack(cells)
 
 
-def last_touch_cell(account: Account) -> Text:
+def last_touch_cell(account: Account) -> Shown:
+    """The last contact's date and kind over a one-line excerpt of what was said."""
     last = account.last_touch()
     if last is None:
-        return Text("never", style="dim")
-    cell = Text(f"{last.date.isoformat()} {last.kind.value}", style="dim")
-    if last.summary:
-        cell.append("\n")
-        cell.append_text(safe(_shorten(last.summary, 80)))
-    return cell
-
-
-def _shorten(text: str, width: int) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= width else flat[: width - 1] + "…"
-
-
-def action_cell(item: Item, with_reasons: bool = True) -> Text:
-    cell = safe(item.kind.value, KIND_STYLE.get(item.kind.value, ""))
-    cell.append(f" {item.id}", style="dim")
-    cell.append(" ")
-    cell.append_text(safe(item.action, "bold", multiline=False))
-    if with_reasons:
-        for reason in item.reasons:
-            cell.append("\n· ", style="dim")
-            cell.append_text(safe(reason, "dim", multiline=False))
-    return cell
-
-
-def late_text(item: Item, today: date) -> str:
-    days = item.overdue_days(today)
-    if days > 0:
-        return f"{days} d late"
-    return "today" if days == 0 else f"in {-days} d"
-
-
-def agenda_cell(call: Call, today: date, with_reasons: bool = False) -> Text:
-    """A call's agenda: one line per item (kind, id, what, when), due items first."""
-    cell = Text()
-    for n, item in enumerate(call.items + call.early + call.upcoming):
-        if n:
-            cell.append("\n")
-        style = KIND_STYLE.get(item.kind.value, "")
-        if item in call.upcoming:
-            cell.append("+ ", style="dim")
-        cell.append(item.kind.value, style=style)
-        cell.append(f" {item.id} ", style="dim")
-        cell.append_text(safe(item.action, "bold" if item in call.items else "", multiline=False))
-        late = item.overdue_days(today)
-        cell.append(
-            f" ({late_text(item, today)})",
-            style="red" if late > 7 else "yellow" if late > 0 else "dim",
-        )
-        if with_reasons:
-            for reason in item.reasons:
-                cell.append("\n  · ", style="dim")
-                cell.append_text(safe(reason, "dim", multiline=False))
-    return cell
+        return Whole(Text("never", style=scheme.MUTED))
+    head = Parts([(Text(last.date.isoformat()), True), (Text(f" {last.kind.value}"), False)])
+    if not last.summary:
+        return head
+    return Stack([head, Clip(safe(last.summary, scheme.MUTED))], sep=": ")
 
 
 def calls_table(
@@ -128,43 +211,185 @@ def calls_table(
     today: date,
     title: Text | None = None,
     with_reasons: bool = False,
+    inline_due: bool = False,
 ) -> Table:
-    table = Table(
-        title=title, box=box.SIMPLE_HEAD, show_lines=False, expand=False, title_justify="left"
-    )
-    table.add_column("#", justify="right", style="dim", no_wrap=True)
-    # too wide for the terminal, it expands (see Fit) so the ratios share the width
-    table.add_column("Account", overflow="fold", ratio=2)
-    table.add_column("Agenda", overflow="fold", ratio=5)
-    table.add_column("Ask for", overflow="fold", ratio=2)
-    table.add_column("Last touch", overflow="fold", ratio=3)
+    """One row per call: rank, account and tier, agenda, due, whom to ask for, last touch."""
+    table = Table(title=title, box=box.SIMPLE_HEAD)
+    table.add_column("#", justify="right", no_wrap=True)
+    table.add_column("Account")  # two lines anyway: the room goes to the text first
+    table.add_column("Agenda", ratio=9 if with_reasons else 3, min_width=AGENDA_WANTED)
+    inline_due = inline_due or with_reasons
+    if not inline_due:
+        table.add_column("Due", no_wrap=True)
+    table.add_column("Ask for", ratio=1)
+    table.add_column("Last touch", ratio=3, max_width=LAST_TOUCH_MOST)
     for rank, call in enumerate(calls, 1):
         account = accounts[call.account]
-        name = safe(account.name, "bold")
-        name.append(f"  {account.tier.value}")
-        name.append(f"\n{call.mode}", style="dim")
-        agenda = call.items + call.early
-        table.add_row(
+        agenda = call.items + call.early + call.upcoming
+        row: list[RenderableType] = [
             str(rank),
-            name,
-            agenda_cell(call, today, with_reasons),
-            contact_cell(ask_for(agenda[0], account)),
-            last_touch_cell(account),
-        )
+            Words(
+                account_words(account, call.mode if inline_due else Mode.CALL),
+                most=None if with_reasons else 2,
+                cap=ACCOUNT_MOST,
+            ),
+            Agenda(agenda, today, inline_due, with_reasons),
+        ]
+        if not inline_due:
+            row.append(Stack([Whole(scheme.due_label(i, today)) for i in agenda[:2]]))
+        row += [contact_cell(ask_for(agenda[0], account)), last_touch_cell(account)]
+        table.add_row(*row)
     return table
 
 
-class Fit:
-    """A table at its natural width when it fits, else shared out by column ratios."""
+class CallsView:
+    """A calls table at the console's width: two lines a call; the due column folded
+    into the agenda when the width leaves it out, or without a width (one line a call)."""
 
-    def __init__(self, table: Table) -> None:
-        self.table = table
+    def __init__(
+        self,
+        calls: Sequence[Call],
+        accounts: dict[str, Account],
+        today: date,
+        with_reasons: bool = False,
+    ) -> None:
+        self.calls, self.accounts, self.today = calls, accounts, today
+        self.with_reasons = with_reasons
+
+    def lines(self, width: int | None) -> list[Text]:
+        inline = self.with_reasons or width is None
+        table = calls_table(self.calls, self.accounts, self.today, None, self.with_reasons, inline)
+        if not inline and "Due" in layout_of(table, width, CALL_DROPS).dropped:
+            table = calls_table(self.calls, self.accounts, self.today, None, False, True)
+        return table_lines(table, width, CALL_DROPS)
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        # a measurement is clamped to the width: reaching it means the table would not fit
-        if Measurement.get(console, options, self.table).maximum >= options.max_width:
-            self.table.expand = True
-        yield self.table
+        yield from lines_renderable(console, self.lines(width_of(options)))
+
+
+class Scope(Protocol):
+    """What `today`'s header says besides the calls (files.cache.Scope)."""
+
+    @property
+    def owner(self) -> str | None: ...
+    @property
+    def others(self) -> int: ...
+    @property
+    def unowned(self) -> int: ...
+    @property
+    def cadence_calls(self) -> float: ...
+    @property
+    def next_day(self) -> date | None: ...
+    @property
+    def next_day_calls(self) -> int: ...
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n:,} {one if n == 1 else many}"
+
+
+def today_header(
+    today: date,
+    shown: int,
+    total_calls: int,
+    scope: Scope | None,
+    capacity: int | None,
+    skipped: Sequence[str] = (),
+) -> list[Text]:
+    """The day, whose calls and how many against capacity; then one line for each of:
+    what the owner filter left out, a non-working day, a book over capacity, skipped
+    files."""
+    whose = scope.owner if scope is not None and scope.owner else "everyone"
+    title = Text(f"Today, {weekday(today)} {today.isoformat()}", style="bold")
+    title.append_text(safe(f" · {whose}", multiline=False))
+    if total_calls:
+        title.append(f" · {shown} of {_count(total_calls, 'call', 'calls')} due")
+    else:
+        title.append(" · no calls due")
+    if capacity is not None:
+        title.append(f" (capacity {capacity})", style=scheme.MUTED)
+    lines = [title]
+    if scope is not None and (scope.others or scope.unowned):
+        left = []
+        if scope.others:
+            left.append(_count(scope.others, "more account belongs", "more accounts belong"))
+            left[-1] += " to others"
+        if scope.unowned:
+            some = (
+                f"{scope.unowned:,}"
+                if scope.others
+                else _count(scope.unowned, "more account", "more accounts")
+            )
+            left.append(f"{some} {'has' if scope.unowned == 1 else 'have'} no owner")
+        lines.append(Text(f"{', '.join(left)} (`--owner all` shows them).", style=scheme.MUTED))
+    if scope is not None and scope.next_day is not None:
+        nxt = scope.next_day
+        lines.append(
+            Text(
+                f"{weekday(today)} {today.isoformat()} is not a working day: "
+                f"{weekday(nxt)} {nxt.isoformat()} has "
+                f"{_count(scope.next_day_calls, 'call', 'calls')} due.",
+                style=scheme.TODAY,
+            )
+        )
+    if scope is not None and capacity is not None and scope.cadence_calls > capacity:
+        lines.append(
+            Text(
+                f"Keeping in touch alone takes {scope.cadence_calls:g} calls a working day, "
+                f"more than the capacity of {capacity}: `touchplan workload` says what "
+                "would fit.",
+                style=scheme.LATE,
+            )
+        )
+    if skipped:
+        shown_files = ", ".join(skipped[:3]) + (
+            f" and {len(skipped) - 3} more" if len(skipped) > 3 else ""
+        )
+        lines.append(
+            safe(
+                f"Skipped {_count(len(skipped), 'account file', 'account files')} with errors: "
+                f"{shown_files} (`touchplan check` says why).",
+                scheme.WARN,
+                multiline=False,
+            )
+        )
+    return lines
+
+
+class TodayView:
+    """`today` at the console's width: the header, the calls, how many more."""
+
+    def __init__(
+        self,
+        header: list[Text],
+        calls: Sequence[Call],
+        more_calls: int,
+        accounts: dict[str, Account],
+        today: date,
+        with_reasons: bool,
+    ) -> None:
+        self.header = header
+        self.calls = CallsView(calls, accounts, today, with_reasons) if calls else None
+        self.more_calls = more_calls
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        width = width_of(options)
+        lines = [line for head in self.header for line in Words(head).lines(width)]
+        if self.calls is None:
+            lines.append(Text("Nothing is due. Enjoy the quiet, or run `touchplan week`."))
+        else:
+            lines.append(Text())
+            lines += self.calls.lines(width)
+        if self.more_calls:
+            lines.append(Text())
+            lines += Words(
+                Text(
+                    f"{_count(self.more_calls, 'more call', 'more calls')} due — "
+                    "`touchplan today --all` lists them.",
+                    style=scheme.MUTED,
+                )
+            ).lines(width)
+        yield from lines_renderable(console, lines)
 
 
 def today_view(
@@ -174,23 +399,38 @@ def today_view(
     accounts: dict[str, Account],
     total_calls: int,
     with_reasons: bool = False,
+    scope: Scope | None = None,
+    capacity: int | None = None,
+    skipped: Sequence[str] = (),
 ) -> RenderableType:
-    title = Text(f"Today, {weekday(today)} {today.isoformat()}", style="bold")
-    if not calls:
-        return Group(title, Text("Nothing is due. Enjoy the quiet, or run `touchplan week`."))
-    title.append(f" · {len(calls)} of {total_calls} calls due", style="dim")
-    parts: list[RenderableType] = [
-        Fit(calls_table(calls, accounts, today, title, with_reasons=with_reasons))
-    ]
-    if more_calls:
-        parts.append(
-            Text(
-                f"{more_calls} more call{'' if more_calls == 1 else 's'} due — "
-                "`touchplan today --all` lists them.",
-                style="yellow",
-            )
-        )
-    return Group(*parts)
+    header = today_header(today, len(calls), total_calls, scope, capacity, skipped)
+    return TodayView(header, calls, more_calls, accounts, today, with_reasons)
+
+
+# -- one account: `show` and `why` --------------------------------------------------------
+
+
+def action_cell(item: Item, today: date | None = None, with_reasons: bool = True) -> Text:
+    """An item's kind, id and action, then its reasons one a line (working-day moves
+    left to `why`)."""
+    cell = scheme.head_label(item, today) if today is not None else safe(item.kind.value)
+    if today is None:
+        cell.append(f" {item.id}")
+    cell.append_text(safe(f" {item.action}", multiline=False))
+    if with_reasons:
+        for reason in _plain_reasons(item):
+            cell.append("\n")
+            cell.append_text(safe(f"· {reason}", scheme.MUTED, multiline=False))
+    return cell
+
+
+def _grid(rows: Sequence[tuple[str, Text]]) -> Table:
+    facts = Table(box=None, show_header=False)
+    facts.add_column(style=scheme.MUTED, no_wrap=True)
+    facts.add_column()
+    for label, value in rows:
+        facts.add_row(label, value)
+    return facts
 
 
 def account_card(
@@ -200,15 +440,15 @@ def account_card(
     snoozed: bool,
     closed: Sequence[ClosedItem] = (),
 ) -> RenderableType:
-    facts = Table.grid(padding=(0, 2))
-    facts.add_column(style="dim", no_wrap=True)
-    facts.add_column(overflow="fold")
     head = safe(account.name, "bold")
-    head.append(f"  ({account.slug}, tier {account.tier.value})", style="dim")
+    head.append_text(safe(f"  ({account.slug}, tier {account.tier.value})", scheme.MUTED))
     rows: list[tuple[str, Text]] = [
         ("file", safe(account.file)),
         ("owner", safe(account.owner or "—")),
-        ("status", safe(account.status.value, "red" if account.status is Status.LOST else "")),
+        (
+            "status",
+            safe(account.status.value, scheme.LATE if account.status is Status.LOST else ""),
+        ),
     ]
     if account.snooze:
         state = "snoozed" if snoozed else "was snoozed"
@@ -242,44 +482,32 @@ def account_card(
         rows.append(("tags", safe(", ".join(account.tags))))
     if account.notes:
         rows.append(("notes", safe(account.notes)))
-    for label, value in rows:
-        facts.add_row(label, value)
-    contacts = Table(
-        box=box.SIMPLE_HEAD, title=Text("Contacts", style="bold"), title_justify="left"
-    )
-    for col in ("Name", "Role", "Phone", "Email"):
-        contacts.add_column(col, overflow="fold")
+    contacts = Table(box=box.SIMPLE_HEAD, title=Text("Contacts", style="bold"))
+    contacts.add_column("Name")
+    contacts.add_column("Role")
+    contacts.add_column("Phone", no_wrap=True)
+    contacts.add_column("Email", no_wrap=True)
     for c in account.contacts:
-        contacts.add_row(safe(c.name, "bold"), safe(c.role), safe(c.phone), safe(c.email))
-    open_items = Table(
-        box=box.SIMPLE_HEAD, title=Text("Open items", style="bold"), title_justify="left"
-    )
+        contacts.add_row(safe(c.name, scheme.NAME), safe(c.role), safe(c.phone), safe(c.email))
+    open_items = Table(box=box.SIMPLE_HEAD, title=Text("Open items", style="bold"))
     open_items.add_column("Due", no_wrap=True)
-    open_items.add_column("Do · why", overflow="fold")
-    open_items.add_column("Score", justify="right")
+    open_items.add_column("Do · why", ratio=3)
+    open_items.add_column("Score", justify="right", no_wrap=True)
     for item in sorted(items, key=lambda i: (i.due, i.kind.value)):
-        open_items.add_row(due_text(item, today), action_cell(item), f"{item.score:g}")
+        open_items.add_row(due_text(item, today), action_cell(item, today), f"{item.score:,g}")
     recent = [c for c in closed if c.how == "missed" and (today - c.on).days <= 90]
-    missed = Table(
-        box=box.SIMPLE_HEAD,
-        title=Text("Missed (the last 90 days)", style="bold"),
-        title_justify="left",
-    )
+    missed = Table(box=box.SIMPLE_HEAD, title=Text("Missed (the last 90 days)", style="bold"))
     missed.add_column("Due", no_wrap=True)
-    missed.add_column("What", overflow="fold")
+    missed.add_column("What")
     missed.add_column("Missed on", no_wrap=True)
     for gone in recent:
         missed.add_row(gone.item.due.isoformat(), action_cell(gone.item, with_reasons=False),
                        gone.on.isoformat())  # fmt: skip
-    timeline = Table(
-        box=box.SIMPLE_HEAD,
-        title=Text("History (newest first)", style="bold"),
-        title_justify="left",
-    )
+    timeline = Table(box=box.SIMPLE_HEAD, title=Text("History (newest first)", style="bold"))
     timeline.add_column("Date", no_wrap=True)
     timeline.add_column("Kind", no_wrap=True)
-    timeline.add_column("With", overflow="fold")
-    timeline.add_column("Summary", overflow="fold")
+    timeline.add_column("With")
+    timeline.add_column("Summary", ratio=3)
     for touch in sorted(account.history, key=lambda t: (t.date, t.index), reverse=True):
         summary = safe(touch.summary)
         booked = f"{touch.next.booked.value}: " if touch.next and touch.next.booked else ""
@@ -298,41 +526,51 @@ def account_card(
             ("renewed to", touch.renewal.isoformat() if touch.renewal else ""),
         ):
             if extra:
-                summary.append(f"\n{label}: ", style="dim")
+                if summary.plain:
+                    summary.append("\n")
+                summary.append(f"{label}: ", style=scheme.MUTED)
                 summary.append_text(safe(extra))
         timeline.add_row(touch.date.isoformat(), touch.kind.value, safe(touch.with_), summary)
-    parts: list[RenderableType] = [head, facts]
-    parts.append(contacts if account.contacts else Text("No contacts on file.", style="dim"))
-    parts.append(open_items if items else Text("Nothing open.", style="dim"))
+    parts: list[RenderableType] = [Prose(head), fit(_grid(rows)), Text()]
+    parts.append(fit(contacts, ("Role", "Email")) if account.contacts
+                 else Text("No contacts on file.", style=scheme.MUTED))  # fmt: skip
+    parts.append(Text())
+    parts.append(fit(open_items, ("Score",)) if items
+                 else Text("Nothing open.", style=scheme.MUTED))  # fmt: skip
     if recent:
-        parts.append(missed)
-    parts.append(timeline if account.history else Text("No history yet.", style="dim"))
+        parts += [Text(), fit(missed, ("Missed on",))]
+    parts.append(Text())
+    parts.append(fit(timeline, ("With",)) if account.history
+                 else Text("No history yet.", style=scheme.MUTED))  # fmt: skip
     return Group(*parts)
 
 
 def why_view(account: Account, items: Sequence[Item], today: date) -> RenderableType:
     parts: list[RenderableType] = [
-        safe(f"Why {account.name} ({account.slug}) ranks where it does", "bold")
+        Prose(safe(f"Why {account.name} ({account.slug}) ranks where it does", "bold"))
     ]
     if not items:
-        parts.append(Text("Nothing is open.", style="dim"))
+        parts.append(Text("Nothing is open.", style=scheme.MUTED))
     for item in items:
-        head = action_cell(item, with_reasons=False)
-        head.append(f"  due {item.due.isoformat()} · {item.cls.value}", style="dim")
+        head = action_cell(item, today, with_reasons=False)
+        head.append(f"  due {item.due.isoformat()} · {item.cls.value}", style=scheme.MUTED)
         parts.append(Text(""))
-        parts.append(head)
-        table = Table(box=box.SIMPLE, show_header=True)
+        parts.append(Prose(head))
+        table = Table(box=box.SIMPLE_HEAD)
         table.add_column("term")
-        table.add_column("measure", justify="right")
-        table.add_column("× weight", justify="right")
-        table.add_column("= value", justify="right")
+        table.add_column("measure", justify="right", no_wrap=True)
+        table.add_column("× weight", justify="right", no_wrap=True)
+        table.add_column("= value", justify="right", no_wrap=True)
         for term in item.terms:
-            table.add_row(term.label, f"{term.measure:g}", f"{term.weight:g}", f"{term.value:g}")
-        table.add_row(Text("score", style="bold"), "", "", Text(f"{item.score:g}", style="bold"))
-        parts.append(table)
+            table.add_row(term.label, f"{term.measure:,g}", f"{term.weight:,g}", f"{term.value:,g}")
+        table.add_row(Text("score", style="bold"), "", "", Text(f"{item.score:,g}", style="bold"))
+        parts.append(fit(table, ()))
         for reason in item.reasons:
-            parts.append(safe(f"  · {reason}", "dim"))
+            parts.append(Prose(safe(f"  · {reason}", scheme.MUTED)))
     return Group(*parts)
+
+
+# -- `week` and `renewals` ----------------------------------------------------------------
 
 
 def week_view(plan: WeekPlan, accounts: dict[str, Account], today: date) -> RenderableType:
@@ -340,76 +578,95 @@ def week_view(plan: WeekPlan, accounts: dict[str, Account], today: date) -> Rend
     for day in plan.days:
         planned = [p for p in plan.planned if p.day == day]
         title = Text(f"{weekday(day)} {day.isoformat()}", style="bold")
-        title.append(f" · {len(planned)} calls", style="dim")
+        title.append(f" · {_count(len(planned), 'call', 'calls')}", style=scheme.MUTED)
+        parts.append(Prose(title))
         if not planned:
-            parts.append(Group(title, Text("  nothing due", style="dim"), Text("")))
+            parts += [Text("  nothing due", style=scheme.MUTED), Text("")]
             continue
-        parts.append(Fit(calls_table([p.call for p in planned], accounts, day, title)))
+        parts.append(CallsView([p.call for p in planned], accounts, day))
         for p in planned:
             if p.carried_from:
                 parts.append(
-                    safe(
-                        f"  carried from {p.carried_from.isoformat()}: "
-                        f"{accounts[p.call.account].name}",
-                        "yellow",
+                    Prose(
+                        safe(
+                            f"  carried from {p.carried_from.isoformat()}: "
+                            f"{accounts[p.call.account].name}",
+                            scheme.WARN,
+                        )
                     )
                 )
+        parts.append(Text(""))
     if plan.left_over:
         parts.append(
-            Text(
-                f"{len(plan.left_over)} more call{'' if len(plan.left_over) == 1 else 's'} due "
-                f"{'does' if len(plan.left_over) == 1 else 'do'} not fit in these days: "
-                "carried to the next working day.",
-                style="yellow",
+            Prose(
+                Text(
+                    f"{_count(len(plan.left_over), 'more call', 'more calls')} due "
+                    f"{'does' if len(plan.left_over) == 1 else 'do'} not fit in these days: "
+                    "carried to the next working day.",
+                    style=scheme.WARN,
+                )
             )
         )
     return Group(*parts)
 
 
+def _colon(text: str) -> str:
+    return f": {text}" if text else ""
+
+
 def renewals_table(rows: list[dict[str, Any]], today: date, within: int) -> RenderableType:
     title = Text(f"Renewals within {within} days of {today.isoformat()}", style="bold")
     if not rows:
-        return Group(title, Text("None.", style="dim"))
-    table = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left")
-    for col, justify in (
-        ("Renewal", "left"),
-        ("Days", "right"),
-        ("Stage", "left"),
-        ("Account", "left"),
-        ("Tier", "center"),
-        ("Value", "right"),
-        ("Progress", "left"),
-        ("Next step", "left"),
-        ("Last touch", "left"),
+        return Group(Prose(title), Text("None.", style=scheme.MUTED))
+    table = Table(title=title, box=box.SIMPLE_HEAD)
+    for col, justify, whole, ratio in (
+        ("Renewal", "left", True, None),
+        ("Days", "right", True, None),
+        ("Stage", "left", True, None),
+        ("Account", "left", False, 2),
+        ("Tier", "center", True, None),
+        ("Value", "right", True, None),
+        ("Progress", "left", True, None),
+        ("Next step", "left", False, 2),
+        ("Last touch", "left", False, 1),
     ):
-        table.add_column(col, justify=justify, overflow="fold")  # type: ignore[arg-type]
+        table.add_column(col, justify=justify, no_wrap=whole, ratio=ratio)  # type: ignore[arg-type]
     for r in rows:
         stage = r["stage"]
-        style = {"lapsed": "bold red", "14": "red", "30": "yellow"}.get(stage, "")
         last = r["last_touch"]
-        last_cell = (
-            safe(
-                f"{last['date']} {last['kind']}"
-                + (f": {_shorten(last['summary'], 50)}" if last["summary"] else "")
+        last_cell: Shown = (
+            Parts(
+                [
+                    (Text(last["date"]), True),
+                    (safe(f" {last['kind']}", multiline=False), False),
+                    (safe(_colon(last["summary"]), scheme.MUTED, multiline=False), False),
+                ]
             )
             if last
-            else Text("never", style="dim")
+            else Whole(Text("never", style=scheme.MUTED))
         )
+        next_due = date.fromisoformat(r["next_due"])
+        step_style = scheme.LATE if next_due < today else scheme.TODAY if next_due == today else ""
         table.add_row(
             r["renewal"],
-            str(r["days_left"]),
+            f"{r['days_left']:,}",
             Text(
                 stage if stage in ("lapsed", "renewed", "lost", "ahead") else f"{stage}-day",
-                style=style,
+                style=scheme.renewal_stage_style(stage),
             ),
-            safe(r["name"], "bold"),
+            Words(safe(r["name"], scheme.NAME, multiline=False), most=2, cap=ACCOUNT_MOST),
             r["tier"],
             f"{r['value']:,.0f}" if r["value"] is not None else "—",
-            Text(r["progress"], style="" if r["started"] else "yellow"),
-            safe(f"{r['next_due']}: {r['next_step']}"),
+            Text(r["progress"]),
+            Parts(
+                [
+                    (Text(r["next_due"], style=step_style), True),
+                    (safe(f": {r['next_step']}", multiline=False), False),
+                ]
+            ),
             last_cell,
         )
-    return table
+    return fit(table, ("Tier", "Last touch", "Progress", "Next step", "Value"))
 
 
 def logged_view(plan: LogPlan, file: str, after: AfterLog) -> RenderableType:
@@ -475,20 +732,19 @@ def workload_view(load: Workload, owner: str | None) -> RenderableType:
         f"{load.needed:g} calls a working day needed, capacity {load.capacity}",
         style="red" if load.over else "green",
     )
-    tiers = Table(box=box.SIMPLE_HEAD, title=Text("By tier (keep-in-touch)", style="bold"),
-                  title_justify="left")  # fmt: skip
+    tiers = Table(box=box.SIMPLE_HEAD, title=Text("By tier (keep-in-touch)", style="bold"))
     for col, justify in (("Tier", "left"), ("Accounts", "right"), ("Every", "right"),
                          ("Calls a day", "right")):  # fmt: skip
         tiers.add_column(col, justify=justify, no_wrap=True)  # type: ignore[arg-type]
     for t in load.by_tier:
         tiers.add_row(t.tier.value, f"{t.accounts:,}", f"{t.cadence} d" if t.cadence else "—",
-                      f"{t.calls:g}")  # fmt: skip
-    kinds = Table(box=box.SIMPLE_HEAD, title=Text("By kind", style="bold"), title_justify="left")
+                      f"{t.calls:,g}")  # fmt: skip
+    kinds = Table(box=box.SIMPLE_HEAD, title=Text("By kind", style="bold"))
     for col, justify in (("Kind", "left"), ("Count", "right"), ("Calls a day", "right")):
         kinds.add_column(col, justify=justify, no_wrap=True)  # type: ignore[arg-type]
     for k in load.by_kind:
-        kinds.add_row(k.kind, f"{k.count:,}", f"{k.calls:g}")
-    parts: list[RenderableType] = [head, verdict, tiers, kinds]
+        kinds.add_row(k.kind, f"{k.count:,}", f"{k.calls:,g}")
+    parts: list[RenderableType] = [head, verdict, Text(), fit(tiers), Text(), fit(kinds), Text()]
     if load.suggestions:
         parts.append(Text("What would fit:", style="bold"))
         for suggestion in load.suggestions:

@@ -11,14 +11,40 @@ from rich.table import Table
 from rich.text import Text
 
 from touchplan.views.console import safe
+from touchplan.views.layout import fit
 
 
 def _money(value: float | None) -> str:
     return "—" if value is None else f"{value:,.0f}"
 
 
-def _touch_counts(touches: dict[str, int]) -> str:
-    return ", ".join(f"{kind} {n}" for kind, n in touches.items() if n)
+def _count(n: int) -> str:
+    return f"{n:,}"
+
+
+def touches_table(data: dict[str, Any]) -> RenderableType:
+    """Touches logged in the period: a row per group, a column per kind logged."""
+    title = Text(f"Touches logged {data['from']} to {data['until']}, by kind", style="bold")
+    rows = [*data["groups"], data["total"]]
+    kinds = [kind for kind, n in data["total"]["touches"].items() if n]
+    if not kinds:
+        return Group(title, Text("None.", style="dim"))
+    table = Table(title=title, box=box.SIMPLE_HEAD)
+    table.add_column("Owner" if data["by"] == "owner" else "Tier")
+    for kind in kinds:
+        table.add_column(kind, justify="right", no_wrap=True)
+    table.add_column("all", justify="right", no_wrap=True)
+    for i, g in enumerate(rows):
+        last = i == len(rows) - 1
+        table.add_row(
+            safe("(all)" if last else g["group"] or "(no owner)", "bold" if last else ""),
+            *(_count(g["touches"].get(kind, 0)) for kind in kinds),
+            Text(_count(g["touches_total"]), style="bold"),
+            end_section=i == len(rows) - 2,
+        )
+    # a narrow terminal leaves out the kinds logged least
+    rare = sorted(kinds, key=lambda kind: data["total"]["touches"][kind])
+    return fit(table, rare)
 
 
 def _group_name(g: dict[str, Any], last: bool) -> Text:
@@ -72,14 +98,14 @@ def _today_table(data: dict[str, Any]) -> Table:
         ("Owner" if by == "owner" else "Tier", "left"),
         ("Accounts", "right"),
         ("Coverage", "right"),
-        ("Overdue items", "right"),
+        ("Overdue", "right"),
         ("Neglected A", "right"),
-        ("Open problems", "right"),
+        ("Problems", "right"),
         ("Renewals", "right"),
-        ("Renewal value", "right"),
-        ("Touches logged", "left"),
+        ("Value", "right"),
+        ("Touches", "right"),
     ):
-        table.add_column(col, justify=justify, overflow="fold")  # type: ignore[arg-type]
+        table.add_column(col, justify=justify, no_wrap=justify == "right")  # type: ignore[arg-type]
     rows = [*data["groups"], data["total"]]
     for i, g in enumerate(rows):
         coverage = (
@@ -90,21 +116,19 @@ def _today_table(data: dict[str, Any]) -> Table:
                 style="red" if g["coverage"] < 50 else "yellow" if g["coverage"] < 80 else "",
             )
         )
-        accounts = str(g["accounts"])
+        accounts = _count(g["accounts"])
         extra = [f"{g[k]} {k}" for k in ("snoozed", "lost") if g[k]]
         if extra:
             accounts += f" ({', '.join(extra)})"
-        touches = Text(str(g["touches_total"]), style="bold")
-        if g["touches_total"]:
-            touches.append(f": {_touch_counts(g['touches'])}", style="dim")
+        touches = Text(_count(g["touches_total"]), style="bold")  # by kind: touches_table
         table.add_row(
             _group_name(g, i == len(rows) - 1),
             accounts,
             coverage,
-            str(g["overdue_items"]),
-            Text(str(g["neglected_a"]), style="red" if g["neglected_a"] else ""),
-            Text(str(g["open_problems"]), style="red" if g["open_problems"] else ""),
-            str(g["renewals"]),
+            _count(g["overdue_items"]),
+            Text(_count(g["neglected_a"]), style="bold red" if g["neglected_a"] else ""),
+            Text(_count(g["open_problems"]), style="bold red" if g["open_problems"] else ""),
+            _count(g["renewals"]),
             _money(g["renewal_value"]) if g["renewals"] else "—",
             touches,
             end_section=i == len(rows) - 2,
@@ -112,48 +136,51 @@ def _today_table(data: dict[str, Any]) -> Table:
     return table
 
 
-def _scoreboard_table(data: dict[str, Any]) -> Table:
+def _scoreboard_tables(data: dict[str, Any]) -> tuple[Table, Table]:
+    """The scoreboard in two tables (renewals; promises, problems and contacts), so that
+    each fits 100 columns."""
     period = data["quarter"] or f"{data['from']} to {data['until']}"
-    title = Text(f"Retention scoreboard, {period}", style="bold")
-    table = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left")
-    for col in (
-        "Owner" if data["by"] == "owner" else "Tier",
-        "Renewals due",
-        "On time",
-        "Late",
-        "Lapsed",
-        "Lost",
-        "GRR",
-        f"Started ≥{data['renewal_lead_days']}d",
-        "Promises on time",
-        "Thank-yous on time",
-        "Problems opened / resolved",
-        "Median days",
-        "Contacts",
-        "Within cadence at end",
-    ):
-        table.add_column(col, justify="left" if col in ("Owner", "Tier") else "right")
+    renewals = Table(title=Text(f"Retention scoreboard, {period}", style="bold"),
+                     box=box.SIMPLE_HEAD)  # fmt: skip
+    others = Table(title=Text("Promises, problems and contacts", style="bold"),
+                   box=box.SIMPLE_HEAD)  # fmt: skip
+    group = "Owner" if data["by"] == "owner" else "Tier"
+    for table, cols in (
+        (renewals, ("Renewals due", "On time", "Late", "Lapsed", "Lost", "GRR",
+                    f"Started ≥{data['renewal_lead_days']}d")),
+        (others, ("Promises on time", "Thank-yous on time", "Problems opened / resolved",
+                  "Median days", "Contacts", "Within cadence at end")),
+    ):  # fmt: skip
+        table.add_column(group)
+        for col in cols:
+            table.add_column(col, justify="right", no_wrap=True)
     rows = [*data["groups"], data["total"]]
     for i, g in enumerate(rows):
         due = g["renewals_due"]
-        table.add_row(
-            _group_name(g, i == len(rows) - 1),
-            str(due),
-            str(g["renewals_on_time"]),
-            Text(str(g["renewals_late"]), style="yellow" if g["renewals_late"] else ""),
-            Text(str(g["renewals_lapsed"]), style="red" if g["renewals_lapsed"] else ""),
-            Text(str(g["renewals_lost"]), style="red" if g["renewals_lost"] else ""),
+        name = _group_name(g, i == len(rows) - 1)
+        section = i == len(rows) - 2
+        renewals.add_row(
+            name,
+            _count(due),
+            _count(g["renewals_on_time"]),
+            Text(_count(g["renewals_late"]), style="bold" if g["renewals_late"] else ""),
+            Text(_count(g["renewals_lapsed"]), style="bold red" if g["renewals_lapsed"] else ""),
+            Text(_count(g["renewals_lost"]), style="bold red" if g["renewals_lost"] else ""),
             _pct(g["grr"]),
             _share(g["renewals_started_ahead"], due),
+            end_section=section,
+        )
+        others.add_row(
+            name,
             _share(g["promises_on_time"], g["promises_due"]),
             _share(g["thank_yous_on_time"], g["thank_yous_due"]),
-            f"{g['problems_opened']} / {g['problems_resolved']}",
-            "—" if g["problems_median_days"] is None else f"{g['problems_median_days']:g}",
-            str(g["contacts"]),
+            f"{g['problems_opened']:,} / {g['problems_resolved']:,}",
+            "—" if g["problems_median_days"] is None else f"{g['problems_median_days']:,g}",
+            _count(g["contacts"]),
             _share(g["within_cadence_at_end"], g["planned_at_end"]),
-            end_section=i == len(rows) - 2,
+            end_section=section,
         )
-    return table
+    return renewals, others
 
 
 def _trends_table(data: dict[str, Any]) -> Table:
@@ -180,8 +207,9 @@ def _trends_table(data: dict[str, Any]) -> Table:
 
 def report_view(data: dict[str, Any]) -> RenderableType:
     """The manager's report from its JSON form (`records.report_record`)."""
-    parts: list[RenderableType] = [_today_table(data), _scoreboard_table(data)]
-    parts.append(_trends_table(data))
+    parts: list[RenderableType] = [fit(_today_table(data)), Text(), touches_table(data), Text()]
+    for table in (*_scoreboard_tables(data), _trends_table(data)):
+        parts += [fit(table), Text()]
     neglect_title = Text("A accounts with no contact in 2× their cadence", style="bold")
     if data["neglected"]:
         neglected = Table(title=neglect_title, box=box.SIMPLE_HEAD, title_justify="left")
@@ -192,10 +220,10 @@ def report_view(data: dict[str, Any]) -> RenderableType:
                 safe(n["name"], "bold"),
                 safe(n["owner"] or "—"),
                 n["last_contact"] or Text("never", style="red"),
-                "—" if n["days_since"] is None else str(n["days_since"]),
-                str(n["limit_days"]),
+                "—" if n["days_since"] is None else _count(n["days_since"]),
+                _count(n["limit_days"]),
             )
-        parts.append(neglected)
+        parts += [fit(neglected), Text()]
     else:
         parts.append(Group(neglect_title, Text("None.", style="dim"), Text("")))
     renew_title = Text(
@@ -211,7 +239,7 @@ def report_view(data: dict[str, Any]) -> RenderableType:
             shown = stage if not stage.isdigit() else f"{stage}-day"
             renewals.add_row(
                 r["renewal"],
-                str(r["days_left"]),
+                _count(r["days_left"]),
                 Text(shown, style=style),
                 r["progress"],
                 safe(r["name"], "bold"),
@@ -219,7 +247,7 @@ def report_view(data: dict[str, Any]) -> RenderableType:
                 r["tier"],
                 _money(r["value"]),
             )
-        parts.append(renewals)
+        parts += [fit(renewals), Text()]
     else:
         parts.append(Group(renew_title, Text("None.", style="dim"), Text("")))
     lost_title = Text("Customers lost in the period", style="bold")
@@ -235,7 +263,7 @@ def report_view(data: dict[str, Any]) -> RenderableType:
                 _money(loss["value"]),
                 safe(loss["reason"] or "—"),
             )
-        parts.append(lost)
+        parts.append(fit(lost))
     else:
         parts.append(Group(lost_title, Text("None.", style="dim")))
     return Group(*parts)
@@ -246,16 +274,18 @@ def doctor_view(checks: Sequence[dict[str, Any]]) -> RenderableType:
     table = Table(box=box.SIMPLE_HEAD, title_justify="left")
     table.add_column("", no_wrap=True)
     table.add_column("Check", no_wrap=True)
-    table.add_column("Found", overflow="fold")
-    table.add_column("Fix", overflow="fold")
+    table.add_column("Found", ratio=1)
+    table.add_column("Fix", ratio=1)
     for check in checks:
         mark = Text("ok", style="green") if check["ok"] else Text("FAIL", style="bold red")
         table.add_row(mark, check["name"], safe(check["detail"]), safe(check["fix"], "yellow"))
     failed = sum(not c["ok"] for c in checks)
     if not failed:
-        return Group(table, Text("All good.", style="green"))
+        return Group(fit(table, ()), Text("All good.", style="green"))
     things = "1 thing" if failed == 1 else f"{failed} things"
-    return Group(table, Text(f"{things} to fix, then run `touchplan doctor` again.", style="red"))
+    return Group(
+        fit(table, ()), Text(f"{things} to fix, then run `touchplan doctor` again.", style="red")
+    )
 
 
 class SetupStep(Protocol):
