@@ -182,10 +182,14 @@ def test_week_never_exceeds_capacity_and_never_drops_a_due_call(
     for planned in plan.planned:
         per_day[planned.day] = per_day.get(planned.day, 0) + 1
     assert max(per_day.values(), default=0) <= capacity
-    # every account with a call due on the first day is planned some day or left over
-    due_now = {c.account for c in plan_calls(book, policy, TODAY)}
+    # every account with a call due on the first day is planned some day or left over,
+    # unless everything on its agenda lapsed meanwhile (a thank-you has a short window)
     placed = {p.call.account for p in plan.planned} | {c.account for c in plan.left_over}
-    assert due_now <= placed
+    by_slug = {a.slug: a for a in book}
+    for call in plan_calls(book, policy, TODAY):
+        if call.account not in placed:
+            still = {i.key for i in plan_account(by_slug[call.account], policy, plan.days[-1])}
+            assert not {i.key for i in call.items} & still, call
 
 
 @FAST
