@@ -104,9 +104,9 @@ def test_show_card(globex: Path, run: RunFn) -> None:
         "tags energy, west",
         "notes Likes volcanoes.",
         "Contacts",
-        "Name Role Phone Email",
-        "─" * 57,
-        "Hank Scorpio CEO +1 555 0142 hank@globex.example",
+        "Name Role Phone Email Last touched",
+        "─" * 82,
+        "Hank Scorpio CEO +1 555 0142 hank@globex.example 2026-03-02 (267 d ago)",
         "Open items",
         "Due Do · why Score",
         "─" * 99,
@@ -164,6 +164,7 @@ def test_show_json(globex: Path, run: RunFn) -> None:
     items = data.pop("items")
     history = data.pop("history")
     closed = data.pop("closed")
+    relations = {key: data.pop(key) for key in ("ratings", "rating_trend", "stakeholders")}
     assert data == {
         "date": "2026-11-24",
         "account": "globex",
@@ -179,8 +180,32 @@ def test_show_json(globex: Path, run: RunFn) -> None:
         "relationship": "relational",
         "tags": ["energy", "west"],
         "notes": "Likes volcanoes.",
-        "contacts": [HANK],
+        "contacts": [{**HANK, "birthday": None, "last_touched": "2026-03-02"}],
         "file": "accounts/east/globex.yaml",
+    }
+    # no rated review; tier C is not watched for stakeholders, but Hank's touch is known
+    assert relations == {
+        "ratings": [],
+        "rating_trend": {
+            "latest": None,
+            "previous": None,
+            "change": None,
+            "trend": None,
+            "dropped": False,
+        },
+        "stakeholders": {
+            "within_days": None,
+            "single_threaded": False,
+            "touched": [],
+            "people": [
+                {
+                    "name": "Hank Scorpio",
+                    "role": "CEO",
+                    "last_touched": "2026-03-02",
+                    "on_file": True,
+                }
+            ],
+        },
     }
     assert [(i["id"], i["kind"], i["due"], i["overdue_days"], i["score"]) for i in items] == [
         ("ht03p", "renewal", "2026-11-11", 13, 1134),
@@ -188,9 +213,11 @@ def test_show_json(globex: Path, run: RunFn) -> None:
         ("ctydq", "review", "2027-03-02", -98, 3.66),
         ("p73xb", "touch", "2026-12-10", -16, 3.22),
     ]
-    # what left the plan, and how: the problem, resolved on 2026-09-20 by a note
+    # what left the plan, and how: the 3rd anniversary's thank-you (2026-05-01, open a
+    # week), missed; the problem, resolved on 2026-09-20 by a note
     assert [(c["kind"], c["how"], c["on"], c["by"]) for c in closed] == [
-        ("problem", "done", "2026-09-20", "note")
+        ("thank-you", "missed", "2026-05-09", None),
+        ("problem", "done", "2026-09-20", "note"),
     ]
     assert all(i["contact"] == HANK for i in items)
     assert items[3]["reasons"] == [
@@ -213,6 +240,7 @@ def test_show_json(globex: Path, run: RunFn) -> None:
         "stage": None,
         "item": None,
         "until": None,
+        "rating": None,
     }
     assert [(h["date"], h["problem"], h["resolved"]) for h in history] == [
         ("2026-03-02", None, False),

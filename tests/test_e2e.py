@@ -172,6 +172,7 @@ def test_log_done_then_show(demo: Path) -> None:
         "stage": None,
         "item": None,
         "until": None,
+        "rating": None,
     }
 
 

@@ -63,7 +63,7 @@ from touchplan.planning.people import owned
 from touchplan.planning.schedule import TIER_ORDER, plan_account, stable_until
 from touchplan.planning.walk import attempted
 
-SCHEMA = 2
+SCHEMA = 3  # 3: `imp` holds a cadence row's kind weight (weights.cadence)
 CACHE_NAME = f"plan-cache-v{SCHEMA}.sqlite3"
 PARALLEL_FROM = 400  # files to parse before a process pool pays for itself
 CHUNK = 250
@@ -277,6 +277,7 @@ def store_records(
         return
     w = policy.weights
     importance = {k.value: 0.0 + w.importance.get(k, 0.0) for k in ItemKind}
+    cadence_weight = {k.value: 0.0 + w.cadence.get(k, 1.0) for k in ItemKind}
     tier_weight = {t.value: 0.0 + w.tier.get(t, 0.0) for t in Tier}
     tier_rank = {t.value: TIER_ORDER[t] for t in Tier}
     active_value = Status.ACTIVE.value
@@ -318,7 +319,7 @@ def store_records(
                         cls,
                         due,
                         cadence,
-                        importance[kind],
+                        importance[kind] if cls == 0 else cadence_weight[kind],
                         tier_weight[r.tier],
                         tier_rank[r.tier],
                         key,
@@ -531,11 +532,12 @@ _PLANNED = """
 # Files left out of planning that still have items: a duplicate slug's second file.
 _NOT_SKIPPED = " AND rel NOT IN (SELECT value FROM json_each(:skipped))"
 _MARGIN = 50  # extra candidates so exact (rounded) scores can re-rank the boundary
-# score_terms in SQL: a commitment due today or late, else cadence work (see why)
+# score_terms in SQL: a commitment due today or late, else cadence work (see why);
+# `imp` is a commitment's importance, or a cadence item's kind weight
 _SCORE = """
     CASE WHEN cls = 0
       THEN :commitment + :late_day * MAX(0, :today - due) + imp
-      ELSE tw * MAX(0.0, ROUND(1 + (:today - due) * 1.0 / MAX(cadence, 1), 3)) END
+      ELSE tw * imp * MAX(0.0, ROUND(1 + (:today - due) * 1.0 / MAX(cadence, 1), 3)) END
 """
 
 

@@ -32,6 +32,7 @@ from touchplan.model import (
     split_booking,
 )
 from touchplan.planning.people import match_contact
+from touchplan.planning.relations import RatingTrend, rating_trend
 from touchplan.planning.schedule import plan_account
 from touchplan.text import check_input, slugify
 
@@ -82,6 +83,7 @@ class Entry:
     renewal: dt.date | None = None  # a signed renewal's next date: the account's moves too
     item: str = ""  # a deferral's item id
     until: dt.date | None = None  # a deferral's end
+    rating: int | None = None  # a review's rating, 1-5
 
 
 @dataclass(frozen=True)
@@ -109,6 +111,7 @@ def log_entry(
     done: Sequence[str] | None = None,
     stage: str | None = None,
     renewal_date: str | None = None,
+    rating: int | None = None,
 ) -> LogPlan:
     """The entry `log` appends to ``account``: user text checked, dates parsed (relative
     to ``today``), what `--done` and `--resolved` mean worked out against the items open
@@ -153,6 +156,13 @@ def log_entry(
         renewal = parse_date(renewal_date, today, "--renewal-date")
         if renewal <= when:
             raise UsageError(f"--renewal-date {renewal.isoformat()} is not after the touch")
+    if rating is not None:
+        if kind is not TouchKind.REVIEW:
+            raise UsageError("--rating goes with --kind review")
+        if not 1 <= rating <= 5:
+            raise UsageError(
+                f"--rating: {rating} is not between 1 and 5", "5 is the best, 1 the worst"
+            )
     entry = Entry(
         when,
         kind,
@@ -164,6 +174,7 @@ def log_entry(
         tuple(i.id for i in closes),
         chosen_stage,
         renewal,
+        rating=rating,
     )
     return LogPlan(entry, closes, resolves, tuple(notes))
 
@@ -189,6 +200,7 @@ class AfterLog:
 
     next: Item | None  # the promise just made, else the earliest item
     still_open: tuple[Item, ...]  # due now, or commitments open until closed
+    ratings: RatingTrend | None = None  # a rated review: the trend it now makes
 
 
 def after_log(account: Account, policy: Policy, today: date, logged: Entry) -> AfterLog:
@@ -202,7 +214,8 @@ def after_log(account: Account, policy: Policy, today: date, logged: Entry) -> A
     upcoming = sorted(items, key=lambda i: (i.due, i.kind.value))
     first = promised[-1] if promised else (upcoming[0] if upcoming else None)
     still = [i for i in items if i.kind in OPEN_UNTIL_CLOSED or i.due <= today]
-    return AfterLog(first, tuple(sorted(still, key=lambda i: (i.due, i.kind.value))))
+    ratings = rating_trend(account, policy) if logged.rating is not None else None
+    return AfterLog(first, tuple(sorted(still, key=lambda i: (i.due, i.kind.value))), ratings)
 
 
 # -- lost and defer ----------------------------------------------------------------------

@@ -32,6 +32,7 @@ from touchplan.planning.walk import (
     Opened,
     Walk,
     attempted,
+    by_last_touch,
     cadence_every,
     cadence_key,
     commitment_day,
@@ -39,7 +40,9 @@ from touchplan.planning.walk import (
     effective_renewal,
     fmt,
     item_key,
+    next_personal_day,
     plus,
+    stakeholder_anchor,
     touch_every,
     walk_history,
 )
@@ -252,9 +255,47 @@ def items_from_walk(
         )
     ):
         items.append(_finish(account, policy, today, r, explain, review_every or 0))
+    stakeholder_every = cadence_every(account, policy, policy.stakeholder_every[account.tier])
+    if stakeholder_every and (s := _stakeholder_item(account, walk, stakeholder_every, explain)):
+        items.append(_finish(account, policy, today, s, explain, stakeholder_every))
     if explain:
         items.sort(key=lambda i: rank_key(i, account.tier, today))
     return items
+
+
+def _stakeholder_item(account: Account, walk: Walk, every: int, explain: bool) -> Opened | None:
+    """Someone besides the person touched last, at least every ``every`` days (counted
+    from when the only person named so far was first touched). None before anyone is
+    named in a `with`: nothing is known of who is touched."""
+    anchor = stakeholder_anchor(walk)
+    if anchor is None:
+        return None
+    key = item_key(account.slug, cadence_key(ItemKind.STAKEHOLDER, anchor))
+    reasons = []
+    if explain:
+        latest = by_last_touch(walk)
+        if walk.stakeholder_done is not None and walk.stakeholder_done == anchor:
+            since = f"a second stakeholder recorded on {fmt(anchor)}"
+        elif len(latest) > 1 and latest[1].last == latest[0].last:
+            since = f"{latest[0].name} and {latest[1].name} touched together on {fmt(anchor)}"
+        elif len(latest) > 1:
+            since = f"only {latest[0].name} touched since {fmt(anchor)} ({latest[1].name} then)"
+        else:
+            since = f"only {latest[0].name} touched, since {fmt(anchor)}"
+        reasons = [
+            f"{since}; tier {account.tier.value}: a second stakeholder every {days_text(every)}"
+        ]
+    return Opened(
+        ItemKind.STAKEHOLDER,
+        "Meet a second stakeholder",
+        plus(anchor, every),
+        anchor,
+        reasons,
+        "stakeholders",
+        key,
+        cls=ItemClass.CADENCE,
+        deferral=walk.cadence_deferrals.get(key),
+    )
 
 
 def closed_items(account: Account, policy: Policy, today: date) -> list[ClosedItem]:
@@ -300,11 +341,14 @@ def score_terms(item: Item, tier: Tier, policy: Policy, today: date) -> tuple[Sc
     where = (
         f"{late} days late" if late > 0 else ("due today" if late == 0 else f"due in {-late} days")
     )
+    factor = w.cadence.get(item.kind, 1.0)
+    weighed = "" if factor == 1 else f" x {factor:g} for a {item.kind.value} item"
     return (
         ScoreTerm(
-            f"cadences elapsed ({where} on a {item.cadence}-day cadence), tier {tier.value}",
+            f"cadences elapsed ({where} on a {item.cadence}-day cadence), "
+            f"tier {tier.value}{weighed}",
             max(0.0, cadence_ratio(item, today)),
-            w.tier.get(tier, 0.0),
+            w.tier.get(tier, 0.0) * factor,
         ),
     )
 
@@ -337,7 +381,8 @@ def stable_until(account: Account, policy: Policy, day: date) -> date:
     dates as on ``day`` (only scores and wording move with the clock until then).
 
     What moves them: a first touch with no arrival date (due "today"), an attempt today
-    (the account sits out the day), a sequence step's expiry, a renewal's date passing.
+    (the account sits out the day), a sequence step's expiry, a renewal's date passing,
+    an anniversary or a birthday.
     """
     walk = walk_history(account, policy, day)
     if walk.last_contact is None and account.added is None:
@@ -352,6 +397,9 @@ def stable_until(account: Account, policy: Policy, day: date) -> date:
     renewal = effective_renewal(account)
     if renewal is not None and day <= renewal:
         until = min(until, renewal)
+    personal = next_personal_day(account, policy, day)
+    if personal is not None:
+        until = min(until, plus(personal, -1))  # an anniversary or a birthday brings an item
     return until
 
 
