@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from touchplan.config import Policy
+from touchplan.config import Policy, read_policy
 from touchplan.model import (
     Account,
     Contact,
@@ -508,3 +508,83 @@ def test_the_plan_is_stable_until_the_day_before_a_personal_touch() -> None:
     assert stable_until(acct, P, TODAY) == d("2026-12-02")
     assert stable_until(acct, P, d("2026-12-03")) == d("2026-12-05")  # the end of its window
     assert stable_until(acct, P, d("2026-12-06")) == d("2026-12-09")  # the anniversary next
+
+
+# -- the policy ----------------------------------------------------------------------------
+
+
+def test_the_relations_settings_take_effect() -> None:
+    text = b"""\
+review:
+  problem_at: 3
+  drop: 1
+stakeholders:
+  every: {A: 90, B: null, C: 365}
+personal:
+  anniversary: null
+  birthday: 0
+weights:
+  cadence: {stakeholder: 0.25, birthday: 2}
+"""
+    policy, problems = read_policy(text, "touchplan.yaml")
+    assert problems == []
+    assert (policy.review_problem_at, policy.review_drop) == (3, 1)
+    assert policy.stakeholder_every == {Tier.A: 90, Tier.B: None, Tier.C: 365}
+    assert (policy.anniversary_days, policy.birthday_days) == (None, 0)
+    assert policy.weights.cadence == {ItemKind.STAKEHOLDER: 0.25, ItemKind.BIRTHDAY: 2.0}
+
+
+# fmt: off
+BAD_SETTINGS = [
+    pytest.param("review:\n  problem_at: 6\n",
+                 "touchplan.yaml:2: review.problem_at: 6 is above 5, the highest rating",
+                 id="problem-at-above-5"),
+    pytest.param("review:\n  drop: 0\n",
+                 "touchplan.yaml:2: review.drop: 0 is below the minimum 1", id="drop-zero"),
+    pytest.param("stakeholders:\n  every: {A: 180, B: 0, C: null}\n",
+                 "touchplan.yaml:2: stakeholders.every.B: 0 is below the minimum 1",
+                 id="stakeholders-zero-days"),
+    pytest.param("stakeholders:\n  within: 180\n",
+                 "touchplan.yaml:2: stakeholders.within: unknown key (known keys: every)",
+                 id="stakeholders-unknown-key"),
+    pytest.param("personal:\n  birthday: soon\n",
+                 "touchplan.yaml:2: personal.birthday: 'soon' is not a whole number",
+                 id="personal-not-a-number"),
+    pytest.param("personal:\n  name_day: 1\n",
+                 "touchplan.yaml:2: personal.name_day: unknown key (known keys: anniversary, "
+                 "birthday)", id="personal-unknown-key"),
+    pytest.param("weights:\n  cadence: {stakeholder: -1}\n",
+                 "touchplan.yaml:2: weights.cadence.stakeholder: -1 is below the minimum 0",
+                 id="negative-cadence-weight"),
+    pytest.param("sequences:\n  - {name: x, after: [sale], days: 1, action: A, kind: birthday}\n",
+                 "touchplan.yaml:2: sequences[0].kind: 'birthday' is not one of touch, visit, "
+                 "review, thank-you, gap-check, follow-up, problem, renewal, stakeholder",
+                 id="no-step-makes-a-birthday"),
+]
+# fmt: on
+
+
+@pytest.mark.parametrize(("text", "message"), BAD_SETTINGS)
+def test_bad_relations_settings_are_located_and_left_at_their_default(
+    text: str, message: str
+) -> None:
+    policy, problems = read_policy(text.encode(), "touchplan.yaml")
+    assert [str(p) for p in problems] == [message]
+    default = Policy(source="touchplan.yaml")
+    assert (policy.review_problem_at, policy.review_drop) == (2, 2)
+    assert policy.stakeholder_every == default.stakeholder_every
+    assert (policy.anniversary_days, policy.birthday_days) == (7, 2)
+    assert policy.weights.cadence == default.weights.cadence
+
+
+def test_whom_to_ask_for_a_second_stakeholder() -> None:
+    """The contact on file touched least lately (never first) besides the last one."""
+    bob = Contact("Bob Lee", "CFO")
+    history = [named("2026-03-02", "Raj Patel"), named("2026-11-20", "Jane Smith")]
+    for contacts, asked in (
+        ((JANE, RAJ, bob), "Bob Lee"),  # never touched
+        ((JANE, RAJ), "Raj Patel"),
+        ((JANE,), ""),  # nobody else on file: `today` asks for Jane, for an introduction
+    ):
+        items = plan_account(account("A", history, contacts=contacts), P, TODAY)
+        assert the(items, ItemKind.STAKEHOLDER).contact == asked

@@ -60,8 +60,8 @@ from touchplan.planning.calls import (
     pull_forward,
 )
 from touchplan.planning.people import owned
-from touchplan.planning.schedule import TIER_ORDER, plan_account, stable_until
-from touchplan.planning.walk import attempted
+from touchplan.planning.schedule import TIER_ORDER, items_from_walk, plan_account, stable_until
+from touchplan.planning.walk import attempted, walk_history
 
 SCHEMA = 3  # 3: `imp` holds a cadence row's kind weight (weights.cadence)
 CACHE_NAME = f"plan-cache-v{SCHEMA}.sqlite3"
@@ -110,7 +110,8 @@ def build_record(root: str, rel: str, stat: FileStat, policy: Policy, day: date)
     record.snooze_until = account.snooze.until.toordinal() if account.snooze else 0
     record.renewal = account.renewal.toordinal() if account.renewal else 0
     record.valid_from = day.toordinal()
-    record.valid_until = stable_until(account, policy, day).toordinal()
+    walk = walk_history(account, policy, day)  # one walk for both: the cold run's hot path
+    record.valid_until = stable_until(account, policy, day, walk).toordinal()
     record.attempt = day.toordinal() if attempted(account, day) else 0
     record.items = [
         [
@@ -121,7 +122,7 @@ def build_record(root: str, rel: str, stat: FileStat, policy: Policy, day: date)
             i.key,
             int(i.deferred is not None),
         ]
-        for i in plan_account(account, policy, day, explain=False)
+        for i in items_from_walk(account, policy, day, walk, explain=False)
     ]
     return record
 

@@ -135,7 +135,7 @@ def _read_contact(f: Fields, node: Node, where: str) -> Contact | None:
             m.entries["birthday"][1],
             f"{where}.birthday",
             f"{values['birthday']!r} is not a day of the year",
-            "use MM-DD, e.g. 03-14 (no year)",
+            "use MM-DD, e.g. 03-14; no year",
         )
         return None
     return Contact(**values)

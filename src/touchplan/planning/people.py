@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
+from functools import lru_cache
 
 from touchplan.errors import AmbiguousError
 from touchplan.model import EVERYONE, Account, Contact, Item
@@ -31,6 +32,7 @@ def owned(accounts: list[Account], owner: str | None) -> list[Account]:
 _TITLES = frozenset({"dr", "mr", "mrs", "ms", "mx", "miss", "prof", "sir", "dame", "herr", "frau"})
 
 
+@lru_cache(maxsize=8192)  # the same few names come back on every entry of a history
 def name_key(name: str) -> tuple[str, ...]:
     """A name as words to match: accents, case, punctuation and titles ignored
     (``Dr. Élodie Martin`` -> ``("elodie", "martin")``)."""

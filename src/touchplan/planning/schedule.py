@@ -26,6 +26,7 @@ from touchplan.model import (
     Tier,
     Touch,
 )
+from touchplan.planning.people import name_key
 from touchplan.planning.renewal import renewal_item
 from touchplan.planning.walk import (
     BOOKED_CADENCE,
@@ -294,8 +295,24 @@ def _stakeholder_item(account: Account, walk: Walk, every: int, explain: bool) -
         "stakeholders",
         key,
         cls=ItemClass.CADENCE,
+        contact=_someone_else(account, walk),
         deferral=walk.cadence_deferrals.get(key),
     )
+
+
+def _someone_else(account: Account, walk: Walk) -> str:
+    """Whom to ask for: the contact on file touched least lately (never first) besides
+    the person touched last; "" when there is nobody else on file."""
+    latest = by_last_touch(walk)[0].name
+    others = [c.name for c in account.contacts if name_key(c.name) != name_key(latest)]
+    if not others:
+        return ""
+
+    def last(name: str) -> date:
+        person = walk.people.get(name_key(name))
+        return person.last if person else date.min
+
+    return min(others, key=last)
 
 
 def closed_items(account: Account, policy: Policy, today: date) -> list[ClosedItem]:
@@ -376,7 +393,7 @@ def is_planned(account: Account, today: date) -> bool:
     return account.status is Status.ACTIVE and not account.is_snoozed(today)
 
 
-def stable_until(account: Account, policy: Policy, day: date) -> date:
+def stable_until(account: Account, policy: Policy, day: date, walk: Walk | None = None) -> date:
     """The last day on which ``plan_account`` yields the same items with the same due
     dates as on ``day`` (only scores and wording move with the clock until then).
 
@@ -384,7 +401,7 @@ def stable_until(account: Account, policy: Policy, day: date) -> date:
     (the account sits out the day), a sequence step's expiry, a renewal's date passing,
     an anniversary or a birthday.
     """
-    walk = walk_history(account, policy, day)
+    walk = walk or walk_history(account, policy, day)  # the walk of ``day``, when known
     if walk.last_contact is None and account.added is None:
         return day
     if attempted(account, day):

@@ -264,13 +264,19 @@ def _since_steps(account: Account, policy: Policy, keys: _Keys) -> list[Opened]:
     return opened
 
 
-def personal_days(account: Account, policy: Policy, today: date) -> list[tuple[date, str]]:
-    """The anniversaries of `since` and the contacts' birthdays from the account's
-    arrival up to ``today``, at most a year and their window back (a birthday written
-    down today says nothing of the years before): (day, whose: "" for the anniversary,
-    else the contact's name)."""
-    window = max(policy.anniversary_days or 0, policy.birthday_days or 0) + 7
-    start = max(arrival(account) or today, plus(today, -366 - window))
+# How far back personal touches are looked for: those missed in this many days are
+# recorded (`show` lists the last 90 days' missed items); older ones are not looked at
+# (a birthday written down today says nothing of the years before).
+PERSONAL_LOOKBACK = 90
+
+
+def personal_days(
+    account: Account, policy: Policy, start: date, end: date
+) -> list[tuple[date, str]]:
+    """The anniversaries of `since` and the contacts' birthdays from ``start`` to ``end``
+    (never before the account's arrival): (day, whose: "" for the anniversary, else the
+    contact's name), in date order."""
+    start = max(start, arrival(account) or start)
     found: list[tuple[date, str]] = []
     dates: list[tuple[tuple[int, int], str]] = []
     if policy.anniversary_days is not None and account.since is not None:
@@ -280,9 +286,9 @@ def personal_days(account: Account, policy: Policy, today: date) -> list[tuple[d
             if contact.birthday and (parts := month_day(contact.birthday)):
                 dates.append((parts, contact.name))
     for (month, day), whose in dates:
-        for year in range(start.year, today.year + 1):
+        for year in range(start.year, end.year + 1):
             on = in_year(month, day, year)
-            if on is None or not start <= on <= today:
+            if on is None or not start <= on <= end:
                 continue
             if not whose and account.since is not None and on <= account.since:
                 continue  # the first anniversary is a year after `since`
@@ -293,15 +299,17 @@ def personal_days(account: Account, policy: Policy, today: date) -> list[tuple[d
 
 def next_personal_day(account: Account, policy: Policy, today: date) -> date | None:
     """The first day after ``today`` that brings a personal touch (the plan changes)."""
-    later = personal_days(account, policy, plus(today, 366))
-    return min((on for on, _ in later if on > today), default=None)
+    later = personal_days(account, policy, plus(today, 1), plus(today, 366))
+    return later[0][0] if later else None
 
 
 def _personal(account: Account, policy: Policy, today: date, keys: _Keys) -> list[Opened]:
     """The thank-you a `since` anniversary brings and the word a birthday does: cadence
     work due on the day, open for a few days, then missed."""
+    window = max(policy.anniversary_days or 0, policy.birthday_days or 0) + 7
+    start = plus(today, -PERSONAL_LOOKBACK - window)
     opened = []
-    for on, whose in personal_days(account, policy, today):
+    for on, whose in personal_days(account, policy, start, today):
         due = policy.next_working_day(on)
         if not whose:
             assert account.since is not None and policy.anniversary_days is not None
@@ -602,17 +610,18 @@ def _open_from(walk: Walk, account: Account, policy: Policy, touch: Touch, keys:
                     contact=touch.with_,
                 )
             )
+    kind = touch.kind.value
     for step in policy.sequences:
-        if touch.kind.value in step.after:
+        if kind in step.after:
             walk.open.append(
                 Opened(
                     step.kind,
                     step.action,
                     plus(on, step.days),
                     on,
-                    [f"{touch.kind.value} on {fmt(on)}: {step.name} {days_text(step.days)} later"],
+                    [f"{kind} on {fmt(on)}: {step.name} {days_text(step.days)} later"],
                     step.name,
-                    keys.make(f"step|{step.name}|{on}|{touch.kind.value}"),
+                    keys.make(f"step|{step.name}|{on}|{kind}"),
                     cls=step.cls,
                     contact=touch.with_,
                     step=step,
