@@ -433,6 +433,15 @@ ANNIVERSARY_ROWS = [
 # fmt: on
 
 
+def test_the_first_anniversary_says_one_year() -> None:
+    acct = account("C", [entry("2026-10-01")], since="2025-11-24")
+    item = the(plan_account(acct, P, TODAY), ItemKind.THANK_YOU)
+    assert (item.action, item.reasons[0]) == (
+        "Thank them for 1 year as a customer",
+        "customer since 2025-11-24: 1 year on 2026-11-24",
+    )
+
+
 @pytest.mark.parametrize(("since", "extra", "today", "due"), ANNIVERSARY_ROWS)
 def test_anniversaries(since: str, extra: dict[str, Any], today: str, due: str | None) -> None:
     acct = account("C", [entry("2026-10-01")], since=since, **extra)

@@ -143,7 +143,6 @@ class Person:
     name: str  # as the contact list spells it (else as first written)
     first: date
     last: date
-    on_file: bool  # one of the account's contacts
 
 
 def by_last_touch(walk: Walk) -> list[Person]:
@@ -314,14 +313,15 @@ def _personal(account: Account, policy: Policy, today: date, keys: _Keys) -> lis
         if not whose:
             assert account.since is not None and policy.anniversary_days is not None
             years = on.year - account.since.year
+            span = f"{years} year{'s' if years != 1 else ''}"
             last = max(plus(on, policy.anniversary_days), due)
             opened.append(
                 Opened(
                     ItemKind.THANK_YOU,
-                    f"Thank them for {years} year{'s' if years != 1 else ''} as a customer",
+                    f"Thank them for {span} as a customer",
                     on,
                     on,
-                    [f"customer since {fmt(account.since)}: {years} years on {fmt(on)}"],
+                    [f"customer since {fmt(account.since)}: {span} on {fmt(on)}"],
                     "anniversary",
                     keys.make(f"anniversary|{on.isoformat()}"),
                     cls=ItemClass.CADENCE,
@@ -397,7 +397,7 @@ def walk_history(account: Account, policy: Policy, today: date) -> Walk:
                 if item.kind is ItemKind.PROBLEM:
                     item.last = touch.date  # opened earlier in the walk: this answers it
             for name in named:
-                _touched(walk, account, name, touch.date)
+                _touched(walk, name, touch.date)
             walk.last_contact = touch
             walk.first_contact = walk.first_contact or touch.date
             if touch.kind in FACE_TO_FACE_KINDS:
@@ -417,12 +417,11 @@ def walk_history(account: Account, policy: Policy, today: date) -> Walk:
     return walk
 
 
-def _touched(walk: Walk, account: Account, name: str, on: date) -> None:
+def _touched(walk: Walk, name: str, on: date) -> None:
     key = name_key(name)
     person = walk.people.get(key)
     if person is None:
-        on_file = account.contact_named(name) is not None
-        walk.people[key] = Person(name, on, on, on_file)
+        walk.people[key] = Person(name, on, on)
     else:
         person.last = max(person.last, on)
 
