@@ -21,6 +21,7 @@ from touchplan.model import (
     ItemClass,
     ItemKind,
     Relationship,
+    Status,
     Tier,
     Touch,
     TouchKind,
@@ -203,6 +204,7 @@ def test_the_ratings_board_lists_the_lowest_and_the_biggest_falls_first() -> Non
         rated("never"),
         rated("low", 2),
         rated("rising", 1, 3),
+        replace(rated("gone", 1), status=Status.LOST),  # lost: not on the board
     ]
     board = ratings_board(book, P, TODAY)
     assert [(r.account.slug, r.trend.latest.rating if r.trend.latest else 0) for r in board] == [
