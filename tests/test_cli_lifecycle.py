@@ -661,7 +661,7 @@ def test_defer_an_unknown_id_writes_nothing(book_to_defer: dict[str, Path], run:
     assert (result.exit_code, result.stdout) == (1, "")
     assert " ".join(result.stderr.split()) == (
         "error: no open item 'zzzzz'; nothing was written (open: w7wfh (problem), x4we8 "
-        "(follow-up), wk5n5 (touch), 1mdnv (review), waf0s (visit))"
+        "(follow-up), wk5n5 (touch), 1mdnv (review), waf0s (visit), n9kaa (stakeholder))"
     )
     # an id of another account than the one named is unknown there
     result = run(

@@ -284,6 +284,7 @@ def test_done_by_id_closes_the_promise_and_says_so(odd: Path, run: RunFn) -> Non
         "review",
         "renewal",
         "visit",
+        "stakeholder",  # only Jane is named so far: a second stakeholder in 158 days
         "touch",
     ]
 

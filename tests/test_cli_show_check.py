@@ -104,9 +104,9 @@ def test_show_card(globex: Path, run: RunFn) -> None:
         "tags energy, west",
         "notes Likes volcanoes.",
         "Contacts",
-        "Name Role Phone Email",
-        "─" * 52,
-        "Hank Scorpio CEO +1 555 0142 hank@globex.example",
+        "Name Role Phone Email Last touched",
+        "─" * 76,
+        "Hank Scorpio CEO +1 555 0142 hank@globex.example 2026-03-02 (267 d ago)",
         "Open items",
         "Due Do · why Score",
         "─" * 95,
@@ -164,6 +164,7 @@ def test_show_json(globex: Path, run: RunFn) -> None:
     items = data.pop("items")
     history = data.pop("history")
     closed = data.pop("closed")
+    relations = {key: data.pop(key) for key in ("ratings", "rating_trend", "stakeholders")}
     assert data == {
         "date": "2026-11-24",
         "account": "globex",
@@ -181,8 +182,32 @@ def test_show_json(globex: Path, run: RunFn) -> None:
         "domains": [],
         "website": None,
         "notes": "Likes volcanoes.",
-        "contacts": [HANK],
+        "contacts": [{**HANK, "birthday": None, "last_touched": "2026-03-02"}],
         "file": "accounts/east/globex.yaml",
+    }
+    # no rated review; tier C is not watched for stakeholders, but Hank's touch is known
+    assert relations == {
+        "ratings": [],
+        "rating_trend": {
+            "latest": None,
+            "previous": None,
+            "change": None,
+            "trend": None,
+            "dropped": False,
+        },
+        "stakeholders": {
+            "within_days": None,
+            "single_threaded": False,
+            "touched": [],
+            "people": [
+                {
+                    "name": "Hank Scorpio",
+                    "role": "CEO",
+                    "last_touched": "2026-03-02",
+                    "on_file": True,
+                }
+            ],
+        },
     }
     assert [(i["id"], i["kind"], i["due"], i["overdue_days"], i["score"]) for i in items] == [
         ("ht03p", "renewal", "2026-11-11", 13, 1134),
@@ -217,6 +242,7 @@ def test_show_json(globex: Path, run: RunFn) -> None:
         "until": None,
         "cancelled_ids": [],
         "ref": None,
+        "rating": None,
     }
     assert [(h["date"], h["problem"], h["resolved"]) for h in history] == [
         ("2026-03-02", None, False),

@@ -246,6 +246,8 @@ def test_values_of_other_types_render_as_text(root: Path, run: Callable[..., Run
         "role": "2026-01-01",
         "phone": "5550100",
         "email": "",
+        "birthday": None,
+        "last_touched": None,
     }
 
 

@@ -176,6 +176,7 @@ def test_log_done_then_show(demo: Path) -> None:
         "until": None,
         "cancelled_ids": [],
         "ref": None,
+        "rating": None,
     }
 
 

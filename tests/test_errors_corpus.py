@@ -88,7 +88,14 @@ def test_yaml11_values_stay_text(root: Path, run: Callable[..., Run]) -> None:
     data = json.loads(result.stdout)
     assert (data["name"], data["owner"], data["notes"]) == ("2026-11-24", "no", "0o17")
     assert data["contacts"] == [
-        {"name": "null", "role": "1e3", "phone": "+15551234", "email": "01234"}
+        {
+            "name": "null",
+            "role": "1e3",
+            "phone": "+15551234",
+            "email": "01234",
+            "birthday": None,
+            "last_touched": None,
+        }
     ]
     assert (data["history"][0]["with"], data["history"][0]["summary"]) == ("yes", "~x")
 

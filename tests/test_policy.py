@@ -307,7 +307,7 @@ BAD_ROWS = [
         "sequences:\n  - {name: x, after: [sale], days: 1, action: A, kind: call}\n",
         [
             "touchplan.yaml:2: sequences[0].kind: 'call' is not one of touch, visit, review, "
-            "thank-you, gap-check, follow-up, problem, renewal"
+            "thank-you, gap-check, follow-up, problem, renewal, stakeholder"
         ],
         {"sequences": (Step("x", frozenset({"sale"}), 1, ItemKind.FOLLOW_UP, "A", None),)},
         id="step-item-kind",

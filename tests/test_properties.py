@@ -29,7 +29,7 @@ from touchplan.planning.week import plan_week
 START = date(2026, 6, 1)
 END = date(2026, 12, 31)
 days_in_range = st.dates(min_value=START, max_value=END)
-EXPLICIT_SOURCES = {"next", "gap-check"}  # the default items only `done` closes
+EXPLICIT_SOURCES = {"next", "gap-check", "introductions"}  # the default items only `done` closes
 
 
 @st.composite

@@ -52,6 +52,8 @@ from sim.runner import Features, SimError, Touchplan
 from sim.world import (
     ATTEMPT_SHARE,
     BOOK_SHARE,
+    FIRST,
+    LAST,
     LOST_SHARE,
     PROMISE_SHARE,
     PROMISES,
@@ -246,6 +248,7 @@ class CallPlan:
     book_visit: bool = False
     done_ids: list[str] = field(default_factory=list)
     bare_done: bool = False
+    stakeholder: bool = False  # meet someone besides the usual contact (issue 19)
     problem_ids: dict[str, str] = field(default_factory=dict)
 
 
@@ -459,6 +462,11 @@ class Rep:
                 plan.renewal = True
             elif item.kind == "problem" and item.id and tags:
                 plan.problem_ids[tags[-1]] = item.id
+            elif item.kind == "stakeholder":
+                # introductions, or a second stakeholder: the call reaches someone new
+                plan.stakeholder = True
+                if self.features.done_ids and item.id:
+                    plan.done_ids.append(item.id)
         mode = call.mode if call.mode in ("visit", "review", "call") else ""
         if not mode:
             mode = "visit" if "visit" in kinds else "review" if "review" in kinds else "call"
@@ -480,7 +488,7 @@ class Rep:
 
     def work(self, slug: str, day: date, plan: CallPlan) -> None:
         w = self.world
-        who = self.book.specs[slug].contact
+        who = self.other_person(slug, day) if plan.stakeholder else self.book.specs[slug].contact
         if self.attempts and chance(self.book.seed, slug, day, "attempt") < ATTEMPT_SHARE:
             w.record.calls.append(Call(day, slug, reached=False))
             self.log(slug, day, "No answer; left a voicemail.", "attempt", who)
@@ -529,6 +537,16 @@ class Rep:
             self.log(slug, day, "Relationship review during the visit.", "review", who)
         if renewal_step:
             self.renewal_entry(slug, day, renewal_step, who)
+
+    def other_person(self, slug: str, day: date) -> str:
+        """Someone at the account besides the usual contact: the second contact on file,
+        else a colleague the usual contact introduces."""
+        contacts = self.book.specs[slug].contacts
+        if len(contacts) > 1:
+            return contacts[1][0]
+        seed = self.book.seed
+        first = FIRST[pick(seed, 0, len(FIRST) - 1, slug, day, "first")]
+        return f"{first} {LAST[pick(seed, 0, len(LAST) - 1, slug, day, 'last')]}"
 
     def renewal_entry(self, slug: str, day: date, step: str, who: str) -> None:
         """Progress as touchplan can record it: a stage (or, without stages, only the

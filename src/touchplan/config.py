@@ -78,6 +78,15 @@ DEFAULT_SEQUENCES = (
         frozenset({TouchKind.REVIEW}),
         expires=30,
     ),
+    Step(
+        "introductions",
+        frozenset({SINCE}),
+        14,
+        ItemKind.STAKEHOLDER,
+        "Introductions: our accounts receivable and support people to theirs",
+        None,
+        expires=30,
+    ),
 )
 
 # Among commitments due on the same day: what matters most.
@@ -91,7 +100,13 @@ DEFAULT_IMPORTANCE = {
     ItemKind.GAP_CHECK: 1.0,
     ItemKind.VISIT: 1.0,
     ItemKind.TOUCH: 1.0,
+    ItemKind.STAKEHOLDER: 1.0,
+    ItemKind.BIRTHDAY: 1.0,
 }
+# Cadence work of these kinds weighs less than a touch, visit or review of its tier
+# (every other kind: 1): meeting a second stakeholder is worth doing, never at the
+# cost of the regular contact.
+DEFAULT_CADENCE_WEIGHT = {ItemKind.STAKEHOLDER: 0.5}
 
 
 @dataclass(frozen=True)
@@ -106,6 +121,8 @@ class Weights:
     tier: dict[Tier, float] = field(
         default_factory=lambda: {Tier.A: 30.0, Tier.B: 15.0, Tier.C: 5.0}
     )
+    # a cadence item's tier weight is multiplied by its kind's (absent: 1)
+    cadence: dict[ItemKind, float] = field(default_factory=lambda: dict(DEFAULT_CADENCE_WEIGHT))
 
 
 def _cadence(a: int | None, b: int | None, c: int | None) -> dict[Tier, int | None]:
@@ -133,6 +150,14 @@ class Policy:
     after_problem_days: int = 90
     visit_every: dict[Tier, int | None] = field(default_factory=lambda: _cadence(90, 180, None))
     review_every: dict[Tier, int | None] = field(default_factory=lambda: _cadence(90, 180, 365))
+    review_problem_at: int = 2  # a review rated this or lower opens a problem (0: never)
+    review_drop: int = 2  # a fall of this many points since the previous review is flagged
+    # a second stakeholder touched at least this often (None: not watched for that tier)
+    stakeholder_every: dict[Tier, int | None] = field(
+        default_factory=lambda: _cadence(180, 180, None)
+    )
+    anniversary_days: int | None = 7  # a `since` anniversary's thank-you stays open (None: off)
+    birthday_days: int | None = 2  # a contact's birthday stays open (None: off)
     relationship: dict[Relationship, float] = field(
         default_factory=lambda: dict(DEFAULT_RELATIONSHIP)
     )
@@ -209,6 +234,8 @@ _TOP_KEYS = (
     "visit",
     "review",
     "relationship",
+    "stakeholders",
+    "personal",
     "problem",
     "renewal",
     "sequences",
@@ -256,7 +283,8 @@ def _cadence_section(
 
 def _read_steps(f: Fields, node: Seq) -> tuple[Step, ...] | None:
     steps: list[Step] = []
-    item_kinds = [k.value for k in ItemKind if k is not ItemKind.BOOKED]
+    # a booking comes from `next:`, a birthday from a contact: no step makes either
+    item_kinds = [k.value for k in ItemKind if k not in (ItemKind.BOOKED, ItemKind.BIRTHDAY)]
     # a deferral or a lost mark is bookkeeping: nothing follows from it
     triggers = [k.value for k in TouchKind if k not in (TouchKind.DEFER, TouchKind.LOST)]
     triggers.append(SINCE)
@@ -338,7 +366,7 @@ _OBSOLETE_WEIGHTS = {
 
 
 def _read_weights(f: Fields, node: Map, base: Weights) -> Weights:
-    known = ("commitment", "late_day", "importance", "tier")
+    known = ("commitment", "late_day", "importance", "tier", "cadence")
     for key, (line, _value) in node.entries.items():
         if key in _OBSOLETE_WEIGHTS:
             f.problem(
@@ -347,6 +375,7 @@ def _read_weights(f: Fields, node: Map, base: Weights) -> Weights:
     f.unknown_keys(node, (*known, *_OBSOLETE_WEIGHTS), "weights.")
     importance = dict(base.importance)
     tier = dict(base.tier)
+    cadence = dict(base.cadence)
     commitment, late_day = base.commitment, base.late_day
     if "importance" in node.entries and (
         m := f.mapping(node.entries["importance"][1], "weights.importance")
@@ -364,13 +393,22 @@ def _read_weights(f: Fields, node: Map, base: Weights) -> Weights:
                 value = f.number(m.entries[t.value][1], f"weights.tier.{t.value}")
                 if value is not None:
                     tier[t] = value
+    if "cadence" in node.entries and (
+        m := f.mapping(node.entries["cadence"][1], "weights.cadence")
+    ):
+        f.unknown_keys(m, [k.value for k in ItemKind], "weights.cadence.")
+        for k in ItemKind:
+            if k.value in m.entries:
+                value = f.number(m.entries[k.value][1], f"weights.cadence.{k.value}")
+                if value is not None:
+                    cadence[k] = value
     if "commitment" in node.entries:
         value = f.number(node.entries["commitment"][1], "weights.commitment")
         commitment = commitment if value is None else value
     if "late_day" in node.entries:
         value = f.number(node.entries["late_day"][1], "weights.late_day")
         late_day = late_day if value is None else value
-    return Weights(commitment, late_day, importance, tier)
+    return Weights(commitment, late_day, importance, tier, cadence)
 
 
 def read_policy(data: bytes, path: str) -> tuple[Policy, list[Problem]]:
@@ -439,9 +477,33 @@ def _policy(doc: Document | None, path: str, problems: list[Problem]) -> Policy:
     _, visit_every = _cadence_section(f, root, "visit")
     if visit_every is not None:
         changes["visit_every"] = visit_every
-    _, review_every = _cadence_section(f, root, "review")
+    review, review_every = _cadence_section(f, root, "review", ("problem_at", "drop"))
     if review_every is not None:
         changes["review_every"] = review_every
+    if review is not None:
+        for key, attr, low in (("problem_at", "review_problem_at", 0), ("drop", "review_drop", 1)):
+            if key in review.entries:
+                value = f.integer(review.entries[key][1], f"review.{key}", minimum=low)
+                if value is not None and value > 5:
+                    f.problem(review.entries[key][1], f"review.{key}",
+                              f"{value} is above 5, the highest rating")  # fmt: skip
+                elif value is not None:
+                    changes[attr] = value
+    _, stakeholder_every = _cadence_section(f, root, "stakeholders")
+    if stakeholder_every is not None:
+        changes["stakeholder_every"] = stakeholder_every
+    if "personal" in e and (m := f.mapping(e["personal"][1], "personal")):
+        f.unknown_keys(m, ("anniversary", "birthday"), "personal.")
+        for key in ("anniversary", "birthday"):
+            if key not in m.entries:
+                continue
+            node = m.entries[key][1]
+            if isinstance(node, Scalar) and node.is_null:
+                changes[f"{key}_days"] = None
+                continue
+            value = f.integer(node, f"personal.{key}", minimum=0)
+            if value is not None:
+                changes[f"{key}_days"] = value
     for key in ("lookahead", "plan_ahead", "spare_days"):
         if key in e:
             value = f.integer(e[key][1], key, minimum=0)

@@ -225,3 +225,31 @@ def parse_days(text: str, what: str) -> int:
         )
     n = int(match.group(1))
     return n * {"": 1, "d": 1, "w": 7, "m": 30}[match.group(2)]
+
+
+# -- days of the year (birthdays) ----------------------------------------------------------
+
+_MM_DD = re.compile(r"(\d{2})-(\d{2})")
+
+
+def month_day(text: str) -> tuple[int, int] | None:
+    """``MM-DD`` as (month, day) when that day exists in some year (02-29 does), else None."""
+    match = _MM_DD.fullmatch(text.strip())
+    if match is None:
+        return None
+    month, day = int(match.group(1)), int(match.group(2))
+    try:
+        date(2000, month, day)  # a leap year: every day that exists at all
+    except ValueError:
+        return None
+    return month, day
+
+
+def in_year(month: int, day: int, year: int) -> date | None:
+    """That day in ``year``: 02-29 falls on 02-28 in a common year (None: out of range)."""
+    try:
+        return date(year, month, day)
+    except ValueError:
+        if (month, day) != (2, 29) or not 1 <= year <= 9999:
+            return None
+        return date(year, 2, 28)

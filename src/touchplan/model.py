@@ -62,6 +62,8 @@ class ItemKind(StrEnum):
     PROBLEM = "problem"
     RENEWAL = "renewal"
     BOOKED = "booked"  # a booked appointment (call, visit, meeting or review)
+    STAKEHOLDER = "stakeholder"  # know more people at the account (introductions, coverage)
+    BIRTHDAY = "birthday"  # a contact's birthday (`birthday: MM-DD`)
 
 
 class ItemClass(StrEnum):
@@ -99,6 +101,7 @@ class Contact:
     role: str = ""
     phone: str = ""
     email: str = ""
+    birthday: str = ""  # MM-DD (validated by the schema), or ""
 
 
 @dataclass(frozen=True)

@@ -171,6 +171,14 @@ RenewalDateOpt = Annotated[
     str | None,
     typer.Option("--renewal-date", help="With --kind renewal: signed; the next renewal date."),
 ]
+RatingOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--rating",
+        help="With --kind review: the customer's rating of us, 1 (worst) to 5 (best); "
+        "the summary is their comment. A low rating opens a problem.",
+    ),
+]
 
 
 def log(
@@ -185,6 +193,7 @@ def log(
     resolved: ResolvedOpt = None,
     stage: StageOpt = None,
     renewal_date: RenewalDateOpt = None,
+    rating: RatingOpt = None,
     dir_opt: DirOpt = None,
 ) -> None:
     """Record a touch: appends one entry to the account's history, nothing else changes
@@ -218,6 +227,7 @@ def log(
             done=done,
             stage=stage,
             renewal_date=renewal_date,
+            rating=rating,
         )
 
     try:
@@ -482,16 +492,21 @@ def show_account(
     fmt: FormatOpt = Format.table,
     dir_opt: DirOpt = None,
 ) -> None:
-    """The account card: facts, contacts, open items with reasons, and the history."""
+    """The account card: facts, review ratings, contacts and when each was last touched,
+    open items with reasons, and the history."""
+    from touchplan.planning.relations import relations
     from touchplan.planning.schedule import closed_items
     from touchplan.views import daily, records
 
     day, account, items, policy = account_plan(dir_opt, account_name, date_opt)
     closed = closed_items(account, policy, day)
+    people = relations(account, policy, day)
     emit(
         fmt,
-        table=lambda: daily.account_card(account, items, day, account.is_snoozed(day), closed),
-        document=lambda: records.show_record(account, items, day, closed),
+        table=lambda: daily.account_card(
+            account, items, day, account.is_snoozed(day), closed, people
+        ),
+        document=lambda: records.show_record(account, items, day, closed, people),
         command="show",
     )
 

@@ -32,8 +32,8 @@ from touchplan.text import for_display, slugify
 PRODID = "-//touchplan//touch plan export//EN"
 UID_DOMAIN = "touchplan"
 # Items whose rule can open several at once from one entry date: their own text
-# (the promised action, the problem) tells them apart.
-_TEXT_KEYED = frozenset({ItemKind.FOLLOW_UP, ItemKind.PROBLEM})
+# (the promised action, the problem, whose birthday) tells them apart.
+_TEXT_KEYED = frozenset({ItemKind.FOLLOW_UP, ItemKind.PROBLEM, ItemKind.BIRTHDAY})
 # The renewal reminder pops up at 08:00 on the planned day (all-day events start at
 # midnight, local time).
 RENEWAL_ALARM = timedelta(hours=8)

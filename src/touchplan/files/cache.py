@@ -70,14 +70,18 @@ from touchplan.planning.schedule import (
     TIER_ORDER,
     assign_ids,
     is_planned,
+    items_from_walk,
     plan_account,
     stable_until,
 )
-from touchplan.planning.walk import attempted
+from touchplan.planning.walk import attempted, walk_history
 from touchplan.planning.workload import cadence_calls, per_working_day
 from touchplan.text import fold_name
 
-SCHEMA = 5  # 3 was two layouts on two branches (ctime and digest; repeats): a new file
+# 3 was two layouts on two branches (ctime and digest; repeats): a new file;
+# 5: when each item was opened (book-wide ids); 6: `imp` holds a cadence row's kind
+# weight (weights.cadence)
+SCHEMA = 6
 CACHE_NAME = f"plan-cache-v{SCHEMA}.sqlite3"
 PARALLEL_FROM = 400  # files to parse before a process pool pays for itself
 CHUNK = 250
@@ -132,7 +136,8 @@ def build_record(root: str, rel: str, stat: FileStat, policy: Policy, day: date)
     record.snooze_until = account.snooze.until.toordinal() if account.snooze else 0
     record.renewal = account.renewal.toordinal() if account.renewal else 0
     record.valid_from = day.toordinal()
-    record.valid_until = stable_until(account, policy, day).toordinal()
+    walk = walk_history(account, policy, day)  # one walk for both: the cold run's hot path
+    record.valid_until = stable_until(account, policy, day, walk).toordinal()
     record.attempt = day.toordinal() if attempted(account, day) else 0
     record.items = [
         [
@@ -145,7 +150,7 @@ def build_record(root: str, rel: str, stat: FileStat, policy: Policy, day: date)
             int(i.repeats),
             i.trigger.toordinal() if i.trigger else 0,
         ]
-        for i in plan_account(account, policy, day, explain=False)
+        for i in items_from_walk(account, policy, day, walk, explain=False)
     ]
     return record
 
@@ -340,6 +345,7 @@ def store_records(
         return
     w = policy.weights
     importance = {k.value: 0.0 + w.importance.get(k, 0.0) for k in ItemKind}
+    cadence_weight = {k.value: 0.0 + w.cadence.get(k, 1.0) for k in ItemKind}
     tier_weight = {t.value: 0.0 + w.tier.get(t, 0.0) for t in Tier}
     tier_rank = {t.value: TIER_ORDER[t] for t in Tier}
     active_value = Status.ACTIVE.value
@@ -383,7 +389,7 @@ def store_records(
                         cls,
                         due,
                         cadence,
-                        importance[kind],
+                        importance[kind] if cls == 0 else cadence_weight[kind],
                         tier_weight[r.tier],
                         tier_rank[r.tier],
                         key,
@@ -631,10 +637,11 @@ _MARGIN = 50  # extra candidates so exact (rounded) scores can re-rank the bound
 # score_terms in SQL: a commitment due today or late, else cadence work (see why)
 # a booked appointment on its day ranks before everything (planning.schedule.rank_key)
 _CLASS = f"(CASE WHEN kind = '{ItemKind.BOOKED.value}' AND due = :today THEN -1 ELSE cls END)"
+# `imp` is a commitment's importance, or a cadence item's kind weight
 _SCORE = """
     CASE WHEN cls = 0
       THEN :commitment + :late_day * MAX(0, :today - due) + imp
-      ELSE tw * MAX(0.0, ROUND(1 + (:today - due) * 1.0 / MAX(cadence, 1), 3)) END
+      ELSE tw * imp * MAX(0.0, ROUND(1 + (:today - due) * 1.0 / MAX(cadence, 1), 3)) END
 """
 
 

@@ -794,6 +794,8 @@ def entry_fields(entry: Entry) -> list[tuple[str, Value]]:
         fields.append(("with", entry.with_))
     if entry.summary is not None:
         fields.append(("summary", entry.summary))
+    if entry.rating is not None:
+        fields.append(("rating", Plain(str(entry.rating))))
     if entry.next:
         what = entry.next.action
         if entry.next.booked is not None:

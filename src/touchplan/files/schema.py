@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
+from touchplan.dates import month_day
 from touchplan.errors import Problem
 from touchplan.model import (
     BOOKABLE_KINDS,
@@ -43,7 +44,7 @@ ACCOUNT_KEYS = (
     "domains",
     "website",
 )
-CONTACT_KEYS = ("name", "role", "phone", "email")
+CONTACT_KEYS = ("name", "role", "phone", "email", "birthday")
 _TOUCH_KINDS = tuple(k.value for k in TouchKind)
 _TIERS = tuple(t.value for t in Tier)
 ENTRY_KEYS = (
@@ -143,6 +144,14 @@ def _read_contact(f: Fields, node: Node, where: str) -> Contact | None:
             if value is None:
                 return None
             values[key] = value.strip()
+    if values.get("birthday") and month_day(values["birthday"]) is None:
+        f.problem(
+            m.entries["birthday"][1],
+            f"{where}.birthday",
+            f"{values['birthday']!r} is not a day of the year",
+            "use MM-DD, e.g. 03-14; no year",
+        )
+        return None
     return Contact(**values)
 
 

@@ -15,6 +15,7 @@ from datetime import date
 
 from touchplan.config import Policy
 from touchplan.model import Account, Item, ItemClass, ItemKind, Tier, TouchKind
+from touchplan.planning.relations import drop_reason
 from touchplan.planning.schedule import (
     TIER_ORDER,
     RankKey,
@@ -132,6 +133,11 @@ def make_call(
         *(_note(i, "can be settled on this call") for i in soon if due),
     ]
     early.sort(key=lambda i: (i.due, i.kind.value))
+    if flag := drop_reason(account, policy):  # the customer's view fell: say so on the call
+        if due:
+            due[0] = _note(due[0], flag)
+        else:
+            early[0] = _note(early[0], flag)
     mode = call_mode(due + early)
     upcoming = sorted(
         (

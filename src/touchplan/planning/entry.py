@@ -34,6 +34,7 @@ from touchplan.model import (
     split_booking,
 )
 from touchplan.planning.people import match_contact
+from touchplan.planning.relations import RatingTrend, rating_trend
 from touchplan.planning.renewal import NOT_STARTED
 from touchplan.planning.schedule import plan_account, with_ids
 from touchplan.text import check_input, slugify
@@ -87,6 +88,7 @@ class Entry:
     until: dt.date | None = None  # a deferral's end
     cancelled: tuple[str, ...] = ()  # ids of the bookings it cancels (never held)
     ref: str = ""  # an outside reference: the calendar event it records
+    rating: int | None = None  # a review's rating, 1-5
 
 
 @dataclass(frozen=True)
@@ -114,6 +116,7 @@ def log_entry(
     done: Sequence[str] | None = None,
     stage: str | None = None,
     renewal_date: str | None = None,
+    rating: int | None = None,
 ) -> LogPlan:
     """The entry `log` appends to ``account``: user text checked, dates parsed (relative
     to ``today``), what `--done` and `--resolved` mean worked out against the items open
@@ -158,6 +161,13 @@ def log_entry(
         renewal = parse_date(renewal_date, today, "--renewal-date")
         if renewal <= when:
             raise UsageError(f"--renewal-date {renewal.isoformat()} is not after the touch")
+    if rating is not None:
+        if kind is not TouchKind.REVIEW:
+            raise UsageError("--rating goes with --kind review")
+        if not 1 <= rating <= 5:
+            raise UsageError(
+                f"--rating: {rating} is not between 1 and 5", "5 is the best, 1 the worst"
+            )
     entry = Entry(
         when,
         kind,
@@ -169,6 +179,7 @@ def log_entry(
         tuple(i.id for i in closes),
         chosen_stage,
         renewal,
+        rating=rating,
     )
     return LogPlan(entry, closes, resolves, tuple(notes))
 
@@ -197,6 +208,7 @@ class AfterLog:
     # commitments the entry settled by its kind (a visit keeping a booking, a thank-you,
     # a signed renewal), besides what --done and --resolved closed by id
     settled: tuple[Item, ...] = ()
+    ratings: RatingTrend | None = None  # a rated review: the trend it now makes
 
 
 def after_log(
@@ -233,8 +245,12 @@ def after_log(
         if i.kind in OPEN_UNTIL_CLOSED or i.due <= today
         or (i.kind is ItemKind.RENEWAL and i.progress not in ("", NOT_STARTED))
     ]  # fmt: skip
+    ratings = rating_trend(account, policy) if logged.rating is not None else None
     return AfterLog(
-        first, tuple(sorted(still, key=lambda i: (i.due, i.kind.value))), tuple(settled)
+        first,
+        tuple(sorted(still, key=lambda i: (i.due, i.kind.value))),
+        tuple(settled),
+        ratings,
     )
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from functools import lru_cache
 
 from touchplan.errors import AmbiguousError
 from touchplan.model import EVERYONE, Account, Contact, Item
@@ -31,6 +32,7 @@ def owned(accounts: list[Account], owner: str | None) -> list[Account]:
 _TITLES = frozenset({"dr", "mr", "mrs", "ms", "mx", "miss", "prof", "sir", "dame", "herr", "frau"})
 
 
+@lru_cache(maxsize=8192)  # the same few names come back on every entry of a history
 def name_key(name: str) -> tuple[str, ...]:
     """A name as words to match: accents, case, punctuation and titles ignored
     (``Dr. Élodie Martin`` -> ``("elodie", "martin")``)."""
@@ -50,20 +52,60 @@ def match_contact(account: Account, name: str) -> tuple[str, bool]:
     (``kim`` finds "Dr. Kim Lee", ``elodie`` "Élodie Martin", ``lee`` "Kim Lee"); accents,
     case and titles do not count. Two contacts matching as well raise AmbiguousError.
     """
-    wanted = name_key(name)
-    if not wanted:
+    return Roster(account.contacts).match(name)
+
+
+class Roster:
+    """An account's contacts with their name keys worked out once, for matching many
+    names (every `with` of a history) the way `match_contact` matches one."""
+
+    def __init__(self, contacts: Sequence[Contact]) -> None:
+        self.contacts = contacts
+        self._keys: list[tuple[str, tuple[str, ...]]] | None = None
+        self._seen: dict[str, tuple[str, bool]] = {}
+
+    @property
+    def keys(self) -> list[tuple[str, tuple[str, ...]]]:
+        if self._keys is None:  # worked out on the first match only
+            self._keys = [(c.name, name_key(c.name)) for c in self.contacts]
+        return self._keys
+
+    def match(self, name: str) -> tuple[str, bool]:
+        """As `match_contact`; AmbiguousError when two contacts match as well."""
+        wanted = name_key(name)
+        if not wanted:
+            return name.strip(), False
+        joined = " ".join(wanted)
+        tests: tuple[Callable[[tuple[str, ...]], bool], ...] = (
+            lambda key: key == wanted,
+            lambda key: " ".join(key).startswith(joined),
+            lambda key: len(wanted) == 1 and any(w.startswith(wanted[0]) for w in key),
+        )
+        for test in tests:
+            found = list(dict.fromkeys(n for n, key in self.keys if test(key)))
+            if len(found) == 1:
+                return found[0], True
+            if found:
+                raise AmbiguousError(f"--with {name.strip()!r} could be any of", found)
         return name.strip(), False
-    joined = " ".join(wanted)
-    keys = [(c, name_key(c.name)) for c in account.contacts]
-    tests: tuple[Callable[[tuple[str, ...]], bool], ...] = (
-        lambda key: key == wanted,
-        lambda key: " ".join(key).startswith(joined),
-        lambda key: len(wanted) == 1 and any(w.startswith(wanted[0]) for w in key),
-    )
-    for test in tests:
-        found = list(dict.fromkeys(c.name for c, key in keys if test(key)))
-        if len(found) == 1:
-            return found[0], True
-        if found:
-            raise AmbiguousError(f"--with {name.strip()!r} could be any of", found)
-    return name.strip(), False
+
+    def people(self, with_: str) -> list[str]:
+        """The people an entry's `with` names (``Jane, Raj Patel`` is two), each as the
+        contact list spells them when it is one of them (an ambiguous name as written)."""
+        found: list[str] = []
+        for part in _SEPARATORS.split(with_):
+            if not part.strip():
+                continue
+            if part not in self._seen:
+                try:
+                    self._seen[part] = self.match(part)
+                except AmbiguousError:
+                    self._seen[part] = (part.strip(), False)
+            name = self._seen[part][0]
+            if name not in found:
+                found.append(name)
+        return found
+
+
+# Between the names of one `with`: a comma, a semicolon, a slash, "&" or "and".
+_SEPARATORS = re.compile(r"\s*(?:[,;/&]|\band\b)\s*", re.IGNORECASE)

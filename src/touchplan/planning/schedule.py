@@ -26,12 +26,14 @@ from touchplan.model import (
     Tier,
     Touch,
 )
+from touchplan.planning.people import name_key
 from touchplan.planning.renewal import LAPSED, NOT_STARTED, renewal_item
 from touchplan.planning.walk import (
     BOOKED_CADENCE,
     Opened,
     Walk,
     attempted,
+    by_last_touch,
     cadence_every,
     cadence_key,
     commitment_day,
@@ -39,7 +41,9 @@ from touchplan.planning.walk import (
     effective_renewal,
     fmt,
     item_key,
+    next_personal_day,
     plus,
+    stakeholder_anchor,
     touch_every,
     walk_history,
 )
@@ -267,9 +271,63 @@ def items_from_walk(
         )
     ):
         items.append(_finish(account, policy, today, r, explain, review_every or 0))
+    stakeholder_every = cadence_every(account, policy, policy.stakeholder_every[account.tier])
+    if stakeholder_every and (s := _stakeholder_item(account, walk, stakeholder_every, explain)):
+        items.append(_finish(account, policy, today, s, explain, stakeholder_every))
     if explain:
         items.sort(key=lambda i: rank_key(i, account.tier, today))
     return items
+
+
+def _stakeholder_item(account: Account, walk: Walk, every: int, explain: bool) -> Opened | None:
+    """Someone besides the person touched last, at least every ``every`` days (counted
+    from when the only person named so far was first touched). None before anyone is
+    named in a `with`: nothing is known of who is touched."""
+    anchor = stakeholder_anchor(walk)
+    if anchor is None:
+        return None
+    key = item_key(account.slug, cadence_key(ItemKind.STAKEHOLDER, anchor))
+    reasons = []
+    if explain:
+        latest = by_last_touch(walk)
+        if walk.stakeholder_done is not None and walk.stakeholder_done == anchor:
+            since = f"a second stakeholder recorded on {fmt(anchor)}"
+        elif len(latest) > 1 and latest[1].last == latest[0].last:
+            since = f"{latest[0].name} and {latest[1].name} touched together on {fmt(anchor)}"
+        elif len(latest) > 1:
+            since = f"only {latest[0].name} touched since {fmt(anchor)} ({latest[1].name} then)"
+        else:
+            since = f"only {latest[0].name} touched, since {fmt(anchor)}"
+        reasons = [
+            f"{since}; tier {account.tier.value}: a second stakeholder every {days_text(every)}"
+        ]
+    return Opened(
+        ItemKind.STAKEHOLDER,
+        "Meet a second stakeholder",
+        plus(anchor, every),
+        anchor,
+        reasons,
+        "stakeholders",
+        key,
+        cls=ItemClass.CADENCE,
+        contact=_someone_else(account, walk),
+        deferral=walk.cadence_deferrals.get(key),
+    )
+
+
+def _someone_else(account: Account, walk: Walk) -> str:
+    """Whom to ask for: the contact on file touched least lately (never first) besides
+    the person touched last; "" when there is nobody else on file."""
+    latest = by_last_touch(walk)[0].name
+    others = [c.name for c in account.contacts if name_key(c.name) != name_key(latest)]
+    if not others:
+        return ""
+
+    def last(name: str) -> date:
+        person = walk.people.get(name_key(name))
+        return person.last if person else date.min
+
+    return min(others, key=last)
 
 
 def closed_items(account: Account, policy: Policy, today: date) -> list[ClosedItem]:
@@ -320,11 +378,14 @@ def score_terms(item: Item, tier: Tier, policy: Policy, today: date) -> tuple[Sc
     where = (
         f"{late} days late" if late > 0 else ("due today" if late == 0 else f"due in {-late} days")
     )
+    factor = w.cadence.get(item.kind, 1.0)
+    weighed = "" if factor == 1 else f" x {factor:g} for a {item.kind.value} item"
     return (
         ScoreTerm(
-            f"cadences elapsed ({where} on a {item.cadence}-day cadence), tier {tier.value}",
+            f"cadences elapsed ({where} on a {item.cadence}-day cadence), "
+            f"tier {tier.value}{weighed}",
             max(0.0, cadence_ratio(item, today)),
-            w.tier.get(tier, 0.0),
+            w.tier.get(tier, 0.0) * factor,
         ),
     )
 
@@ -356,14 +417,15 @@ def is_planned(account: Account, today: date) -> bool:
     return account.status is Status.ACTIVE and not account.is_snoozed(today)
 
 
-def stable_until(account: Account, policy: Policy, day: date) -> date:
+def stable_until(account: Account, policy: Policy, day: date, walk: Walk | None = None) -> date:
     """The last day on which ``plan_account`` yields the same items with the same due
     dates as on ``day`` (only scores and wording move with the clock until then).
 
     What moves them: a first touch with no arrival date (due "today"), an attempt today
-    (the account sits out the day), a sequence step's expiry, a renewal's date passing.
+    (the account sits out the day), a sequence step's expiry, a renewal's date passing,
+    an anniversary or a birthday.
     """
-    walk = walk_history(account, policy, day)
+    walk = walk or walk_history(account, policy, day)  # the walk of ``day``, when known
     if walk.last_contact is None and account.added is None:
         return day
     if attempted(account, day):
@@ -376,6 +438,9 @@ def stable_until(account: Account, policy: Policy, day: date) -> date:
     renewal = effective_renewal(account)
     if renewal is not None and day <= renewal:
         until = min(until, renewal)
+    personal = next_personal_day(account, policy, day)
+    if personal is not None:
+        until = min(until, plus(personal, -1))  # an anniversary or a birthday brings an item
     return until
 
 

@@ -17,7 +17,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from touchplan.config import SINCE, Policy, Step
+from touchplan.dates import in_year, month_day
 from touchplan.model import (
+    CONTACT_KINDS,
     FACE_TO_FACE_KINDS,
     Account,
     Deferral,
@@ -27,6 +29,7 @@ from touchplan.model import (
     Touch,
     TouchKind,
 )
+from touchplan.planning.people import Roster, name_key
 
 DAY = timedelta(days=1)
 STAGE_ORDER = {RenewalStage.CONVERSATION: 1, RenewalStage.PROPOSAL: 2, RenewalStage.VERBAL: 3}
@@ -93,10 +96,14 @@ class Opened:
     stage: str = ""  # renewals: the escalation stage
     progress: str = ""  # renewals: how far the conversation has come
     opened_by: Touch | None = None  # the entry that opened it (its `ref`, its `next`)
+    person: str = ""  # birthdays: closed only by a contact that names this person
+    last_day: date | None = None  # personal touches: the last day it can be done
 
     @property
     def expiry(self) -> date | None:
         """The last day it can still be done; after it, a sequence step is missed."""
+        if self.last_day is not None:
+            return self.last_day
         if self.step is None or self.step.expires is None:
             return None
         return plus(self.raw_due, self.step.expires)
@@ -127,6 +134,36 @@ class Walk:
     last_attempt: date | None = None
     renewal: RenewalProgress = field(default_factory=RenewalProgress)
     cadence_deferrals: dict[str, Deferral] = field(default_factory=dict)  # key -> deferral
+    # who was touched (from `with`): name key -> the person, in the order first touched
+    people: dict[tuple[str, ...], Person] = field(default_factory=dict)
+    stakeholder_done: date | None = None  # a second stakeholder recorded by id (`done`)
+
+
+@dataclass
+class Person:
+    """Someone an entry's `with` names: when they were first and last touched."""
+
+    name: str  # as the contact list spells it (else as first written)
+    first: date
+    last: date
+
+
+def by_last_touch(walk: Walk) -> list[Person]:
+    """The people touched, the latest first (by name on the same day)."""
+    return sorted(walk.people.values(), key=lambda p: (-p.last.toordinal(), p.name))
+
+
+def stakeholder_anchor(walk: Walk) -> date | None:
+    """When someone besides the person touched last was last touched (or a second
+    stakeholder recorded by id), else when the only person was first touched: the
+    second-stakeholder cadence counts from it. None: nobody named yet."""
+    if not walk.people:
+        return None
+    latest = by_last_touch(walk)
+    anchor = latest[1].last if len(latest) > 1 else latest[0].first
+    if walk.stakeholder_done is not None:
+        anchor = max(anchor, walk.stakeholder_done)
+    return anchor
 
 
 def ordered(history: Iterable[Touch]) -> list[Touch]:
@@ -229,11 +266,116 @@ def _since_steps(account: Account, policy: Policy, keys: _Keys) -> list[Opened]:
     return opened
 
 
+# How far back personal touches are looked for: those missed in this many days are
+# recorded (`show` lists the last 90 days' missed items); older ones are not looked at
+# (a birthday written down today says nothing of the years before).
+PERSONAL_LOOKBACK = 90
+
+
+def personal_days(
+    account: Account, policy: Policy, start: date, end: date
+) -> list[tuple[date, str]]:
+    """The anniversaries of `since` and the contacts' birthdays from ``start`` to ``end``
+    (never before the account's arrival): (day, whose: "" for the anniversary, else the
+    contact's name), in date order."""
+    start = max(start, arrival(account) or start)
+    found: list[tuple[date, str]] = []
+    dates: list[tuple[tuple[int, int], str]] = []
+    if policy.anniversary_days is not None and account.since is not None:
+        dates.append(((account.since.month, account.since.day), ""))
+    if policy.birthday_days is not None:
+        for contact in account.contacts:
+            if contact.birthday and (parts := month_day(contact.birthday)):
+                dates.append((parts, contact.name))
+    for (month, day), whose in dates:
+        for year in range(start.year, end.year + 1):
+            on = in_year(month, day, year)
+            if on is None or not start <= on <= end:
+                continue
+            if not whose and account.since is not None and on <= account.since:
+                continue  # the first anniversary is a year after `since`
+            found.append((on, whose))
+    found.sort()
+    return found
+
+
+def next_personal_day(account: Account, policy: Policy, today: date) -> date | None:
+    """The first day after ``today`` that brings a personal touch (the plan changes)."""
+    later = personal_days(account, policy, plus(today, 1), plus(today, 366))
+    return later[0][0] if later else None
+
+
+def _personal(account: Account, policy: Policy, today: date, keys: _Keys) -> list[Opened]:
+    """The thank-you a `since` anniversary brings and the word a birthday does: cadence
+    work due on the day, open for a few days, then missed."""
+    window = max(policy.anniversary_days or 0, policy.birthday_days or 0) + 7
+    start = plus(today, -PERSONAL_LOOKBACK - window)
+    opened = []
+    for on, whose in personal_days(account, policy, start, today):
+        due = policy.next_working_day(on)
+        if not whose:
+            assert account.since is not None and policy.anniversary_days is not None
+            years = on.year - account.since.year
+            span = f"{years} year{'s' if years != 1 else ''}"
+            last = max(plus(on, policy.anniversary_days), due)
+            opened.append(
+                Opened(
+                    ItemKind.THANK_YOU,
+                    f"Thank them for {span} as a customer",
+                    on,
+                    on,
+                    [f"customer since {fmt(account.since)}: {span} on {fmt(on)}"],
+                    "anniversary",
+                    keys.make(f"anniversary|{on.isoformat()}"),
+                    cls=ItemClass.CADENCE,
+                    step=_ANNIVERSARY,
+                    cadence=365,
+                    last_day=last,
+                )
+            )
+        else:
+            assert policy.birthday_days is not None
+            last = max(plus(on, policy.birthday_days), due)
+            opened.append(
+                Opened(
+                    ItemKind.BIRTHDAY,
+                    f"Wish {whose} a happy birthday",
+                    on,
+                    on,
+                    [f"{whose}'s birthday is {on.strftime('%m-%d')}"],
+                    "birthday",
+                    keys.make(f"birthday|{' '.join(name_key(whose))}|{on.isoformat()}"),
+                    cls=ItemClass.CADENCE,
+                    contact=whose,
+                    step=_BIRTHDAY,
+                    cadence=365,
+                    person=whose,
+                    last_day=last,
+                )
+            )
+    return opened
+
+
+# Personal touches close like sequence steps: a thank-you logged on or after the
+# anniversary; a contact naming the person on or after the birthday. Their windows come
+# from `personal:` (Opened.last_day), not from the step.
+_ANNIVERSARY = Step(
+    "anniversary", frozenset(), 0, ItemKind.THANK_YOU, "", frozenset({TouchKind.THANK_YOU}),
+    cls=ItemClass.CADENCE,
+)  # fmt: skip
+_BIRTHDAY = Step(
+    "birthday", frozenset(), 0, ItemKind.BIRTHDAY, "", CONTACT_KINDS, cls=ItemClass.CADENCE
+)
+
+
 def walk_history(account: Account, policy: Policy, today: date) -> Walk:
     """Open, close and set aside event-driven items, in the order things happened."""
     walk = Walk()
     keys = _Keys(account.slug)
-    pending = _since_steps(account, policy, keys)
+    pending = _since_steps(account, policy, keys) + _personal(account, policy, today, keys)
+    roster = Roster(account.contacts)
+    # who was touched matters to a watched tier's stakeholder cadence and to birthdays
+    watched = bool(policy.stakeholder_every.get(account.tier))
     renewal = effective_renewal(account)
     renewal_key = item_key(account.slug, f"renewal|{renewal}") if renewal else ""
     for touch in ordered(account.history):
@@ -246,7 +388,10 @@ def walk_history(account: Account, policy: Policy, today: date) -> Walk:
             continue
         if touch.cancelled_ids:
             _cancel(walk, touch)
-        _close_by_kind(walk, touch)
+        named: list[str] = []
+        if touch.with_ and touch.is_contact and (watched or any(i.person for i in walk.open)):
+            named = roster.people(touch.with_)
+        _close_by_kind(walk, touch, named)
         if touch.done_ids:
             _close_by_id(walk, account, policy, touch, renewal_key)
         if touch.done:
@@ -256,6 +401,8 @@ def walk_history(account: Account, policy: Policy, today: date) -> Walk:
             for item in walk.open:
                 if item.kind is ItemKind.PROBLEM:
                     item.last = touch.date  # opened earlier in the walk: this answers it
+            for name in named:
+                _touched(walk, name, touch.date)
             walk.last_contact = touch
             walk.first_contact = walk.first_contact or touch.date
             if touch.kind in FACE_TO_FACE_KINDS:
@@ -273,6 +420,15 @@ def walk_history(account: Account, policy: Policy, today: date) -> Walk:
     walk.open.extend(pending)
     _expire(walk, today)
     return walk
+
+
+def _touched(walk: Walk, name: str, on: date) -> None:
+    key = name_key(name)
+    person = walk.people.get(key)
+    if person is None:
+        walk.people[key] = Person(name, on, on)
+    else:
+        person.last = max(person.last, on)
 
 
 def _expire(walk: Walk, on: date) -> None:
@@ -295,10 +451,12 @@ def _close(walk: Walk, item: Opened, touch: Touch) -> None:
     walk.closed.append((item, touch))
 
 
-def _close_by_kind(walk: Walk, touch: Touch) -> None:
+def _close_by_kind(walk: Walk, touch: Touch, named: list[str]) -> None:
     for item in list(walk.open):
         if item.trigger > touch.date:
             continue
+        if item.person and name_key(item.person) not in {name_key(n) for n in named}:
+            continue  # a birthday wish reaches only the person it is for
         step = item.step
         if (step is not None and step.closed_by and touch.kind in step.closed_by) or (
             item.booked is not None
@@ -321,6 +479,8 @@ def cadence_keys(account: Account, walk: Walk) -> dict[ItemKind, str]:
         review = walk.last_review.date if walk.last_review else walk.first_contact
         keys[ItemKind.VISIT] = cadence_key(ItemKind.VISIT, face)
         keys[ItemKind.REVIEW] = cadence_key(ItemKind.REVIEW, review)
+    if (anchor := stakeholder_anchor(walk)) is not None:
+        keys[ItemKind.STAKEHOLDER] = cadence_key(ItemKind.STAKEHOLDER, anchor)
     return {kind: item_key(account.slug, identity) for kind, identity in keys.items()}
 
 
@@ -346,6 +506,8 @@ def _close_by_id(
             walk.last_face = touch
         elif ItemKind.REVIEW in cadence and matches_id(cadence[ItemKind.REVIEW], wanted):
             walk.last_review = touch
+        elif ItemKind.STAKEHOLDER in cadence and matches_id(cadence[ItemKind.STAKEHOLDER], wanted):
+            walk.stakeholder_done = touch.date  # a second stakeholder met, as the rep says
 
 
 def _cancel(walk: Walk, touch: Touch) -> None:
@@ -398,8 +560,27 @@ def _defer(walk: Walk, account: Account, policy: Policy, touch: Touch, renewal_k
 
 
 def _open_from(walk: Walk, account: Account, policy: Policy, touch: Touch, keys: _Keys) -> None:
-    """The items an entry opens: a problem, a promise or booking, sequence steps."""
+    """The items an entry opens: a problem (reported, or a low review rating), a promise
+    or booking, sequence steps."""
     on = touch.date
+    rating = touch.rating
+    if rating is not None and rating <= policy.review_problem_at:
+        text = f"Review rated {rating}/5" + (f": {_gist(touch.summary)}" if touch.summary else "")
+        walk.open.append(
+            Opened(
+                ItemKind.PROBLEM,
+                f"Work the open problem: {text}",
+                on,
+                on,
+                [
+                    f"review on {fmt(on)} rated {rating}/5 (a rating of "
+                    f"{policy.review_problem_at} or lower is a problem)"
+                ],
+                "rating",
+                keys.make(f"rating|{on}|{rating}"),
+                contact=touch.with_,
+            )
+        )
     if touch.problem:
         walk.open.append(
             Opened(
@@ -446,23 +627,33 @@ def _open_from(walk: Walk, account: Account, policy: Policy, touch: Touch, keys:
                     opened_by=touch,
                 )
             )
+    kind = touch.kind.value
     for step in policy.sequences:
-        if touch.kind.value in step.after:
+        if kind in step.after:
             walk.open.append(
                 Opened(
                     step.kind,
                     step.action,
                     plus(on, step.days),
                     on,
-                    [f"{touch.kind.value} on {fmt(on)}: {step.name} {days_text(step.days)} later"],
+                    [f"{kind} on {fmt(on)}: {step.name} {days_text(step.days)} later"],
                     step.name,
-                    keys.make(f"step|{step.name}|{on}|{touch.kind.value}"),
+                    keys.make(f"step|{step.name}|{on}|{kind}"),
                     cls=step.cls,
                     contact=touch.with_,
                     step=step,
                     opened_by=touch,
                 )
             )
+
+
+def _gist(text: str, width: int = 60) -> str:
+    """A summary on one line, cut at a word to at most ``width`` characters."""
+    flat = " ".join(text.split())
+    if len(flat) <= width:
+        return flat
+    cut = flat[: width - 1]
+    return (cut.rsplit(" ", 1)[0] if " " in cut else cut) + "…"
 
 
 def effective_renewal(account: Account) -> date | None:

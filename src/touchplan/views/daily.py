@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from touchplan.model import ClosedItem
     from touchplan.planning.calls import Call
     from touchplan.planning.entry import AfterLog, LogPlan
+    from touchplan.planning.relations import Coverage, RatingTrend, Relations
     from touchplan.planning.week import WeekPlan
     from touchplan.planning.workload import Workload
 
@@ -433,12 +434,64 @@ def _grid(rows: Sequence[tuple[str, Text]]) -> Table:
     return facts
 
 
+def rating_line(trend: RatingTrend) -> Text:
+    """What `log` says of a rated review: the rating and how it compares."""
+    latest, previous, change = trend.latest, trend.previous, trend.change
+    assert latest is not None
+    line = Text(f"Rated {latest.rating}/5")
+    if previous is None or change is None:
+        line.append(": the first rating on record", style=scheme.MUTED)
+    elif change == 0:
+        line.append(f": as on {previous.date.isoformat()}", style=scheme.MUTED)
+    else:
+        word = "up" if change > 0 else "down"
+        line.append(
+            f": {word} {abs(change)} from {previous.rating}/5 on {previous.date.isoformat()}",
+            style=scheme.LATE if trend.dropped else scheme.MUTED,
+        )
+    return line
+
+
+def ratings_cell(trend: RatingTrend, shown: int = 6) -> Text:
+    """The rating history as a trend: ``4/5 (2026-03-02) → 2/5 (2026-11-20), down 2``."""
+    ratings = trend.ratings[-shown:]
+    cell = Text("… → " if len(trend.ratings) > shown else "")
+    cell.append(" → ".join(f"{r.rating}/5 ({r.date.isoformat()})" for r in ratings))
+    change = trend.change
+    if change:
+        cell.append(
+            f", {'up' if change > 0 else 'down'} {abs(change)}",
+            style=scheme.LATE if trend.dropped else "",
+        )
+    return cell
+
+
+def coverage_cell(coverage: Coverage) -> Text:
+    """Whether more than one person was touched lately (a watched tier only)."""
+    days = coverage.within
+    if len(coverage.touched) == 1:
+        return safe(
+            f"single-threaded: only {coverage.touched[0]} touched in the last {days} days",
+            scheme.WARN,
+        )
+    if not coverage.touched:
+        return Text(f"nobody named in `with` in the last {days} days", style=scheme.MUTED)
+    return Text(f"{len(coverage.touched)} people touched in the last {days} days")
+
+
+def _touched_cell(day: date | None, today: date) -> Text:
+    if day is None:
+        return Text("never", style=scheme.MUTED)
+    return Text(f"{day.isoformat()} ({(today - day).days} d ago)")
+
+
 def account_card(
     account: Account,
     items: Sequence[Item],
     today: date,
     snoozed: bool,
     closed: Sequence[ClosedItem] = (),
+    relations: Relations | None = None,
 ) -> RenderableType:
     head = safe(account.name, "bold")
     head.append_text(safe(f"  ({account.slug}, tier {account.tier.value})", scheme.MUTED))
@@ -478,17 +531,37 @@ def account_card(
         rows.append(("annual value", Text(f"{account.value:,.0f}")))
     if account.relationship:
         rows.append(("relationship", Text(account.relationship.value)))
+    if relations is not None and relations.trend.ratings:
+        rows.append(("review ratings", ratings_cell(relations.trend)))
+    if relations is not None and relations.coverage.within is not None:
+        rows.append(("stakeholders", coverage_cell(relations.coverage)))
     if account.tags:
         rows.append(("tags", safe(", ".join(account.tags))))
     if account.notes:
         rows.append(("notes", safe(account.notes)))
     contacts = Table(box=box.SIMPLE_HEAD, title=Text("Contacts", style="bold"))
+    birthdays = any(c.birthday for c in account.contacts)
     contacts.add_column("Name")
     contacts.add_column("Role")
     contacts.add_column("Phone", no_wrap=True)
     contacts.add_column("Email", no_wrap=True)
-    for c in account.contacts:
-        contacts.add_row(safe(c.name, scheme.NAME), safe(c.role), safe(c.phone), safe(c.email))
+    if birthdays:
+        contacts.add_column("Birthday", no_wrap=True)
+    people = relations.coverage.people if relations is not None else ()
+    if people:
+        contacts.add_column("Last touched", no_wrap=True)
+    for n, c in enumerate(account.contacts):
+        cells = [safe(c.name, scheme.NAME), safe(c.role), safe(c.phone), safe(c.email)]
+        if birthdays:
+            cells.append(safe(c.birthday))
+        if people:
+            cells.append(_touched_cell(people[n].last_touched, today))
+        contacts.add_row(*cells)
+    for person in people[len(account.contacts) :]:  # named in `with`, not on file
+        cells = [safe(person.name), Text("not on file", style=scheme.MUTED), Text(""), Text("")]
+        if birthdays:
+            cells.append(Text(""))
+        contacts.add_row(*cells, _touched_cell(person.last_touched, today))
     open_items = Table(box=box.SIMPLE_HEAD, title=Text("Open items", style="bold"))
     open_items.add_column("Due", no_wrap=True)
     open_items.add_column("Do · why", ratio=3)
@@ -521,6 +594,7 @@ def account_card(
             ("done", "closed due follow-ups" if touch.done else " ".join(touch.done_ids)),
             ("cancelled", " ".join(touch.cancelled_ids)),
             ("stage", touch.stage.value if touch.stage else ""),
+            ("rating", f"{touch.rating}/5" if touch.rating is not None else ""),
             ("item", touch.item),
             ("until", touch.until.isoformat() if touch.until else ""),
             ("renewed to", touch.renewal.isoformat() if touch.renewal else ""),
@@ -532,7 +606,8 @@ def account_card(
                 summary.append_text(safe(extra))
         timeline.add_row(touch.date.isoformat(), touch.kind.value, safe(touch.with_), summary)
     parts: list[RenderableType] = [Prose(head), fit(_grid(rows)), Text()]
-    parts.append(fit(contacts, ("Role", "Email")) if account.contacts
+    listed = bool(account.contacts or people)
+    parts.append(fit(contacts, ("Role", "Email", "Birthday")) if listed
                  else Text("No contacts on file.", style=scheme.MUTED))  # fmt: skip
     parts.append(Text())
     parts.append(fit(open_items, ("Score",)) if items
@@ -684,6 +759,8 @@ def logged_view(plan: LogPlan, file: str, after: AfterLog) -> RenderableType:
         lines.append(safe(f"Closed {item.kind.value} {item.id}: {item.action}", "dim"))
     if logged.renewal:
         lines.append(safe(f"Renewal date moved to {logged.renewal.isoformat()}"))
+    if after.ratings is not None and after.ratings.latest is not None:
+        lines.append(rating_line(after.ratings))
     if after.next:
         first = after.next
         nxt = safe("Next: ", "bold")

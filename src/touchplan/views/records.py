@@ -15,6 +15,7 @@ from touchplan.planning.people import ask_for
 
 if TYPE_CHECKING:  # the results' types only: a command loads the planning it uses
     from touchplan.planning.calls import Call
+    from touchplan.planning.relations import Relations
     from touchplan.planning.renewal import RenewalStatus
     from touchplan.planning.report import Group, Report
     from touchplan.planning.tiers import TierPlan, TierRow
@@ -150,9 +151,46 @@ def closed_record(closed: ClosedItem, account: Account, today: date) -> dict[str
             "on": closed.on.isoformat(), "by": closed.by or None}  # fmt: skip
 
 
+def relations_record(relations: Relations) -> dict[str, Any]:
+    """`show`'s `ratings`, `rating_trend` and `stakeholders` (coverage) keys."""
+    trend, cover = relations.trend, relations.coverage
+    return {
+        "ratings": [
+            {"date": r.date.isoformat(), "rating": r.rating, "summary": r.summary, "with": r.with_}
+            for r in trend.ratings
+        ],
+        "rating_trend": {
+            "latest": trend.latest.rating if trend.latest else None,
+            "previous": trend.previous.rating if trend.previous else None,
+            "change": trend.change,
+            "trend": trend.trend,
+            "dropped": trend.dropped,
+        },
+        "stakeholders": {
+            "within_days": cover.within,
+            "single_threaded": cover.single_threaded,
+            "touched": list(cover.touched),
+            "people": [
+                {
+                    "name": p.name,
+                    "role": p.role,
+                    "last_touched": p.last_touched.isoformat() if p.last_touched else None,
+                    "on_file": p.on_file,
+                }
+                for p in cover.people
+            ],
+        },
+    }
+
+
 def account_record(
-    account: Account, items: Sequence[Item], today: date, closed: Sequence[ClosedItem] = ()
+    account: Account,
+    items: Sequence[Item],
+    today: date,
+    closed: Sequence[ClosedItem] = (),
+    relations: Relations | None = None,
 ) -> dict[str, Any]:
+    touched = {p.name: p.last_touched for p in relations.coverage.people} if relations else {}
     return {
         "account": account.slug,
         "name": account.name,
@@ -171,10 +209,18 @@ def account_record(
         "domains": list(account.domains),
         "website": account.website or None,
         "notes": account.notes,
-        "contacts": [contact_record(c) for c in account.contacts],
+        "contacts": [
+            {
+                **(contact_record(c) or {}),
+                "birthday": c.birthday or None,
+                "last_touched": d.isoformat() if (d := touched.get(c.name)) else None,
+            }
+            for c in account.contacts
+        ],
         "file": account.file,
         "items": [item_record(i, account, today) for i in items],
         "closed": [closed_record(c, account, today) for c in closed],
+        **(relations_record(relations) if relations else {}),
         "history": [
             {
                 "date": t.date.isoformat(),
@@ -199,6 +245,7 @@ def account_record(
                 "until": t.until.isoformat() if t.until else None,
                 "cancelled_ids": list(t.cancelled_ids),
                 "ref": t.ref or None,
+                "rating": t.rating,
             }
             for t in account.history
         ],
@@ -206,10 +253,17 @@ def account_record(
 
 
 def show_record(
-    account: Account, items: Sequence[Item], today: date, closed: Sequence[ClosedItem] = ()
+    account: Account,
+    items: Sequence[Item],
+    today: date,
+    closed: Sequence[ClosedItem] = (),
+    relations: Relations | None = None,
 ) -> dict[str, Any]:
     """`show --format json`: the day, then the account."""
-    return {"date": today.isoformat(), **account_record(account, items, today, closed)}
+    return {
+        "date": today.isoformat(),
+        **account_record(account, items, today, closed, relations),
+    }
 
 
 def why_record(account: Account, items: Sequence[Item], today: date) -> dict[str, Any]:
