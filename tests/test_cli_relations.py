@@ -388,3 +388,42 @@ def test_the_cache_agrees_day_by_day_across_birthdays_and_anniversaries(
         assert cached.stdout == fresh.stdout, day
     kinds = {i["kind"] for i in json.loads(fresh.stdout)["items"]}
     assert {"birthday", "stakeholder"} <= kinds
+
+
+def test_the_report_lists_ratings_lowest_first_and_the_single_threaded(
+    acme: Path, write_account: Callable[..., Path], run: RunFn
+) -> None:
+    write_account("beta", "name: Beta Works\ntier: B\nowner: sam\ncontacts:\n  - name: Ann Ho\n"
+                  "history:\n  - date: 2026-10-01\n    kind: call\n    with: Ann Ho\n")  # fmt: skip
+    assert log_rated(run).exit_code == 0
+    data = as_json(run("report", "--format", "json"))
+    assert data["ratings"] == [
+        {"account": "acme", "name": "Acme Corp", "tier": "A", "owner": "dana", "rating": 2,
+         "date": "2026-11-24", "previous": 4, "change": -2, "trend": "down", "dropped": True,
+         "comment": "Support is slow lately", "file": "accounts/acme.yaml"},
+    ]  # fmt: skip
+    assert data["single_threaded"] == [
+        {"account": "acme", "name": "Acme Corp", "tier": "A", "owner": "dana",
+         "touched": "Jane Smith", "within_days": 180, "file": "accounts/acme.yaml"},
+        {"account": "beta", "name": "Beta Works", "tier": "B", "owner": "sam",
+         "touched": "Ann Ho", "within_days": 180, "file": "accounts/beta.yaml"},
+    ]  # fmt: skip
+    assert (data["total"]["rating_drops"], data["total"]["single_threaded"]) == (1, 2)
+    out = squeezed(run("report").stdout)
+    start = out.index("Review ratings, lowest first")
+    assert out[start : start + 7] == [
+        "Review ratings, lowest first",
+        "Rating Trend Date Account Owner Comment",
+        out[start + 2],  # the rule
+        "2/5 down 2 2026-11-24 Acme Corp dana Support is slow lately",
+        "Single-threaded: one person touched lately",
+        "Account Tier Owner Only Within",
+        out[start + 6],
+    ]
+    assert out[start + 7 : start + 9] == [
+        "Acme Corp A dana Jane Smith 180 d",
+        "Beta Works B sam Ann Ho 180 d",
+    ]
+    html = run("report", "--format", "html").stdout
+    assert '<section id="ratings">' in html and "Support is slow lately" in html
+    assert '<section id="single-threaded">' in html and "Ann Ho" in html

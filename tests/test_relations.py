@@ -27,7 +27,8 @@ from touchplan.model import (
     TouchKind,
 )
 from touchplan.planning.calls import account_call
-from touchplan.planning.relations import coverage, rating_trend, ratings_board, single_threaded
+from touchplan.planning.relations import coverage, rating_trend
+from touchplan.planning.report import Period, build_report
 from touchplan.planning.schedule import closed_items, plan_account, stable_until
 
 TODAY = date(2026, 11, 24)
@@ -206,13 +207,14 @@ def test_the_ratings_board_lists_the_lowest_and_the_biggest_falls_first() -> Non
         rated("rising", 1, 3),
         replace(rated("gone", 1), status=Status.LOST),  # lost: not on the board
     ]
-    board = ratings_board(book, P, TODAY)
-    assert [(r.account.slug, r.trend.latest.rating if r.trend.latest else 0) for r in board] == [
-        ("low", 2),
-        ("falling", 3),  # 3, down 2
-        ("calm", 3),  # 3, flat
-        ("rising", 3),  # 3, up 2
+    report = build_report(book, P, TODAY, Period(date(2026, 10, 1), TODAY))
+    assert [(r.account, r.rating, r.change, r.trend, r.dropped) for r in report.rated] == [
+        ("low", 2, None, "first", False),
+        ("falling", 3, -2, "down", True),
+        ("calm", 3, 0, "flat", False),
+        ("rising", 3, 2, "up", False),
     ]
+    assert report.total.rating_drops == 1
 
 
 # -- stakeholder coverage ----------------------------------------------------------------
@@ -392,7 +394,12 @@ def test_the_single_threaded_accounts_for_the_report() -> None:
         account("C", one, slug="c-one"),
         account("A", [*one, named("2026-10-01", "Raj")], slug="a-two"),
     ]
-    assert [r.account.slug for r in single_threaded(book, P, TODAY)] == ["a-one", "b-one"]
+    report = build_report(book, P, TODAY, Period(date(2026, 10, 1), TODAY))
+    assert [(t.account, t.person, t.within) for t in report.threaded] == [
+        ("a-one", "Jane Smith", 180),
+        ("b-one", "Jane Smith", 180),
+    ]
+    assert report.total.single_threaded == 2
 
 
 # -- personal touches --------------------------------------------------------------------

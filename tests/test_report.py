@@ -286,19 +286,19 @@ def test_report_csv(team: Path, run: Callable[..., Any]) -> None:
         "thank_yous_late,thank_yous_missed,thank_yous_open,gap_checks_due,gap_checks_done,"
         "gap_checks_missed,gap_checks_open,problems_opened,problems_resolved,"
         "problems_median_days,customers_lost,planned_at_end,within_cadence_at_end,"
-        "coverage_at_end"
+        "coverage_at_end,rating_drops,single_threaded"
     )
     touches_then_scoreboard = [
         # A: acme, globex and (snoozed) hooli; globex's problem was opened before the period
         "A,3,2,1,0,1,50,3,1,1,1,100000,2,2,0,0,0,0,0,0,0,0,0,0,0,0,0,0,"
-        "2,0,0,0,0,0,0,0,0,0,,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,,0,2,1,50",
+        "2,0,0,0,0,0,0,0,0,0,,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,,0,2,1,50,0,0",
         "B,1,1,0,1,0,0,0,0,0,0,0,2,0,0,0,1,0,1,0,0,0,0,0,0,0,0,0,"
-        "1,0,0,0,0,0,0,0,0,0,,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,,0,1,0,0",
+        "1,0,0,0,0,0,0,0,0,0,,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,,0,1,0,0,0,0",
         # C: stark's renewal lapsed on 11-01, in the period: GRR 0
         "C,2,2,0,0,2,100,1,0,0,2,7000,2,2,0,0,0,0,0,0,0,0,0,0,0,0,0,0,"
-        "2,1,0,0,1,0,0,0,2000,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,,0,2,2,100",
+        "2,1,0,0,1,0,0,0,2000,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,,0,2,2,100,0,0",
         "all,6,5,1,1,3,60,4,1,1,3,107000,6,4,0,0,1,0,1,0,0,0,0,0,0,0,0,0,"
-        "5,1,0,0,1,0,0,0,2000,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,,0,5,3,60",
+        "5,1,0,0,1,0,0,0,2000,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,0,,0,5,3,60,0,0",
     ]
     assert lines[1:] == touches_then_scoreboard
 

@@ -4,18 +4,17 @@ Review ratings (`log --kind review --rating N`, 1-5) make a trend; a fall of
 `review.drop` points since the previous rated review is flagged on the account's call.
 Stakeholder coverage comes from each contact entry's `with`: when each person was last
 touched, and whether a watched tier's account is single-threaded (only one person
-touched within `stakeholders.every` days). `show` prints both; the report calls
-`ratings_board` and `coverage` for its own figures. Pure: no I/O, no clock.
+touched within `stakeholders.every` days). `show` prints both; the report lists the
+accounts by latest rating and the single-threaded ones (`relations`). Pure: no I/O.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
 from touchplan.config import Policy
-from touchplan.model import Account, Status, TouchKind
+from touchplan.model import Account, TouchKind
 from touchplan.planning.people import Roster, name_key
 from touchplan.planning.walk import cadence_every, fmt, ordered, plus
 
@@ -164,35 +163,3 @@ class Relations:
 
 def relations(account: Account, policy: Policy, today: date) -> Relations:
     return Relations(account, rating_trend(account, policy), coverage(account, policy, today))
-
-
-def ratings_board(accounts: Iterable[Account], policy: Policy, today: date) -> list[Relations]:
-    """The active accounts with a rated review, by latest rating (lowest first), then
-    the biggest fall, then slug: "accounts by latest rating and trend"."""
-    rated = [
-        relations(a, policy, today)
-        for a in accounts
-        if a.status is Status.ACTIVE and any(t.rating is not None for t in a.history)
-    ]
-    rated = [r for r in rated if r.trend.latest is not None]
-
-    def order(r: Relations) -> tuple[int, int, str]:
-        assert r.trend.latest is not None
-        return (r.trend.latest.rating, r.trend.change or 0, r.account.slug)
-
-    rated.sort(key=order)
-    return rated
-
-
-def single_threaded(accounts: Iterable[Account], policy: Policy, today: date) -> list[Relations]:
-    """The active accounts of watched tiers where only one person was touched within the
-    window, by tier then slug."""
-    found = []
-    for account in accounts:
-        if account.status is not Status.ACTIVE or not policy.stakeholder_every[account.tier]:
-            continue
-        r = relations(account, policy, today)
-        if r.coverage.single_threaded:
-            found.append(r)
-    found.sort(key=lambda r: (r.account.tier.value, r.account.slug))
-    return found

@@ -35,6 +35,7 @@ from touchplan.planning.past import (
     as_of,
     renewal_cycles,
 )
+from touchplan.planning.relations import relations
 from touchplan.planning.renewal import renewal_state, renewal_status
 from touchplan.planning.schedule import is_planned, items_from_walk
 from touchplan.planning.walk import Walk, effective_renewal, plus, walk_history
@@ -140,6 +141,8 @@ class Group:
     overdue_items: int = 0
     neglected_a: int = 0
     open_problems: int = 0
+    rating_drops: int = 0  # accounts whose latest review rating fell `review.drop` or more
+    single_threaded: int = 0  # watched-tier accounts where one person alone was touched
     renewals: int = 0  # renewals within RENEWAL_WINDOW days, and lapsed ones
     renewal_value: float = 0.0
     touches: Counter[str] = field(default_factory=Counter)  # entries in the period, by kind
@@ -263,6 +266,37 @@ class Renewal:
 
 
 @dataclass(frozen=True)
+class Rated:
+    """An account's latest review rating and how it compares with the one before."""
+
+    account: str
+    name: str
+    tier: str
+    owner: str
+    file: str
+    rating: int
+    on: date
+    previous: int | None
+    change: int | None
+    trend: str  # up, down, flat, first
+    dropped: bool  # fell `review.drop` points or more
+    comment: str
+
+
+@dataclass(frozen=True)
+class Threaded:
+    """A watched-tier account where only one person was touched within the window."""
+
+    account: str
+    name: str
+    tier: str
+    owner: str
+    file: str
+    person: str
+    within: int  # days
+
+
+@dataclass(frozen=True)
 class Outcome:
     """A renewal due in the period and how it ended."""
 
@@ -304,6 +338,8 @@ class Figures:
     outcomes: list[Outcome] = field(default_factory=list)
     losses: list[Loss] = field(default_factory=list)
     pipeline: tuple[str, str, float] | None = None  # (month or "lapsed", progress, value)
+    rated: Rated | None = None
+    threaded: Threaded | None = None
 
 
 def group_key(account: Account, by: str) -> str:
@@ -510,6 +546,7 @@ def _today(
         group.lost = 1
         return
     group.accounts = 1
+    _relations(account, policy, today, figures)
     status = renewal_status(account, policy, today) if effective_renewal(account) else None
     if status and (status.stage == LAPSED or 0 <= status.days_left <= RENEWAL_WINDOW):
         group.renewals = 1
@@ -536,6 +573,27 @@ def _today(
     group.open_problems = sum(1 for i in items if i.kind is ItemKind.PROBLEM)
     figures.neglected = _neglected(account, policy, today)
     group.neglected_a = int(figures.neglected is not None)
+
+
+def _relations(account: Account, policy: Policy, today: date, figures: Figures) -> None:
+    """The account's latest rating and whether it is single-threaded (for the lists)."""
+    rated = any(t.rating is not None for t in account.history)
+    if not rated and not policy.stakeholder_every[account.tier]:
+        return  # cheap for most accounts: nothing to read
+    who = (account.slug, account.name, account.tier.value, account.owner, account.file)
+    found = relations(account, policy, today)
+    trend, latest = found.trend, found.trend.latest
+    if latest is not None:
+        previous = trend.previous
+        figures.rated = Rated(
+            *who, latest.rating, latest.date, previous.rating if previous else None,
+            trend.change, trend.trend or "", trend.dropped, latest.summary,
+        )  # fmt: skip
+        figures.group.rating_drops = int(trend.dropped)
+    cover = found.coverage
+    if cover.single_threaded and cover.within is not None:
+        figures.threaded = Threaded(*who, cover.touched[0], cover.within)
+        figures.group.single_threaded = 1
 
 
 def account_figures(
@@ -575,6 +633,8 @@ class Tally:
     renewals: list[Renewal] = field(default_factory=list)
     outcomes: list[Outcome] = field(default_factory=list)
     losses: list[Loss] = field(default_factory=list)
+    rated: list[Rated] = field(default_factory=list)
+    threaded: list[Threaded] = field(default_factory=list)
     # (month or "lapsed", progress) -> [renewals, value]
     pipeline: dict[tuple[str, str], list[float]] = field(default_factory=dict)
 
@@ -590,6 +650,10 @@ class Tally:
             self.renewals.append(figures.renewal)
         self.outcomes.extend(figures.outcomes)
         self.losses.extend(figures.losses)
+        if figures.rated is not None:
+            self.rated.append(figures.rated)
+        if figures.threaded is not None:
+            self.threaded.append(figures.threaded)
         if figures.pipeline is not None:
             month, progress, value = figures.pipeline
             cell = self.pipeline.setdefault((month, progress), [0, 0.0])
@@ -604,6 +668,8 @@ class Tally:
         self.renewals.extend(other.renewals)
         self.outcomes.extend(other.outcomes)
         self.losses.extend(other.losses)
+        self.rated.extend(other.rated)
+        self.threaded.extend(other.threaded)
         for cell, (count, value) in other.pipeline.items():
             mine = self.pipeline.setdefault(cell, [0, 0.0])
             mine[0] += count
@@ -621,6 +687,8 @@ class Tally:
             "renewals": [_row(r) for r in self.renewals],
             "outcomes": [_outcome_data(o) for o in self.outcomes],
             "losses": [_row(loss) for loss in self.losses],
+            "rated": [_row(r) for r in self.rated],
+            "threaded": [_row(t) for t in self.threaded],
             "pipeline": [[m, p, c, v] for (m, p), (c, v) in self.pipeline.items()],
         }
 
@@ -635,6 +703,8 @@ class Tally:
         tally.renewals = [_from_row(Renewal, r, ("renewal",)) for r in data["renewals"]]
         tally.outcomes = [_outcome_from(o) for o in data["outcomes"]]
         tally.losses = [_from_row(Loss, loss, ("on",)) for loss in data["losses"]]
+        tally.rated = [_from_row(Rated, r, ("on",)) for r in data["rated"]]
+        tally.threaded = [_from_row(Threaded, t, ()) for t in data["threaded"]]
         tally.pipeline = {(m, p): [c, v] for m, p, c, v in data["pipeline"]}
         return tally
 
@@ -695,6 +765,8 @@ class Report:
     outcomes: list[Outcome]
     losses: list[Loss]
     pipeline: list[tuple[str, dict[str, tuple[int, float]]]]  # month -> progress -> (n, value)
+    rated: list[Rated] = field(default_factory=list)  # lowest rating first, then biggest fall
+    threaded: list[Threaded] = field(default_factory=list)  # by tier, then account
     renewal_lead: int = 60  # a conversation started this many days ahead counts as ahead
     renewal_window: int = RENEWAL_WINDOW  # days ahead `renewals` reaches
 
@@ -724,6 +796,9 @@ def finish(tally: Tally, policy: Policy, today: date, period: Period, weeks: int
     tally.renewals.sort(key=lambda r: (r.days_left, r.account))
     tally.outcomes.sort(key=lambda o: (o.cycle.due, o.account))
     tally.losses.sort(key=lambda loss: (loss.on, loss.account))
+    # the same order as relations.ratings_board: lowest rating, then the biggest fall
+    tally.rated.sort(key=lambda r: (r.rating, r.change or 0, r.account))
+    tally.threaded.sort(key=lambda t: (t.tier, t.account))
     ends = week_ends(period.until, weeks)
     for group in [*tally.groups.values(), tally.total]:
         for name in ("trend_planned", "trend_covered", "trend_overdue", "trend_contacts"):
@@ -740,7 +815,7 @@ def finish(tally: Tally, policy: Policy, today: date, period: Period, weeks: int
     ordered = sorted(tally.groups.values(), key=lambda g: _group_order(tally.by, g.key))
     return Report(
         today, period, tally.by, ends, ordered, tally.total, tally.neglected, tally.renewals,
-        tally.outcomes, tally.losses, pipeline, policy.renewal_lead,
+        tally.outcomes, tally.losses, pipeline, tally.rated, tally.threaded, policy.renewal_lead,
     )  # fmt: skip
 
 

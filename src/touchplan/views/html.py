@@ -371,6 +371,32 @@ def report_html(data: dict[str, Any]) -> str:
             _num(n["limit_days"]),
         ],
     )
+    ratings = _listing(
+        data["ratings"],
+        ["Rating", "Trend", "Date", "Account", "Owner", "Comment"],
+        lambda r: [
+            f'<span class="{"bad" if r["rating"] <= 2 else ""}">{r["rating"]}/5</span>',
+            f'<span class="{"bad" if r["dropped"] else ""}">{r["trend"]}'
+            + (f" {abs(r['change'])}" if r["change"] else "")
+            + "</span>",
+            r["date"],
+            _text(r["name"]),
+            _text(r["owner"] or "—"),
+            _text(r["comment"] or "—"),
+        ],
+        "No rated reviews.",
+    )
+    threaded = _listing(
+        data["single_threaded"],
+        ["Account", "Tier", "Owner", "Only person touched", "Within"],
+        lambda t: [
+            _text(t["name"]),
+            t["tier"],
+            _text(t["owner"] or "—"),
+            _text(t["touched"]),
+            f"{t['within_days']} d",
+        ],
+    )
     lost = _listing(
         data["lost"],
         ["Date", "Account", "Owner", "Value", "Reason"],
@@ -439,6 +465,14 @@ by the day they were opened or resolved. Every formula: README, "The manager's r
 <section id="neglected">
 <h2>A accounts with no contact in twice their cadence</h2>
 {neglected}
+</section>
+<section id="ratings">
+<h2>Review ratings, lowest first</h2>
+{ratings}
+</section>
+<section id="single-threaded">
+<h2>Single-threaded accounts: one person touched lately</h2>
+{threaded}
 </section>
 <section id="lost">
 <h2>Customers lost in the period</h2>

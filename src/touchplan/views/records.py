@@ -457,6 +457,8 @@ def group_record(group: Group) -> dict[str, Any]:
         "overdue_items": group.overdue_items,
         "neglected_a": group.neglected_a,
         "open_problems": group.open_problems,
+        "rating_drops": group.rating_drops,
+        "single_threaded": group.single_threaded,
         "renewals": group.renewals,
         "renewal_value": group.renewal_value,
         "touches": {kind.value: group.touches.get(kind.value, 0) for kind in TouchKind},
@@ -553,6 +555,24 @@ def report_record(report: Report) -> dict[str, Any]:
             }
             for loss in report.losses
         ],
+        "ratings": [
+            {
+                **_who(r),
+                "rating": r.rating,
+                "date": r.on.isoformat(),
+                "previous": r.previous,
+                "change": r.change,
+                "trend": r.trend,
+                "dropped": r.dropped,
+                "comment": r.comment,
+                "file": r.file,
+            }
+            for r in report.rated
+        ],
+        "single_threaded": [
+            {**_who(t), "touched": t.person, "within_days": t.within, "file": t.file}
+            for t in report.threaded
+        ],
         "trends": {
             "weeks": [end.isoformat() for end in report.weeks],
             "groups": [trend_record(g) for g in report.groups],
@@ -589,6 +609,9 @@ REPORT_CSV = (
     "touches_total",
     *(f"touches_{kind.value}" for kind in TouchKind),
     *SCOREBOARD_KEYS,
+    # added later: new columns go last, so a column's position never changes
+    "rating_drops",
+    "single_threaded",
 )
 
 

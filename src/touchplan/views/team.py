@@ -10,8 +10,9 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from touchplan.text import one_line
 from touchplan.views.console import safe
-from touchplan.views.layout import fit
+from touchplan.views.layout import Clip, fit
 
 
 def _money(value: float | None) -> str:
@@ -250,6 +251,7 @@ def report_view(data: dict[str, Any]) -> RenderableType:
         parts += [fit(renewals), Text()]
     else:
         parts.append(Group(renew_title, Text("None.", style="dim"), Text("")))
+    parts += [_ratings_table(data), Text(), _threaded_table(data), Text()]
     lost_title = Text("Customers lost in the period", style="bold")
     if data["lost"]:
         lost = Table(title=lost_title, box=box.SIMPLE_HEAD, title_justify="left")
@@ -267,6 +269,62 @@ def report_view(data: dict[str, Any]) -> RenderableType:
     else:
         parts.append(Group(lost_title, Text("None.", style="dim")))
     return Group(*parts)
+
+
+SHOWN = 20  # rows of a relationship list in the terminal; the JSON and HTML have more
+
+
+def _listed(table: Table, drop: Sequence[str], rows: Sequence[Any]) -> RenderableType:
+    """The table of the first SHOWN rows, and how many more the JSON has."""
+    more = len(rows) - SHOWN
+    if more <= 0:
+        return fit(table, drop)
+    return Group(fit(table, drop), Text(f"… and {more:,} more (all of them: --format json).",
+                                        style="dim"))  # fmt: skip
+
+
+def _ratings_table(data: dict[str, Any]) -> RenderableType:
+    """Accounts by latest review rating, lowest first, then the biggest fall."""
+    title = Text("Review ratings, lowest first", style="bold")
+    rows = data["ratings"]
+    if not rows:
+        return Group(title, Text("No rated reviews.", style="dim"))
+    table = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left")
+    for col in ("Rating", "Trend", "Date", "Account", "Owner", "Comment"):
+        table.add_column(col, no_wrap=col != "Comment", ratio=1 if col == "Comment" else None)
+    for r in rows[:SHOWN]:
+        change = r["change"]
+        trend = r["trend"] if not change else f"{r['trend']} {abs(change)}"
+        table.add_row(
+            Text(f"{r['rating']}/5", style="bold red" if r["rating"] <= 2 else ""),
+            Text(trend, style="bold red" if r["dropped"] else ""),
+            r["date"],
+            safe(r["name"], "bold"),
+            safe(r["owner"] or "—"),
+            # a one-line excerpt: a list to scan, not the diary
+            Clip(safe(one_line(r["comment"]) or "—")),
+        )
+    return _listed(table, ("Comment", "Owner"), rows)
+
+
+def _threaded_table(data: dict[str, Any]) -> RenderableType:
+    """Watched-tier accounts where only one person was touched lately."""
+    title = Text("Single-threaded: one person touched lately", style="bold")
+    rows = data["single_threaded"]
+    if not rows:
+        return Group(title, Text("None.", style="dim"))
+    table = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left")
+    for col in ("Account", "Tier", "Owner", "Only", "Within"):
+        table.add_column(col, justify="right" if col == "Within" else "left")
+    for t in rows[:SHOWN]:
+        table.add_row(
+            safe(t["name"], "bold"),
+            t["tier"],
+            safe(t["owner"] or "—"),
+            safe(t["touched"]),
+            f"{t['within_days']} d",
+        )
+    return _listed(table, ("Owner",), rows)
 
 
 def doctor_view(checks: Sequence[dict[str, Any]]) -> RenderableType:
