@@ -339,6 +339,23 @@ def test_a_renewal_stage_is_written_and_the_renewal_comes_back_on_its_rhythm(
     ]
 
 
+def test_closing_a_renewal_by_id_works_it_and_says_it_stays_open(
+    write_account: WriteFn, run: RunFn
+) -> None:
+    write_account("tallgrass", TALLGRASS)
+    result = run("log", "tallgrass", "Opened the renewal talk", "--done", "5q9b8")
+    assert (result.exit_code, result.stderr) == (0, "")
+    # never "Closed": the renewal is open until it is signed or lost
+    assert lines(result.stdout) == [
+        "Logged call on 2026-11-24 → accounts/tallgrass.yaml",
+        "Worked renewal 5q9b8: open until signed (--kind renewal --renewal-date) or lost "
+        "(touchplan lost)",
+        "Next: renewal 5q9b8 — Renewal in 52 days (conversation): keep it moving (due 2026-12-07)",
+        "Still open:",
+        "  2026-12-07  renewal 5q9b8: Renewal in 52 days (conversation): keep it moving",
+    ]
+
+
 def test_a_stage_in_capitals_is_written_in_lower_case(write_account: WriteFn, run: RunFn) -> None:
     path = write_account("tallgrass", TALLGRASS)
     result = run("log", "tallgrass", "Verbal yes", "--kind", "renewal", "--stage", "VERBAL")

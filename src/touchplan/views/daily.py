@@ -751,7 +751,14 @@ def logged_view(plan: LogPlan, file: str, after: AfterLog) -> RenderableType:
     line.append_text(safe(f" with {logged.with_}" if logged.with_ is not None else ""))
     line.append_text(safe(f" on {logged.date.isoformat()} → {file}"))
     lines: list[RenderableType] = [line]
+    open_keys = {i.key for i in after.still_open} | ({after.next.key} if after.next else set())
     for item in plan.closes:
+        if item.key in open_keys:  # a renewal is worked by the call, open until decided
+            lines.append(safe(
+                f"Worked {item.kind.value} {item.id}: open until signed (--kind renewal "
+                "--renewal-date) or lost (touchplan lost)", "dim",
+            ))  # fmt: skip
+            continue
         lines.append(safe(f"Closed {item.kind.value} {item.id}: {item.action}", "dim"))
     for item in plan.resolves:
         lines.append(safe(f"Resolved {item.kind.value} {item.id}: {item.action}", "dim"))
