@@ -628,6 +628,23 @@ def test_a_booked_appointment_on_its_day_comes_before_every_late_commitment() ->
     assert [c.account for c in plan_calls([promise, visit], P, tomorrow)] == ["promise", "visit"]
 
 
+def test_a_booked_appointment_ranks_first_with_a_promise_pulled_onto_its_call() -> None:
+    # the booked account also owes a promise due tomorrow: a spare day pulls it onto
+    # today's call, which must not demote the call below the late promise elsewhere
+    visit = account(
+        "C",
+        [entry("2026-11-10", next="2026-11-24 visit: Depot"), entry("2026-11-11", "note",
+                                                                   next="2026-11-25 Send it")],
+        slug="visit",
+    )  # fmt: skip
+    promise = account("A", [entry("2026-11-16", next="2026-11-20 Send it")], slug="promise")
+    calls = plan_calls([promise, visit], P, TODAY)
+    assert [(c.account, [i.kind.value for i in c.early]) for c in calls] == [
+        ("visit", ["follow-up"]),
+        ("promise", []),
+    ]
+
+
 def test_a_call_carries_the_agenda_and_suggests_the_mode() -> None:
     acct = account(
         "A",

@@ -162,7 +162,7 @@ def call_key(call: Call, today: date) -> RankKey:
     after every commitment due today and before all cadence work."""
     if call.items:
         key = rank_key(call.items[0], call.tier, today)
-        if key[0] == 0 or not call.early:
+        if key[0] <= 0 or not call.early:  # a booking on its day, or a commitment due
             return key
     first = call.early[0]
     return (0, -first.score, TIER_ORDER[call.tier], first.due, call.account, first.kind.value,
