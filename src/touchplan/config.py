@@ -20,9 +20,11 @@ left at its default; the CLI decides, in one place, how loudly to say so.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
+from typing import TypeVar
 
 from touchplan.errors import AccountFileError, Problem
 from touchplan.model import ItemClass, ItemKind, Relationship, Tier, TouchKind
@@ -365,6 +367,24 @@ _OBSOLETE_WEIGHTS = {
 }
 
 
+E = TypeVar("E", ItemKind, Tier)
+
+
+def _weight_map(
+    f: Fields, node: Map, key: str, members: type[E], base: Mapping[E, float]
+) -> dict[E, float]:
+    """``weights.KEY``: a number per kind (or tier) over ``base``; problems located."""
+    weights = dict(base)
+    if key in node.entries and (m := f.mapping(node.entries[key][1], f"weights.{key}")):
+        f.unknown_keys(m, [e.value for e in members], f"weights.{key}.")
+        for e in members:
+            if e.value in m.entries:
+                value = f.number(m.entries[e.value][1], f"weights.{key}.{e.value}")
+                if value is not None:
+                    weights[e] = value
+    return weights
+
+
 def _read_weights(f: Fields, node: Map, base: Weights) -> Weights:
     known = ("commitment", "late_day", "importance", "tier", "cadence")
     for key, (line, _value) in node.entries.items():
@@ -373,35 +393,10 @@ def _read_weights(f: Fields, node: Map, base: Weights) -> Weights:
                 line, f"weights.{key}", "is no longer used", _OBSOLETE_WEIGHTS[key], fatal=False
             )
     f.unknown_keys(node, (*known, *_OBSOLETE_WEIGHTS), "weights.")
-    importance = dict(base.importance)
-    tier = dict(base.tier)
-    cadence = dict(base.cadence)
+    importance = _weight_map(f, node, "importance", ItemKind, base.importance)
+    tier = _weight_map(f, node, "tier", Tier, base.tier)
+    cadence = _weight_map(f, node, "cadence", ItemKind, base.cadence)
     commitment, late_day = base.commitment, base.late_day
-    if "importance" in node.entries and (
-        m := f.mapping(node.entries["importance"][1], "weights.importance")
-    ):
-        f.unknown_keys(m, [k.value for k in ItemKind], "weights.importance.")
-        for k in ItemKind:
-            if k.value in m.entries:
-                value = f.number(m.entries[k.value][1], f"weights.importance.{k.value}")
-                if value is not None:
-                    importance[k] = value
-    if "tier" in node.entries and (m := f.mapping(node.entries["tier"][1], "weights.tier")):
-        f.unknown_keys(m, [t.value for t in Tier], "weights.tier.")
-        for t in Tier:
-            if t.value in m.entries:
-                value = f.number(m.entries[t.value][1], f"weights.tier.{t.value}")
-                if value is not None:
-                    tier[t] = value
-    if "cadence" in node.entries and (
-        m := f.mapping(node.entries["cadence"][1], "weights.cadence")
-    ):
-        f.unknown_keys(m, [k.value for k in ItemKind], "weights.cadence.")
-        for k in ItemKind:
-            if k.value in m.entries:
-                value = f.number(m.entries[k.value][1], f"weights.cadence.{k.value}")
-                if value is not None:
-                    cadence[k] = value
     if "commitment" in node.entries:
         value = f.number(node.entries["commitment"][1], "weights.commitment")
         commitment = commitment if value is None else value
