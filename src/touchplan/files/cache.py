@@ -29,7 +29,7 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, timedelta
 from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
@@ -74,14 +74,20 @@ from touchplan.planning.schedule import (
     plan_account,
     stable_until,
 )
-from touchplan.planning.walk import attempted, walk_history
-from touchplan.planning.workload import cadence_calls, per_working_day
+from touchplan.planning.walk import (
+    attempted,
+    effective_renewal,
+    touch_changes,
+    touch_every,
+    walk_history,
+)
+from touchplan.planning.workload import WINDOW, Demand, kind_loads, needed_calls, needed_of
 from touchplan.text import fold_name
 
 # 3 was two layouts on two branches (ctime and digest; repeats): a new file;
 # 5: when each item was opened (book-wide ids); 6: `imp` holds a cadence row's kind
-# weight (weights.cadence)
-SCHEMA = 6
+# weight (weights.cadence); 7: workload figures (every, renewal_due, events)
+SCHEMA = 7
 CACHE_NAME = f"plan-cache-v{SCHEMA}.sqlite3"
 PARALLEL_FROM = 400  # files to parse before a process pool pays for itself
 CHUNK = 250
@@ -113,6 +119,10 @@ class Record:
     digest: str = ""  # a hash of the bytes, kept only while the stat is racy (see RACY_NS)
     # [kind, class, due ordinal, cadence, key, deferred, repeats, opened ordinal]
     items: list[list[Any]] = field(default_factory=list)
+    every: int = 0  # the touch cadence in days (workload), unchanged until valid_until
+    renewal_due: int = 0  # ordinal of the effective renewal date (workload); 0 = none
+    # [ordinal, touch kind, problem?, promise?]: the entries a workload window may count
+    events: list[list[Any]] = field(default_factory=list)
 
 
 def build_record(root: str, rel: str, stat: FileStat, policy: Policy, day: date) -> Record:
@@ -138,6 +148,22 @@ def build_record(root: str, rel: str, stat: FileStat, policy: Policy, day: date)
     record.valid_from = day.toordinal()
     walk = walk_history(account, policy, day)  # one walk for both: the cold run's hot path
     record.valid_until = stable_until(account, policy, day, walk).toordinal()
+    record.every, changes = (
+        touch_every(account, policy, day, walk)[0],
+        touch_changes(account, policy, walk),
+    )
+    later = [c.toordinal() - 1 for c in changes if c > day]
+    record.valid_until = min([record.valid_until, *later])  # the cadence moves then
+    effective = effective_renewal(account)
+    record.renewal_due = effective.toordinal() if effective else 0
+    # the entries a later day's window may count (never older: the day only moves on
+    # within a record's validity)
+    start = day - timedelta(days=WINDOW)
+    record.events = [
+        [t.date.toordinal(), t.kind.value, int(bool(t.problem)), int(t.next is not None)]
+        for t in account.history
+        if t.date > start
+    ]
     record.attempt = day.toordinal() if attempted(account, day) else 0
     record.items = [
         [
@@ -208,14 +234,17 @@ CREATE TABLE IF NOT EXISTS files(
     rel TEXT PRIMARY KEY, mtime INTEGER, size INTEGER, ino INTEGER, ctime INTEGER, slug TEXT,
     name TEXT, name_key TEXT, tier TEXT, owner TEXT, owner_key TEXT, status TEXT,
     snooze INTEGER, renewal INTEGER, ok INTEGER, valid_from INTEGER, valid_until INTEGER,
-    problems TEXT, attempt INTEGER, digest TEXT);
+    problems TEXT, attempt INTEGER, digest TEXT, every INTEGER, renewal_due INTEGER);
 CREATE TABLE IF NOT EXISTS items(
     rel TEXT, slug TEXT, kind TEXT, cls INTEGER, due INTEGER, cadence INTEGER, imp REAL,
     tw REAL, tier_rank INTEGER, key TEXT, deferred INTEGER, active INTEGER, snooze INTEGER,
     owner_key TEXT, tier TEXT, attempt INTEGER, repeats INTEGER, opened INTEGER);
+CREATE TABLE IF NOT EXISTS events(rel TEXT, day INTEGER, kind TEXT, problem INTEGER,
+    promise INTEGER);
 """
 _INDEXES = """
 CREATE INDEX IF NOT EXISTS items_rel ON items(rel);
+CREATE INDEX IF NOT EXISTS events_rel ON events(rel);
 CREATE INDEX IF NOT EXISTS items_count ON items(due, active, snooze, owner_key);
 CREATE INDEX IF NOT EXISTS items_key ON items(key);
 CREATE INDEX IF NOT EXISTS files_slug ON files(slug);
@@ -228,6 +257,7 @@ CREATE INDEX IF NOT EXISTS files_owner ON files(owner_key, snooze)
 _DDL = _TABLES + _INDEXES
 _INDEX_NAMES = (
     "items_rel",
+    "events_rel",
     "items_count",
     "items_key",
     "files_slug",
@@ -278,6 +308,7 @@ class Cache:
                     db.execute("BEGIN IMMEDIATE")
                     db.execute("DELETE FROM files")
                     db.execute("DELETE FROM items")
+                    db.execute("DELETE FROM events")
                     db.execute("DELETE FROM meta")
                     db.executemany("INSERT INTO meta VALUES (?, ?)", wanted.items())
                     db.execute("COMMIT")
@@ -351,6 +382,7 @@ def store_records(
     active_value = Status.ACTIVE.value
     file_rows = []
     item_rows = []
+    event_rows: list[tuple[Any, ...]] = []
     for r in records:
         owner_key = r.owner.casefold()
         file_rows.append(
@@ -375,8 +407,11 @@ def store_records(
                 json.dumps(r.problems),
                 r.attempt,
                 r.digest,
+                r.every,
+                r.renewal_due,
             )
         )
+        event_rows.extend((r.rel, *event) for event in r.events)
         if r.ok:
             # items repeat what ranking filters on, so ranking reads one table
             active = int(r.status == active_value)
@@ -409,8 +444,10 @@ def store_records(
             changed = [(rel,) for rel in gone] + [(r.rel,) for r in records]
             db.executemany("DELETE FROM files WHERE rel = ?", changed)
             db.executemany("DELETE FROM items WHERE rel = ?", changed)
-        db.executemany(f"INSERT INTO files VALUES ({','.join('?' * 20)})", file_rows)
+            db.executemany("DELETE FROM events WHERE rel = ?", changed)
+        db.executemany(f"INSERT INTO files VALUES ({','.join('?' * 22)})", file_rows)
         db.executemany(f"INSERT INTO items VALUES ({','.join('?' * 18)})", item_rows)
+        db.executemany("INSERT INTO events VALUES (?, ?, ?, ?, ?)", event_rows)
         db.execute("COMMIT")
     except sqlite3.Error:
         with contextlib.suppress(sqlite3.Error):
@@ -595,9 +632,11 @@ def _merge_parts(db_path: Path, parts: list[Path], jobs: list[tuple[str, FileSta
             changed = [(rel,) for rel, _stat in jobs]
             db.executemany("DELETE FROM files WHERE rel = ?", changed)
             db.executemany("DELETE FROM items WHERE rel = ?", changed)
+            db.executemany("DELETE FROM events WHERE rel = ?", changed)
         for n in range(len(parts)):
             db.execute(f"INSERT INTO files SELECT * FROM part{n}.files")
             db.execute(f"INSERT INTO items SELECT * FROM part{n}.items")
+            db.execute(f"INSERT INTO events SELECT * FROM part{n}.events")
         db.execute("COMMIT")
         for n in range(len(parts)):
             db.execute(f"DETACH DATABASE part{n}")
@@ -783,13 +822,13 @@ def find_account(root: Path, name: str) -> tuple[Path, Account]:
 @dataclass(frozen=True)
 class Scope:
     """What `today`'s header says besides the calls: whose they are and what the owner
-    filter left out, what the book's keep-in-touch cadences ask against capacity, and,
-    when today is not a working day, the next one's load."""
+    filter left out, the calls a working day the book needs (``workload``'s figure, to
+    hold against capacity), and, when today is not a working day, the next one's load."""
 
     owner: str | None  # the owner filter; None: everyone
     others: int = 0  # planned accounts (active, not snoozed) of other reps, left out
     unowned: int = 0  # planned accounts with no owner, left out by an owner filter
-    cadence_calls: float = 0.0  # calls a working day the touch cadences of the book ask
+    needed: float = 0.0  # calls a working day the (owner's) book needs: `workload`
     next_day: date | None = None  # the next working day, when today is not one
     next_day_calls: int = 0  # calls due on it
 
@@ -945,9 +984,7 @@ def book_scope(
     left = [a for a in book if wanted is not None and is_planned(a, day)]
     unowned = sum(1 for a in left if not a.owner)
     others = sum(1 for a in left if a.owner and a.owner.casefold() != wanted)
-    touch = [i.cadence for _a, items in planned.values() for i in items
-             if i.kind is ItemKind.TOUCH]  # fmt: skip
-    scope = Scope(owner, others, unowned, cadence_calls(touch, policy))
+    scope = Scope(owner, others, unowned, needed_of(mine, policy, day))
     if policy.is_working_day(day):
         return scope
     next_day = policy.next_working_day(day)
@@ -1000,13 +1037,7 @@ def index_scope(index: Index, policy: Policy, day: date, owner: str | None) -> S
                 unowned += count
             elif key != wanted:
                 others += count
-    mine = "owner_key = :owner AND " if wanted is not None else ""
-    (load,) = index.db.execute(
-        "SELECT SUM(1.0 / MAX(cadence, 1)) FROM items "
-        f"WHERE {mine}active = 1 AND snooze <= :today AND kind = 'touch'{not_skipped}",
-        params,
-    ).fetchone()
-    scope = Scope(owner, others, unowned, per_working_day(load or 0.0, policy))
+    scope = Scope(owner, others, unowned, _index_needed(index, policy, day, wanted))
     if policy.is_working_day(day):
         return scope
     # the next working day's calls as today's plan stands (a step expiring in between
@@ -1014,6 +1045,44 @@ def index_scope(index: Index, policy: Policy, day: date, owner: str | None) -> S
     next_day = policy.next_working_day(day)
     ahead = rank_calls(index, policy, next_day, owner, 0)
     return replace(scope, next_day=next_day, next_day_calls=ahead.calls)
+
+
+def _index_needed(index: Index, policy: Policy, day: date, wanted: str | None) -> float:
+    """``workload``'s calls a working day, from the cache's per-file figures and window
+    entries (the same ``kind_loads`` arithmetic as the loaded book's)."""
+    today = day.toordinal()
+    params = {
+        "today": today,
+        "owner": wanted,
+        "skipped": json.dumps(index.skipped),
+        "since": (day - timedelta(days=WINDOW)).toordinal(),
+        "horizon": (day + timedelta(days=365)).toordinal(),
+    }
+    planned = (
+        "f.ok = 1 AND f.status = 'active' AND f.snooze <= :today "
+        "AND (:owner IS NULL OR f.owner_key = :owner)"
+        + (" AND f.rel NOT IN (SELECT value FROM json_each(:skipped))" if index.skipped else "")
+    )
+    accounts, rate, renewals = index.db.execute(
+        "SELECT COUNT(*), SUM(1.0 / MAX(f.every, 1)), "
+        "SUM(f.renewal_due BETWEEN :today AND :horizon) "
+        f"FROM files AS f WHERE {planned}",
+        params,
+    ).fetchone()
+    kinds: dict[str, int] = {}
+    problems = promises = 0
+    rows = index.db.execute(
+        "SELECT e.kind, COUNT(*), SUM(e.problem), SUM(e.promise) FROM events AS e "
+        "JOIN files AS f ON f.rel = e.rel "
+        f"WHERE e.day > :since AND e.day <= :today AND {planned} GROUP BY e.kind",
+        params,
+    )
+    for kind, count, problem, promise in rows:
+        kinds[kind] = count
+        problems += problem
+        promises += promise
+    found = Demand(accounts, rate or 0.0, kinds, problems, promises, renewals or 0)
+    return needed_calls(kind_loads(found, policy))
 
 
 def check_files(

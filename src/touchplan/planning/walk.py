@@ -219,6 +219,17 @@ def touch_every(
     return base, reasons
 
 
+def touch_changes(account: Account, policy: Policy, walk: Walk) -> list[date]:
+    """The days on which ``touch_every`` may start answering differently (the new
+    customer period's ends, the end of the tightening after the last resolution)."""
+    days = []
+    if account.since:
+        days += [account.since, plus(account.since, policy.new_customer_days)]
+    if walk.last_resolved:
+        days.append(plus(walk.last_resolved, policy.after_problem_days))
+    return days
+
+
 def arrival(account: Account) -> date | None:
     """When the account entered touchplan: `added`, else its first entry, else `since`."""
     if account.added is not None:
