@@ -53,6 +53,7 @@ from touchplan.files.store import (
     resolve_rel,
     scan_tree,
 )
+from touchplan.files.stored import dump_account, load_account
 from touchplan.model import EVERYONE, Account, Item, ItemClass, ItemKind, Status, Tier
 from touchplan.planning.calls import (
     EARLY_KINDS,
@@ -77,6 +78,7 @@ from touchplan.planning.schedule import (
 from touchplan.planning.walk import (
     attempted,
     effective_renewal,
+    plus,
     touch_changes,
     touch_every,
     walk_history,
@@ -123,12 +125,17 @@ class Record:
     renewal_due: int = 0  # ordinal of the effective renewal date (workload); 0 = none
     # [ordinal, touch kind, problem?, promise?]: the entries a workload window may count
     events: list[list[Any]] = field(default_factory=list)
+    parsed: str | None = None  # the account as files.stored keeps it (None: it has none)
+    reparsed: bool = True  # read from the file (False: from the stored parse)
+
+
+def _slug(rel: str) -> str:
+    return rel.rsplit("/", 1)[-1].rsplit(".", 1)[0]
 
 
 def build_record(root: str, rel: str, stat: FileStat, policy: Policy, day: date) -> Record:
     """Parse and plan one file (the slow path, run on a cache miss)."""
-    slug = rel.rsplit("/", 1)[-1].rsplit(".", 1)[0]
-    record = Record(rel, stat, slug)
+    record = Record(rel, stat, _slug(rel))
     racy = is_racy(stat)  # judged before the read: a change after it is caught next run
     data = read_capped(os.path.join(root, rel), rel)
     if isinstance(data, Problem):
@@ -136,10 +143,29 @@ def build_record(root: str, rel: str, stat: FileStat, policy: Policy, day: date)
         return record
     if racy:
         record.digest = content_digest(data)
-    account, problems = read_account(data, slug, rel)
+    account, problems = read_account(data, record.slug, rel)
     record.problems = [[p.line, p.field, p.message, p.hint, p.fatal] for p in problems]
-    if account is None:
-        return record
+    if account is not None:
+        record.parsed = dump_account(account)
+        plan_record(record, account, policy, day)
+    return record
+
+
+def replan_record(
+    rel: str, stat: FileStat, parsed: tuple[str, str, str | None], policy: Policy, day: date
+) -> Record:
+    """Plan one file from its stored parse (digest, problems, account): no YAML read."""
+    digest, problems, text = parsed
+    record = Record(rel, stat, _slug(rel), problems=json.loads(problems), reparsed=False)
+    record.digest = digest if is_racy(stat) else ""
+    if text is not None:
+        record.parsed = text
+        plan_record(record, load_account(text), policy, day)
+    return record
+
+
+def plan_record(record: Record, account: Account, policy: Policy, day: date) -> None:
+    """Fill in what the plan needs of a parsed account (everything policy-dependent)."""
     record.ok = True
     record.name, record.tier, record.owner = account.name, account.tier.value, account.owner
     record.status = account.status.value
@@ -158,7 +184,7 @@ def build_record(root: str, rel: str, stat: FileStat, policy: Policy, day: date)
     record.renewal_due = effective.toordinal() if effective else 0
     # the entries a later day's window may count (never older: the day only moves on
     # within a record's validity)
-    start = day - timedelta(days=WINDOW)
+    start = plus(day, -WINDOW)
     record.events = [
         [t.date.toordinal(), t.kind.value, int(bool(t.problem)), int(t.next is not None)]
         for t in account.history
@@ -178,7 +204,6 @@ def build_record(root: str, rel: str, stat: FileStat, policy: Policy, day: date)
         ]
         for i in items_from_walk(account, policy, day, walk, explain=False)
     ]
-    return record
 
 
 def is_racy(stat: FileStat, now_ns: int | None = None) -> bool:
@@ -196,26 +221,61 @@ _WORKER_POLICY: Policy | None = None
 
 
 _WORKER_DB: sqlite3.Connection | None = None
+_WORKER_STORED: sqlite3.Connection | None = None  # the cache itself, read-only
 
 
-def _start_worker(parts: str) -> None:
+def _start_worker(parts: str, cache_path: str) -> None:
     """Each worker writes its rows into a part file of its own: no lock to share."""
-    global _WORKER_DB
+    global _WORKER_DB, _WORKER_STORED
     _WORKER_DB = sqlite3.connect(
         os.path.join(parts, f"part-{os.getpid()}.sqlite3"), isolation_level=None
     )
     _WORKER_DB.execute("PRAGMA synchronous=OFF")  # a scratch file; the parent verifies it
     _WORKER_DB.executescript(_TABLES)
+    _WORKER_STORED = sqlite3.connect(f"file:{cache_path}?mode=ro", uri=True, timeout=10)
 
 
-def _parse_chunk(root: str, jobs: list[tuple[str, FileStat]], day_ordinal: int) -> int:
+# (rel, stat, whether its stored parse is valid: re-plan from it instead of the file)
+Job = tuple[str, FileStat, bool]
+
+
+def _parse_chunk(root: str, jobs: list[Job], day_ordinal: int) -> int:
     """Worker: parse a chunk into this worker's part file; nothing of the files' data
     crosses back to the parent (no pickling, no second encoding)."""
     assert _WORKER_POLICY is not None and _WORKER_DB is not None
     day = date.fromordinal(day_ordinal)
-    records = [build_record(root, rel, st, _WORKER_POLICY, day) for rel, st in jobs]
+    records = make_records(root, jobs, _WORKER_POLICY, day, _WORKER_STORED)
     store_records(_WORKER_DB, _WORKER_POLICY, records, [], fresh=True)
     return len(records)
+
+
+def make_records(
+    root: str, jobs: list[Job], policy: Policy, day: date, stored: sqlite3.Connection | None
+) -> list[Record]:
+    """The records of ``jobs``: from their stored parses where valid, else the files."""
+    parses: dict[str, tuple[str, str, str | None]] = {}
+    wanted = [rel for rel, _stat, reuse in jobs if reuse]
+    if wanted and stored is not None:
+        with contextlib.suppress(sqlite3.Error):
+            parses = {
+                rel: (digest, problems, account)
+                for rel, digest, problems, account in stored.execute(
+                    "SELECT rel, digest, problems, account FROM parsed WHERE rel IN "
+                    "(SELECT value FROM json_each(?))",
+                    (json.dumps(wanted),),
+                )
+            }
+    records = []
+    for rel, stat, _reuse in jobs:
+        parsed = parses.get(rel)
+        if parsed is not None:
+            try:
+                records.append(replan_record(rel, stat, parsed, policy, day))
+                continue
+            except (ValueError, KeyError, IndexError, TypeError):
+                pass  # a damaged stored parse: the file itself tells
+        records.append(build_record(root, rel, stat, policy, day))
+    return records
 
 
 def policy_key(config: Config) -> str:
@@ -240,7 +300,9 @@ CREATE TABLE IF NOT EXISTS items(
     tw REAL, tier_rank INTEGER, key TEXT, deferred INTEGER, active INTEGER, snooze INTEGER,
     owner_key TEXT, tier TEXT, attempt INTEGER, repeats INTEGER, opened INTEGER);
 CREATE TABLE IF NOT EXISTS events(rel TEXT, day INTEGER, kind TEXT, problem INTEGER,
-    promise INTEGER);
+    promise INTEGER, active INTEGER, snooze INTEGER, owner_key TEXT);
+CREATE TABLE IF NOT EXISTS parsed(rel TEXT PRIMARY KEY, mtime INTEGER, size INTEGER,
+    ino INTEGER, ctime INTEGER, digest TEXT, problems TEXT, account TEXT);
 """
 _INDEXES = """
 CREATE INDEX IF NOT EXISTS items_rel ON items(rel);
@@ -303,12 +365,23 @@ class Cache:
                 db.execute("PRAGMA synchronous=NORMAL")
                 db.executescript(_DDL)
                 meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
-                wanted = {"schema": str(SCHEMA), "key": self.key, "root": str(self.root)}
+                wanted = {
+                    "schema": str(SCHEMA),
+                    "version": __version__,
+                    "key": self.key,
+                    "root": str(self.root),
+                }
                 if meta != wanted:
                     db.execute("BEGIN IMMEDIATE")
                     db.execute("DELETE FROM files")
                     db.execute("DELETE FROM items")
                     db.execute("DELETE FROM events")
+                    if {k: v for k, v in meta.items() if k != "key"} != {
+                        k: v for k, v in wanted.items() if k != "key"
+                    }:
+                        # parsed by another version (or for another root): parse again;
+                        # a policy change alone keeps the parsed accounts to plan from
+                        db.execute("DELETE FROM parsed")
                     db.execute("DELETE FROM meta")
                     db.executemany("INSERT INTO meta VALUES (?, ?)", wanted.items())
                     db.execute("COMMIT")
@@ -337,13 +410,25 @@ class Cache:
             return {}
         return {row[0]: row[1:] for row in rows}
 
+    def parsed_stats(self) -> dict[str, tuple[int, int, int, int, str]]:
+        """rel -> (mtime, size, ino, ctime, digest) of each stored parse."""
+        if self.db is None:
+            return {}
+        try:
+            rows = self.db.execute(
+                "SELECT rel, mtime, size, ino, ctime, digest FROM parsed"
+            ).fetchall()
+        except sqlite3.Error:
+            return {}
+        return {row[0]: row[1:] for row in rows}
+
     def settled(self, rels: list[str]) -> None:
         """Rows whose files proved unchanged and are no longer racy need no hash."""
         if self.db is not None and rels:
             with contextlib.suppress(sqlite3.Error):
-                self.db.executemany(
-                    "UPDATE files SET digest = '' WHERE rel = ?", [(r,) for r in rels]
-                )
+                changed = [(r,) for r in rels]
+                self.db.executemany("UPDATE files SET digest = '' WHERE rel = ?", changed)
+                self.db.executemany("UPDATE parsed SET digest = '' WHERE rel = ?", changed)
 
     def store(
         self, policy: Policy, records: list[Record], gone: list[str], fresh: bool = False
@@ -383,6 +468,7 @@ def store_records(
     file_rows = []
     item_rows = []
     event_rows: list[tuple[Any, ...]] = []
+    parsed_rows: list[tuple[Any, ...]] = []
     for r in records:
         owner_key = r.owner.casefold()
         file_rows.append(
@@ -411,7 +497,11 @@ def store_records(
                 r.renewal_due,
             )
         )
-        event_rows.extend((r.rel, *event) for event in r.events)
+        # events, like items, repeat what the workload query filters on
+        planned = (int(r.status == active_value), r.snooze_until, owner_key)
+        event_rows.extend((r.rel, *event, *planned) for event in r.events)
+        if r.reparsed:
+            parsed_rows.append((r.rel, *r.stat, r.digest, json.dumps(r.problems), r.parsed))
         if r.ok:
             # items repeat what ranking filters on, so ranking reads one table
             active = int(r.status == active_value)
@@ -445,9 +535,11 @@ def store_records(
             db.executemany("DELETE FROM files WHERE rel = ?", changed)
             db.executemany("DELETE FROM items WHERE rel = ?", changed)
             db.executemany("DELETE FROM events WHERE rel = ?", changed)
+            db.executemany("DELETE FROM parsed WHERE rel = ?", [(rel,) for rel in gone])
         db.executemany(f"INSERT INTO files VALUES ({','.join('?' * 22)})", file_rows)
+        db.executemany("INSERT OR REPLACE INTO parsed VALUES (?,?,?,?,?,?,?,?)", parsed_rows)
         db.executemany(f"INSERT INTO items VALUES ({','.join('?' * 18)})", item_rows)
-        db.executemany("INSERT INTO events VALUES (?, ?, ?, ?, ?)", event_rows)
+        db.executemany("INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?)", event_rows)
         db.execute("COMMIT")
     except sqlite3.Error:
         with contextlib.suppress(sqlite3.Error):
@@ -493,19 +585,27 @@ def build_index(
     ordinal = day.toordinal()
     stored = cache.stats()
     fresh = not stored  # nothing to replace: inserts only
-    misses: list[tuple[str, FileStat]] = []
+    misses: list[Job] = []
     settled: list[str] = []
     now = time.time_ns()
     for rel, stat in files:
         row = stored.pop(rel, None)
         if row is None or row[:4] != stat or (row[4] and not row[5] <= ordinal <= row[6]):
-            misses.append((rel, stat))
+            misses.append((rel, stat, False))
         elif row[7]:  # racily clean when stored: only its bytes can tell
             if not _same_bytes(root, rel, row[7]):
-                misses.append((rel, stat))
+                misses.append((rel, stat, False))
             elif not is_racy(stat, now):
                 settled.append(rel)
     cache.settled(settled)
+    if misses:
+        # a file unchanged since it was parsed (only the policy or the day moved on) is
+        # re-planned from its stored parse: no YAML read
+        parses = cache.parsed_stats()
+        misses = [
+            (rel, stat, rel in parses and _unchanged(root, rel, stat, parses[rel]))
+            for rel, stat, _reuse in misses
+        ]
 
     def sink(records: list[Record]) -> None:
         # stored chunk by chunk, while the workers parse the rest
@@ -525,17 +625,18 @@ def build_index(
                     f"the cache folder {on_disk.parent} failed ({exc}): planning without the cache"
                 )
                 cache = Cache(root, key, in_memory=True)
-                misses = list(files)  # every row must come from this run: parse them all
+                # every row must come from this run: parse them all
+                misses = [(rel, stat, False) for rel, stat in files]
                 _parse_all(root, misses, policy, day, None, 1, sink, None)
         else:
-            _parse_all(root, misses, policy, day, progress, workers, sink, None)
+            _parse_all(root, misses, policy, day, progress, workers, sink, None, cache.db)
     cache.store(policy, [], list(stored))
     assert cache.db is not None
     if (misses or stored) and not _covers(cache.db, misses, list(stored)):
         # the cache could not take the rows (disk full, a locked file): never plan from
         # a partial index; this run uses a private in-memory one instead
         cache = Cache(root, key, in_memory=True)
-        _parse_all(root, files, policy, day, None, 1, sink, None)
+        _parse_all(root, [(rel, st, False) for rel, st in files], policy, day, None, 1, sink, None)
     db = cache.db
     assert db is not None
     order = {rel: n for n, (rel, _stat) in enumerate(files)}
@@ -569,6 +670,13 @@ def build_index(
     return Index(root, db, skipped, problems, folders, warnings, notes)
 
 
+def _unchanged(
+    root: Path, rel: str, stat: FileStat, parsed: tuple[int, int, int, int, str]
+) -> bool:
+    """Whether a stored parse still holds: the same stat, and the same bytes while racy."""
+    return parsed[:4] == stat and (not parsed[4] or _same_bytes(root, rel, parsed[4]))
+
+
 def _same_bytes(root: Path, rel: str, digest: str) -> bool:
     data = read_capped(root / rel, rel)
     return not isinstance(data, Problem) and content_digest(data) == digest
@@ -576,24 +684,32 @@ def _same_bytes(root: Path, rel: str, digest: str) -> bool:
 
 def _parse_all(
     root: Path,
-    jobs: list[tuple[str, FileStat]],
+    jobs: list[Job],
     policy: Policy,
     day: date,
     progress: ProgressFactory | None,
     workers: int | None,
     sink: Callable[[list[Record]], None],
     db_path: Path | None,
+    stored: sqlite3.Connection | None = None,
 ) -> bool:
-    """Parse ``jobs``: on every core into the cache file at ``db_path`` when there are
-    many (True), else here, handing records to ``sink`` (False)."""
+    """Parse (or re-plan from their stored parses) ``jobs``: on every core into the cache
+    file at ``db_path`` when there are many (True), else here, handing records to
+    ``sink`` (False). ``stored``: where the parses are, when not in ``db_path``."""
     count = workers if workers is not None else min(os.cpu_count() or 1, 8)
     tick = progress(len(jobs)) if progress else None
     if count < 2 or len(jobs) < PARALLEL_FROM or db_path is None or sys.platform == "win32":
+        reader = stored
+        if reader is None and db_path is not None and any(reuse for _r, _s, reuse in jobs):
+            with contextlib.suppress(sqlite3.Error):
+                reader = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=10)
         for start in range(0, len(jobs), CHUNK):
             chunk = jobs[start : start + CHUNK]
-            sink([build_record(str(root), rel, stat, policy, day) for rel, stat in chunk])
+            sink(make_records(str(root), chunk, policy, day, reader))
             if tick:
                 tick(len(chunk))
+        if reader is not None and reader is not stored:
+            reader.close()
         return False
     global _WORKER_POLICY
     _WORKER_POLICY = policy  # the forked workers inherit it: the policy is never pickled
@@ -602,7 +718,10 @@ def _parse_all(
         chunks = [jobs[i : i + CHUNK] for i in range(0, len(jobs), CHUNK)]
         context = get_context("fork")
         with ProcessPoolExecutor(
-            count, mp_context=context, initializer=_start_worker, initargs=(str(parts),)
+            count,
+            mp_context=context,
+            initializer=_start_worker,
+            initargs=(str(parts), str(db_path)),
         ) as pool:
             futures = [
                 pool.submit(_parse_chunk, str(root), chunk, day.toordinal()) for chunk in chunks
@@ -617,7 +736,7 @@ def _parse_all(
     return True
 
 
-def _merge_parts(db_path: Path, parts: list[Path], jobs: list[tuple[str, FileStat]]) -> None:
+def _merge_parts(db_path: Path, parts: list[Path], jobs: list[Job]) -> None:
     """Copy the workers' rows into the cache in one transaction (in C, row for row)."""
     db = sqlite3.connect(db_path, timeout=30, isolation_level=None)
     try:
@@ -629,7 +748,7 @@ def _merge_parts(db_path: Path, parts: list[Path], jobs: list[tuple[str, FileSta
             db.execute(f"ATTACH DATABASE ? AS part{n}", (str(part),))
         db.execute("BEGIN IMMEDIATE")
         if not fresh:
-            changed = [(rel,) for rel, _stat in jobs]
+            changed = [(rel,) for rel, _stat, _reuse in jobs]
             db.executemany("DELETE FROM files WHERE rel = ?", changed)
             db.executemany("DELETE FROM items WHERE rel = ?", changed)
             db.executemany("DELETE FROM events WHERE rel = ?", changed)
@@ -637,6 +756,7 @@ def _merge_parts(db_path: Path, parts: list[Path], jobs: list[tuple[str, FileSta
             db.execute(f"INSERT INTO files SELECT * FROM part{n}.files")
             db.execute(f"INSERT INTO items SELECT * FROM part{n}.items")
             db.execute(f"INSERT INTO events SELECT * FROM part{n}.events")
+            db.execute(f"INSERT OR REPLACE INTO parsed SELECT * FROM part{n}.parsed")
         db.execute("COMMIT")
         for n in range(len(parts)):
             db.execute(f"DETACH DATABASE part{n}")
@@ -648,7 +768,7 @@ def _merge_parts(db_path: Path, parts: list[Path], jobs: list[tuple[str, FileSta
         db.close()
 
 
-def _covers(db: sqlite3.Connection, written: list[tuple[str, FileStat]], gone: list[str]) -> bool:
+def _covers(db: sqlite3.Connection, written: list[Job], gone: list[str]) -> bool:
     """Whether the cache now holds exactly the rows this run meant to write."""
     try:
         rows = {
@@ -659,7 +779,7 @@ def _covers(db: sqlite3.Connection, written: list[tuple[str, FileStat]], gone: l
         }
     except sqlite3.Error:
         return False
-    return all(rows.get(rel) == stat for rel, stat in written) and not any(
+    return all(rows.get(rel) == stat for rel, stat, _reuse in written) and not any(
         rel in rows for rel in gone
     )
 
@@ -672,6 +792,8 @@ _PLANNED = """
 """
 # Files left out of planning that still have items: a duplicate slug's second file.
 _NOT_SKIPPED = " AND rel NOT IN (SELECT value FROM json_each(:skipped))"
+# the per-account queries read items in rel order: no temporary B-tree to group them
+_BY_REL = "INDEXED BY items_rel"
 _MARGIN = 50  # extra candidates so exact (rounded) scores can re-rank the boundary
 # score_terms in SQL: a commitment due today or late, else cadence work (see why)
 # a booked appointment on its day ranks before everything (planning.schedule.rank_key)
@@ -715,12 +837,16 @@ def rank_calls(
     }
     planned = _PLANNED + (_NOT_SKIPPED if index.skipped else "")
     db = index.db
-    calls, due_items, committed, pressing = db.execute(
-        "SELECT COUNT(DISTINCT rel), COUNT(*), COUNT(DISTINCT CASE WHEN cls = 0 THEN rel END), "
-        "COUNT(DISTINCT CASE WHEN cls = 0 OR due < :today THEN rel END) "
-        f"FROM items WHERE due <= :today AND {planned}",
+    # per account first, in the order of items_rel: no temporary B-trees (5x faster than
+    # COUNT(DISTINCT) at 40,000 accounts)
+    calls, due_items, committed, pressing = _hinted(
+        db,
+        "SELECT COUNT(*), SUM(n), SUM(c), SUM(p) FROM (SELECT COUNT(*) AS n, MAX(cls = 0) AS c, "
+        f"MAX(cls = 0 OR due < :today) AS p FROM items {_BY_REL} "
+        f"WHERE due <= :today AND {planned} GROUP BY rel)",
         params,
     ).fetchone()
+    due_items, committed, pressing = due_items or 0, committed or 0, pressing or 0
     horizon = (plus_working(policy, day, policy.plan_ahead)).toordinal()
     ahead_rows = db.execute(
         "SELECT slug, tier, due, key, EXISTS(SELECT 1 FROM items AS o WHERE o.rel = items.rel "
@@ -740,11 +866,12 @@ def rank_calls(
         return Ranked([], pulled, calls + len(only_pulled), due_items)
     query = (
         f"SELECT slug, rel, MIN({_CLASS} * 1e9 - ({_SCORE})) AS best, MIN(tier_rank) FROM items "
-        f"NOT INDEXED WHERE due <= :today AND {planned} GROUP BY rel ORDER BY best, 4, slug"
+        f"{_BY_REL} WHERE due <= :today AND {planned} GROUP BY rel "
+        "ORDER BY best, 4, slug"
     )
     if limit is not None:
         query += f" LIMIT {int(limit) + _MARGIN}"
-    candidates = [(slug, rel) for slug, rel, _best, _tier in db.execute(query, params)]
+    candidates = [(slug, rel) for slug, rel, _best, _tier in _hinted(db, query, params)]
     if only_pulled:
         found = {slug for slug, _rel in candidates}
         extra = db.execute(
@@ -754,6 +881,17 @@ def rank_calls(
         ).fetchall()
         candidates.extend((slug, rel) for slug, rel in extra if slug not in found)
     return Ranked(candidates, pulled, calls + len(only_pulled), due_items)
+
+
+def _hinted(db: sqlite3.Connection, query: str, params: dict[str, Any]) -> sqlite3.Cursor:
+    """``query`` reading items in rel order, or in any order while another run rebuilds
+    the index (a cold build drops its indexes until its rows are in)."""
+    try:
+        return db.execute(query, params)
+    except sqlite3.OperationalError as exc:
+        if "no such index" not in str(exc):
+            raise
+        return db.execute(query.replace(_BY_REL, "NOT INDEXED"), params)
 
 
 def plus_working(policy: Policy, day: date, count: int) -> date:
@@ -1072,9 +1210,11 @@ def _index_needed(index: Index, policy: Policy, day: date, wanted: str | None) -
     kinds: dict[str, int] = {}
     problems = promises = 0
     rows = index.db.execute(
-        "SELECT e.kind, COUNT(*), SUM(e.problem), SUM(e.promise) FROM events AS e "
-        "JOIN files AS f ON f.rel = e.rel "
-        f"WHERE e.day > :since AND e.day <= :today AND {planned} GROUP BY e.kind",
+        "SELECT kind, COUNT(*), SUM(problem), SUM(promise) FROM events "
+        "WHERE day > :since AND day <= :today AND active = 1 AND snooze <= :today "
+        "AND (:owner IS NULL OR owner_key = :owner)"
+        + (" AND rel NOT IN (SELECT value FROM json_each(:skipped))" if index.skipped else "")
+        + " GROUP BY kind",
         params,
     )
     for kind, count, problem, promise in rows:
