@@ -182,3 +182,20 @@ def test_the_sample_book_survives_the_round_trip() -> None:
     assert book.accounts
     for account in book.accounts:
         assert stored.load_account(stored.dump_account(account)) == account
+
+
+def test_item_keys_are_base32_of_the_hash_as_before() -> None:
+    """Ids are user-visible and must not move: the fast spelling of an item's key is
+    base64.b32encode's, in Crockford's lower-case alphabet."""
+    import base64
+    import hashlib
+
+    from touchplan.planning.walk import item_key
+
+    crockford = str.maketrans(
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", "0123456789abcdefghjkmnpqrstvwxyz"
+    )
+    for n in range(2000):
+        slug, identity = f"acme-{n}", f"touch:{n * 7919}"
+        digest = hashlib.blake2b(f"{slug}\0{identity}".encode(), digest_size=10).digest()
+        assert item_key(slug, identity) == base64.b32encode(digest).decode().translate(crockford)
