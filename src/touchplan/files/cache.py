@@ -2,8 +2,10 @@
 
 It lives outside the data repository (see ``edit.state_dir``), is an SQLite database
 of plain values (standard library; it can never run code), carries a schema version,
-the package version and a hash of the policy, and is thrown away whole when any of
-those differ or when it cannot be read.
+the package version and a hash of the policy, and is thrown away whole when the schema
+or version differ or when it cannot be read. A different policy keeps one table: each
+file's parsed account (files.stored), from which every plan row is made again on every
+core without reading YAML.
 Deleting it is always safe: the next run rebuilds it (cold), parsing on every core.
 
 A record holds the file's due-date skeleton: each item's kind, class, due date,
@@ -11,7 +13,8 @@ cadence and key from ``plan_account``, valid while the file is unchanged and the
 inside the window ``planning.schedule.stable_until`` gives. `today` ranks the accounts'
 calls from those skeletons (the same score arithmetic as a full plan, in SQL), weighs
 the commitments ahead for ``pull_forward``, and then plans in full only the few
-accounts it shows, so a warm run never parses YAML it does not print.
+accounts it shows, so a warm run never parses YAML it does not print. The header's
+workload figure is summed in SQL from per-file figures and the recent history entries.
 """
 
 from __future__ import annotations
@@ -88,7 +91,8 @@ from touchplan.text import fold_name
 
 # 3 was two layouts on two branches (ctime and digest; repeats): a new file;
 # 5: when each item was opened (book-wide ids); 6: `imp` holds a cadence row's kind
-# weight (weights.cadence); 7: workload figures (every, renewal_due, events)
+# weight (weights.cadence); 7: workload figures (every, renewal_due, events) and the
+# parsed accounts (`parsed`, kept across a policy change)
 SCHEMA = 7
 CACHE_NAME = f"plan-cache-v{SCHEMA}.sqlite3"
 PARALLEL_FROM = 400  # files to parse before a process pool pays for itself
@@ -174,11 +178,8 @@ def plan_record(record: Record, account: Account, policy: Policy, day: date) -> 
     record.valid_from = day.toordinal()
     walk = walk_history(account, policy, day)  # one walk for both: the cold run's hot path
     record.valid_until = stable_until(account, policy, day, walk).toordinal()
-    record.every, changes = (
-        touch_every(account, policy, day, walk)[0],
-        touch_changes(account, policy, walk),
-    )
-    later = [c.toordinal() - 1 for c in changes if c > day]
+    record.every = touch_every(account, policy, day, walk)[0]
+    later = [c.toordinal() - 1 for c in touch_changes(account, policy, walk) if c > day]
     record.valid_until = min([record.valid_until, *later])  # the cadence moves then
     effective = effective_renewal(account)
     record.renewal_due = effective.toordinal() if effective else 0
