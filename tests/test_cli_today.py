@@ -283,6 +283,7 @@ def test_json_is_the_full_promised_document(book: Path, run: RunFn) -> None:
         "items": ITEMS,
         "more": 0,
         "skipped": [],
+        "workload": {"needed": 0.15, "capacity": 6},
     }
     for item in data["items"]:
         assert set(item) >= ITEM_KEYS
@@ -305,6 +306,7 @@ def test_empty_book_is_an_empty_document(root: Path, run: RunFn) -> None:
         "items": [],
         "more": 0,
         "skipped": [],
+        "workload": {"needed": 0.0, "capacity": 6},
     }
 
 

@@ -84,6 +84,8 @@ def today(
             root, config, day, owner, show_all=show_all, use_cache=not no_cache, progress=reporter
         )
     shown, accounts = plan.calls, plan.accounts
+    capacity = config.policy.capacity
+    needed = (plan.scope.needed, capacity) if plan.scope is not None else None
     more_calls = plan.total_calls - len(shown)
     more = plan.total_items - sum(len(c.items) for c in shown)
     emit(
@@ -99,7 +101,9 @@ def today(
             capacity=config.policy.capacity,
             skipped=plan.skipped,
         ),
-        document=lambda: records.today_record(day, shown, more_calls, more, accounts, plan.skipped),
+        document=lambda: records.today_record(
+            day, shown, more_calls, more, accounts, plan.skipped, needed
+        ),
         rows=lambda: records.call_rows(shown, accounts, day),
         columns=records.TODAY_CSV,
     )
@@ -546,17 +550,25 @@ def week(
     """The coming working days planned within daily capacity, most urgent first."""
     from touchplan.planning.people import owned
     from touchplan.planning.week import plan_week, relabel_week, week_items
+    from touchplan.planning.workload import needed_of
     from touchplan.views import daily, records
 
     day = pick_today(date_opt)
     root, config, book = open_book(dir_opt)
     owner = pick_owner(root, config, owner)
-    plan = plan_week(owned(book.accounts, owner), config.policy, day, days)
+    mine = owned(book.accounts, owner)
+    plan = plan_week(mine, config.policy, day, days)
     plan = relabel_week(plan, root_ids(root)(week_items(plan)))
     accounts = book.by_slug()
+    capacity = config.policy.capacity
     emit(
         fmt,
-        table=lambda: daily.week_view(plan, accounts, day),
+        table=lambda: daily.week_view(
+            plan,
+            accounts,
+            day,
+            daily.workload_line(needed_of(mine, config.policy, day), capacity, owner),
+        ),
         document=lambda: records.week_record(plan, accounts, day),
         rows=lambda: records.planned_rows(plan, accounts),
         columns=records.WEEK_CSV,

@@ -2,8 +2,10 @@
 
 It lives outside the data repository (see ``edit.state_dir``), is an SQLite database
 of plain values (standard library; it can never run code), carries a schema version,
-the package version and a hash of the policy, and is thrown away whole when any of
-those differ or when it cannot be read.
+the package version and a hash of the policy, and is thrown away whole when the schema
+or version differ or when it cannot be read. A different policy keeps one table: each
+file's parsed account (files.stored), from which every plan row is made again on every
+core without reading YAML.
 Deleting it is always safe: the next run rebuilds it (cold), parsing on every core.
 
 A record holds the file's due-date skeleton: each item's kind, class, due date,
@@ -11,7 +13,8 @@ cadence and key from ``plan_account``, valid while the file is unchanged and the
 inside the window ``planning.schedule.stable_until`` gives. `today` ranks the accounts'
 calls from those skeletons (the same score arithmetic as a full plan, in SQL), weighs
 the commitments ahead for ``pull_forward``, and then plans in full only the few
-accounts it shows, so a warm run never parses YAML it does not print.
+accounts it shows, so a warm run never parses YAML it does not print. The header's
+workload figure is summed in SQL from per-file figures and the recent history entries.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, timedelta
 from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
@@ -53,6 +56,7 @@ from touchplan.files.store import (
     resolve_rel,
     scan_tree,
 )
+from touchplan.files.stored import dump_account, load_account
 from touchplan.model import EVERYONE, Account, Item, ItemClass, ItemKind, Status, Tier
 from touchplan.planning.calls import (
     EARLY_KINDS,
@@ -74,14 +78,22 @@ from touchplan.planning.schedule import (
     plan_account,
     stable_until,
 )
-from touchplan.planning.walk import attempted, walk_history
-from touchplan.planning.workload import cadence_calls, per_working_day
+from touchplan.planning.walk import (
+    attempted,
+    effective_renewal,
+    plus,
+    touch_changes,
+    touch_every,
+    walk_history,
+)
+from touchplan.planning.workload import WINDOW, Demand, kind_loads, needed_calls, needed_of
 from touchplan.text import fold_name
 
 # 3 was two layouts on two branches (ctime and digest; repeats): a new file;
 # 5: when each item was opened (book-wide ids); 6: `imp` holds a cadence row's kind
-# weight (weights.cadence)
-SCHEMA = 6
+# weight (weights.cadence); 7: workload figures (every, renewal_due, events) and the
+# parsed accounts (`parsed`, kept across a policy change)
+SCHEMA = 7
 CACHE_NAME = f"plan-cache-v{SCHEMA}.sqlite3"
 PARALLEL_FROM = 400  # files to parse before a process pool pays for itself
 CHUNK = 250
@@ -113,12 +125,21 @@ class Record:
     digest: str = ""  # a hash of the bytes, kept only while the stat is racy (see RACY_NS)
     # [kind, class, due ordinal, cadence, key, deferred, repeats, opened ordinal]
     items: list[list[Any]] = field(default_factory=list)
+    every: int = 0  # the touch cadence in days (workload), unchanged until valid_until
+    renewal_due: int = 0  # ordinal of the effective renewal date (workload); 0 = none
+    # [ordinal, touch kind, problem?, promise?]: the entries a workload window may count
+    events: list[list[Any]] = field(default_factory=list)
+    parsed: str | None = None  # the account as files.stored keeps it (None: it has none)
+    reparsed: bool = True  # read from the file (False: from the stored parse)
+
+
+def _slug(rel: str) -> str:
+    return rel.rsplit("/", 1)[-1].rsplit(".", 1)[0]
 
 
 def build_record(root: str, rel: str, stat: FileStat, policy: Policy, day: date) -> Record:
     """Parse and plan one file (the slow path, run on a cache miss)."""
-    slug = rel.rsplit("/", 1)[-1].rsplit(".", 1)[0]
-    record = Record(rel, stat, slug)
+    record = Record(rel, stat, _slug(rel))
     racy = is_racy(stat)  # judged before the read: a change after it is caught next run
     data = read_capped(os.path.join(root, rel), rel)
     if isinstance(data, Problem):
@@ -126,10 +147,29 @@ def build_record(root: str, rel: str, stat: FileStat, policy: Policy, day: date)
         return record
     if racy:
         record.digest = content_digest(data)
-    account, problems = read_account(data, slug, rel)
+    account, problems = read_account(data, record.slug, rel)
     record.problems = [[p.line, p.field, p.message, p.hint, p.fatal] for p in problems]
-    if account is None:
-        return record
+    if account is not None:
+        record.parsed = dump_account(account)
+        plan_record(record, account, policy, day)
+    return record
+
+
+def replan_record(
+    rel: str, stat: FileStat, parsed: tuple[str, str, str | None], policy: Policy, day: date
+) -> Record:
+    """Plan one file from its stored parse (digest, problems, account): no YAML read."""
+    digest, problems, text = parsed
+    record = Record(rel, stat, _slug(rel), problems=json.loads(problems), reparsed=False)
+    record.digest = digest if is_racy(stat) else ""
+    if text is not None:
+        record.parsed = text
+        plan_record(record, load_account(text), policy, day)
+    return record
+
+
+def plan_record(record: Record, account: Account, policy: Policy, day: date) -> None:
+    """Fill in what the plan needs of a parsed account (everything policy-dependent)."""
     record.ok = True
     record.name, record.tier, record.owner = account.name, account.tier.value, account.owner
     record.status = account.status.value
@@ -138,6 +178,19 @@ def build_record(root: str, rel: str, stat: FileStat, policy: Policy, day: date)
     record.valid_from = day.toordinal()
     walk = walk_history(account, policy, day)  # one walk for both: the cold run's hot path
     record.valid_until = stable_until(account, policy, day, walk).toordinal()
+    record.every = touch_every(account, policy, day, walk)[0]
+    later = [c.toordinal() - 1 for c in touch_changes(account, policy, walk) if c > day]
+    record.valid_until = min([record.valid_until, *later])  # the cadence moves then
+    effective = effective_renewal(account)
+    record.renewal_due = effective.toordinal() if effective else 0
+    # the entries a later day's window may count (never older: the day only moves on
+    # within a record's validity)
+    start = plus(day, -WINDOW)
+    record.events = [
+        [t.date.toordinal(), t.kind.value, int(bool(t.problem)), int(t.next is not None)]
+        for t in account.history
+        if t.date > start
+    ]
     record.attempt = day.toordinal() if attempted(account, day) else 0
     record.items = [
         [
@@ -152,7 +205,6 @@ def build_record(root: str, rel: str, stat: FileStat, policy: Policy, day: date)
         ]
         for i in items_from_walk(account, policy, day, walk, explain=False)
     ]
-    return record
 
 
 def is_racy(stat: FileStat, now_ns: int | None = None) -> bool:
@@ -170,26 +222,61 @@ _WORKER_POLICY: Policy | None = None
 
 
 _WORKER_DB: sqlite3.Connection | None = None
+_WORKER_STORED: sqlite3.Connection | None = None  # the cache itself, read-only
 
 
-def _start_worker(parts: str) -> None:
+def _start_worker(parts: str, cache_path: str) -> None:
     """Each worker writes its rows into a part file of its own: no lock to share."""
-    global _WORKER_DB
+    global _WORKER_DB, _WORKER_STORED
     _WORKER_DB = sqlite3.connect(
         os.path.join(parts, f"part-{os.getpid()}.sqlite3"), isolation_level=None
     )
     _WORKER_DB.execute("PRAGMA synchronous=OFF")  # a scratch file; the parent verifies it
     _WORKER_DB.executescript(_TABLES)
+    _WORKER_STORED = sqlite3.connect(f"file:{cache_path}?mode=ro", uri=True, timeout=10)
 
 
-def _parse_chunk(root: str, jobs: list[tuple[str, FileStat]], day_ordinal: int) -> int:
+# (rel, stat, whether its stored parse is valid: re-plan from it instead of the file)
+Job = tuple[str, FileStat, bool]
+
+
+def _parse_chunk(root: str, jobs: list[Job], day_ordinal: int) -> int:
     """Worker: parse a chunk into this worker's part file; nothing of the files' data
     crosses back to the parent (no pickling, no second encoding)."""
     assert _WORKER_POLICY is not None and _WORKER_DB is not None
     day = date.fromordinal(day_ordinal)
-    records = [build_record(root, rel, st, _WORKER_POLICY, day) for rel, st in jobs]
+    records = make_records(root, jobs, _WORKER_POLICY, day, _WORKER_STORED)
     store_records(_WORKER_DB, _WORKER_POLICY, records, [], fresh=True)
     return len(records)
+
+
+def make_records(
+    root: str, jobs: list[Job], policy: Policy, day: date, stored: sqlite3.Connection | None
+) -> list[Record]:
+    """The records of ``jobs``: from their stored parses where valid, else the files."""
+    parses: dict[str, tuple[str, str, str | None]] = {}
+    wanted = [rel for rel, _stat, reuse in jobs if reuse]
+    if wanted and stored is not None:
+        with contextlib.suppress(sqlite3.Error):
+            parses = {
+                rel: (digest, problems, account)
+                for rel, digest, problems, account in stored.execute(
+                    "SELECT rel, digest, problems, account FROM parsed WHERE rel IN "
+                    "(SELECT value FROM json_each(?))",
+                    (json.dumps(wanted),),
+                )
+            }
+    records = []
+    for rel, stat, _reuse in jobs:
+        parsed = parses.get(rel)
+        if parsed is not None:
+            try:
+                records.append(replan_record(rel, stat, parsed, policy, day))
+                continue
+            except (ValueError, KeyError, IndexError, TypeError):
+                pass  # a damaged stored parse: the file itself tells
+        records.append(build_record(root, rel, stat, policy, day))
+    return records
 
 
 def policy_key(config: Config) -> str:
@@ -208,14 +295,19 @@ CREATE TABLE IF NOT EXISTS files(
     rel TEXT PRIMARY KEY, mtime INTEGER, size INTEGER, ino INTEGER, ctime INTEGER, slug TEXT,
     name TEXT, name_key TEXT, tier TEXT, owner TEXT, owner_key TEXT, status TEXT,
     snooze INTEGER, renewal INTEGER, ok INTEGER, valid_from INTEGER, valid_until INTEGER,
-    problems TEXT, attempt INTEGER, digest TEXT);
+    problems TEXT, attempt INTEGER, digest TEXT, every INTEGER, renewal_due INTEGER);
 CREATE TABLE IF NOT EXISTS items(
     rel TEXT, slug TEXT, kind TEXT, cls INTEGER, due INTEGER, cadence INTEGER, imp REAL,
     tw REAL, tier_rank INTEGER, key TEXT, deferred INTEGER, active INTEGER, snooze INTEGER,
     owner_key TEXT, tier TEXT, attempt INTEGER, repeats INTEGER, opened INTEGER);
+CREATE TABLE IF NOT EXISTS events(rel TEXT, day INTEGER, kind TEXT, problem INTEGER,
+    promise INTEGER, active INTEGER, snooze INTEGER, owner_key TEXT);
+CREATE TABLE IF NOT EXISTS parsed(rel TEXT PRIMARY KEY, mtime INTEGER, size INTEGER,
+    ino INTEGER, ctime INTEGER, digest TEXT, problems TEXT, account TEXT);
 """
 _INDEXES = """
 CREATE INDEX IF NOT EXISTS items_rel ON items(rel);
+CREATE INDEX IF NOT EXISTS events_rel ON events(rel);
 CREATE INDEX IF NOT EXISTS items_count ON items(due, active, snooze, owner_key);
 CREATE INDEX IF NOT EXISTS items_key ON items(key);
 CREATE INDEX IF NOT EXISTS files_slug ON files(slug);
@@ -228,6 +320,7 @@ CREATE INDEX IF NOT EXISTS files_owner ON files(owner_key, snooze)
 _DDL = _TABLES + _INDEXES
 _INDEX_NAMES = (
     "items_rel",
+    "events_rel",
     "items_count",
     "items_key",
     "files_slug",
@@ -273,11 +366,23 @@ class Cache:
                 db.execute("PRAGMA synchronous=NORMAL")
                 db.executescript(_DDL)
                 meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
-                wanted = {"schema": str(SCHEMA), "key": self.key, "root": str(self.root)}
+                wanted = {
+                    "schema": str(SCHEMA),
+                    "version": __version__,
+                    "key": self.key,
+                    "root": str(self.root),
+                }
                 if meta != wanted:
                     db.execute("BEGIN IMMEDIATE")
                     db.execute("DELETE FROM files")
                     db.execute("DELETE FROM items")
+                    db.execute("DELETE FROM events")
+                    if {k: v for k, v in meta.items() if k != "key"} != {
+                        k: v for k, v in wanted.items() if k != "key"
+                    }:
+                        # parsed by another version (or for another root): parse again;
+                        # a policy change alone keeps the parsed accounts to plan from
+                        db.execute("DELETE FROM parsed")
                     db.execute("DELETE FROM meta")
                     db.executemany("INSERT INTO meta VALUES (?, ?)", wanted.items())
                     db.execute("COMMIT")
@@ -306,13 +411,25 @@ class Cache:
             return {}
         return {row[0]: row[1:] for row in rows}
 
+    def parsed_stats(self) -> dict[str, tuple[int, int, int, int, str]]:
+        """rel -> (mtime, size, ino, ctime, digest) of each stored parse."""
+        if self.db is None:
+            return {}
+        try:
+            rows = self.db.execute(
+                "SELECT rel, mtime, size, ino, ctime, digest FROM parsed"
+            ).fetchall()
+        except sqlite3.Error:
+            return {}
+        return {row[0]: row[1:] for row in rows}
+
     def settled(self, rels: list[str]) -> None:
         """Rows whose files proved unchanged and are no longer racy need no hash."""
         if self.db is not None and rels:
             with contextlib.suppress(sqlite3.Error):
-                self.db.executemany(
-                    "UPDATE files SET digest = '' WHERE rel = ?", [(r,) for r in rels]
-                )
+                changed = [(r,) for r in rels]
+                self.db.executemany("UPDATE files SET digest = '' WHERE rel = ?", changed)
+                self.db.executemany("UPDATE parsed SET digest = '' WHERE rel = ?", changed)
 
     def store(
         self, policy: Policy, records: list[Record], gone: list[str], fresh: bool = False
@@ -351,6 +468,8 @@ def store_records(
     active_value = Status.ACTIVE.value
     file_rows = []
     item_rows = []
+    event_rows: list[tuple[Any, ...]] = []
+    parsed_rows: list[tuple[Any, ...]] = []
     for r in records:
         owner_key = r.owner.casefold()
         file_rows.append(
@@ -375,8 +494,15 @@ def store_records(
                 json.dumps(r.problems),
                 r.attempt,
                 r.digest,
+                r.every,
+                r.renewal_due,
             )
         )
+        # events, like items, repeat what the workload query filters on
+        planned = (int(r.status == active_value), r.snooze_until, owner_key)
+        event_rows.extend((r.rel, *event, *planned) for event in r.events)
+        if r.reparsed:
+            parsed_rows.append((r.rel, *r.stat, r.digest, json.dumps(r.problems), r.parsed))
         if r.ok:
             # items repeat what ranking filters on, so ranking reads one table
             active = int(r.status == active_value)
@@ -409,8 +535,12 @@ def store_records(
             changed = [(rel,) for rel in gone] + [(r.rel,) for r in records]
             db.executemany("DELETE FROM files WHERE rel = ?", changed)
             db.executemany("DELETE FROM items WHERE rel = ?", changed)
-        db.executemany(f"INSERT INTO files VALUES ({','.join('?' * 20)})", file_rows)
+            db.executemany("DELETE FROM events WHERE rel = ?", changed)
+            db.executemany("DELETE FROM parsed WHERE rel = ?", [(rel,) for rel in gone])
+        db.executemany(f"INSERT INTO files VALUES ({','.join('?' * 22)})", file_rows)
+        db.executemany("INSERT OR REPLACE INTO parsed VALUES (?,?,?,?,?,?,?,?)", parsed_rows)
         db.executemany(f"INSERT INTO items VALUES ({','.join('?' * 18)})", item_rows)
+        db.executemany("INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?)", event_rows)
         db.execute("COMMIT")
     except sqlite3.Error:
         with contextlib.suppress(sqlite3.Error):
@@ -456,19 +586,27 @@ def build_index(
     ordinal = day.toordinal()
     stored = cache.stats()
     fresh = not stored  # nothing to replace: inserts only
-    misses: list[tuple[str, FileStat]] = []
+    misses: list[Job] = []
     settled: list[str] = []
     now = time.time_ns()
     for rel, stat in files:
         row = stored.pop(rel, None)
         if row is None or row[:4] != stat or (row[4] and not row[5] <= ordinal <= row[6]):
-            misses.append((rel, stat))
+            misses.append((rel, stat, False))
         elif row[7]:  # racily clean when stored: only its bytes can tell
             if not _same_bytes(root, rel, row[7]):
-                misses.append((rel, stat))
+                misses.append((rel, stat, False))
             elif not is_racy(stat, now):
                 settled.append(rel)
     cache.settled(settled)
+    if misses:
+        # a file unchanged since it was parsed (only the policy or the day moved on) is
+        # re-planned from its stored parse: no YAML read
+        parses = cache.parsed_stats()
+        misses = [
+            (rel, stat, rel in parses and _unchanged(root, rel, stat, parses[rel]))
+            for rel, stat, _reuse in misses
+        ]
 
     def sink(records: list[Record]) -> None:
         # stored chunk by chunk, while the workers parse the rest
@@ -488,17 +626,18 @@ def build_index(
                     f"the cache folder {on_disk.parent} failed ({exc}): planning without the cache"
                 )
                 cache = Cache(root, key, in_memory=True)
-                misses = list(files)  # every row must come from this run: parse them all
+                # every row must come from this run: parse them all
+                misses = [(rel, stat, False) for rel, stat in files]
                 _parse_all(root, misses, policy, day, None, 1, sink, None)
         else:
-            _parse_all(root, misses, policy, day, progress, workers, sink, None)
+            _parse_all(root, misses, policy, day, progress, workers, sink, None, cache.db)
     cache.store(policy, [], list(stored))
     assert cache.db is not None
     if (misses or stored) and not _covers(cache.db, misses, list(stored)):
         # the cache could not take the rows (disk full, a locked file): never plan from
         # a partial index; this run uses a private in-memory one instead
         cache = Cache(root, key, in_memory=True)
-        _parse_all(root, files, policy, day, None, 1, sink, None)
+        _parse_all(root, [(rel, st, False) for rel, st in files], policy, day, None, 1, sink, None)
     db = cache.db
     assert db is not None
     order = {rel: n for n, (rel, _stat) in enumerate(files)}
@@ -532,6 +671,13 @@ def build_index(
     return Index(root, db, skipped, problems, folders, warnings, notes)
 
 
+def _unchanged(
+    root: Path, rel: str, stat: FileStat, parsed: tuple[int, int, int, int, str]
+) -> bool:
+    """Whether a stored parse still holds: the same stat, and the same bytes while racy."""
+    return parsed[:4] == stat and (not parsed[4] or _same_bytes(root, rel, parsed[4]))
+
+
 def _same_bytes(root: Path, rel: str, digest: str) -> bool:
     data = read_capped(root / rel, rel)
     return not isinstance(data, Problem) and content_digest(data) == digest
@@ -539,24 +685,32 @@ def _same_bytes(root: Path, rel: str, digest: str) -> bool:
 
 def _parse_all(
     root: Path,
-    jobs: list[tuple[str, FileStat]],
+    jobs: list[Job],
     policy: Policy,
     day: date,
     progress: ProgressFactory | None,
     workers: int | None,
     sink: Callable[[list[Record]], None],
     db_path: Path | None,
+    stored: sqlite3.Connection | None = None,
 ) -> bool:
-    """Parse ``jobs``: on every core into the cache file at ``db_path`` when there are
-    many (True), else here, handing records to ``sink`` (False)."""
+    """Parse (or re-plan from their stored parses) ``jobs``: on every core into the cache
+    file at ``db_path`` when there are many (True), else here, handing records to
+    ``sink`` (False). ``stored``: where the parses are, when not in ``db_path``."""
     count = workers if workers is not None else min(os.cpu_count() or 1, 8)
     tick = progress(len(jobs)) if progress else None
     if count < 2 or len(jobs) < PARALLEL_FROM or db_path is None or sys.platform == "win32":
+        reader = stored
+        if reader is None and db_path is not None and any(reuse for _r, _s, reuse in jobs):
+            with contextlib.suppress(sqlite3.Error):
+                reader = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=10)
         for start in range(0, len(jobs), CHUNK):
             chunk = jobs[start : start + CHUNK]
-            sink([build_record(str(root), rel, stat, policy, day) for rel, stat in chunk])
+            sink(make_records(str(root), chunk, policy, day, reader))
             if tick:
                 tick(len(chunk))
+        if reader is not None and reader is not stored:
+            reader.close()
         return False
     global _WORKER_POLICY
     _WORKER_POLICY = policy  # the forked workers inherit it: the policy is never pickled
@@ -565,7 +719,10 @@ def _parse_all(
         chunks = [jobs[i : i + CHUNK] for i in range(0, len(jobs), CHUNK)]
         context = get_context("fork")
         with ProcessPoolExecutor(
-            count, mp_context=context, initializer=_start_worker, initargs=(str(parts),)
+            count,
+            mp_context=context,
+            initializer=_start_worker,
+            initargs=(str(parts), str(db_path)),
         ) as pool:
             futures = [
                 pool.submit(_parse_chunk, str(root), chunk, day.toordinal()) for chunk in chunks
@@ -580,7 +737,7 @@ def _parse_all(
     return True
 
 
-def _merge_parts(db_path: Path, parts: list[Path], jobs: list[tuple[str, FileStat]]) -> None:
+def _merge_parts(db_path: Path, parts: list[Path], jobs: list[Job]) -> None:
     """Copy the workers' rows into the cache in one transaction (in C, row for row)."""
     db = sqlite3.connect(db_path, timeout=30, isolation_level=None)
     try:
@@ -592,12 +749,15 @@ def _merge_parts(db_path: Path, parts: list[Path], jobs: list[tuple[str, FileSta
             db.execute(f"ATTACH DATABASE ? AS part{n}", (str(part),))
         db.execute("BEGIN IMMEDIATE")
         if not fresh:
-            changed = [(rel,) for rel, _stat in jobs]
+            changed = [(rel,) for rel, _stat, _reuse in jobs]
             db.executemany("DELETE FROM files WHERE rel = ?", changed)
             db.executemany("DELETE FROM items WHERE rel = ?", changed)
+            db.executemany("DELETE FROM events WHERE rel = ?", changed)
         for n in range(len(parts)):
             db.execute(f"INSERT INTO files SELECT * FROM part{n}.files")
             db.execute(f"INSERT INTO items SELECT * FROM part{n}.items")
+            db.execute(f"INSERT INTO events SELECT * FROM part{n}.events")
+            db.execute(f"INSERT OR REPLACE INTO parsed SELECT * FROM part{n}.parsed")
         db.execute("COMMIT")
         for n in range(len(parts)):
             db.execute(f"DETACH DATABASE part{n}")
@@ -609,7 +769,7 @@ def _merge_parts(db_path: Path, parts: list[Path], jobs: list[tuple[str, FileSta
         db.close()
 
 
-def _covers(db: sqlite3.Connection, written: list[tuple[str, FileStat]], gone: list[str]) -> bool:
+def _covers(db: sqlite3.Connection, written: list[Job], gone: list[str]) -> bool:
     """Whether the cache now holds exactly the rows this run meant to write."""
     try:
         rows = {
@@ -620,7 +780,7 @@ def _covers(db: sqlite3.Connection, written: list[tuple[str, FileStat]], gone: l
         }
     except sqlite3.Error:
         return False
-    return all(rows.get(rel) == stat for rel, stat in written) and not any(
+    return all(rows.get(rel) == stat for rel, stat, _reuse in written) and not any(
         rel in rows for rel in gone
     )
 
@@ -633,6 +793,8 @@ _PLANNED = """
 """
 # Files left out of planning that still have items: a duplicate slug's second file.
 _NOT_SKIPPED = " AND rel NOT IN (SELECT value FROM json_each(:skipped))"
+# the per-account queries read items in rel order: no temporary B-tree to group them
+_BY_REL = "INDEXED BY items_rel"
 _MARGIN = 50  # extra candidates so exact (rounded) scores can re-rank the boundary
 # score_terms in SQL: a commitment due today or late, else cadence work (see why)
 # a booked appointment on its day ranks before everything (planning.schedule.rank_key)
@@ -676,12 +838,16 @@ def rank_calls(
     }
     planned = _PLANNED + (_NOT_SKIPPED if index.skipped else "")
     db = index.db
-    calls, due_items, committed, pressing = db.execute(
-        "SELECT COUNT(DISTINCT rel), COUNT(*), COUNT(DISTINCT CASE WHEN cls = 0 THEN rel END), "
-        "COUNT(DISTINCT CASE WHEN cls = 0 OR due < :today THEN rel END) "
-        f"FROM items WHERE due <= :today AND {planned}",
+    # per account first, in the order of items_rel: no temporary B-trees (5x faster than
+    # COUNT(DISTINCT) at 40,000 accounts)
+    calls, due_items, committed, pressing = _hinted(
+        db,
+        "SELECT COUNT(*), SUM(n), SUM(c), SUM(p) FROM (SELECT COUNT(*) AS n, MAX(cls = 0) AS c, "
+        f"MAX(cls = 0 OR due < :today) AS p FROM items {_BY_REL} "
+        f"WHERE due <= :today AND {planned} GROUP BY rel)",
         params,
     ).fetchone()
+    due_items, committed, pressing = due_items or 0, committed or 0, pressing or 0
     horizon = (plus_working(policy, day, policy.plan_ahead)).toordinal()
     ahead_rows = db.execute(
         "SELECT slug, tier, due, key, EXISTS(SELECT 1 FROM items AS o WHERE o.rel = items.rel "
@@ -701,11 +867,12 @@ def rank_calls(
         return Ranked([], pulled, calls + len(only_pulled), due_items)
     query = (
         f"SELECT slug, rel, MIN({_CLASS} * 1e9 - ({_SCORE})) AS best, MIN(tier_rank) FROM items "
-        f"NOT INDEXED WHERE due <= :today AND {planned} GROUP BY rel ORDER BY best, 4, slug"
+        f"{_BY_REL} WHERE due <= :today AND {planned} GROUP BY rel "
+        "ORDER BY best, 4, slug"
     )
     if limit is not None:
         query += f" LIMIT {int(limit) + _MARGIN}"
-    candidates = [(slug, rel) for slug, rel, _best, _tier in db.execute(query, params)]
+    candidates = [(slug, rel) for slug, rel, _best, _tier in _hinted(db, query, params)]
     if only_pulled:
         found = {slug for slug, _rel in candidates}
         extra = db.execute(
@@ -715,6 +882,17 @@ def rank_calls(
         ).fetchall()
         candidates.extend((slug, rel) for slug, rel in extra if slug not in found)
     return Ranked(candidates, pulled, calls + len(only_pulled), due_items)
+
+
+def _hinted(db: sqlite3.Connection, query: str, params: dict[str, Any]) -> sqlite3.Cursor:
+    """``query`` reading items in rel order, or in any order while another run rebuilds
+    the index (a cold build drops its indexes until its rows are in)."""
+    try:
+        return db.execute(query, params)
+    except sqlite3.OperationalError as exc:
+        if "no such index" not in str(exc):
+            raise
+        return db.execute(query.replace(_BY_REL, "NOT INDEXED"), params)
 
 
 def plus_working(policy: Policy, day: date, count: int) -> date:
@@ -783,13 +961,13 @@ def find_account(root: Path, name: str) -> tuple[Path, Account]:
 @dataclass(frozen=True)
 class Scope:
     """What `today`'s header says besides the calls: whose they are and what the owner
-    filter left out, what the book's keep-in-touch cadences ask against capacity, and,
-    when today is not a working day, the next one's load."""
+    filter left out, the calls a working day the book needs (``workload``'s figure, to
+    hold against capacity), and, when today is not a working day, the next one's load."""
 
     owner: str | None  # the owner filter; None: everyone
     others: int = 0  # planned accounts (active, not snoozed) of other reps, left out
     unowned: int = 0  # planned accounts with no owner, left out by an owner filter
-    cadence_calls: float = 0.0  # calls a working day the touch cadences of the book ask
+    needed: float = 0.0  # calls a working day the (owner's) book needs: `workload`
     next_day: date | None = None  # the next working day, when today is not one
     next_day_calls: int = 0  # calls due on it
 
@@ -945,9 +1123,7 @@ def book_scope(
     left = [a for a in book if wanted is not None and is_planned(a, day)]
     unowned = sum(1 for a in left if not a.owner)
     others = sum(1 for a in left if a.owner and a.owner.casefold() != wanted)
-    touch = [i.cadence for _a, items in planned.values() for i in items
-             if i.kind is ItemKind.TOUCH]  # fmt: skip
-    scope = Scope(owner, others, unowned, cadence_calls(touch, policy))
+    scope = Scope(owner, others, unowned, needed_of(mine, policy, day))
     if policy.is_working_day(day):
         return scope
     next_day = policy.next_working_day(day)
@@ -1000,13 +1176,7 @@ def index_scope(index: Index, policy: Policy, day: date, owner: str | None) -> S
                 unowned += count
             elif key != wanted:
                 others += count
-    mine = "owner_key = :owner AND " if wanted is not None else ""
-    (load,) = index.db.execute(
-        "SELECT SUM(1.0 / MAX(cadence, 1)) FROM items "
-        f"WHERE {mine}active = 1 AND snooze <= :today AND kind = 'touch'{not_skipped}",
-        params,
-    ).fetchone()
-    scope = Scope(owner, others, unowned, per_working_day(load or 0.0, policy))
+    scope = Scope(owner, others, unowned, _index_needed(index, policy, day, wanted))
     if policy.is_working_day(day):
         return scope
     # the next working day's calls as today's plan stands (a step expiring in between
@@ -1014,6 +1184,46 @@ def index_scope(index: Index, policy: Policy, day: date, owner: str | None) -> S
     next_day = policy.next_working_day(day)
     ahead = rank_calls(index, policy, next_day, owner, 0)
     return replace(scope, next_day=next_day, next_day_calls=ahead.calls)
+
+
+def _index_needed(index: Index, policy: Policy, day: date, wanted: str | None) -> float:
+    """``workload``'s calls a working day, from the cache's per-file figures and window
+    entries (the same ``kind_loads`` arithmetic as the loaded book's)."""
+    today = day.toordinal()
+    params = {
+        "today": today,
+        "owner": wanted,
+        "skipped": json.dumps(index.skipped),
+        "since": (day - timedelta(days=WINDOW)).toordinal(),
+        "horizon": (day + timedelta(days=365)).toordinal(),
+    }
+    planned = (
+        "f.ok = 1 AND f.status = 'active' AND f.snooze <= :today "
+        "AND (:owner IS NULL OR f.owner_key = :owner)"
+        + (" AND f.rel NOT IN (SELECT value FROM json_each(:skipped))" if index.skipped else "")
+    )
+    accounts, rate, renewals = index.db.execute(
+        "SELECT COUNT(*), SUM(1.0 / MAX(f.every, 1)), "
+        "SUM(f.renewal_due BETWEEN :today AND :horizon) "
+        f"FROM files AS f WHERE {planned}",
+        params,
+    ).fetchone()
+    kinds: dict[str, int] = {}
+    problems = promises = 0
+    rows = index.db.execute(
+        "SELECT kind, COUNT(*), SUM(problem), SUM(promise) FROM events "
+        "WHERE day > :since AND day <= :today AND active = 1 AND snooze <= :today "
+        "AND (:owner IS NULL OR owner_key = :owner)"
+        + (" AND rel NOT IN (SELECT value FROM json_each(:skipped))" if index.skipped else "")
+        + " GROUP BY kind",
+        params,
+    )
+    for kind, count, problem, promise in rows:
+        kinds[kind] = count
+        problems += problem
+        promises += promise
+    found = Demand(accounts, rate or 0.0, kinds, problems, promises, renewals or 0)
+    return needed_calls(kind_loads(found, policy))
 
 
 def check_files(

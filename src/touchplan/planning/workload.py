@@ -12,12 +12,13 @@ is an upper bound; the README says so.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from touchplan.config import Policy
-from touchplan.model import Account, ItemClass, Status, Tier, TouchKind
+from touchplan.model import Account, ItemClass, Tier, TouchKind
 from touchplan.planning.schedule import is_planned
 from touchplan.planning.walk import effective_renewal, touch_every, walk_history
 
@@ -70,72 +71,93 @@ def _per_working_day(policy: Policy) -> float:
 
 def _touch_calls(account: Account, policy: Policy, today: date) -> float:
     """Calls a working day this account's touch cadence asks (tightened while new)."""
+    return 1 / account_every(account, policy, today) / _per_working_day(policy)
+
+
+def account_every(account: Account, policy: Policy, today: date) -> int:
+    """The touch cadence in days that applies to ``account`` on ``today``."""
     walk = walk_history(account, policy, today)
     every, _ = touch_every(account, policy, today, walk)
-    return 1 / every / _per_working_day(policy)
+    return every
 
 
-def cadence_calls(cadences: Iterable[int], policy: Policy) -> float:
-    """Calls a working day that touch cadences of ``cadences`` days ask together: the
-    keep-in-touch part of ``workload``, from one figure per account (the plan cache
-    keeps it), so `today`'s header can afford it on any book."""
-    return per_working_day(sum(1 / max(c, 1) for c in cadences), policy)
+@dataclass(frozen=True)
+class Demand:
+    """What the workload is computed from, gathered from loaded accounts (``demand``) or
+    from the plan cache's tables (files.cache): one formula, ``kind_loads``, for both."""
+
+    accounts: int  # planned accounts
+    touch_rate: float  # sum over them of 1 / touch cadence in days (calls a calendar day)
+    kinds: Mapping[str, int]  # history entries in the last WINDOW days, by touch kind
+    problems: int  # of those, entries reporting a problem
+    promises: int  # of those, entries promising a next action
+    renewals: int  # renewal dates within the coming year
 
 
-def per_working_day(calls_a_day: float, policy: Policy) -> float:
-    """Calls a calendar day, as calls a working day."""
-    return round(calls_a_day / _per_working_day(policy), 2)
+def demand(active: Sequence[Account], policy: Policy, today: date) -> Demand:
+    """The figures ``kind_loads`` needs, from loaded (planned) accounts."""
+    since = today - timedelta(days=WINDOW)
+    horizon = today + timedelta(days=365)
+    kinds: Counter[str] = Counter()
+    problems = promises = renewals = 0
+    rate = 0.0
+    for account in active:
+        rate += 1 / account_every(account, policy, today)
+        for touch in account.history:
+            if since < touch.date <= today:
+                kinds[touch.kind.value] += 1
+                problems += bool(touch.problem)
+                promises += touch.next is not None
+        renewal = effective_renewal(account)
+        renewals += renewal is not None and today <= renewal <= horizon
+    return Demand(len(active), rate, kinds, problems, promises, renewals)
+
+
+def needed_of(accounts: Sequence[Account], policy: Policy, today: date) -> float:
+    """Calls a working day the planned ones of ``accounts`` need (`today`, `week`)."""
+    active = [a for a in accounts if is_planned(a, today)]
+    return needed_calls(kind_loads(demand(active, policy, today), policy))
+
+
+def kind_loads(d: Demand, policy: Policy) -> tuple[KindLoad, ...]:
+    """Calls a working day by kind of work: the keep-in-touch cadences, the window's
+    rate of sequence steps, problems and promises, and the renewals ahead."""
+    per_day = _per_working_day(policy)
+    window_days = WINDOW * per_day
+    steps = sum(
+        count * sum(1 for s in policy.sequences
+                    if s.cls is ItemClass.COMMITMENT and kind in s.after)
+        for kind, count in d.kinds.items()
+    )  # fmt: skip
+    # a first response, then every `problem.every` working days for ~a week
+    problem_calls = d.problems * (1 + 5 / policy.problem_every)
+    renewal_calls = d.renewals * (1 + policy.renewal_lead / policy.renewal_rhythm)
+    return (
+        KindLoad("touch", d.accounts, round(d.touch_rate / per_day, 2)),
+        KindLoad("sequence steps", d.kinds.get(TouchKind.SALE.value, 0),
+                 round(steps / window_days, 2)),
+        KindLoad("problem", d.problems, round(problem_calls / window_days, 2)),
+        KindLoad("follow-up", d.promises, round(d.promises / window_days, 2)),
+        KindLoad("renewal", d.renewals, round(renewal_calls / (365 * per_day), 2)),
+    )  # fmt: skip
+
+
+def needed_calls(kinds: Sequence[KindLoad]) -> float:
+    """Calls a working day in all: what `workload`, `today` and `week` compare to capacity."""
+    return round(sum(k.calls for k in kinds), 2)
 
 
 def workload(accounts: Sequence[Account], policy: Policy, today: date) -> Workload:
     """The calls a working day the policy asks of ``accounts``, and what would fit."""
-    active = [a for a in accounts if a.status is Status.ACTIVE and is_planned(a, today)]
+    active = [a for a in accounts if is_planned(a, today)]
     per_day = _per_working_day(policy)
     tiers = []
-    touch_total = 0.0
     for tier in Tier:
         members = [a for a in active if a.tier is tier]
-        calls = sum(_touch_calls(a, policy, today) for a in members)
-        touch_total += calls
+        calls = sum(1 / account_every(a, policy, today) for a in members) / per_day
         tiers.append(TierLoad(tier, len(members), policy.touch_every[tier], round(calls, 2)))
-    since = today - timedelta(days=WINDOW)
-    window_days = WINDOW * per_day
-    sales = problems = promises = 0
-    problem_calls = 0.0
-    commitment_steps = [s for s in policy.sequences if s.cls is ItemClass.COMMITMENT]
-    step_calls = 0.0
-    for account in active:
-        for touch in account.history:
-            if not since < touch.date <= today:
-                continue
-            triggered = [s for s in commitment_steps if touch.kind.value in s.after]
-            if touch.kind is TouchKind.SALE:
-                sales += 1
-            step_calls += len(triggered)
-            if touch.problem:
-                problems += 1
-                # a first response, then every `problem.every` working days for ~a week
-                problem_calls += 1 + 5 / policy.problem_every
-            if touch.next is not None:
-                promises += 1
-    renewals_ahead = 0
-    renewal_calls = 0.0
-    horizon = today + timedelta(days=365)
-    touches_per_renewal = 1 + policy.renewal_lead / policy.renewal_rhythm
-    for account in active:
-        renewal = effective_renewal(account)
-        if renewal is not None and today <= renewal <= horizon:
-            renewals_ahead += 1
-            renewal_calls += touches_per_renewal
-    year_days = 365 * per_day
-    kinds = (
-        KindLoad("touch", len(active), round(touch_total, 2)),
-        KindLoad("sequence steps", sales, round(step_calls / window_days, 2)),
-        KindLoad("problem", problems, round(problem_calls / window_days, 2)),
-        KindLoad("follow-up", promises, round(promises / window_days, 2)),
-        KindLoad("renewal", renewals_ahead, round(renewal_calls / year_days, 2)),
-    )
-    needed = round(sum(k.calls for k in kinds), 2)
+    kinds = kind_loads(demand(active, policy, today), policy)
+    needed = needed_calls(kinds)
     suggestions = (
         _suggestions(active, policy, today, needed, tiers) if needed > policy.capacity else ()
     )

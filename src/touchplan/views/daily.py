@@ -15,7 +15,7 @@ from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderR
 from rich.table import Table
 from rich.text import Text
 
-from touchplan.model import Account, Contact, Item, Status
+from touchplan.model import EVERYONE, Account, Contact, Item, Status
 from touchplan.planning.calls import Mode
 from touchplan.planning.people import ask_for
 from touchplan.planning.schedule import is_working_day_note
@@ -278,7 +278,7 @@ class Scope(Protocol):
     @property
     def unowned(self) -> int: ...
     @property
-    def cadence_calls(self) -> float: ...
+    def needed(self) -> float: ...
     @property
     def next_day(self) -> date | None: ...
     @property
@@ -333,15 +333,13 @@ def today_header(
                 style=scheme.TODAY,
             )
         )
-    if scope is not None and capacity is not None and scope.cadence_calls > capacity:
-        lines.append(
-            Text(
-                f"Keeping in touch alone takes {scope.cadence_calls:g} calls a working day, "
-                f"more than the capacity of {capacity}: `touchplan workload` says what "
-                "would fit.",
-                style=scheme.LATE,
-            )
-        )
+    over = (
+        workload_line(scope.needed, capacity, scope.owner)
+        if scope is not None and capacity is not None
+        else None
+    )
+    if over is not None:
+        lines.append(over)
     if skipped:
         shown_files = ", ".join(skipped[:3]) + (
             f" and {len(skipped) - 3} more" if len(skipped) > 3 else ""
@@ -648,8 +646,14 @@ def why_view(account: Account, items: Sequence[Item], today: date) -> Renderable
 # -- `week` and `renewals` ----------------------------------------------------------------
 
 
-def week_view(plan: WeekPlan, accounts: dict[str, Account], today: date) -> RenderableType:
-    parts: list[RenderableType] = []
+def week_view(
+    plan: WeekPlan,
+    accounts: dict[str, Account],
+    today: date,
+    over: Text | None = None,
+) -> RenderableType:
+    """The planned days; ``over`` first: the book needs more than capacity (workload_line)."""
+    parts: list[RenderableType] = [Prose(over), Text("")] if over is not None else []
     for day in plan.days:
         planned = [p for p in plan.planned if p.day == day]
         title = Text(f"{weekday(day)} {day.isoformat()}", style="bold")
@@ -798,14 +802,16 @@ def added_view(account: Account, first: Item | None) -> RenderableType:
     return Group(*lines)
 
 
-def workload_line(load: Workload) -> Text | None:
+def workload_line(needed: float, capacity: int, owner: str | None) -> Text | None:
     """One line for `today` and `week` when the book needs more calls than capacity."""
-    if not load.over:
+    if needed <= capacity:
         return None
-    return Text(
-        f"The book needs {load.needed:g} calls a working day against a capacity of "
-        f"{load.capacity}: `touchplan workload` says what would fit.",
-        style="yellow",
+    whose = f"{owner}'s book" if owner and owner.strip().lower() != EVERYONE else "The book"
+    return safe(
+        f"{whose} needs {needed:g} calls a working day against a capacity of {capacity}: "
+        "`touchplan workload` says what would fit.",
+        scheme.LATE,
+        multiline=False,
     )
 
 

@@ -132,10 +132,12 @@ def today_record(
     more: int,
     accounts: dict[str, Account],
     skipped: list[str],
+    workload: tuple[float, int] | None = None,
 ) -> dict[str, Any]:
-    """`today --format json`: the calls shown, and the items of those calls."""
+    """`today --format json`: the calls shown, and the items of those calls; and
+    ``workload``: the calls a working day the book needs, and the capacity."""
     shown = [call_record(n, c, accounts[c.account], today) for n, c in enumerate(calls, 1)]
-    return {
+    record = {
         "date": today.isoformat(),
         "calls": shown,
         "more_calls": more_calls,
@@ -143,6 +145,9 @@ def today_record(
         "more": more,
         "skipped": skipped,
     }
+    if workload is not None:
+        record["workload"] = {"needed": workload[0], "capacity": workload[1]}
+    return record
 
 
 def closed_record(closed: ClosedItem, account: Account, today: date) -> dict[str, Any]:

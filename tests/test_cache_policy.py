@@ -1,0 +1,201 @@
+"""A change to touchplan.yaml re-plans from the cached parses: no YAML read, same plan.
+
+Every kind of policy edit is made to a warm cache; `today` then agrees with
+`--no-cache` (which parses every file under the new policy), in-process and with the
+process pool, and no account file is parsed again.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from conftest import REPO, Run
+from touchplan.cli import app
+from touchplan.files import cache, stored
+from touchplan.files.cache import cache_file
+from touchplan.files.store import load_book
+from touchplan.model import (
+    Account,
+    Contact,
+    NextAction,
+    Relationship,
+    RenewalStage,
+    Snooze,
+    Status,
+    Tier,
+    Touch,
+    TouchKind,
+)
+
+RunIn = Callable[..., Run]
+
+EDITS = {
+    "capacity": "capacity: 3\n",
+    "cadences": "capacity: 6\ntouch:\n  every: {A: 7, B: 21, C: 60}\nvisit:\n"
+    "  every: {A: 60, B: 120, C: 365}\n",
+    "weights": "capacity: 6\nweights:\n  commitment: 500\n  late_day: 3\n"
+    "  tier: {A: 50, B: 10, C: 1}\n  importance: {problem: 1, renewal: 9}\n",
+    "sequences": "capacity: 6\nsequences:\n  - name: thank-you\n    after: [sale, call]\n"
+    "    days: 1\n    kind: thank-you\n    action: Say thanks\n    closed_by: [thank-you]\n"
+    "    expires: 3\n",
+    "working days": "capacity: 6\nworking_days: [mon, tue, wed, thu]\n"
+    "holidays: [2026-11-26, 2026-12-01]\n",
+    "owners": "capacity: 6\nowners:\n  rep01: rep01@example.com\n  rep02: rep02@example.com\n",
+}
+
+
+@pytest.fixture(scope="module")
+def book(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """250 generated accounts (seeded; the benchmark's generator) in sub-folders."""
+    target = tmp_path_factory.mktemp("book") / "book"
+    subprocess.run(
+        [sys.executable, str(REPO / "bench" / "generate.py"), "250", str(target), "--seed", "7"],
+        check=True,
+    )
+    return target
+
+
+@pytest.fixture
+def data(book: Path, tmp_path: Path) -> Path:
+    target = tmp_path / "book"
+    shutil.copytree(book, target)
+    return target
+
+
+@pytest.fixture
+def run_in(data: Path) -> RunIn:
+    def invoke(*args: str) -> Run:
+        result = CliRunner().invoke(app, [*args, "--dir", str(data)], catch_exceptions=False)
+        assert result.exit_code == 0, result.stderr
+        return Run(result.exit_code, result.stdout, result.stderr)
+
+    return invoke
+
+
+def no_parsing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """From here on, the cache parsing an account file fails the run (also in the
+    forked workers, which inherit the patch)."""
+
+    def refuse(data: bytes, slug: str, rel: str) -> object:
+        raise AssertionError(f"{rel} was parsed again")
+
+    monkeypatch.setattr(cache, "read_account", refuse)
+
+
+@pytest.mark.parametrize(
+    ("edit", "pool"),
+    [(edit, False) for edit in EDITS] + [("cadences", True), ("working days", True)],
+)
+def test_a_policy_edit_replans_without_parsing(
+    data: Path, run_in: RunIn, monkeypatch: pytest.MonkeyPatch, edit: str, pool: bool
+) -> None:
+    if pool:
+        monkeypatch.setattr(cache, "PARALLEL_FROM", 50)
+    before = run_in("today", "--all", "--format", "json").stdout
+    (data / "touchplan.yaml").write_text(EDITS[edit], encoding="utf-8")
+    expected = {
+        args: run_in(*args, "--no-cache").stdout
+        for args in (
+            ("today", "--all", "--format", "json"),
+            ("today", "--owner", "rep01", "--format", "json"),
+            ("today",),
+        )
+    }
+    with monkeypatch.context() as patch:
+        no_parsing(patch)
+        for args, out in expected.items():
+            assert run_in(*args).stdout == out, args
+        # the next day moves on from the same parses
+        later = run_in("today", "--all", "--format", "json", "--date", "2026-12-02").stdout
+    assert later == run_in("today", "--all", "--format", "json", "--date", "2026-12-02",
+                           "--no-cache").stdout  # fmt: skip
+    if edit not in ("owners",):  # `owners:` changes who is asked, never the plan
+        assert expected[("today", "--all", "--format", "json")] != before
+
+
+def test_an_edited_file_is_parsed_again_after_a_policy_edit(data: Path, run_in: RunIn) -> None:
+    run_in("today")
+    target = sorted((data / "accounts").rglob("*.yaml"))[5]
+    with target.open("a", encoding="utf-8") as handle:
+        handle.write("  - date: 2026-11-24\n    kind: visit\n    summary: Came by.\n")
+    (data / "touchplan.yaml").write_text(EDITS["capacity"], encoding="utf-8")
+    cached = run_in("today", "--all", "--format", "json").stdout
+    assert cached == run_in("today", "--all", "--format", "json", "--no-cache").stdout
+    assert f"{target.stem}" not in json.dumps(
+        [c for c in json.loads(cached)["calls"] if any(i["kind"] == "touch" for i in c["items"])]
+    )
+
+
+def test_a_damaged_stored_parse_reads_the_file(data: Path, run_in: RunIn) -> None:
+    import sqlite3
+
+    run_in("today")
+    db = sqlite3.connect(cache_file(data))
+    db.execute("UPDATE parsed SET account = '[\"not an account\"]'")
+    db.commit()
+    db.close()
+    (data / "touchplan.yaml").write_text(EDITS["capacity"], encoding="utf-8")
+    cached = run_in("today", "--all", "--format", "json").stdout
+    assert cached == run_in("today", "--all", "--format", "json", "--no-cache").stdout
+
+
+# -- the stored form ------------------------------------------------------------------
+
+
+def test_the_codec_holds_every_field_of_the_model() -> None:
+    for cls, names in stored.FIELDS.items():
+        assert names == tuple(f.name for f in dataclasses.fields(cls)), cls
+
+
+def test_every_field_survives_the_round_trip() -> None:
+    d = date(2026, 11, 24)
+    full = Touch(
+        d, TouchKind.RENEWAL, "Signed — ünïcode \u202e", "Jane",
+        NextAction(d, "visit", TouchKind.VISIT), "Late", True, True, date(2027, 3, 31), 3, 40,
+        ("abc12",), ("def34",),
+        RenewalStage.VERBAL, "xyz99", date(2026, 12, 1), 4, "cal-1", ("ghi56",),
+    )  # fmt: skip
+    account = Account(
+        "acme", "accounts/east/acme.yaml", "Acme", Tier.B, "dana", date(2020, 1, 2),
+        date(2027, 3, 31), 120000, Relationship.PARTNERING, Status.LOST,
+        Snooze(date(2027, 1, 1), "Busy"),
+        (Contact("Jane", "VP", "+1 555", "j@a.example", "03-04"),),
+        "Notes\nline two", ("key", "east"), (full, Touch(d, TouchKind.CALL, index=4)),
+        date(2021, 5, 6), 1.5e9, "0015", ("acme.example",), "https://acme.example",
+    )  # fmt: skip
+    assert stored.load_account(stored.dump_account(account)) == account
+    assert isinstance(stored.load_account(stored.dump_account(account)).value, int)
+
+
+def test_the_sample_book_survives_the_round_trip() -> None:
+    book = load_book(REPO)
+    assert book.accounts
+    for account in book.accounts:
+        assert stored.load_account(stored.dump_account(account)) == account
+
+
+def test_item_keys_are_base32_of_the_hash_as_before() -> None:
+    """Ids are user-visible and must not move: the fast spelling of an item's key is
+    base64.b32encode's, in Crockford's lower-case alphabet."""
+    import base64
+    import hashlib
+
+    from touchplan.planning.walk import item_key
+
+    crockford = str.maketrans(
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", "0123456789abcdefghjkmnpqrstvwxyz"
+    )
+    for n in range(2000):
+        slug, identity = f"acme-{n}", f"touch:{n * 7919}"
+        digest = hashlib.blake2b(f"{slug}\0{identity}".encode(), digest_size=10).digest()
+        assert item_key(slug, identity) == base64.b32encode(digest).decode().translate(crockford)
