@@ -17,10 +17,7 @@ from conftest import Run
 from touchplan.cli import app
 from touchplan.files.cache import cache_file
 
-OVER = (
-    "The book needs 1.53 calls a working day against a capacity of 1: "
-    "`touchplan workload` says what would fit."
-)
+OVER = "The book needs 1.53 calls a day, capacity 1: see `touchplan workload`."
 
 RunIn = Callable[..., Run]
 

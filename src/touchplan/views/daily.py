@@ -808,8 +808,8 @@ def workload_line(needed: float, capacity: int, owner: str | None) -> Text | Non
         return None
     whose = f"{owner}'s book" if owner and owner.strip().lower() != EVERYONE else "The book"
     return safe(
-        f"{whose} needs {needed:g} calls a working day against a capacity of {capacity}: "
-        "`touchplan workload` says what would fit.",
+        # short enough for one line at 80 columns
+        f"{whose} needs {needed:g} calls a day, capacity {capacity}: see `touchplan workload`.",
         scheme.LATE,
         multiline=False,
     )
