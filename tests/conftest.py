@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 import sys
 import textwrap
 from collections.abc import Callable
@@ -86,4 +87,23 @@ def demo(tmp_path: Path) -> Path:
     target = tmp_path / "demo"
     shutil.copytree(REPO / "accounts", target / "accounts")
     shutil.copy(REPO / "touchplan.yaml", target / "touchplan.yaml")
+    return target
+
+
+@pytest.fixture(scope="module")
+def generated_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A generated book of 250 accounts in sub-folders (seeded, the benchmark's generator)."""
+    target = tmp_path_factory.mktemp("book") / "book"
+    subprocess.run(
+        [sys.executable, str(REPO / "bench" / "generate.py"), "250", str(target), "--seed", "7"],
+        check=True,
+    )
+    return target
+
+
+@pytest.fixture
+def generated(generated_book: Path, tmp_path: Path) -> Path:
+    """A private copy of the generated book (tests edit it)."""
+    target = tmp_path / "book"
+    shutil.copytree(generated_book, target)
     return target

@@ -17,25 +17,9 @@ from touchplan.files import cache
 from touchplan.files.cache import cache_file
 
 
-@pytest.fixture(scope="module")
-def book(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A generated book of 250 accounts in sub-folders (seeded, like the benchmark's)."""
-    target = tmp_path_factory.mktemp("book") / "book"
-    subprocess.run(
-        [sys.executable, str(REPO / "bench" / "generate.py"), "250", str(target), "--seed", "7"],
-        check=True,
-    )
-    return target
-
-
 @pytest.fixture
-def data(book: Path, tmp_path: Path) -> Path:
-    """A private copy of the generated book (tests edit it)."""
-    import shutil
-
-    target = tmp_path / "book"
-    shutil.copytree(book, target)
-    return target
+def data(generated: Path) -> Path:
+    return generated
 
 
 def today_json(run_in: Callable[..., Run], root: Path, *extra: str) -> dict[str, object]:

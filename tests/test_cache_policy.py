@@ -9,9 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import shutil
-import subprocess
-import sys
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -54,22 +51,9 @@ EDITS = {
 }
 
 
-@pytest.fixture(scope="module")
-def book(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """250 generated accounts (seeded; the benchmark's generator) in sub-folders."""
-    target = tmp_path_factory.mktemp("book") / "book"
-    subprocess.run(
-        [sys.executable, str(REPO / "bench" / "generate.py"), "250", str(target), "--seed", "7"],
-        check=True,
-    )
-    return target
-
-
 @pytest.fixture
-def data(book: Path, tmp_path: Path) -> Path:
-    target = tmp_path / "book"
-    shutil.copytree(book, target)
-    return target
+def data(generated: Path) -> Path:
+    return generated
 
 
 @pytest.fixture
