@@ -547,7 +547,7 @@ def _today(
         return
     group.accounts = 1
     _relations(account, policy, today, figures)
-    status = renewal_status(account, policy, today) if effective_renewal(account) else None
+    status = renewal_status(account, policy, today, walk) if effective_renewal(account) else None
     if status and (status.stage == LAPSED or 0 <= status.days_left <= RENEWAL_WINDOW):
         group.renewals = 1
         group.renewal_value = account.value or 0.0

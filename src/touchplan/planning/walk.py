@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 
 from touchplan.config import SINCE, Policy, Step
 from touchplan.dates import in_year, month_day
@@ -70,6 +71,9 @@ def plus(day: date, days: int) -> date:
 _PAIRS = [a + b for a in _B32_LETTERS for b in _B32_LETTERS]
 
 
+# Memoised: the report plans each account as it stood at up to 12 week ends, and every
+# plan makes the same keys again for the same entries.
+@lru_cache(maxsize=8192)
 def item_key(slug: str, identity: str) -> str:
     """The full hash an item id is a prefix of: the account and what opened the item
     (its 80 bits in Crockford's base32, in the order base64.b32encode writes them)."""
