@@ -38,7 +38,7 @@ from touchplan.planning.past import (
 from touchplan.planning.relations import relations
 from touchplan.planning.renewal import renewal_state, renewal_status
 from touchplan.planning.schedule import is_planned, items_from_walk
-from touchplan.planning.walk import Walk, effective_renewal, plus, walk_history
+from touchplan.planning.walk import Walk, Walker, effective_renewal, ordered, plus, walk_history
 
 RENEWAL_WINDOW = 90  # days ahead the report lists renewals
 DEFAULT_WEEKS = 12  # weeks of trends
@@ -394,7 +394,9 @@ def _trends(
     account: Account, policy: Policy, ends: list[date], group: Group
 ) -> tuple[Walk, list[Any]] | None:
     """Coverage, overdue commitments and contacts at each week's end, as the history
-    stood then. A plan is reused while no entry was added and its due dates hold."""
+    stood then. A plan is reused while no entry was added and its due dates hold; a
+    walk goes on from the week before's where it can (`Walker.resume`), so the history
+    is walked about once instead of once a week."""
     n = len(ends)
     group.trend_planned = _zeros(n)
     group.trend_covered = _zeros(n)
@@ -402,9 +404,11 @@ def _trends(
     group.trend_contacts = _zeros(n)
     contact_days = sorted(t.date for t in account.history if t.is_contact)
     entry_days = sorted(t.date for t in account.history)
+    entries = ordered(account.history)  # every cut's entries are the first of these
     kept = -1
     valid = date.min
     then = account
+    walker: Walker | None = None
     walk: Walk | None = None
     items: list[Any] = []
     for w, end in enumerate(ends):
@@ -417,7 +421,11 @@ def _trends(
             kept, walk = count, None
             continue
         if walk is None or count != kept or end > valid:
-            walk = walk_history(then, policy, end)
+            fresh = Walker(then, policy, end, entries)
+            if walker is None or walker.fed > count or not walker.resume(fresh):
+                walker = fresh
+            walker.feed(count)
+            walk = walker.snapshot(end)
             items = items_from_walk(then, policy, end, walk, explain=False)
             valid = _stable_until(then, walk, end)
         kept = count
