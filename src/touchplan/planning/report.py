@@ -18,7 +18,7 @@ import statistics
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, timedelta
 from typing import Any
 
@@ -208,21 +208,26 @@ class Group:
         return [percent(c, p) for c, p in zip(self.trend_covered, self.trend_planned, strict=True)]
 
     def merge(self, other: Group) -> None:
-        for name, value in vars(other).items():
-            if name == "key":
+        # twice per account (its group and the total): the fields by kind, worked out once
+        mine, theirs = self.__dict__, other.__dict__
+        for name in _SUMS:
+            mine[name] += theirs[name]
+        self.touches.update(other.touches)
+        self.resolve_days.extend(other.resolve_days)
+        for name in _WEEKLY:
+            value = theirs[name]
+            if not value:
                 continue
-            mine = getattr(self, name)
-            if isinstance(value, Counter):
-                mine.update(value)
-            elif name == "resolve_days":
-                mine.extend(value)
-            elif isinstance(value, list):
-                if not mine:
-                    mine.extend(_zeros(len(value)))
-                for i, v in enumerate(value):
-                    mine[i] += v
-            else:
-                setattr(self, name, mine + value)
+            if not mine[name]:
+                mine[name] = list(value)
+                continue
+            mine[name] = [a + b for a, b in zip(mine[name], value, strict=True)]
+
+
+# Group's fields by how they add up: numbers, week-by-week lists; every field is one
+_SUMS = tuple(f.name for f in fields(Group) if f.type in ("int", "float"))
+_WEEKLY = tuple(f.name for f in fields(Group) if f.name.startswith("trend_"))
+assert {*_SUMS, *_WEEKLY, "key", "touches", "resolve_days"} == {f.name for f in fields(Group)}
 
 
 _CONTACTS = frozenset(k.value for k in CONTACT_KINDS)

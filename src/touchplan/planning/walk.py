@@ -12,10 +12,10 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from collections.abc import Iterable
-from copy import copy
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
+from typing import TypeVar
 
 from touchplan.config import SINCE, Policy, Step
 from touchplan.dates import in_year, month_day
@@ -32,6 +32,7 @@ from touchplan.model import (
 )
 from touchplan.planning.people import Roster, name_key
 
+_T = TypeVar("_T")
 DAY = timedelta(days=1)
 STAGE_ORDER = {RenewalStage.CONVERSATION: 1, RenewalStage.PROPOSAL: 2, RenewalStage.VERBAL: 3}
 # Which cadence a booked appointment stands in for, and which kinds keep it.
@@ -513,7 +514,7 @@ class Walker:
         feeding changes (the open items, the people, the renewal progress)."""
         w = self.walk
         walk = Walk(
-            [copy(o) for o in w.open] + [copy(o) for o in self.pending],
+            [_clone(o) for o in w.open] + [_clone(o) for o in self.pending],
             list(w.closed),
             set(w.cancelled),
             list(w.missed),
@@ -523,13 +524,20 @@ class Walker:
             w.last_review,
             w.last_resolved,
             w.last_attempt,
-            copy(w.renewal),
+            _clone(w.renewal),
             dict(w.cadence_deferrals),
-            {k: copy(p) for k, p in w.people.items()},
+            {k: _clone(p) for k, p in w.people.items()},
             w.stakeholder_done,
         )
         _expire(walk, today)
         return walk
+
+
+def _clone(thing: _T) -> _T:
+    """A shallow copy of a plain dataclass (copy.copy, without its protocol's cost)."""
+    new = object.__new__(type(thing))
+    new.__dict__.update(thing.__dict__)
+    return new
 
 
 def _touched(walk: Walk, name: str, on: date) -> None:
