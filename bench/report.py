@@ -2,16 +2,24 @@
 
     python bench/report.py                       # 40,000 accounts, 3 runs each
     python bench/report.py --size 10000 --runs 5
+    python bench/report.py --venv /path/venv-before --venv /path/venv-after
 
 The book is made once by bench/year.py (seeded) under --work. Each figure is the median
 wall time of the installed `touchplan` over --runs runs, and the largest resident set
 of the main process (the workers are separate processes). Target: <= 10 s for 40,000.
+
+`report` reads a file unchanged since the plan cache parsed it from the cache, so the
+cache (a private one under --work) is filled by one `touchplan today` first, as any
+daily use does; the "no plan cache" row starts each run with an empty one. With several
+--venv, each row has a column per install, their runs interleaved (a shared machine's
+load falls on both alike).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -39,40 +47,48 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=40000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "tp-bench")
+    parser.add_argument(
+        "--venv", type=Path, action="append", default=[], help="an install (default: this one)"
+    )
     args = parser.parse_args()
     book = args.work / f"year-{args.size}"
     if not (book / "accounts").exists():
         subprocess.run([sys.executable, str(HERE / "year.py"), str(args.size), str(book)],
                        check=True)  # fmt: skip
-    exe = str(Path(sys.executable).parent / "touchplan")
-    env = {**os.environ, "TOUCHPLAN_TODAY": TODAY, "TOUCHPLAN_DIR": str(book)}
+    venvs = args.venv or [Path(sys.executable).parent.parent]
+    cache = args.work / "report-cache"
+    env = {**os.environ, "TOUCHPLAN_TODAY": TODAY, "TOUCHPLAN_DIR": str(book),
+           "TOUCHPLAN_CACHE_DIR": str(cache)}  # fmt: skip
     out = args.work / "report.out"
     cases = {
-        "report (table)": [exe, "report"],
-        "report --format json": [exe, "report", "--format", "json", "-o", str(out)],
-        "report --format html": [exe, "report", "--format", "html", "-o", str(out)],
+        "report (table)": ["report"],
+        "report --format json": ["report", "--format", "json", "-o", str(out)],
+        "report --format html": ["report", "--format", "html", "-o", str(out)],
         "report --quarter 2026Q3 --by tier --weeks 26": [
-            exe,
-            "report",
-            "--quarter",
-            "2026Q3",
-            "--by",
-            "tier",
-            "--weeks",
-            "26",
+            "report", "--quarter", "2026Q3", "--by", "tier", "--weeks", "26",
         ],
-    }
+        "report --format json, no plan cache": ["report", "--format", "json", "-o", str(out)],
+    }  # fmt: skip
     cores = os.cpu_count()
     print(f"{args.size:,} accounts, a year of history; median of {args.runs} runs, {cores} cores\n")
-    print("| operation | wall | peak memory |")
-    print("|---|---|---|")
+    print("| operation | " + " | ".join(str(v) for v in venvs) + " |")
+    print("|---|" + "---|" * len(venvs))
+    shutil.rmtree(cache, ignore_errors=True)
+    run([str(venvs[-1] / "bin" / "touchplan"), "today"], env)  # fills the plan cache
     for name, argv in cases.items():
-        times, peaks = [], []
+        times: dict[Path, list[float]] = {v: [] for v in venvs}
+        peaks: dict[Path, list[int]] = {v: [] for v in venvs}
         for _ in range(args.runs):
-            elapsed, peak = run(argv, env)
-            times.append(elapsed)
-            peaks.append(peak)
-        print(f"| {name} | {statistics.median(times):.2f} s | {max(peaks) // 1024} MB |")
+            for venv in venvs:
+                case_env = env
+                if "no plan cache" in name:
+                    case_env = {**env, "TOUCHPLAN_CACHE_DIR": str(args.work / "no-cache")}
+                    shutil.rmtree(args.work / "no-cache", ignore_errors=True)
+                elapsed, peak = run([str(venv / "bin" / "touchplan"), *argv], case_env)
+                times[venv].append(elapsed)
+                peaks[venv].append(peak)
+        cells = [f"{statistics.median(times[v]):.2f} s, {max(peaks[v]) // 1024} MB" for v in venvs]
+        print(f"| {name} | " + " | ".join(cells) + " |")
 
 
 if __name__ == "__main__":

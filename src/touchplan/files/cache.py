@@ -678,6 +678,58 @@ def _unchanged(
     return parsed[:4] == stat and (not parsed[4] or _same_bytes(root, rel, parsed[4]))
 
 
+def stored_parses(root: Path, files: list[tuple[str, FileStat]]) -> tuple[Path | None, set[str]]:
+    """The cache file and which of ``files`` it holds a parse of that still holds (same
+    stat; same bytes while racy), for readers that only read (`report`): (None, ∅)
+    when there is no cache of this schema, version and root. Never writes to it."""
+    path = cache_file(root)
+    if not path.exists():
+        return None, set()
+    wanted = {"schema": str(SCHEMA), "version": __version__, "root": str(root)}
+    try:
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10)
+        try:
+            meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
+            if any(meta.get(k) != v for k, v in wanted.items()):
+                return None, set()  # another version's parse: the files tell
+            parses = {
+                row[0]: row[1:]
+                for row in db.execute(
+                    "SELECT rel, mtime, size, ino, ctime, digest FROM parsed "
+                    "WHERE account IS NOT NULL"
+                )
+            }
+        finally:
+            db.close()
+    except sqlite3.Error:
+        return None, set()
+    fresh = {
+        rel for rel, stat in files if rel in parses and _unchanged(root, rel, stat, parses[rel])
+    }
+    return path, fresh
+
+
+def read_parses(path: Path, rels: list[str]) -> dict[str, tuple[str, str]]:
+    """rel -> (problems JSON, account JSON) of the stored parses of ``rels`` (those it
+    cannot read are left out: the caller reads their files)."""
+    if not rels:
+        return {}
+    with contextlib.suppress(sqlite3.Error):
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10)
+        try:
+            return {
+                rel: (problems, account)
+                for rel, problems, account in db.execute(
+                    "SELECT rel, problems, account FROM parsed WHERE account IS NOT NULL "
+                    "AND rel IN (SELECT value FROM json_each(?))",
+                    (json.dumps(rels),),
+                )
+            }
+        finally:
+            db.close()
+    return {}
+
+
 def _same_bytes(root: Path, rel: str, digest: str) -> bool:
     data = read_capped(root / rel, rel)
     return not isinstance(data, Problem) and content_digest(data) == digest

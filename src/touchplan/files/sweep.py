@@ -1,11 +1,12 @@
 """The manager's report over every account file, on every core.
 
 Each worker (forked, so the policy and the report's parameters are inherited, never
-pickled) reads its share of the files, adds each account's figures into a `Tally`, and
-writes that tally as JSON into a scratch file of its own; only a count crosses back.
-The parent reads the scratch files and adds them up. A file that does not load is
-skipped and named, as everywhere else; two files with one slug keep the first that
-loads, like `load_book`.
+pickled) reads its share of the files (a file unchanged since the plan cache parsed it
+is read from that parse, plain JSON, instead of its YAML), adds each account's figures
+into a `Tally`, and writes that tally as JSON into a scratch file of its own; only a
+count crosses back. The parent reads the scratch files and adds them up. A file that
+does not load is skipped and named, as everywhere else; two files with one slug keep the
+first that loads, like `load_book`.
 """
 
 from __future__ import annotations
@@ -18,14 +19,17 @@ import tempfile
 from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from multiprocessing import get_context
 from pathlib import Path
 
 from touchplan.config import Policy
 from touchplan.errors import Problem
+from touchplan.files.cache import cache_file, read_parses, stored_parses
 from touchplan.files.store import duplicate_slug, load_file, scan_tree, slug_of
+from touchplan.files.stored import load_account
+from touchplan.model import Account
 from touchplan.planning.report import Period, Tally, account_figures
 
 PARALLEL_FROM = 400  # files before a process pool pays for itself
@@ -44,6 +48,7 @@ class Job:
     period: Period
     weeks: int
     by: str
+    stored: Path | None = None  # the plan cache holding parses of unchanged files
 
 
 @dataclass
@@ -57,12 +62,28 @@ class Swept:
 _JOB: Job | None = None
 
 
-def _tally(job: Job, rels: list[str]) -> tuple[Tally, list[str], list[Problem]]:
+def _read(
+    job: Job, rel: str, parses: dict[str, tuple[str, str]]
+) -> tuple[Account | None, list[Problem]]:
+    """The account in ``rel``: from its stored parse when there is one, else the file."""
+    parsed = parses.get(rel)
+    if parsed is not None:
+        try:
+            found = [Problem(rel, *row) for row in json.loads(parsed[0])]
+            return load_account(parsed[1]), found
+        except (ValueError, KeyError, IndexError, TypeError):
+            pass  # a damaged stored parse: the file itself tells
+    return load_file(job.root, job.root / rel)
+
+
+def _tally(job: Job, rels: list[str], reuse: list[str]) -> tuple[Tally, list[str], list[Problem]]:
+    """``reuse``: those of ``rels`` with a stored parse that still holds."""
     tally = Tally(job.by)
     skipped: list[str] = []
     problems: list[Problem] = []
+    parses = read_parses(job.stored, reuse) if job.stored is not None else {}
     for rel in rels:
-        account, found = load_file(job.root, job.root / rel)
+        account, found = _read(job, rel, parses)
         problems.extend(found)
         if account is None:
             skipped.append(rel)
@@ -71,10 +92,10 @@ def _tally(job: Job, rels: list[str]) -> tuple[Tally, list[str], list[Problem]]:
     return tally, skipped, problems
 
 
-def _work(rels: list[str], out: str) -> int:
+def _work(rels: list[str], reuse: list[str], out: str) -> int:
     """Worker: tally ``rels`` and write the result as JSON to ``out``."""
     assert _JOB is not None
-    tally, skipped, problems = _tally(_JOB, rels)
+    tally, skipped, problems = _tally(_JOB, rels, reuse)
     data = {
         "tally": tally.to_data(),
         "skipped": skipped,
@@ -113,12 +134,18 @@ def sweep_report(
     job: Job, *, workers: int | None = None, progress: ProgressFactory | None = None
 ) -> Swept:
     """Every account's figures, added up (``workers``: processes; default every core)."""
-    found, _temps, folders = scan_tree(job.root, with_stat=False)
+    # the stat of every file is needed only to trust a stored parse
+    cached = cache_file(job.root).exists()
+    found, _temps, folders = scan_tree(job.root, with_stat=cached)
     swept = Swept(Tally(job.by), problems=list(folders), warnings=[str(p) for p in folders])
     every = [rel for rel, _stat in found]
     rels = _order(job.root, every, swept)
+    fresh: set[str] = set()
+    if cached:
+        stored, fresh = stored_parses(job.root, found)
+        job = replace(job, stored=stored)
     try:
-        return _sweep(job, rels, swept, workers, progress)
+        return _sweep(job, rels, fresh, swept, workers, progress)
     finally:
         place = {rel: n for n, rel in enumerate(every)}
         swept.skipped.sort(key=lambda rel: place.get(rel, 0))  # named in file order
@@ -127,6 +154,7 @@ def sweep_report(
 def _sweep(
     job: Job,
     rels: list[str],
+    fresh: set[str],
     swept: Swept,
     workers: int | None,
     progress: ProgressFactory | None,
@@ -134,9 +162,10 @@ def _sweep(
     count = workers if workers is not None else min(os.cpu_count() or 1, 8)
     tick = progress(len(rels)) if progress else None
     chunks = [rels[i : i + CHUNK] for i in range(0, len(rels), CHUNK)]
+    reuse = [[rel for rel in chunk if rel in fresh] for chunk in chunks]
     if count < 2 or len(rels) < PARALLEL_FROM or sys.platform == "win32":
-        for chunk in chunks:
-            tally, skipped, problems = _tally(job, chunk)
+        for chunk, stored in zip(chunks, reuse, strict=True):
+            tally, skipped, problems = _tally(job, chunk, stored)
             _add(swept, tally, skipped, problems)
             if tick:
                 tick(len(chunk))
@@ -147,8 +176,8 @@ def _sweep(
     try:
         outs = [str(parts / f"part-{n}.json") for n in range(len(chunks))]
         with ProcessPoolExecutor(count, mp_context=get_context("fork")) as pool:
-            pairs = zip(chunks, outs, strict=True)
-            futures = [pool.submit(_work, chunk, out) for chunk, out in pairs]
+            jobs = zip(chunks, reuse, outs, strict=True)
+            futures = [pool.submit(_work, chunk, stored, out) for chunk, stored, out in jobs]
             for future in as_completed(futures):
                 done = future.result()
                 if tick:

@@ -176,9 +176,12 @@ class RenewalStatus:
     next_step: str  # what to do then
 
 
-def renewal_status(account: Account, policy: Policy, today: date) -> RenewalStatus | None:
-    """The account's renewal (None without a renewal date, or lost)."""
-    walk = walk_history(account, policy, today)
+def renewal_status(
+    account: Account, policy: Policy, today: date, walk: Walk | None = None
+) -> RenewalStatus | None:
+    """The account's renewal (None without a renewal date, or lost). ``walk``: the
+    account's `walk_history` on ``today``, when the caller has made it already."""
+    walk = walk or walk_history(account, policy, today)
     state = renewal_state(account, policy, today, walk)
     opened = renewal_item(account, policy, today, walk, explain=False)
     if state is None or opened is None:

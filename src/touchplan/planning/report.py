@@ -18,7 +18,7 @@ import statistics
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, timedelta
 from typing import Any
 
@@ -38,7 +38,7 @@ from touchplan.planning.past import (
 from touchplan.planning.relations import relations
 from touchplan.planning.renewal import renewal_state, renewal_status
 from touchplan.planning.schedule import is_planned, items_from_walk
-from touchplan.planning.walk import Walk, effective_renewal, plus, walk_history
+from touchplan.planning.walk import Walk, Walker, effective_renewal, ordered, plus, walk_history
 
 RENEWAL_WINDOW = 90  # days ahead the report lists renewals
 DEFAULT_WEEKS = 12  # weeks of trends
@@ -208,21 +208,26 @@ class Group:
         return [percent(c, p) for c, p in zip(self.trend_covered, self.trend_planned, strict=True)]
 
     def merge(self, other: Group) -> None:
-        for name, value in vars(other).items():
-            if name == "key":
+        # twice per account (its group and the total): the fields by kind, worked out once
+        mine, theirs = self.__dict__, other.__dict__
+        for name in _SUMS:
+            mine[name] += theirs[name]
+        self.touches.update(other.touches)
+        self.resolve_days.extend(other.resolve_days)
+        for name in _WEEKLY:
+            value = theirs[name]
+            if not value:
                 continue
-            mine = getattr(self, name)
-            if isinstance(value, Counter):
-                mine.update(value)
-            elif name == "resolve_days":
-                mine.extend(value)
-            elif isinstance(value, list):
-                if not mine:
-                    mine.extend(_zeros(len(value)))
-                for i, v in enumerate(value):
-                    mine[i] += v
-            else:
-                setattr(self, name, mine + value)
+            if not mine[name]:
+                mine[name] = list(value)
+                continue
+            mine[name] = [a + b for a, b in zip(mine[name], value, strict=True)]
+
+
+# Group's fields by how they add up: numbers, week-by-week lists; every field is one
+_SUMS = tuple(f.name for f in fields(Group) if f.type in ("int", "float"))
+_WEEKLY = tuple(f.name for f in fields(Group) if f.name.startswith("trend_"))
+assert {*_SUMS, *_WEEKLY, "key", "touches", "resolve_days"} == {f.name for f in fields(Group)}
 
 
 _CONTACTS = frozenset(k.value for k in CONTACT_KINDS)
@@ -394,7 +399,9 @@ def _trends(
     account: Account, policy: Policy, ends: list[date], group: Group
 ) -> tuple[Walk, list[Any]] | None:
     """Coverage, overdue commitments and contacts at each week's end, as the history
-    stood then. A plan is reused while no entry was added and its due dates hold."""
+    stood then. A plan is reused while no entry was added and its due dates hold; a
+    walk goes on from the week before's where it can (`Walker.resume`), so the history
+    is walked about once instead of once a week."""
     n = len(ends)
     group.trend_planned = _zeros(n)
     group.trend_covered = _zeros(n)
@@ -402,9 +409,11 @@ def _trends(
     group.trend_contacts = _zeros(n)
     contact_days = sorted(t.date for t in account.history if t.is_contact)
     entry_days = sorted(t.date for t in account.history)
+    entries = ordered(account.history)  # every cut's entries are the first of these
     kept = -1
     valid = date.min
     then = account
+    walker: Walker | None = None
     walk: Walk | None = None
     items: list[Any] = []
     for w, end in enumerate(ends):
@@ -417,7 +426,11 @@ def _trends(
             kept, walk = count, None
             continue
         if walk is None or count != kept or end > valid:
-            walk = walk_history(then, policy, end)
+            fresh = Walker(then, policy, end, entries)
+            if walker is None or walker.fed > count or not walker.resume(fresh):
+                walker = fresh
+            walker.feed(count)
+            walk = walker.snapshot(end)
             items = items_from_walk(then, policy, end, walk, explain=False)
             valid = _stable_until(then, walk, end)
         kept = count
@@ -547,7 +560,7 @@ def _today(
         return
     group.accounts = 1
     _relations(account, policy, today, figures)
-    status = renewal_status(account, policy, today) if effective_renewal(account) else None
+    status = renewal_status(account, policy, today, walk) if effective_renewal(account) else None
     if status and (status.stage == LAPSED or 0 <= status.days_left <= RENEWAL_WINDOW):
         group.renewals = 1
         group.renewal_value = account.value or 0.0

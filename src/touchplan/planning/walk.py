@@ -14,6 +14,8 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
+from typing import TypeVar
 
 from touchplan.config import SINCE, Policy, Step
 from touchplan.dates import in_year, month_day
@@ -30,6 +32,7 @@ from touchplan.model import (
 )
 from touchplan.planning.people import Roster, name_key
 
+_T = TypeVar("_T")
 DAY = timedelta(days=1)
 STAGE_ORDER = {RenewalStage.CONVERSATION: 1, RenewalStage.PROPOSAL: 2, RenewalStage.VERBAL: 3}
 # Which cadence a booked appointment stands in for, and which kinds keep it.
@@ -70,6 +73,9 @@ def plus(day: date, days: int) -> date:
 _PAIRS = [a + b for a in _B32_LETTERS for b in _B32_LETTERS]
 
 
+# Memoised: the report plans each account as it stood at up to 12 week ends, and every
+# plan makes the same keys again for the same entries.
+@lru_cache(maxsize=8192)
 def item_key(slug: str, identity: str) -> str:
     """The full hash an item id is a prefix of: the account and what opened the item
     (its 80 bits in Crockford's base32, in the order base64.b32encode writes them)."""
@@ -391,56 +397,147 @@ _BIRTHDAY = Step(
 
 def walk_history(account: Account, policy: Policy, today: date) -> Walk:
     """Open, close and set aside event-driven items, in the order things happened."""
-    walk = Walk()
-    keys = _Keys(account.slug)
-    pending = _since_steps(account, policy, keys) + _personal(account, policy, today, keys)
-    roster = Roster(account.contacts)
-    # who was touched matters to a watched tier's stakeholder cadence and to birthdays
-    watched = bool(policy.stakeholder_every.get(account.tier))
-    renewal = effective_renewal(account)
-    renewal_key = item_key(account.slug, f"renewal|{renewal}") if renewal else ""
-    for touch in ordered(account.history):
-        for item in [p for p in pending if p.trigger <= touch.date]:
-            walk.open.append(item)
-            pending.remove(item)
-        _expire(walk, touch.date)
-        if touch.kind is TouchKind.DEFER:
-            _defer(walk, account, policy, touch, renewal_key)
-            continue
-        if touch.cancelled_ids:
-            _cancel(walk, touch)
-        named: list[str] = []
-        if touch.with_ and touch.is_contact and (watched or any(i.person for i in walk.open)):
-            named = roster.people(touch.with_)
-        _close_by_kind(walk, touch, named)
-        if touch.done_ids:
-            _close_by_id(walk, account, policy, touch, renewal_key)
-        if touch.done:
-            _close_legacy_done(walk, touch)
-        _resolve(walk, touch)
-        if touch.is_contact:
-            for item in walk.open:
-                if item.kind is ItemKind.PROBLEM:
-                    item.last = touch.date  # opened earlier in the walk: this answers it
-            for name in named:
-                _touched(walk, name, touch.date)
-            walk.last_contact = touch
-            walk.first_contact = walk.first_contact or touch.date
-            if touch.kind in FACE_TO_FACE_KINDS:
-                walk.last_face = touch
-            if touch.kind is TouchKind.REVIEW:
-                walk.last_review = touch
-        elif touch.kind is TouchKind.ATTEMPT:
-            walk.last_attempt = touch.date
-        _open_from(walk, account, policy, touch, keys)
-        if touch.kind is TouchKind.RENEWAL:
-            if touch.renewal is not None:
-                walk.renewal = RenewalProgress(signed=touch)
-            else:
-                _progress(walk.renewal, touch.date, touch.stage or RenewalStage.CONVERSATION)
-    walk.open.extend(pending)
-    _expire(walk, today)
-    return walk
+    walker = Walker(account, policy, today)
+    walker.feed(len(walker.entries))
+    return walker.finish(today)
+
+
+class Walker:
+    """`walk_history` a few entries at a time, for a history read as it stood on one day
+    after another (the report's weekly trends): the walk of the account cut after its
+    first ``n`` entries (in date order) is ``feed(n)`` then ``finish``, or ``snapshot``
+    to go on feeding. A later cut goes on from an earlier one's walk when ``resume``
+    shows the entries fed so far walk alike for both."""
+
+    def __init__(
+        self, account: Account, policy: Policy, today: date, entries: list[Touch] | None = None
+    ) -> None:
+        """``entries``: ``ordered(account.history)``, or a longer history it is the first
+        entries of (a later cut of the same account), when the caller has it."""
+        self.account = account
+        self.policy = policy
+        self.walk = Walk()
+        self.keys = _Keys(account.slug)
+        self.pending = _since_steps(account, policy, self.keys) + _personal(
+            account, policy, today, self.keys
+        )
+        self.roster = Roster(account.contacts)
+        # who was touched matters to a watched tier's stakeholder cadence and to birthdays
+        self.watched = bool(policy.stakeholder_every.get(account.tier))
+        renewal = effective_renewal(account)
+        self.renewal_key = item_key(account.slug, f"renewal|{renewal}") if renewal else ""
+        self.entries = ordered(account.history) if entries is None else entries
+        self.fed = 0
+        self.consumed: list[str] = []  # keys of the pending items moved into the walk
+        self.keyed = False  # an entry fed so far matched ids (it may have used renewal_key)
+
+    def resume(self, later: Walker) -> bool:
+        """Go on as ``later`` (a walker of a later cut of the same history, not fed yet):
+        possible when the entries fed so far walk alike under both, that is, the same
+        onboarding and personal items came due among them (the rest wait, and are
+        ``later``'s), and the renewal key was not needed or is the same. Besides
+        those, the walk depends on the account only through its slug, contacts and
+        tier, which a cut keeps."""
+        if self.keyed and later.renewal_key != self.renewal_key:
+            return False
+        last = self.entries[self.fed - 1].date if self.fed else None
+        due = [p.key for p in later.pending if last is not None and p.trigger <= last]
+        if due != self.consumed:
+            return False
+        self.pending = [p for p in later.pending if last is None or p.trigger > last]
+        self.renewal_key = later.renewal_key
+        self.account = later.account
+        return True
+
+    def feed(self, count: int) -> None:
+        """Walk on through the first ``count`` entries (the walk depends on the account
+        only through its slug, contacts and tier, and the signature)."""
+        walk, account, policy = self.walk, self.account, self.policy
+        pending, renewal_key = self.pending, self.renewal_key
+        for touch in self.entries[self.fed : count]:
+            for item in [p for p in pending if p.trigger <= touch.date]:
+                walk.open.append(item)
+                pending.remove(item)
+                self.consumed.append(item.key)
+            _expire(walk, touch.date)
+            if touch.kind is TouchKind.DEFER or touch.done_ids:
+                self.keyed = True
+            if touch.kind is TouchKind.DEFER:
+                _defer(walk, account, policy, touch, renewal_key)
+                continue
+            if touch.cancelled_ids:
+                _cancel(walk, touch)
+            named: list[str] = []
+            if (
+                touch.with_
+                and touch.is_contact
+                and (self.watched or any(i.person for i in walk.open))
+            ):
+                named = self.roster.people(touch.with_)
+            _close_by_kind(walk, touch, named)
+            if touch.done_ids:
+                _close_by_id(walk, account, policy, touch, renewal_key)
+            if touch.done:
+                _close_legacy_done(walk, touch)
+            _resolve(walk, touch)
+            if touch.is_contact:
+                for item in walk.open:
+                    if item.kind is ItemKind.PROBLEM:
+                        item.last = touch.date  # opened earlier in the walk: this answers it
+                for name in named:
+                    _touched(walk, name, touch.date)
+                walk.last_contact = touch
+                walk.first_contact = walk.first_contact or touch.date
+                if touch.kind in FACE_TO_FACE_KINDS:
+                    walk.last_face = touch
+                if touch.kind is TouchKind.REVIEW:
+                    walk.last_review = touch
+            elif touch.kind is TouchKind.ATTEMPT:
+                walk.last_attempt = touch.date
+            _open_from(walk, account, policy, touch, self.keys)
+            if touch.kind is TouchKind.RENEWAL:
+                if touch.renewal is not None:
+                    walk.renewal = RenewalProgress(signed=touch)
+                else:
+                    _progress(walk.renewal, touch.date, touch.stage or RenewalStage.CONVERSATION)
+        self.fed = max(self.fed, count)
+
+    def finish(self, today: date) -> Walk:
+        """The walk as of ``today`` (the walker is spent)."""
+        self.walk.open.extend(self.pending)
+        self.pending = []
+        _expire(self.walk, today)
+        return self.walk
+
+    def snapshot(self, today: date) -> Walk:
+        """The walk as of ``today``, leaving the walker free to feed on: a copy of what
+        feeding changes (the open items, the people, the renewal progress)."""
+        w = self.walk
+        walk = Walk(
+            [_clone(o) for o in w.open] + [_clone(o) for o in self.pending],
+            list(w.closed),
+            set(w.cancelled),
+            list(w.missed),
+            w.last_contact,
+            w.first_contact,
+            w.last_face,
+            w.last_review,
+            w.last_resolved,
+            w.last_attempt,
+            _clone(w.renewal),
+            dict(w.cadence_deferrals),
+            {k: _clone(p) for k, p in w.people.items()},
+            w.stakeholder_done,
+        )
+        _expire(walk, today)
+        return walk
+
+
+def _clone(thing: _T) -> _T:
+    """A shallow copy of a plain dataclass (copy.copy, without its protocol's cost)."""
+    new = object.__new__(type(thing))
+    new.__dict__.update(thing.__dict__)
+    return new
 
 
 def _touched(walk: Walk, name: str, on: date) -> None:
