@@ -225,7 +225,8 @@ class Group:
 
 
 # Group's fields by how they add up: numbers, week-by-week lists; every field is one
-_SUMS = tuple(f.name for f in fields(Group) if f.type in ("int", "float"))
+# (`f.type` is the annotation's text: this module has postponed annotations)
+_SUMS = tuple(f.name for f in fields(Group) if str(f.type) in ("int", "float"))
 _WEEKLY = tuple(f.name for f in fields(Group) if f.name.startswith("trend_"))
 assert {*_SUMS, *_WEEKLY, "key", "touches", "resolve_days"} == {f.name for f in fields(Group)}
 
