@@ -15,7 +15,7 @@ from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderR
 from rich.table import Table
 from rich.text import Text
 
-from touchplan.model import EVERYONE, Account, Contact, Item, Status
+from touchplan.model import EVERYONE, Account, Contact, Item, ItemKind, Status
 from touchplan.planning.calls import Mode
 from touchplan.planning.people import ask_for
 from touchplan.planning.schedule import is_working_day_note
@@ -757,11 +757,13 @@ def logged_view(plan: LogPlan, file: str, after: AfterLog) -> RenderableType:
     lines: list[RenderableType] = [line]
     open_keys = {i.key for i in after.still_open} | ({after.next.key} if after.next else set())
     for item in plan.closes:
-        if item.key in open_keys:  # a renewal is worked by the call, open until decided
-            lines.append(safe(
-                f"Worked {item.kind.value} {item.id}: open until signed (--kind renewal "
-                "--renewal-date) or lost (touchplan lost)", "dim",
-            ))  # fmt: skip
+        if item.key in open_keys:  # worked by the call, not closed (a renewal until decided)
+            until = (
+                "open until signed (--kind renewal --renewal-date) or lost (touchplan lost)"
+                if item.kind is ItemKind.RENEWAL
+                else "still open"
+            )
+            lines.append(safe(f"Worked {item.kind.value} {item.id}: {until}", "dim"))
             continue
         lines.append(safe(f"Closed {item.kind.value} {item.id}: {item.action}", "dim"))
     for item in plan.resolves:
