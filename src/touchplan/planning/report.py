@@ -37,7 +37,7 @@ from touchplan.planning.past import (
 )
 from touchplan.planning.relations import relations
 from touchplan.planning.renewal import renewal_state, renewal_status
-from touchplan.planning.schedule import is_planned, items_from_walk
+from touchplan.planning.schedule import is_planned, items_from_walk, stable_until
 from touchplan.planning.walk import Walk, Walker, effective_renewal, ordered, plus, walk_history
 
 RENEWAL_WINDOW = 90  # days ahead the report lists renewals
@@ -380,22 +380,6 @@ def _neglected(account: Account, policy: Policy, today: date) -> Neglected | Non
     return None
 
 
-def _stable_until(account: Account, walk: Walk, day: date) -> date:
-    """The last day the items planned on ``day`` keep their due dates (the reading of
-    `schedule.stable_until`, from a walk already made)."""
-    if walk.last_contact is None and account.added is None:
-        return day  # a first touch due "today" moves every day
-    until = date.max
-    for o in walk.open:
-        expiry = o.expiry
-        if expiry is not None:
-            until = min(until, expiry)
-    renewal = effective_renewal(account)
-    if renewal is not None and day <= renewal:
-        until = min(until, renewal)
-    return until
-
-
 def _trends(
     account: Account, policy: Policy, ends: list[date], group: Group
 ) -> tuple[Walk, list[Any]] | None:
@@ -433,7 +417,7 @@ def _trends(
             walker.feed(count)
             walk = walker.snapshot(end)
             items = items_from_walk(then, policy, end, walk, explain=False)
-            valid = _stable_until(then, walk, end)
+            valid = stable_until(then, policy, end, walk)
         kept = count
         group.trend_planned[w] = 1
         group.trend_covered[w] = int(within_cadence(walk, items, end))
