@@ -901,12 +901,18 @@ def rank_calls(
     ).fetchone()
     due_items, committed, pressing = due_items or 0, committed or 0, pressing or 0
     horizon = (plus_working(policy, day, policy.plan_ahead)).toordinal()
+    soon = plus(day, policy.lookahead).toordinal()  # what a call made anyway settles early
     ahead_rows = db.execute(
         "SELECT slug, tier, due, key, EXISTS(SELECT 1 FROM items AS o WHERE o.rel = items.rel "
         "AND o.due <= :today), repeats FROM items "
         "WHERE cls = 0 AND kind IN (SELECT value FROM json_each(:early)) AND deferred = 0 "
-        f"AND due > :today AND due <= :horizon AND {planned}",
-        {**params, "horizon": horizon, "early": json.dumps(sorted(k.value for k in EARLY_KINDS))},
+        f"AND due > :today AND due <= MAX(:horizon, :soon) AND {planned}",
+        {
+            **params,
+            "horizon": horizon,
+            "soon": soon,
+            "early": json.dumps(sorted(k.value for k in EARLY_KINDS)),
+        },
     ).fetchall()
     ahead = [
         Ahead(slug, Tier(tier), date.fromordinal(due), key, 0 if repeats else policy.spare_days)
@@ -915,6 +921,9 @@ def rank_calls(
     called = {slug for slug, _t, _d, _k, has_due, _r in ahead_rows if has_due}
     pulled = pull_forward(ahead, called, committed or 0, policy, day, pressing or 0)
     only_pulled = [slug for slug in pulled if slug not in called]
+    # a call due anyway that settles a commitment early ranks above all cadence work
+    # (calls.call_key), whatever its score: each is a candidate, past the margin too
+    riding = {slug for slug, _t, due, _k, has_due, _r in ahead_rows if has_due and due <= soon}
     if limit == 0:  # the counts only (the next working day's, for the header)
         return Ranked([], pulled, calls + len(only_pulled), due_items)
     query = (
@@ -925,12 +934,12 @@ def rank_calls(
     if limit is not None:
         query += f" LIMIT {int(limit) + _MARGIN}"
     candidates = [(slug, rel) for slug, rel, _best, _tier in _hinted(db, query, params)]
-    if only_pulled:
-        found = {slug for slug, _rel in candidates}
+    found = {slug for slug, _rel in candidates}
+    if more := sorted(s for s in {*only_pulled, *riding} if s not in found):
         extra = db.execute(
             "SELECT DISTINCT slug, rel FROM items WHERE slug IN "
-            "(SELECT value FROM json_each(:pulled))" + (_NOT_SKIPPED if index.skipped else ""),
-            {"pulled": json.dumps(only_pulled), "skipped": json.dumps(index.skipped)},
+            "(SELECT value FROM json_each(:more))" + (_NOT_SKIPPED if index.skipped else ""),
+            {"more": json.dumps(more), "skipped": json.dumps(index.skipped)},
         ).fetchall()
         candidates.extend((slug, rel) for slug, rel in extra if slug not in found)
     return Ranked(candidates, pulled, calls + len(only_pulled), due_items)
