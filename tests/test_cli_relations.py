@@ -88,16 +88,17 @@ def test_today_brings_the_birthday_and_the_second_stakeholder(acme: Path, run: R
     assert squeezed(result.stdout)[3:] == [
         "1 Acme Corp A review wyz2k Hold a relationship review (health check) 176 d late "
         "Jane Smith, VP Operations 2026-11-16 call",
-        "birthday d7j26 Wish Jane Smith a happy birthday · stakeholder c9p9s Meet a second "
-        "stakeholder · touch vv4eg Check in today +1 555 0100 Asked about the new line.",
+        # the stakeholder item is past its grace (85 d late): it comes before the birthday
+        "stakeholder c9p9s Meet a second stakeholder · birthday d7j26 Wish Jane Smith a "
+        "happy birthday · touch vv4eg Check in 85 d late +1 555 0100 Asked about the new line.",
     ]
     (call,) = as_json(run("today", "--format", "json"))["calls"]
     assert [(i["kind"], i["class"], i["due"], i["score"]) for i in call["items"]] == [
         ("review", "cadence", "2026-06-01", 88.68),
-        ("birthday", "cadence", "2026-11-24", 30),
         ("stakeholder", "cadence", "2026-08-31", 22.08),
+        ("birthday", "cadence", "2026-11-24", 30),
     ]
-    birthday, stakeholder = call["items"][1:]
+    stakeholder, birthday = call["items"][1:]
     assert birthday["contact"]["name"] == "Jane Smith"
     assert stakeholder["contact"] == {  # whom to meet: the contact touched least lately
         "name": "Raj Patel",

@@ -725,3 +725,63 @@ def test_the_cache_finds_a_call_that_settles_a_promise_early_behind_many_higher_
     assert calls("--no-cache") == expected
     assert calls() == expected  # cold
     assert calls() == expected  # warm: ranked from the cache
+
+
+def test_cadence_work_past_its_grace_comes_first_cached_or_not(
+    root: Path, write_account: Callable[..., Path], run: RunFn
+) -> None:
+    # Tuesday 11-24: C's touch due Thu 11-19 is 3 working days late (its grace used up);
+    # A's is due today, B's Fri 11-20 (2 working days), the other C's Fri 11-20
+    book = [
+        ("c-late", "C", "2026-08-21"),
+        ("c-two", "C", "2026-08-22"),
+        ("a-today", "A", "2026-11-10"),
+        ("b-two", "B", "2026-10-21"),
+    ]
+    for slug, tier, last in book:
+        write_account(
+            slug, f"name: {slug}\ntier: {tier}\nhistory:\n  - date: {last}\n    kind: call\n"
+        )
+
+    def ranked(*extra: str) -> list[tuple[str, float]]:
+        result = run("today", "--format", "json", *extra)
+        assert result.exit_code == 0, result.stderr
+        return [(c["account"], c["score"]) for c in json.loads(result.stdout)["calls"]]
+
+    expected = [("c-late", 5.28), ("a-today", 30.0), ("b-two", 17.0), ("c-two", 5.22)]
+    assert ranked("--no-cache") == expected
+    assert ranked() == expected  # cold: the cache built
+    assert ranked() == expected  # warm: ranked from the cache
+    out = [" ".join(line.split()) for line in run("why", "c-late").stdout.splitlines()]
+    assert (
+        "· past its grace (`grace` in touchplan.yaml): ranks above cadence work that can wait, "
+        "below every commitment due"
+    ) in out
+    assert not any("past its grace" in line for line in run("why", "a-today").stdout.splitlines())
+    (root / "touchplan.yaml").write_text("grace: null\n", encoding="utf-8")
+    by_score = [("a-today", 30.0), ("b-two", 17.0), ("c-late", 5.28), ("c-two", 5.22)]
+    assert ranked() == by_score == ranked("--no-cache")
+
+
+def test_the_cache_finds_cadence_work_past_its_grace_behind_many_higher_scores(
+    root: Path, write_account: Callable[..., Path], run: RunFn
+) -> None:
+    # more accounts due than the cache's candidates (capacity + a margin): the cache's
+    # own ranking must put the C account past its grace first, as the full plan does
+    for n in range(80):
+        write_account(
+            f"a{n:02}", f"name: A{n:02}\ntier: A\nhistory:\n  - date: 2026-11-10\n    kind: call\n"
+        )
+    write_account(
+        "c-late", "name: C late\ntier: C\nhistory:\n  - date: 2026-08-21\n    kind: call\n"
+    )
+
+    def first_calls(*extra: str) -> list[str]:
+        result = run("today", "--format", "json", *extra)
+        assert result.exit_code == 0, result.stderr
+        return [c["account"] for c in json.loads(result.stdout)["calls"]]
+
+    expected = ["c-late", "a00", "a01", "a02", "a03", "a04"]
+    assert first_calls("--no-cache") == expected
+    assert first_calls() == expected  # cold
+    assert first_calls() == expected  # warm, from the cache's ranking

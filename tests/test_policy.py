@@ -34,6 +34,7 @@ holidays:
   - 2026-12-31
 lookahead: 3
 plan_ahead: 5
+grace: 5
 touch:
   every: {A: 10, B: 21, C: 60}
   tighten_factor: 0.25
@@ -79,6 +80,12 @@ weights:
 """
 
 
+def test_grace_null_ranks_cadence_work_by_score_alone() -> None:
+    policy, problems = read_policy(b"grace: null\n", NAME)
+    assert (policy.grace, problems) == (None, [])
+    assert DEFAULT.grace == 3
+
+
 def test_every_key_overridden_takes_effect() -> None:
     policy, problems = read_policy(EVERY_KEY, NAME)
     assert problems == []
@@ -91,6 +98,7 @@ def test_every_key_overridden_takes_effect() -> None:
         holidays=frozenset({date(2026, 12, 24), date(2026, 12, 31)}),
         lookahead=3,
         plan_ahead=5,
+        grace=5,
         touch_every={Tier.A: 10, Tier.B: 21, Tier.C: 60},
         tighten_factor=0.25,
         new_customer_days=45,
@@ -170,6 +178,18 @@ BAD_ROWS = [
         ["touchplan.yaml:3: capacity: 'many' is not a whole number"],
         {},
         id="capacity-not-a-number",
+    ),
+    pytest.param(
+        "grace: -1\n",
+        ["touchplan.yaml:1: grace: -1 is below the minimum 0"],
+        {},
+        id="grace-negative",
+    ),
+    pytest.param(
+        "grace: soon\n",
+        ["touchplan.yaml:1: grace: 'soon' is not a whole number"],
+        {},
+        id="grace-not-a-number",
     ),
     pytest.param(
         "capacity: 0\n",

@@ -610,6 +610,46 @@ def test_a_commitment_due_today_outranks_a_hugely_late_cadence_item() -> None:
     assert [c.account for c in plan_calls([ancient, promise], P, TODAY)] == ["promise", "ancient"]
 
 
+# Tuesday 11-24: due Thu 11-19 is 3 working days late, Fri 11-20 only 2 (the weekend
+# does not count)
+GRACE_BOOK = [
+    account("C", [entry("2026-08-21")], slug="c-3wd"),  # due 11-19, score 5.28
+    account("C", [entry("2026-08-22")], slug="c-2wd"),  # due 11-20, score 5.22
+    account("A", [entry("2026-11-10")], slug="a-today"),  # due 11-24, score 30
+    account("B", [entry("2026-10-21")], slug="b-2wd"),  # due 11-20, score 17
+]
+
+
+@pytest.mark.parametrize(
+    ("grace", "ranked", "pressing"),
+    [
+        # cadence work at its grace limit first, then by score
+        (3, ["c-3wd", "a-today", "b-2wd", "c-2wd"], {"c-3wd"}),
+        (2, ["b-2wd", "c-3wd", "c-2wd", "a-today"], {"c-3wd", "c-2wd", "b-2wd"}),
+        # 0 or null: all cadence work due is alike, by score alone
+        (0, ["a-today", "b-2wd", "c-3wd", "c-2wd"], {"c-3wd", "c-2wd", "b-2wd", "a-today"}),
+        (None, ["a-today", "b-2wd", "c-3wd", "c-2wd"], set()),
+    ],
+)
+def test_cadence_work_past_its_grace_ranks_above_cadence_work_that_can_wait(
+    grace: int | None, ranked: list[str], pressing: set[str]
+) -> None:
+    policy = replace(P, grace=grace)
+    calls = plan_calls(GRACE_BOOK, policy, TODAY)
+    assert [c.account for c in calls] == ranked
+    assert {c.account for c in calls if c.items[0].pressing} == pressing
+    # the scores are not touched: only the order
+    assert {c.account: c.score for c in calls} == {
+        "c-3wd": 5.28, "c-2wd": 5.22, "a-today": 30.0, "b-2wd": 17.0
+    }  # fmt: skip
+
+
+def test_a_commitment_due_today_still_outranks_cadence_work_past_its_grace() -> None:
+    promise = account("C", [entry("2026-11-20", next="2026-11-24 Call back")], slug="promise")
+    calls = plan_calls([*GRACE_BOOK, promise], P, TODAY)
+    assert [c.account for c in calls][:2] == ["promise", "c-3wd"]
+
+
 def test_commitments_rank_by_deadline_then_importance() -> None:
     thanks = account("A", [entry("2026-11-20", "sale")], slug="thanks")  # due 11-20
     problem = account("C", [entry("2026-11-23", problem="Late")], slug="problem")  # due 11-24

@@ -146,6 +146,9 @@ class Policy:
     lookahead: int = 7  # cadence items due this soon join a call's agenda
     plan_ahead: int = 10  # working days ahead whose deadlines today's list protects
     spare_days: int = 1  # working days before its date a commitment is done when there is room
+    # working days cadence work may run late before it ranks above cadence work that can
+    # wait (None: by score alone)
+    grace: int | None = 3
     touch_every: dict[Tier, int | None] = field(default_factory=lambda: _cadence(14, 30, 90))
     tighten_factor: float = 0.5
     new_customer_days: int = 90
@@ -232,6 +235,7 @@ _TOP_KEYS = (
     "lookahead",
     "plan_ahead",
     "spare_days",
+    "grace",
     "touch",
     "visit",
     "review",
@@ -499,6 +503,12 @@ def _policy(doc: Document | None, path: str, problems: list[Problem]) -> Policy:
             value = f.integer(node, f"personal.{key}", minimum=0)
             if value is not None:
                 changes[f"{key}_days"] = value
+    if "grace" in e:
+        node = e["grace"][1]
+        if isinstance(node, Scalar) and node.is_null:
+            changes["grace"] = None
+        elif (value := f.integer(node, "grace", minimum=0)) is not None:
+            changes["grace"] = value
     for key in ("lookahead", "plan_ahead", "spare_days"):
         if key in e:
             value = f.integer(e[key][1], key, minimum=0)

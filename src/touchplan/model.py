@@ -241,6 +241,9 @@ class Item:
     # comes back after each touch (a problem after its first response, a renewal under
     # way): done early it only comes back sooner, so it keeps no spare day
     repeats: bool = False
+    # cadence work at its grace limit (`grace` working days late): ranks above the cadence
+    # work that can wait, below every commitment due
+    pressing: bool = False
 
     @property
     def score(self) -> float:

@@ -73,6 +73,7 @@ from touchplan.planning.schedule import (
     ID_LENGTH,
     TIER_ORDER,
     assign_ids,
+    grace_limit,
     is_planned,
     items_from_walk,
     plan_account,
@@ -850,7 +851,11 @@ _BY_REL = "INDEXED BY items_rel"
 _MARGIN = 50  # extra candidates so exact (rounded) scores can re-rank the boundary
 # score_terms in SQL: a commitment due today or late, else cadence work (see why)
 # a booked appointment on its day ranks before everything (planning.schedule.rank_key)
-_CLASS = f"(CASE WHEN kind = '{ItemKind.BOOKED.value}' AND due = :today THEN -1 ELSE cls END)"
+# then cadence work past its grace (due on :limit or earlier), then the rest
+_CLASS = (
+    f"(CASE WHEN kind = '{ItemKind.BOOKED.value}' AND due = :today THEN -1 WHEN cls = 0 THEN 0 "
+    "WHEN due <= :limit THEN 1 ELSE 2 END)"
+)
 # `imp` is a commitment's importance, or a cadence item's kind weight
 _SCORE = """
     CASE WHEN cls = 0
@@ -881,12 +886,14 @@ def rank_calls(
     w = policy.weights
     wanted = owner.casefold() if owner and owner.strip().lower() != EVERYONE else None
     today = day.toordinal()
+    grace = grace_limit(policy, day)
     params = {
         "today": today,
         "owner": wanted,
         "skipped": json.dumps(index.skipped),
         "commitment": w.commitment,
         "late_day": w.late_day,
+        "limit": -1 if grace is None else grace.toordinal(),
     }
     planned = _PLANNED + (_NOT_SKIPPED if index.skipped else "")
     db = index.db

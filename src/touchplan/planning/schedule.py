@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 
 from touchplan.config import Policy
 from touchplan.model import (
@@ -188,9 +188,37 @@ def _finish(
         repeats=(o.kind is ItemKind.PROBLEM and o.last is not None)
         or (o.kind is ItemKind.RENEWAL and o.progress not in ("", NOT_STARTED, LAPSED)),
     )
-    if explain:
-        item = replace(item, terms=score_terms(item, account.tier, policy, today))
-    return item
+    return scored(item, account.tier, policy, today) if explain else item
+
+
+def scored(item: Item, tier: Tier, policy: Policy, today: date) -> Item:
+    """The item with its score terms, and whether it presses, as of ``today``."""
+    return replace(
+        item,
+        terms=score_terms(item, tier, policy, today),
+        pressing=grace_passed(item, policy, today),
+    )
+
+
+def grace_passed(item: Item, policy: Policy, today: date) -> bool:
+    """Cadence work due `grace` working days before ``today`` or earlier: it ranks above
+    cadence work that can wait (on time, or late by less), so no gap runs far past its
+    cadence while others are merely due."""
+    if item.cls is not ItemClass.CADENCE or item.due > today:
+        return False  # the common case, without counting working days
+    limit = grace_limit(policy, today)
+    return limit is not None and item.due <= limit
+
+
+def grace_limit(policy: Policy, today: date) -> date | None:
+    """The `grace`-th working day before ``today`` (``today`` for 0): cadence work due
+    then or earlier has used up its grace (None: no grace rule)."""
+    if policy.grace is None:
+        return None
+    day = today
+    for _ in range(policy.grace):
+        day = policy.previous_working_day(day - timedelta(days=1))
+    return day
 
 
 def _problem_due(policy: Policy, o: Opened) -> date:
@@ -403,12 +431,14 @@ RankKey = tuple[int, float, int, date, str, str, str]
 
 def rank_key(item: Item, tier: Tier, today: date) -> RankKey:
     """A booked appointment on its day first (the customer expects it then: it cannot be
-    kept later); then commitments due today or late; then by score (highest first);
-    ties by tier, earliest due, account and kind."""
+    kept later); then commitments due today or late; then cadence work past its grace;
+    then by score (highest first); ties by tier, earliest due, account and kind."""
     if item.kind is ItemKind.BOOKED and item.due == today:
         first = -1
+    elif item.cls is ItemClass.COMMITMENT and item.due <= today:
+        first = 0
     else:
-        first = 0 if item.cls is ItemClass.COMMITMENT and item.due <= today else 1
+        first = 1 if item.pressing else 2
     return (first, -item.score, TIER_ORDER[tier], item.due, item.account, item.kind.value, item.id)
 
 

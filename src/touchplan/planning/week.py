@@ -9,7 +9,7 @@ from datetime import date
 from touchplan.config import Policy
 from touchplan.model import Account, Item, ItemClass, ItemKind, Status, Touch, TouchKind
 from touchplan.planning.calls import Call, Mode, calls_from, relabel
-from touchplan.planning.schedule import is_planned, plan_account, score_terms, stable_until
+from touchplan.planning.schedule import is_planned, plan_account, scored, stable_until
 from touchplan.planning.walk import attempted, plus, working_days
 
 
@@ -82,10 +82,7 @@ def plan_week(accounts: Sequence[Account], policy: Policy, today: date, days: in
         for slug in list(items):
             account = by_slug[slug]
             if is_planned(account, day) and not attempted(account, day):
-                found = [
-                    replace(i, terms=score_terms(i, account.tier, policy, day))
-                    for i in open_items(slug, day)
-                ]
+                found = [scored(i, account.tier, policy, day) for i in open_items(slug, day)]
                 candidates[slug] = (account, found)
         pool = calls_from(candidates, policy, day)
         for call in pool:

@@ -638,6 +638,16 @@ def why_view(account: Account, items: Sequence[Item], today: date) -> Renderable
             table.add_row(term.label, f"{term.measure:,g}", f"{term.weight:,g}", f"{term.value:,g}")
         table.add_row(Text("score", style="bold"), "", "", Text(f"{item.score:,g}", style="bold"))
         parts.append(fit(table, ()))
+        if item.pressing:
+            parts.append(
+                Prose(
+                    Text(
+                        "  · past its grace (`grace` in touchplan.yaml): ranks above cadence "
+                        "work that can wait, below every commitment due",
+                        style=scheme.MUTED,
+                    )
+                )
+            )
         for reason in item.reasons:
             parts.append(Prose(safe(f"  · {reason}", scheme.MUTED)))
     return Group(*parts)
