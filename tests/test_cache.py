@@ -311,3 +311,47 @@ def test_ranking_without_a_writable_cache_matches_the_kept_rows(
     finally:
         writable.close()
         read_only.close()
+
+
+def test_settled_blocks_still_see_every_change(data: Path, run_in: Callable[..., Run]) -> None:
+    """Once its files are settled, a run of a folder's files whose names and stats are as
+    they were is not looked at row by row; every kind of change is still seen: a same-size
+    edit (with its old mtime put back, as `cp -p` does), a new, a deleted and a renamed
+    file, a sub-folder removed, and later days (cached output equals `--no-cache`)."""
+    import shutil
+    import time
+
+    def agree(*extra: str) -> dict[str, object]:
+        cached = today_json(run_in, data, *extra)
+        assert cached == today_json(run_in, data, *extra, "--no-cache")
+        return cached
+
+    time.sleep(cache.RACY_NS / 1e9 + 0.2)  # no file is racy any more
+    first = agree()
+    db = sqlite3.connect(cache_file(data))
+    try:
+        assert db.execute("SELECT COUNT(*) FROM blocks").fetchone()[0] >= 5
+    finally:
+        db.close()
+    assert agree() == first  # from the settled blocks alone
+
+    files = sorted((data / "accounts").rglob("*.yaml"))
+    target = next(f for f in files if "\ntier: A\n" in f.read_text())
+    before = target.stat()
+    target.write_text(target.read_text().replace("\ntier: A\n", "\ntier: C\n"))
+    os.utime(target, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert target.stat().st_size == before.st_size
+    edited = agree()
+    assert edited != first
+
+    (target.parent / "zz-new.yaml").write_bytes(files[1].read_bytes().replace(
+        b"name: ", b"name: New ", 1))  # fmt: skip
+    files[2].unlink()
+    files[3].rename(files[3].with_name("zz-renamed.yaml"))
+    changed = agree()
+    assert changed != edited
+    gone = next(f for f in (data / "accounts").rglob("*") if f.is_dir())
+    shutil.rmtree(gone)
+    assert agree() != changed
+    for day in ("2026-12-24", "2027-03-01"):
+        agree("--date", day)

@@ -31,10 +31,8 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
-from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +42,7 @@ from touchplan.errors import AccountFileError, Problem
 from touchplan.files.edit import state_dir
 from touchplan.files.schema import read_account
 from touchplan.files.store import (
+    Block,
     FileStat,
     direct_hit,
     duplicate_slug,
@@ -309,6 +308,8 @@ CREATE TABLE IF NOT EXISTS parsed(rel TEXT PRIMARY KEY, mtime INTEGER, size INTE
 CREATE TABLE IF NOT EXISTS ranks(rel TEXT, day INTEGER, slug TEXT, owner_key TEXT, best REAL,
     tier_rank INTEGER, n INTEGER, c INTEGER, p INTEGER, PRIMARY KEY(rel, day));
 CREATE TABLE IF NOT EXISTS ranked(day INTEGER PRIMARY KEY);
+CREATE TABLE IF NOT EXISTS blocks(key TEXT PRIMARY KEY, valid_from INTEGER,
+    valid_until INTEGER);
 """
 _INDEXES = """
 CREATE INDEX IF NOT EXISTS items_rel ON items(rel);
@@ -391,6 +392,7 @@ class Cache:
                     db.execute("DELETE FROM events")
                     db.execute("DELETE FROM ranks")
                     db.execute("DELETE FROM ranked")
+                    db.execute("DELETE FROM blocks")
                     if {k: v for k, v in meta.items() if k != "key"} != {
                         k: v for k, v in wanted.items() if k != "key"
                     }:
@@ -424,6 +426,38 @@ class Cache:
         except sqlite3.Error:
             return {}
         return {row[0]: row[1:] for row in rows}
+
+    def rows_in(
+        self, blocks: list[Block]
+    ) -> dict[str, tuple[int, int, int, int, int, int, int, str]] | None:
+        """``stats()`` of the rows in ``blocks``' ranges and folders (those of files
+        since deleted included); None when the cache cannot be read."""
+        if self.db is None:
+            return None
+        found = {}
+        try:
+            for block in blocks:
+                for row in self.db.execute(
+                    "SELECT rel, mtime, size, ino, ctime, ok, valid_from, valid_until, digest "
+                    "FROM files WHERE rel >= ? AND rel < ?",
+                    (block.low, block.high),
+                ):
+                    if row[0].rpartition("/")[0] == block.folder:  # not a sub-folder's
+                        found[row[0]] = row[1:]
+        except sqlite3.Error:
+            return None
+        return found
+
+    def known_blocks(self) -> tuple[dict[str, tuple[int, int]], int]:
+        """Blocks whose files all had fresh, settled rows when last seen: digest ->
+        (valid_from, valid_until) of those rows; and how many rows there are."""
+        if self.db is None:
+            return {}, -1
+        try:
+            known = {k: (a, b) for k, a, b in self.db.execute("SELECT * FROM blocks")}
+            return known, self.db.execute("SELECT COUNT(*) FROM files").fetchone()[0]
+        except sqlite3.Error:
+            return {}, -1
 
     def parsed_stats(self, rels: list[str]) -> dict[str, tuple[int, int, int, int, str]]:
         """rel -> (mtime, size, ino, ctime, digest) of the stored parses of ``rels`` (only
@@ -600,14 +634,31 @@ def build_index(
         if cache.trouble:
             warnings.append(cache.trouble)
         cache = Cache(root, key, in_memory=True)
-    files, temps, folders = scan_tree(root)
+    scanned = time.time_ns()  # before any stat: the racy rule's conservative clock
+    blocks: list[Block] = []
+    files, temps, folders = scan_tree(root, blocks=blocks)
     ordinal = day.toordinal()
-    stored = cache.stats()
-    fresh = not stored  # nothing to replace: inserts only
+    # A block whose names and stats are exactly as when all its rows were last found
+    # fresh and settled needs no look at its rows while the day is inside their window
+    # (an edit moves a file's mtime or ctime; a racy file never gets its block known).
+    known, count = cache.known_blocks()
+    unsure = [
+        b
+        for b in blocks
+        if b.key is None or not (k := known.get(b.key)) or not k[0] <= ordinal <= k[1]
+    ]
+    checked = files
+    rows = cache.rows_in(unsure) if len(unsure) < len(blocks) else None
+    if rows is not None and count == len(rows) + len(files) - sum(b.end - b.start for b in unsure):
+        stored = rows
+        checked = [files[n] for b in unsure for n in range(b.start, b.end)]
+    else:  # rows no block accounts for (a folder gone or unreadable): every row
+        stored = cache.stats()
+    fresh = count == 0  # nothing to replace: inserts only
     misses: list[Job] = []
     settled: list[str] = []
     now = time.time_ns()
-    for rel, stat in files:
+    for rel, stat in checked:
         row = stored.pop(rel, None)
         if row is None or row[:4] != stat or (row[4] and not row[5] <= ordinal <= row[6]):
             misses.append((rel, stat, False))
@@ -658,6 +709,8 @@ def build_index(
         _parse_all(root, [(rel, st, False) for rel, st in files], policy, day, None, 1, sink, None)
     db = cache.db
     assert db is not None
+    if not cache.in_memory and any(b.key for b in unsure):
+        _note_blocks(db, blocks, [b for b in unsure if b.key], files, scanned)
     order = {rel: n for n, (rel, _stat) in enumerate(files)}
     problems: list[Problem] = list(folders)
     skipped: list[str] = []
@@ -687,6 +740,55 @@ def build_index(
     if skipped:
         skipped.sort(key=lambda rel: order.get(rel, 0))
     return Index(root, db, skipped, problems, folders, warnings, notes)
+
+
+_ALWAYS = 1 << 40  # the end of the window of a block with no account planned
+
+
+def _note_blocks(
+    db: sqlite3.Connection,
+    every: list[Block],
+    checked: list[Block],
+    files: list[tuple[str, FileStat]],
+    scanned: int,
+) -> None:
+    """Remember the ``checked`` blocks whose files all have rows of their stat now, none
+    racy (by the clock read before the scan) or kept with a hash, with the window those
+    rows hold for; forget the blocks no longer on disk. Best effort."""
+    rels = [files[n][0] for b in checked for n in range(b.start, b.end)]
+    try:
+        rows = {
+            rel: row
+            for rel, *row in db.execute(
+                "SELECT rel, mtime, size, ino, ctime, ok, valid_from, valid_until, digest "
+                "FROM files WHERE rel IN (SELECT value FROM json_each(?))",
+                (json.dumps(rels),),
+            )
+        }
+    except sqlite3.Error:
+        return
+    noted = []
+    for block in checked:
+        low, high = 0, _ALWAYS
+        for rel, stat in files[block.start : block.end]:
+            row = rows.get(rel)
+            if row is None or tuple(row[:4]) != stat or row[7] or is_racy(stat, scanned):
+                break
+            if row[4]:
+                low, high = max(low, row[5]), min(high, row[6])
+        else:
+            noted.append((block.key, low, high))
+    try:
+        db.execute("BEGIN IMMEDIATE")
+        db.execute(
+            "DELETE FROM blocks WHERE key NOT IN (SELECT value FROM json_each(?))",
+            (json.dumps([b.key for b in every if b.key]),),
+        )
+        db.executemany("INSERT OR REPLACE INTO blocks VALUES (?, ?, ?)", noted)
+        db.execute("COMMIT")
+    except sqlite3.Error:
+        with contextlib.suppress(sqlite3.Error):
+            db.execute("ROLLBACK")
 
 
 def _unchanged(
@@ -782,6 +884,10 @@ def _parse_all(
         if reader is not None and reader is not stored:
             reader.close()
         return False
+    # imported here: a warm run never starts a pool, and these cost ~10 ms to import
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from multiprocessing import get_context
+
     global _WORKER_POLICY
     _WORKER_POLICY = policy  # the forked workers inherit it: the policy is never pickled
     parts = Path(tempfile.mkdtemp(prefix=".parts-", dir=db_path.parent))
