@@ -355,3 +355,25 @@ def test_settled_blocks_still_see_every_change(data: Path, run_in: Callable[...,
     assert agree() != changed
     for day in ("2026-12-24", "2027-03-01"):
         agree("--date", day)
+
+
+def test_a_slug_taken_twice_is_seen_after_warm_runs(data: Path, run_in: Callable[..., Run]) -> None:
+    """The cache remembers that no slug is taken twice only until a file changes: a copy
+    in a sub-folder appearing after warm runs is named, and leaving it out of `today`
+    agrees with `--no-cache`."""
+    assert run_in("check", "--dir", str(data)).exit_code == 0
+    assert run_in("check", "--dir", str(data)).exit_code == 0  # the second from the cache
+    original = sorted((data / "accounts").glob("*.yaml"))[0]
+    copy = data / "accounts" / "zz-sub" / original.name
+    copy.parent.mkdir()
+    copy.write_bytes(original.read_bytes())
+    for _ in range(2):
+        result = run_in("check", "--dir", str(data))
+        assert result.exit_code == 1
+        assert (
+            f"accounts/zz-sub/{original.name}: slug {original.stem!r} is also used by "
+            f"accounts/{original.name}"
+        ) in result.stdout
+        assert today_json(run_in, data) == today_json(run_in, data, "--no-cache")
+    copy.unlink()
+    assert run_in("check", "--dir", str(data)).exit_code == 0

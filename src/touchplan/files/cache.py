@@ -310,6 +310,7 @@ CREATE TABLE IF NOT EXISTS ranks(rel TEXT, day INTEGER, slug TEXT, owner_key TEX
 CREATE TABLE IF NOT EXISTS ranked(day INTEGER PRIMARY KEY);
 CREATE TABLE IF NOT EXISTS blocks(key TEXT PRIMARY KEY, valid_from INTEGER,
     valid_until INTEGER);
+CREATE TABLE IF NOT EXISTS unique_slugs(checked INTEGER);
 """
 _INDEXES = """
 CREATE INDEX IF NOT EXISTS items_rel ON items(rel);
@@ -393,6 +394,7 @@ class Cache:
                     db.execute("DELETE FROM ranks")
                     db.execute("DELETE FROM ranked")
                     db.execute("DELETE FROM blocks")
+                    db.execute("DELETE FROM unique_slugs")
                     if {k: v for k, v in meta.items() if k != "key"} != {
                         k: v for k, v in wanted.items() if k != "key"
                     }:
@@ -593,6 +595,7 @@ def store_records(
         db.executemany(f"INSERT INTO items VALUES ({','.join('?' * 18)})", item_rows)
         db.executemany("INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?)", event_rows)
         _rerank(db, policy, gone + [r.rel for r in records])
+        db.execute("DELETE FROM unique_slugs")
         db.execute("COMMIT")
     except sqlite3.Error:
         with contextlib.suppress(sqlite3.Error):
@@ -711,11 +714,18 @@ def build_index(
     assert db is not None
     if not cache.in_memory and any(b.key for b in unsure):
         _note_blocks(db, blocks, [b for b in unsure if b.key], files, scanned)
-    order = {rel: n for n, (rel, _stat) in enumerate(files)}
+    positions: dict[str, int] = {}
+
+    def order(rel: str) -> int:
+        """Where ``rel`` is in the walk (built only when a problem must be sorted)."""
+        if not positions:
+            positions.update((path, n) for n, (path, _stat) in enumerate(files))
+        return positions.get(rel, 0)
+
     problems: list[Problem] = list(folders)
     skipped: list[str] = []
     bad = db.execute("SELECT rel, ok, problems FROM files WHERE ok = 0 OR problems != '[]'")
-    for rel, ok, text in sorted(bad.fetchall(), key=lambda row: order.get(row[0], 0)):
+    for rel, ok, text in sorted(bad.fetchall(), key=lambda row: order(row[0])):
         problems.extend(
             Problem(rel, line, fld, msg, hint, bool(fatal))
             for line, fld, msg, hint, fatal in json.loads(text)
@@ -723,13 +733,13 @@ def build_index(
         if not ok:
             skipped.append(rel)
     dupes: list[tuple[str, str]] = []
-    if db.execute("SELECT 1 FROM files WHERE ok = 1 GROUP BY slug HAVING COUNT(*) > 1").fetchone():
+    if not _unique_slugs(db, cache.in_memory):
         dupes = db.execute(
             "SELECT slug, rel FROM files WHERE ok = 1 AND slug IN "
             "(SELECT slug FROM files WHERE ok = 1 GROUP BY slug HAVING COUNT(*) > 1)"
         ).fetchall()
     first: dict[str, str] = {}
-    for slug, rel in sorted(dupes, key=lambda row: order.get(row[1], 0)):
+    for slug, rel in sorted(dupes, key=lambda row: order(row[1])):
         if slug not in first:
             first[slug] = rel
             continue
@@ -738,8 +748,29 @@ def build_index(
     stale, notes = leftover_temps(root, temps)
     problems.extend(stale)
     if skipped:
-        skipped.sort(key=lambda rel: order.get(rel, 0))
+        skipped.sort(key=order)
     return Index(root, db, skipped, problems, folders, warnings, notes)
+
+
+_TWICE = "SELECT 1 FROM files WHERE ok = 1 GROUP BY slug HAVING COUNT(*) > 1"
+
+
+def _unique_slugs(db: sqlite3.Connection, in_memory: bool) -> bool:
+    """Whether no slug is taken by two files: `unique_slugs` has a row while that is
+    known (store_records empties it with any change), else the rows are counted and,
+    when none is twice, it is noted in the same statement (no writer in between)."""
+    if db.execute("SELECT 1 FROM unique_slugs").fetchone():
+        return True
+    if in_memory:
+        return not db.execute(_TWICE).fetchone()
+    try:
+        noted = db.execute(
+            f"INSERT INTO unique_slugs SELECT 1 WHERE NOT EXISTS ({_TWICE}) "
+            "AND NOT EXISTS (SELECT 1 FROM unique_slugs)"
+        ).rowcount
+    except sqlite3.Error:
+        return not db.execute(_TWICE).fetchone()
+    return noted == 1 or not db.execute(_TWICE).fetchone()
 
 
 _ALWAYS = 1 << 40  # the end of the window of a block with no account planned
@@ -937,6 +968,7 @@ def _merge_parts(db_path: Path, parts: list[Path], jobs: list[Job]) -> None:
         # many files changed: the next `today` ranks them all afresh
         db.execute("DELETE FROM ranks")
         db.execute("DELETE FROM ranked")
+        db.execute("DELETE FROM unique_slugs")
         db.execute("COMMIT")
         for n in range(len(parts)):
             db.execute(f"DETACH DATABASE part{n}")
