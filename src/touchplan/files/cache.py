@@ -774,6 +774,7 @@ def _unique_slugs(db: sqlite3.Connection, in_memory: bool) -> bool:
 
 
 _ALWAYS = 1 << 40  # the end of the window of a block with no account planned
+_NOTE_CHUNK = 64  # blocks whose rows are read at once
 
 
 def _note_blocks(
@@ -786,29 +787,31 @@ def _note_blocks(
     """Remember the ``checked`` blocks whose files all have rows of their stat now, none
     racy (by the clock read before the scan) or kept with a hash, with the window those
     rows hold for; forget the blocks no longer on disk. Best effort."""
-    rels = [files[n][0] for b in checked for n in range(b.start, b.end)]
-    try:
-        rows = {
-            rel: row
-            for rel, *row in db.execute(
-                "SELECT rel, mtime, size, ino, ctime, ok, valid_from, valid_until, digest "
-                "FROM files WHERE rel IN (SELECT value FROM json_each(?))",
-                (json.dumps(rels),),
-            )
-        }
-    except sqlite3.Error:
-        return
     noted = []
-    for block in checked:
-        low, high = 0, _ALWAYS
-        for rel, stat in files[block.start : block.end]:
-            row = rows.get(rel)
-            if row is None or tuple(row[:4]) != stat or row[7] or is_racy(stat, scanned):
-                break
-            if row[4]:
-                low, high = max(low, row[5]), min(high, row[6])
-        else:
-            noted.append((block.key, low, high))
+    for first in range(0, len(checked), _NOTE_CHUNK):  # a cold run: not 40,000 rows at once
+        chunk = checked[first : first + _NOTE_CHUNK]
+        rels = [files[n][0] for b in chunk for n in range(b.start, b.end)]
+        try:
+            rows = {
+                rel: row
+                for rel, *row in db.execute(
+                    "SELECT rel, mtime, size, ino, ctime, ok, valid_from, valid_until, digest "
+                    "FROM files WHERE rel IN (SELECT value FROM json_each(?))",
+                    (json.dumps(rels),),
+                )
+            }
+        except sqlite3.Error:
+            return
+        for block in chunk:
+            low, high = 0, _ALWAYS
+            for rel, stat in files[block.start : block.end]:
+                row = rows.get(rel)
+                if row is None or tuple(row[:4]) != stat or row[7] or is_racy(stat, scanned):
+                    break
+                if row[4]:
+                    low, high = max(low, row[5]), min(high, row[6])
+            else:
+                noted.append((block.key, low, high))
     try:
         db.execute("BEGIN IMMEDIATE")
         db.execute(
