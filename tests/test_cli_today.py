@@ -695,3 +695,33 @@ def test_out_of_range_relative_date_is_usage_error(book: Path, run: RunFn, bad: 
     result = run("today", "--date", bad)
     assert result.exit_code == 2
     assert f"--date: {bad!r} is not a date" in result.stderr
+
+
+def test_the_cache_finds_a_call_that_settles_a_promise_early_behind_many_higher_scores(
+    root: Path, write_account: Callable[..., Path], run: RunFn
+) -> None:
+    # More accounts due than the cache's candidates (capacity + a margin). The C account's
+    # touch scores lowest, but its call also settles a promise due in two days, so it
+    # ranks above all cadence work (found by the overloaded simulation: the cached list
+    # differed from --no-cache on 12 of 40 days).
+    for n in range(80):
+        write_account(
+            f"a{n:02}", f"name: A{n:02}\ntier: A\nhistory:\n  - date: 2026-11-10\n    kind: call\n"
+        )
+    write_account(
+        "rider",
+        "name: Rider\ntier: C\nhistory:\n  - date: 2026-08-26\n    kind: call\n"
+        "  - date: 2026-11-20\n    kind: note\n    summary: Said we would send the price list.\n"
+        "    next: 2026-11-26 Send the price list\n",
+    )
+
+    def calls(*extra: str) -> list[tuple[str, list[str]]]:
+        result = run("today", "--format", "json", *extra)
+        assert result.exit_code == 0, result.stderr
+        doc = json.loads(result.stdout)
+        return [(c["account"], [i["kind"] for i in c["items"]]) for c in doc["calls"]]
+
+    expected = [("rider", ["touch", "follow-up"])] + [(f"a{n:02}", ["touch"]) for n in range(5)]
+    assert calls("--no-cache") == expected
+    assert calls() == expected  # cold
+    assert calls() == expected  # warm: ranked from the cache

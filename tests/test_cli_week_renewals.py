@@ -104,6 +104,25 @@ def test_week_spreads_within_capacity_and_carries_the_rest(
     ]
 
 
+def test_week_lists_a_call_that_never_fit_and_sits_out_the_last_day(
+    root: Path, write_account: Callable[..., Path], run: RunFn
+) -> None:
+    overdue_touches(write_account, 3)
+    # t02 is already down as tried tomorrow (entered ahead): it sits out that day
+    path = root / "accounts" / "t02.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8") + "  - date: 2026-11-25\n    kind: attempt\n",
+        encoding="utf-8",
+    )
+    (root / "touchplan.yaml").write_text("capacity: 1\n", encoding="utf-8")
+    data = as_json(run("week", "--format", "json", "--days", "2"))
+    assert plan_of(data) == [("2026-11-24", "t01", None), ("2026-11-25", "t03", "2026-11-24")]
+    # the last day had room, yet t02's call never found a place: it is left over
+    assert [(i["account"], i["due"]) for i in data["left_over"]] == [("t02", "2026-11-18")]
+    out = lines(run("week", "--days", "2").stdout)
+    assert out[-1] == "1 more call due does not fit in these days: carried to the next working day."
+
+
 def test_week_table(root: Path, write_account: Callable[..., Path], run: RunFn) -> None:
     overdue_touches(write_account, 5)
     (root / "touchplan.yaml").write_text("capacity: 2\n", encoding="utf-8")

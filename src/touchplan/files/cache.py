@@ -1135,35 +1135,74 @@ def rank_calls(
     ).fetchone()
     due_items, committed, pressing = due_items or 0, committed or 0, pressing or 0
     horizon = (plus_working(policy, day, policy.plan_ahead)).toordinal()
+    soon = plus(day, policy.lookahead).toordinal()  # what a call made anyway settles early
     ahead_rows = db.execute(
         "SELECT slug, tier, due, key, EXISTS(SELECT 1 FROM items AS o WHERE o.rel = items.rel "
-        "AND o.due <= :today), repeats FROM items "
+        "AND o.due <= :today), repeats, kind, imp, rel FROM items "
         "WHERE cls = 0 AND kind IN (SELECT value FROM json_each(:early)) AND deferred = 0 "
-        f"AND due > :today AND due <= :horizon AND {planned}",
-        {**params, "horizon": horizon, "early": json.dumps(sorted(k.value for k in EARLY_KINDS))},
+        f"AND due > :today AND due <= MAX(:horizon, :soon) AND {planned}",
+        {
+            **params,
+            "horizon": horizon,
+            "soon": soon,
+            "early": json.dumps(sorted(k.value for k in EARLY_KINDS)),
+        },
     ).fetchall()
     ahead = [
         Ahead(slug, Tier(tier), date.fromordinal(due), key, 0 if repeats else policy.spare_days)
-        for slug, tier, due, key, _, repeats in ahead_rows
+        for slug, tier, due, key, _, repeats, _kind, _imp, _rel in ahead_rows
     ]
-    called = {slug for slug, _t, _d, _k, has_due, _r in ahead_rows if has_due}
+    called = {slug for slug, _t, _d, _k, has_due, *_ in ahead_rows if has_due}
     pulled = pull_forward(ahead, called, committed or 0, policy, day, pressing or 0)
     only_pulled = [slug for slug in pulled if slug not in called]
+    # a call due anyway that settles a commitment early ranks above all cadence work
+    # (calls.call_key), whatever its score: each is a candidate, past the margin too
+    # accounts with a commitment or booking due rank by it (their ranking row shows it)
+    ranked_by_due = {
+        rel
+        for (rel,) in _hinted(
+            db,
+            f"SELECT rel FROM {mine} AND best <= 0 AND rel IN (SELECT value FROM json_each(:rels))",
+            {**params, "rels": json.dumps(sorted({row[8] for row in ahead_rows if row[4]}))},
+        )
+    }
+    riding = _riding(
+        [row for row in ahead_rows if row[8] not in ranked_by_due], pulled, soon, limit
+    )
     if limit == 0:  # the counts only (the next working day's, for the header)
         return Ranked([], pulled, calls + len(only_pulled), due_items)
     query = f"SELECT slug, rel FROM {mine} ORDER BY best, tier_rank, slug"
     if limit is not None:
         query += f" LIMIT {int(limit) + _MARGIN}"
     candidates = [(slug, rel) for slug, rel in _hinted(db, query, params)]
-    if only_pulled:
-        found = {slug for slug, _rel in candidates}
+    found = {slug for slug, _rel in candidates}
+    if more := sorted(s for s in {*only_pulled, *riding} if s not in found):
         extra = db.execute(
             "SELECT DISTINCT slug, rel FROM items WHERE slug IN "
-            "(SELECT value FROM json_each(:pulled))" + (_NOT_SKIPPED if index.skipped else ""),
-            {"pulled": json.dumps(only_pulled), "skipped": json.dumps(index.skipped)},
+            "(SELECT value FROM json_each(:more))" + (_NOT_SKIPPED if index.skipped else ""),
+            {"more": json.dumps(more), "skipped": json.dumps(index.skipped)},
         ).fetchall()
         candidates.extend((slug, rel) for slug, rel in extra if slug not in found)
     return Ranked(candidates, pulled, calls + len(only_pulled), due_items)
+
+
+def _riding(
+    rows: list[tuple[Any, ...]], pulled: dict[str, set[str]], soon: int, limit: int | None
+) -> set[str]:
+    """The accounts called anyway whose call settles a commitment early, as far down as
+    they can rank: such a call ranks by its earliest early item (calls.make_call sorts
+    them by due date and kind), whose score is that commitment's importance (nothing is
+    late yet), then tier, due date and account, as ``call_key`` has it; only the first
+    ``limit`` and the margin of them can be shown (40,000 accounts: not all 1,000)."""
+    first: dict[str, tuple[int, str, float, str]] = {}
+    for slug, tier, due, key, has_due, _repeats, kind, imp, _rel in rows:
+        if has_due and (due <= soon or key in pulled.get(slug, ())):
+            here = (due, kind, imp, tier)
+            if slug not in first or here[:2] < first[slug][:2]:
+                first[slug] = here
+    order = sorted(first, key=lambda s: (-first[s][2], TIER_ORDER[Tier(first[s][3])],
+                                         first[s][0], s))  # fmt: skip
+    return set(order if limit is None else order[: int(limit) + _MARGIN])
 
 
 def _hinted(db: sqlite3.Connection, query: str, params: dict[str, Any]) -> sqlite3.Cursor:

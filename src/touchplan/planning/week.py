@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -74,6 +74,7 @@ def plan_week(accounts: Sequence[Account], policy: Policy, today: date, days: in
         if not open_items(slug, plan_days[0]):
             del items[slug]
     first_due: dict[str, date] = {}
+    last_seen: dict[str, Call] = {}  # each unplaced account's call as last ranked
     planned: list[PlannedCall] = []
     left: list[Call] = []
     for day in plan_days:
@@ -89,6 +90,7 @@ def plan_week(accounts: Sequence[Account], policy: Policy, today: date, days: in
         pool = calls_from(candidates, policy, day)
         for call in pool:
             first_due.setdefault(call.account, day)
+            last_seen[call.account] = call
         chosen = pool[: policy.capacity]
         for call in chosen:
             carried = first_due.pop(call.account)
@@ -99,7 +101,35 @@ def plan_week(accounts: Sequence[Account], policy: Policy, today: date, days: in
                 items.pop(call.account, None)
         if day == last_day:
             left = pool[policy.capacity :]
-    return WeekPlan(tuple(plan_days), tuple(planned), tuple(left))
+    return WeekPlan(
+        tuple(plan_days),
+        tuple(planned),
+        (*left, *_sat_out(left, first_due, last_seen, open_items, last_day)),
+    )
+
+
+def _sat_out(
+    left: Sequence[Call],
+    unplaced: Mapping[str, date],
+    last_seen: Mapping[str, Call],
+    open_items: Callable[[str, date], list[Item]],
+    last_day: date,
+) -> list[Call]:
+    """Calls that never fit and sat out the last day (an attempt on record then): still
+    left over, with only their items still open, so no due call goes unshown."""
+    listed = {c.account for c in left}
+    extra: list[Call] = []
+    for slug in unplaced:
+        if slug in listed:
+            continue
+        still = {i.key for i in open_items(slug, last_day)}
+        call = last_seen[slug]
+        items = tuple(i for i in call.items if i.key in still)
+        early = tuple(i for i in call.early if i.key in still)
+        if items or early:  # else its whole agenda lapsed meanwhile
+            upcoming = tuple(i for i in call.upcoming if i.key in still)
+            extra.append(replace(call, items=items, early=early, upcoming=upcoming))
+    return sorted(extra, key=lambda c: -c.score)
 
 
 def relabel_week(plan: WeekPlan, ids: Mapping[str, str]) -> WeekPlan:
