@@ -243,3 +243,137 @@ def test_concurrent_cold_runs_agree(tmp_path: Path) -> None:
     assert all(out == reference.stdout for out, _err in results)
     warm = subprocess.run(argv, env=env, capture_output=True, check=True)
     assert warm.stdout == reference.stdout
+
+
+def test_ranking_rows_follow_edits_additions_deletions_and_days(
+    data: Path, run_in: Callable[..., Run]
+) -> None:
+    """The cache keeps each day's ranking rows and replaces a changed file's rows with
+    its items: after an edit, a new file and a deletion, on a working day, a day off
+    (which also counts the next working day) and days asked for again, `today` (at
+    capacity and --all) prints exactly what `--no-cache` prints."""
+    days = ("2026-11-24", "2026-11-28", "2026-11-24", "2026-12-01")
+
+    def outputs() -> list[str]:
+        printed = []
+        for day in days:
+            for extra in ((), ("--all",)):
+                argv = ("today", "--format", "json", "--date", day, "--dir", str(data), *extra)
+                cached, plain = run_in(*argv), run_in(*argv, "--no-cache")
+                assert cached.exit_code == plain.exit_code == 0, cached.stderr
+                assert cached.stdout == plain.stdout, (day, extra)
+                printed.append(cached.stdout)
+        return printed
+
+    before = outputs()
+    files = sorted((data / "accounts").rglob("*.yaml"))
+    # a promise due today on an account that had nothing pressing
+    last = json.loads(before[1])["items"][-1]["account"]
+    target = next(f for f in files if f.stem == last)
+    with target.open("a", encoding="utf-8") as handle:
+        handle.write(
+            "  - date: 2026-11-20\n    kind: call\n    summary: Asked for a quote.\n"
+            "    next: 2026-11-24 Send the quote\n"
+        )
+    edited = outputs()
+    assert edited[1] != before[1]
+    (data / "accounts" / "zz-copy.yaml").write_bytes(files[0].read_bytes().replace(
+        b"name: ", b"name: Copy of ", 1))  # fmt: skip
+    files[7].unlink()
+    changed = outputs()
+    assert changed[1] != edited[1]
+    assert files[7].stem not in changed[1]
+
+
+def test_ranking_without_a_writable_cache_matches_the_kept_rows(
+    data: Path, run_in: Callable[..., Run]
+) -> None:
+    """When the cache cannot be written (another process holds it), the ranking rows are
+    computed in the query itself and rank exactly as the kept ones."""
+    from datetime import date
+
+    from touchplan.config import load_config
+
+    today_json(run_in, data)
+    policy = load_config(data).policy
+    writable = sqlite3.connect(cache_file(data), isolation_level=None)
+    read_only = sqlite3.connect(f"file:{cache_file(data)}?mode=ro", uri=True)
+    try:
+        for day in (date(2026, 12, 1), date(2026, 11, 28)):
+            for limit in (6, None):
+                inline = cache.rank_calls(cache.Index(data, read_only, [], []), policy, day,
+                                          None, limit)  # fmt: skip
+                kept = cache.rank_calls(cache.Index(data, writable, [], []), policy, day,
+                                        None, limit)  # fmt: skip
+                assert inline == kept
+                assert len(inline.candidates) >= (limit or 1)
+        assert read_only.execute("SELECT COUNT(*) FROM ranked").fetchone()[0] == 2
+    finally:
+        writable.close()
+        read_only.close()
+
+
+def test_settled_blocks_still_see_every_change(data: Path, run_in: Callable[..., Run]) -> None:
+    """Once its files are settled, a run of a folder's files whose names and stats are as
+    they were is not looked at row by row; every kind of change is still seen: a same-size
+    edit (with its old mtime put back, as `cp -p` does), a new, a deleted and a renamed
+    file, a sub-folder removed, and later days (cached output equals `--no-cache`)."""
+    import shutil
+    import time
+
+    def agree(*extra: str) -> dict[str, object]:
+        cached = today_json(run_in, data, *extra)
+        assert cached == today_json(run_in, data, *extra, "--no-cache")
+        return cached
+
+    time.sleep(cache.RACY_NS / 1e9 + 0.2)  # no file is racy any more
+    first = agree()
+    db = sqlite3.connect(cache_file(data))
+    try:
+        assert db.execute("SELECT COUNT(*) FROM blocks").fetchone()[0] >= 5
+    finally:
+        db.close()
+    assert agree() == first  # from the settled blocks alone
+
+    files = sorted((data / "accounts").rglob("*.yaml"))
+    target = next(f for f in files if "\ntier: A\n" in f.read_text())
+    before = target.stat()
+    target.write_text(target.read_text().replace("\ntier: A\n", "\ntier: C\n"))
+    os.utime(target, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert target.stat().st_size == before.st_size
+    edited = agree()
+    assert edited != first
+
+    (target.parent / "zz-new.yaml").write_bytes(files[1].read_bytes().replace(
+        b"name: ", b"name: New ", 1))  # fmt: skip
+    files[2].unlink()
+    files[3].rename(files[3].with_name("zz-renamed.yaml"))
+    changed = agree()
+    assert changed != edited
+    gone = next(f for f in (data / "accounts").rglob("*") if f.is_dir())
+    shutil.rmtree(gone)
+    assert agree() != changed
+    for day in ("2026-12-24", "2027-03-01"):
+        agree("--date", day)
+
+
+def test_a_slug_taken_twice_is_seen_after_warm_runs(data: Path, run_in: Callable[..., Run]) -> None:
+    """The cache remembers that no slug is taken twice only until a file changes: a copy
+    in a sub-folder appearing after warm runs is named, and leaving it out of `today`
+    agrees with `--no-cache`."""
+    assert run_in("check", "--dir", str(data)).exit_code == 0
+    assert run_in("check", "--dir", str(data)).exit_code == 0  # the second from the cache
+    original = sorted((data / "accounts").glob("*.yaml"))[0]
+    copy = data / "accounts" / "zz-sub" / original.name
+    copy.parent.mkdir()
+    copy.write_bytes(original.read_bytes())
+    for _ in range(2):
+        result = run_in("check", "--dir", str(data))
+        assert result.exit_code == 1
+        assert (
+            f"accounts/zz-sub/{original.name}: slug {original.stem!r} is also used by "
+            f"accounts/{original.name}"
+        ) in result.stdout
+        assert today_json(run_in, data) == today_json(run_in, data, "--no-cache")
+    copy.unlink()
+    assert run_in("check", "--dir", str(data)).exit_code == 0

@@ -11,7 +11,8 @@ Deleting it is always safe: the next run rebuilds it (cold), parsing on every co
 A record holds the file's due-date skeleton: each item's kind, class, due date,
 cadence and key from ``plan_account``, valid while the file is unchanged and the day is
 inside the window ``planning.schedule.stable_until`` gives. `today` ranks the accounts'
-calls from those skeletons (the same score arithmetic as a full plan, in SQL), weighs
+calls from those skeletons (the same score arithmetic as a full plan, in SQL, kept per
+day and per account so a warm run reads the top of an index), weighs
 the commitments ahead for ``pull_forward``, and then plans in full only the few
 accounts it shows, so a warm run never parses YAML it does not print. The header's
 workload figure is summed in SQL from per-file figures and the recent history entries.
@@ -30,10 +31,8 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
-from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +42,7 @@ from touchplan.errors import AccountFileError, Problem
 from touchplan.files.edit import state_dir
 from touchplan.files.schema import read_account
 from touchplan.files.store import (
+    Block,
     FileStat,
     direct_hit,
     duplicate_slug,
@@ -93,8 +93,9 @@ from touchplan.text import fold_name
 # 3 was two layouts on two branches (ctime and digest; repeats): a new file;
 # 5: when each item was opened (book-wide ids); 6: `imp` holds a cadence row's kind
 # weight (weights.cadence); 7: workload figures (every, renewal_due, events) and the
-# parsed accounts (`parsed`, kept across a policy change)
-SCHEMA = 7
+# parsed accounts (`parsed`, kept across a policy change); 8: each day's ranking rows
+# (`ranks`), covering indexes for the header's workload figures
+SCHEMA = 8
 CACHE_NAME = f"plan-cache-v{SCHEMA}.sqlite3"
 PARALLEL_FROM = 400  # files to parse before a process pool pays for itself
 CHUNK = 250
@@ -305,18 +306,29 @@ CREATE TABLE IF NOT EXISTS events(rel TEXT, day INTEGER, kind TEXT, problem INTE
     promise INTEGER, active INTEGER, snooze INTEGER, owner_key TEXT);
 CREATE TABLE IF NOT EXISTS parsed(rel TEXT PRIMARY KEY, mtime INTEGER, size INTEGER,
     ino INTEGER, ctime INTEGER, digest TEXT, problems TEXT, account TEXT);
+CREATE TABLE IF NOT EXISTS ranks(rel TEXT, day INTEGER, slug TEXT, owner_key TEXT, best REAL,
+    tier_rank INTEGER, n INTEGER, c INTEGER, p INTEGER, PRIMARY KEY(rel, day));
+CREATE TABLE IF NOT EXISTS ranked(day INTEGER PRIMARY KEY);
+CREATE TABLE IF NOT EXISTS blocks(key TEXT PRIMARY KEY, valid_from INTEGER,
+    valid_until INTEGER);
+CREATE TABLE IF NOT EXISTS unique_slugs(checked INTEGER);
 """
 _INDEXES = """
 CREATE INDEX IF NOT EXISTS items_rel ON items(rel);
 CREATE INDEX IF NOT EXISTS events_rel ON events(rel);
 CREATE INDEX IF NOT EXISTS items_count ON items(due, active, snooze, owner_key);
 CREATE INDEX IF NOT EXISTS items_key ON items(key);
-CREATE INDEX IF NOT EXISTS files_slug ON files(slug);
+CREATE INDEX IF NOT EXISTS files_slug ON files(slug, ok);
+CREATE INDEX IF NOT EXISTS files_bad ON files(rel) WHERE ok = 0 OR problems != '[]';
 CREATE INDEX IF NOT EXISTS files_name ON files(name_key);
 CREATE INDEX IF NOT EXISTS items_touch ON items(owner_key, active, snooze, cadence)
     WHERE kind = 'touch';
-CREATE INDEX IF NOT EXISTS files_owner ON files(owner_key, snooze)
+CREATE INDEX IF NOT EXISTS files_owner ON files(owner_key, snooze, every, renewal_due)
     WHERE ok = 1 AND status = 'active';
+CREATE INDEX IF NOT EXISTS events_window
+    ON events(kind, day, active, snooze, owner_key, problem, promise);
+CREATE INDEX IF NOT EXISTS ranks_best ON ranks(day, best, tier_rank, slug);
+CREATE INDEX IF NOT EXISTS ranks_count ON ranks(day, owner_key, n, c, p);
 """
 _DDL = _TABLES + _INDEXES
 _INDEX_NAMES = (
@@ -325,9 +337,11 @@ _INDEX_NAMES = (
     "items_count",
     "items_key",
     "files_slug",
+    "files_bad",
     "files_name",
     "items_touch",
     "files_owner",
+    "events_window",
 )
 
 
@@ -378,6 +392,10 @@ class Cache:
                     db.execute("DELETE FROM files")
                     db.execute("DELETE FROM items")
                     db.execute("DELETE FROM events")
+                    db.execute("DELETE FROM ranks")
+                    db.execute("DELETE FROM ranked")
+                    db.execute("DELETE FROM blocks")
+                    db.execute("DELETE FROM unique_slugs")
                     if {k: v for k, v in meta.items() if k != "key"} != {
                         k: v for k, v in wanted.items() if k != "key"
                     }:
@@ -412,13 +430,48 @@ class Cache:
             return {}
         return {row[0]: row[1:] for row in rows}
 
-    def parsed_stats(self) -> dict[str, tuple[int, int, int, int, str]]:
-        """rel -> (mtime, size, ino, ctime, digest) of each stored parse."""
+    def rows_in(
+        self, blocks: list[Block]
+    ) -> dict[str, tuple[int, int, int, int, int, int, int, str]] | None:
+        """``stats()`` of the rows in ``blocks``' ranges and folders (those of files
+        since deleted included); None when the cache cannot be read."""
+        if self.db is None:
+            return None
+        found = {}
+        try:
+            for block in blocks:
+                for row in self.db.execute(
+                    "SELECT rel, mtime, size, ino, ctime, ok, valid_from, valid_until, digest "
+                    "FROM files WHERE rel >= ? AND rel < ?",
+                    (block.low, block.high),
+                ):
+                    if row[0].rpartition("/")[0] == block.folder:  # not a sub-folder's
+                        found[row[0]] = row[1:]
+        except sqlite3.Error:
+            return None
+        return found
+
+    def known_blocks(self) -> tuple[dict[str, tuple[int, int]], int]:
+        """Blocks whose files all had fresh, settled rows when last seen: digest ->
+        (valid_from, valid_until) of those rows; and how many rows there are."""
+        if self.db is None:
+            return {}, -1
+        try:
+            known = {k: (a, b) for k, a, b in self.db.execute("SELECT * FROM blocks")}
+            return known, self.db.execute("SELECT COUNT(*) FROM files").fetchone()[0]
+        except sqlite3.Error:
+            return {}, -1
+
+    def parsed_stats(self, rels: list[str]) -> dict[str, tuple[int, int, int, int, str]]:
+        """rel -> (mtime, size, ino, ctime, digest) of the stored parses of ``rels`` (only
+        those: one changed file must not cost a pass over 40,000 rows)."""
         if self.db is None:
             return {}
         try:
             rows = self.db.execute(
-                "SELECT rel, mtime, size, ino, ctime, digest FROM parsed"
+                "SELECT rel, mtime, size, ino, ctime, digest FROM parsed "
+                "WHERE rel IN (SELECT value FROM json_each(?))",
+                (json.dumps(rels),),
             ).fetchall()
         except sqlite3.Error:
             return {}
@@ -542,6 +595,8 @@ def store_records(
         db.executemany("INSERT OR REPLACE INTO parsed VALUES (?,?,?,?,?,?,?,?)", parsed_rows)
         db.executemany(f"INSERT INTO items VALUES ({','.join('?' * 18)})", item_rows)
         db.executemany("INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?)", event_rows)
+        _rerank(db, policy, gone + [r.rel for r in records])
+        db.execute("DELETE FROM unique_slugs")
         db.execute("COMMIT")
     except sqlite3.Error:
         with contextlib.suppress(sqlite3.Error):
@@ -583,14 +638,31 @@ def build_index(
         if cache.trouble:
             warnings.append(cache.trouble)
         cache = Cache(root, key, in_memory=True)
-    files, temps, folders = scan_tree(root)
+    scanned = time.time_ns()  # before any stat: the racy rule's conservative clock
+    blocks: list[Block] = []
+    files, temps, folders = scan_tree(root, blocks=blocks)
     ordinal = day.toordinal()
-    stored = cache.stats()
-    fresh = not stored  # nothing to replace: inserts only
+    # A block whose names and stats are exactly as when all its rows were last found
+    # fresh and settled needs no look at its rows while the day is inside their window
+    # (an edit moves a file's mtime or ctime; a racy file never gets its block known).
+    known, count = cache.known_blocks()
+    unsure = [
+        b
+        for b in blocks
+        if b.key is None or not (k := known.get(b.key)) or not k[0] <= ordinal <= k[1]
+    ]
+    checked = files
+    rows = cache.rows_in(unsure) if len(unsure) < len(blocks) else None
+    if rows is not None and count == len(rows) + len(files) - sum(b.end - b.start for b in unsure):
+        stored = rows
+        checked = [files[n] for b in unsure for n in range(b.start, b.end)]
+    else:  # rows no block accounts for (a folder gone or unreadable): every row
+        stored = cache.stats()
+    fresh = count == 0  # nothing to replace: inserts only
     misses: list[Job] = []
     settled: list[str] = []
     now = time.time_ns()
-    for rel, stat in files:
+    for rel, stat in checked:
         row = stored.pop(rel, None)
         if row is None or row[:4] != stat or (row[4] and not row[5] <= ordinal <= row[6]):
             misses.append((rel, stat, False))
@@ -603,7 +675,7 @@ def build_index(
     if misses:
         # a file unchanged since it was parsed (only the policy or the day moved on) is
         # re-planned from its stored parse: no YAML read
-        parses = cache.parsed_stats()
+        parses = cache.parsed_stats([rel for rel, _stat, _reuse in misses])
         misses = [
             (rel, stat, rel in parses and _unchanged(root, rel, stat, parses[rel]))
             for rel, stat, _reuse in misses
@@ -641,11 +713,20 @@ def build_index(
         _parse_all(root, [(rel, st, False) for rel, st in files], policy, day, None, 1, sink, None)
     db = cache.db
     assert db is not None
-    order = {rel: n for n, (rel, _stat) in enumerate(files)}
+    if not cache.in_memory and any(b.key for b in unsure):
+        _note_blocks(db, blocks, [b for b in unsure if b.key], files, scanned)
+    positions: dict[str, int] = {}
+
+    def order(rel: str) -> int:
+        """Where ``rel`` is in the walk (built only when a problem must be sorted)."""
+        if not positions:
+            positions.update((path, n) for n, (path, _stat) in enumerate(files))
+        return positions.get(rel, 0)
+
     problems: list[Problem] = list(folders)
     skipped: list[str] = []
     bad = db.execute("SELECT rel, ok, problems FROM files WHERE ok = 0 OR problems != '[]'")
-    for rel, ok, text in sorted(bad.fetchall(), key=lambda row: order.get(row[0], 0)):
+    for rel, ok, text in sorted(bad.fetchall(), key=lambda row: order(row[0])):
         problems.extend(
             Problem(rel, line, fld, msg, hint, bool(fatal))
             for line, fld, msg, hint, fatal in json.loads(text)
@@ -653,13 +734,13 @@ def build_index(
         if not ok:
             skipped.append(rel)
     dupes: list[tuple[str, str]] = []
-    if db.execute("SELECT 1 FROM files WHERE ok = 1 GROUP BY slug HAVING COUNT(*) > 1").fetchone():
+    if not _unique_slugs(db, cache.in_memory):
         dupes = db.execute(
             "SELECT slug, rel FROM files WHERE ok = 1 AND slug IN "
             "(SELECT slug FROM files WHERE ok = 1 GROUP BY slug HAVING COUNT(*) > 1)"
         ).fetchall()
     first: dict[str, str] = {}
-    for slug, rel in sorted(dupes, key=lambda row: order.get(row[1], 0)):
+    for slug, rel in sorted(dupes, key=lambda row: order(row[1])):
         if slug not in first:
             first[slug] = rel
             continue
@@ -668,8 +749,81 @@ def build_index(
     stale, notes = leftover_temps(root, temps)
     problems.extend(stale)
     if skipped:
-        skipped.sort(key=lambda rel: order.get(rel, 0))
+        skipped.sort(key=order)
     return Index(root, db, skipped, problems, folders, warnings, notes)
+
+
+_TWICE = "SELECT 1 FROM files WHERE ok = 1 GROUP BY slug HAVING COUNT(*) > 1"
+
+
+def _unique_slugs(db: sqlite3.Connection, in_memory: bool) -> bool:
+    """Whether no slug is taken by two files: `unique_slugs` has a row while that is
+    known (store_records empties it with any change), else the rows are counted and,
+    when none is twice, it is noted in the same statement (no writer in between)."""
+    if db.execute("SELECT 1 FROM unique_slugs").fetchone():
+        return True
+    if in_memory:
+        return not db.execute(_TWICE).fetchone()
+    try:
+        noted = db.execute(
+            f"INSERT INTO unique_slugs SELECT 1 WHERE NOT EXISTS ({_TWICE}) "
+            "AND NOT EXISTS (SELECT 1 FROM unique_slugs)"
+        ).rowcount
+    except sqlite3.Error:
+        return not db.execute(_TWICE).fetchone()
+    return noted == 1 or not db.execute(_TWICE).fetchone()
+
+
+_ALWAYS = 1 << 40  # the end of the window of a block with no account planned
+_NOTE_CHUNK = 64  # blocks whose rows are read at once
+
+
+def _note_blocks(
+    db: sqlite3.Connection,
+    every: list[Block],
+    checked: list[Block],
+    files: list[tuple[str, FileStat]],
+    scanned: int,
+) -> None:
+    """Remember the ``checked`` blocks whose files all have rows of their stat now, none
+    racy (by the clock read before the scan) or kept with a hash, with the window those
+    rows hold for; forget the blocks no longer on disk. Best effort."""
+    noted = []
+    for first in range(0, len(checked), _NOTE_CHUNK):  # a cold run: not 40,000 rows at once
+        chunk = checked[first : first + _NOTE_CHUNK]
+        rels = [files[n][0] for b in chunk for n in range(b.start, b.end)]
+        try:
+            rows = {
+                rel: row
+                for rel, *row in db.execute(
+                    "SELECT rel, mtime, size, ino, ctime, ok, valid_from, valid_until, digest "
+                    "FROM files WHERE rel IN (SELECT value FROM json_each(?))",
+                    (json.dumps(rels),),
+                )
+            }
+        except sqlite3.Error:
+            return
+        for block in chunk:
+            low, high = 0, _ALWAYS
+            for rel, stat in files[block.start : block.end]:
+                row = rows.get(rel)
+                if row is None or tuple(row[:4]) != stat or row[7] or is_racy(stat, scanned):
+                    break
+                if row[4]:
+                    low, high = max(low, row[5]), min(high, row[6])
+            else:
+                noted.append((block.key, low, high))
+    try:
+        db.execute("BEGIN IMMEDIATE")
+        db.execute(
+            "DELETE FROM blocks WHERE key NOT IN (SELECT value FROM json_each(?))",
+            (json.dumps([b.key for b in every if b.key]),),
+        )
+        db.executemany("INSERT OR REPLACE INTO blocks VALUES (?, ?, ?)", noted)
+        db.execute("COMMIT")
+    except sqlite3.Error:
+        with contextlib.suppress(sqlite3.Error):
+            db.execute("ROLLBACK")
 
 
 def _unchanged(
@@ -765,6 +919,10 @@ def _parse_all(
         if reader is not None and reader is not stored:
             reader.close()
         return False
+    # imported here: a warm run never starts a pool, and these cost ~10 ms to import
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from multiprocessing import get_context
+
     global _WORKER_POLICY
     _WORKER_POLICY = policy  # the forked workers inherit it: the policy is never pickled
     parts = Path(tempfile.mkdtemp(prefix=".parts-", dir=db_path.parent))
@@ -811,6 +969,10 @@ def _merge_parts(db_path: Path, parts: list[Path], jobs: list[Job]) -> None:
             db.execute(f"INSERT INTO items SELECT * FROM part{n}.items")
             db.execute(f"INSERT INTO events SELECT * FROM part{n}.events")
             db.execute(f"INSERT OR REPLACE INTO parsed SELECT * FROM part{n}.parsed")
+        # many files changed: the next `today` ranks them all afresh
+        db.execute("DELETE FROM ranks")
+        db.execute("DELETE FROM ranked")
+        db.execute("DELETE FROM unique_slugs")
         db.execute("COMMIT")
         for n in range(len(parts)):
             db.execute(f"DETACH DATABASE part{n}")
@@ -823,12 +985,15 @@ def _merge_parts(db_path: Path, parts: list[Path], jobs: list[Job]) -> None:
 
 
 def _covers(db: sqlite3.Connection, written: list[Job], gone: list[str]) -> bool:
-    """Whether the cache now holds exactly the rows this run meant to write."""
+    """Whether the cache now holds exactly the rows this run meant to write (reading
+    only those rows: a warm run with one changed file reads one)."""
     try:
         rows = {
             rel: (mtime, size, ino, ctime)
             for rel, mtime, size, ino, ctime in db.execute(
-                "SELECT rel, mtime, size, ino, ctime FROM files"
+                "SELECT rel, mtime, size, ino, ctime FROM files "
+                "WHERE rel IN (SELECT value FROM json_each(?))",
+                (json.dumps([rel for rel, _stat, _reuse in written] + gone),),
             )
         }
     except sqlite3.Error:
@@ -864,6 +1029,73 @@ _SCORE = """
 """
 
 
+# Each planned account's ranking row for a day (``ranks``): its best score, its best tier
+# and its counts (items due, a commitment due, something that cannot wait). The score
+# depends on the day, so `ranks` keeps the rows of the days asked for (``ranked``) and
+# store_records replaces a changed file's rows in the same transaction as its items: a
+# warm `today` reads the top rows from an index instead of scoring every due item.
+_RANK_SELECT = f"""
+SELECT rel, :today AS day, slug, owner_key, MIN({_CLASS} * 1e9 - ({_SCORE})) AS best,
+    MIN(tier_rank) AS tier_rank, COUNT(*) AS n, MAX(cls = 0) AS c,
+    MAX(cls = 0 OR due < :today) AS p
+FROM items {{hint}} WHERE due <= :today AND active = 1 AND snooze <= :today
+    AND attempt != :today {{only}} GROUP BY rel
+"""
+_RANK_ROWS = "INSERT INTO ranks " + _RANK_SELECT
+_ONLY_RELS = "AND rel IN (SELECT value FROM json_each(:rels))"
+_KEEP_DAYS = 2  # a day off also asks for the next working day's count
+
+
+def _rank_params(policy: Policy, today: int) -> dict[str, Any]:
+    w = policy.weights
+    return {"today": today, "commitment": w.commitment, "late_day": w.late_day}
+
+
+def _rerank(db: sqlite3.Connection, policy: Policy, rels: list[str]) -> None:
+    """Replace the ranking rows of ``rels`` for every day kept (inside the caller's
+    transaction, so the rows always match the items)."""
+    days = [day for (day,) in db.execute("SELECT day FROM ranked")]
+    if not days or not rels:
+        return
+    wanted = json.dumps(rels)
+    db.execute("DELETE FROM ranks WHERE rel IN (SELECT value FROM json_each(?))", (wanted,))
+    for today in days:
+        db.execute(
+            _RANK_ROWS.format(hint="", only=_ONLY_RELS),
+            {**_rank_params(policy, today), "rels": wanted},
+        )
+
+
+def _ranks_ready(db: sqlite3.Connection, policy: Policy, today: int) -> bool:
+    """Whether ``ranks`` holds the day's rows, scoring every due item once if not (the
+    first run of a day); False when the cache cannot be written (then rank from items)."""
+    try:
+        if db.execute("SELECT 1 FROM ranked WHERE day = ?", (today,)).fetchone():
+            return True
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            if not db.execute("SELECT 1 FROM ranked WHERE day = ?", (today,)).fetchone():
+                kept = [d for (d,) in db.execute("SELECT day FROM ranked ORDER BY day DESC")]
+                for old in kept[_KEEP_DAYS - 1 :]:
+                    db.execute("DELETE FROM ranks WHERE day = ?", (old,))
+                    db.execute("DELETE FROM ranked WHERE day = ?", (old,))
+                query = _RANK_ROWS.format(hint=_BY_REL, only="")
+                try:
+                    db.execute(query, _rank_params(policy, today))
+                except sqlite3.OperationalError as exc:
+                    if "no such index" not in str(exc):
+                        raise
+                    db.execute(query.replace(_BY_REL, "NOT INDEXED"), _rank_params(policy, today))
+                db.execute("INSERT INTO ranked VALUES (?)", (today,))
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+    except sqlite3.Error:
+        return False
+    return True
+
+
 @dataclass(frozen=True)
 class Ranked:
     """`today` from the cache: the accounts to plan in full, in about the right order."""
@@ -879,7 +1111,8 @@ def rank_calls(
 ) -> Ranked:
     """Today's calls ranked from the skeletons, as ``plan_calls`` ranks them.
 
-    SQLite scores every due item in C and keeps each account's best; the commitments
+    SQLite scores every due item in C and keeps each account's best, once a day (the
+    `ranks` rows, replaced with a changed file's items); the commitments
     ahead go to ``pull_forward`` exactly as the full plan weighs them. The caller plans
     the candidates in full and re-ranks them with the exact scores.
     """
@@ -897,21 +1130,22 @@ def rank_calls(
     }
     planned = _PLANNED + (_NOT_SKIPPED if index.skipped else "")
     db = index.db
-    # per account first, in the order of items_rel: no temporary B-trees (5x faster than
-    # COUNT(DISTINCT) at 40,000 accounts)
+    if _ranks_ready(db, policy, today):
+        rows = "ranks"
+    else:  # the same rows, computed here (a cache another process holds locked)
+        rows = f"({_RANK_SELECT.format(hint=_BY_REL, only='')})"
+    mine = f"{rows} WHERE day = :today AND (:owner IS NULL OR owner_key = :owner)" + (
+        _NOT_SKIPPED if index.skipped else ""
+    )
     calls, due_items, committed, pressing = _hinted(
-        db,
-        "SELECT COUNT(*), SUM(n), SUM(c), SUM(p) FROM (SELECT COUNT(*) AS n, MAX(cls = 0) AS c, "
-        f"MAX(cls = 0 OR due < :today) AS p FROM items {_BY_REL} "
-        f"WHERE due <= :today AND {planned} GROUP BY rel)",
-        params,
+        db, f"SELECT COUNT(*), SUM(n), SUM(c), SUM(p) FROM {mine}", params
     ).fetchone()
     due_items, committed, pressing = due_items or 0, committed or 0, pressing or 0
     horizon = (plus_working(policy, day, policy.plan_ahead)).toordinal()
     soon = plus(day, policy.lookahead).toordinal()  # what a call made anyway settles early
     ahead_rows = db.execute(
         "SELECT slug, tier, due, key, EXISTS(SELECT 1 FROM items AS o WHERE o.rel = items.rel "
-        "AND o.due <= :today), repeats FROM items "
+        "AND o.due <= :today), repeats, kind, imp, rel FROM items "
         "WHERE cls = 0 AND kind IN (SELECT value FROM json_each(:early)) AND deferred = 0 "
         f"AND due > :today AND due <= MAX(:horizon, :soon) AND {planned}",
         {
@@ -923,24 +1157,31 @@ def rank_calls(
     ).fetchall()
     ahead = [
         Ahead(slug, Tier(tier), date.fromordinal(due), key, 0 if repeats else policy.spare_days)
-        for slug, tier, due, key, _, repeats in ahead_rows
+        for slug, tier, due, key, _, repeats, _kind, _imp, _rel in ahead_rows
     ]
-    called = {slug for slug, _t, _d, _k, has_due, _r in ahead_rows if has_due}
+    called = {slug for slug, _t, _d, _k, has_due, *_ in ahead_rows if has_due}
     pulled = pull_forward(ahead, called, committed or 0, policy, day, pressing or 0)
     only_pulled = [slug for slug in pulled if slug not in called]
     # a call due anyway that settles a commitment early ranks above all cadence work
     # (calls.call_key), whatever its score: each is a candidate, past the margin too
-    riding = {slug for slug, _t, due, _k, has_due, _r in ahead_rows if has_due and due <= soon}
+    # accounts with a commitment or booking due rank by it (their ranking row shows it)
+    ranked_by_due = {
+        rel
+        for (rel,) in _hinted(
+            db,
+            f"SELECT rel FROM {mine} AND best <= 0 AND rel IN (SELECT value FROM json_each(:rels))",
+            {**params, "rels": json.dumps(sorted({row[8] for row in ahead_rows if row[4]}))},
+        )
+    }
+    riding = _riding(
+        [row for row in ahead_rows if row[8] not in ranked_by_due], pulled, soon, limit
+    )
     if limit == 0:  # the counts only (the next working day's, for the header)
         return Ranked([], pulled, calls + len(only_pulled), due_items)
-    query = (
-        f"SELECT slug, rel, MIN({_CLASS} * 1e9 - ({_SCORE})) AS best, MIN(tier_rank) FROM items "
-        f"{_BY_REL} WHERE due <= :today AND {planned} GROUP BY rel "
-        "ORDER BY best, 4, slug"
-    )
+    query = f"SELECT slug, rel FROM {mine} ORDER BY best, tier_rank, slug"
     if limit is not None:
         query += f" LIMIT {int(limit) + _MARGIN}"
-    candidates = [(slug, rel) for slug, rel, _best, _tier in _hinted(db, query, params)]
+    candidates = [(slug, rel) for slug, rel in _hinted(db, query, params)]
     found = {slug for slug, _rel in candidates}
     if more := sorted(s for s in {*only_pulled, *riding} if s not in found):
         extra = db.execute(
@@ -950,6 +1191,25 @@ def rank_calls(
         ).fetchall()
         candidates.extend((slug, rel) for slug, rel in extra if slug not in found)
     return Ranked(candidates, pulled, calls + len(only_pulled), due_items)
+
+
+def _riding(
+    rows: list[tuple[Any, ...]], pulled: dict[str, set[str]], soon: int, limit: int | None
+) -> set[str]:
+    """The accounts called anyway whose call settles a commitment early, as far down as
+    they can rank: such a call ranks by its earliest early item (calls.make_call sorts
+    them by due date and kind), whose score is that commitment's importance (nothing is
+    late yet), then tier, due date and account, as ``call_key`` has it; only the first
+    ``limit`` and the margin of them can be shown (40,000 accounts: not all 1,000)."""
+    first: dict[str, tuple[int, str, float, str]] = {}
+    for slug, tier, due, key, has_due, _repeats, kind, imp, _rel in rows:
+        if has_due and (due <= soon or key in pulled.get(slug, ())):
+            here = (due, kind, imp, tier)
+            if slug not in first or here[:2] < first[slug][:2]:
+                first[slug] = here
+    order = sorted(first, key=lambda s: (-first[s][2], TIER_ORDER[Tier(first[s][3])],
+                                         first[s][0], s))  # fmt: skip
+    return set(order if limit is None else order[: int(limit) + _MARGIN])
 
 
 def _hinted(db: sqlite3.Connection, query: str, params: dict[str, Any]) -> sqlite3.Cursor:

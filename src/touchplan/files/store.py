@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import hashlib
+import marshal
 import os
 import re
 import stat
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from itertools import pairwise
+from operator import attrgetter
 from pathlib import Path
 
 import yaml
@@ -87,6 +91,46 @@ def file_stat(st: os.stat_result) -> FileStat:
     return (st.st_mtime_ns, st.st_size, st.st_ino, st.st_ctime_ns)
 
 
+_STAT_KEY = attrgetter("st_mtime_ns", "st_size", "st_ino", "st_ctime_ns")  # file_stat, in C
+_MODE = attrgetter("st_mode")
+# A block ends after at least BLOCK_MIN files at a file whose inode is a multiple of
+# BLOCK_SPREAD (or after BLOCK_MAX): its cuts move only where files come and go.
+BLOCK_MIN, BLOCK_SPREAD, BLOCK_MAX = 16, 64, 256
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """A run of one folder's account files, for the cache's freshness check: a digest
+    of their names and stats, where they sit in ``scan_tree``'s list, and the range of
+    paths whose cached rows are theirs (from its first name up to the next block's)."""
+
+    key: str | None  # None: no digest (an entry that is not a plain file, a failed stat)
+    folder: str
+    start: int
+    end: int
+    low: str
+    high: str
+
+
+def _blocks(rel: str, names: list[str], keys: list[FileStat], start: int) -> list[Block]:
+    cuts = [0]
+    for n, stat_key in enumerate(keys):
+        size = n - cuts[-1]
+        if size >= BLOCK_MAX or (size >= BLOCK_MIN and not stat_key[2] % BLOCK_SPREAD):
+            cuts.append(n)
+    cuts.append(len(keys))
+    blocks = []
+    for n, (a, b) in enumerate(pairwise(cuts)):
+        # marshal version 0 of plain str/int values: the same values give the same
+        # bytes (no shared references); only ever dumped to be hashed, never loaded
+        text = marshal.dumps((rel, names[a:b], keys[a:b]), 0)
+        key = hashlib.blake2b(text, digest_size=16).hexdigest()
+        low = f"{rel}/{names[a]}" if n else f"{rel}/"
+        high = f"{rel}/{names[b]}" if b < len(names) else f"{rel}0"  # "0" follows "/"
+        blocks.append(Block(key, rel, start + a, start + b, low, high))
+    return blocks
+
+
 def scan_accounts(root: Path) -> list[tuple[str, FileStat]]:
     """Every account file under accounts/ (path relative to root, stat), stable order."""
     return scan_tree(root)[0]
@@ -129,10 +173,11 @@ NO_STAT: FileStat = (0, 0, 0, 0)
 
 
 def scan_tree(
-    root: Path, with_stat: bool = True
+    root: Path, with_stat: bool = True, blocks: list[Block] | None = None
 ) -> tuple[list[tuple[str, FileStat]], list[str], list[Problem]]:
     """Account files with their stat, leftover temp files, and the folders that could
-    not be read (each a Problem: accounts must never vanish silently), in one walk.
+    not be read (each a Problem: accounts must never vanish silently), in one walk;
+    with ``blocks``, each listed folder's files cut into Blocks (with_stat only).
 
     Recursive; a folder's files come before its sub-folders, each in name order.
     Hidden files and folders (our temp files, editors' swap files) are never accounts.
@@ -182,19 +227,30 @@ def scan_tree(
             elif kinds.get(name) is False if not with_stat else os.path.isdir(f"{folder}/{name}"):
                 subdirs.append((f"{folder}/{name}", f"{rel}/{name}"))
         if with_stat:
+            start = len(found)
             try:  # one C-level loop of stat calls: the bulk of a warm run
                 stats: list[os.stat_result | None] = list(
                     map(os.stat, [f"{folder}/{name}" for name in files])
                 )
+                plain = set(map(stat.S_IFMT, map(_MODE, stats))) <= {stat.S_IFREG}
             except OSError:
                 stats = [_stat_or_none(f"{folder}/{name}") for name in files]
-            for name, st in zip(files, stats, strict=True):
-                if st is None:
-                    continue  # vanished, or a dangling link: not an account
-                if stat.S_ISREG(st.st_mode):
-                    found.append((f"{rel}/{name}", file_stat(st)))
-                elif stat.S_ISDIR(st.st_mode):
-                    subdirs.append((f"{folder}/{name}", f"{rel}/{name}"))
+                plain = False
+            if plain:  # every entry a file (the usual case): no loop in Python
+                keys: list[FileStat] = list(map(_STAT_KEY, stats))
+                found.extend(zip([f"{rel}/{name}" for name in files], keys, strict=True))
+                if blocks is not None:
+                    blocks.extend(_blocks(rel, files, keys, start))
+            else:
+                for name, st in zip(files, stats, strict=True):
+                    if st is None:
+                        continue  # vanished, or a dangling link: not an account
+                    if stat.S_ISREG(st.st_mode):
+                        found.append((f"{rel}/{name}", file_stat(st)))
+                    elif stat.S_ISDIR(st.st_mode):
+                        subdirs.append((f"{folder}/{name}", f"{rel}/{name}"))
+                if blocks is not None:  # checked file by file
+                    blocks.append(Block(None, rel, start, len(found), f"{rel}/", f"{rel}0"))
         else:
             for name in files:
                 path = f"{folder}/{name}"
