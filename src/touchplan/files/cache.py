@@ -1048,7 +1048,13 @@ _KEEP_DAYS = 2  # a day off also asks for the next working day's count
 
 def _rank_params(policy: Policy, today: int) -> dict[str, Any]:
     w = policy.weights
-    return {"today": today, "commitment": w.commitment, "late_day": w.late_day}
+    grace = grace_limit(policy, date.fromordinal(today))
+    return {
+        "today": today,
+        "commitment": w.commitment,
+        "late_day": w.late_day,
+        "limit": -1 if grace is None else grace.toordinal(),
+    }
 
 
 def _rerank(db: sqlite3.Connection, policy: Policy, rels: list[str]) -> None:
@@ -1116,17 +1122,12 @@ def rank_calls(
     ahead go to ``pull_forward`` exactly as the full plan weighs them. The caller plans
     the candidates in full and re-ranks them with the exact scores.
     """
-    w = policy.weights
     wanted = owner.casefold() if owner and owner.strip().lower() != EVERYONE else None
     today = day.toordinal()
-    grace = grace_limit(policy, day)
     params = {
-        "today": today,
+        **_rank_params(policy, today),
         "owner": wanted,
         "skipped": json.dumps(index.skipped),
-        "commitment": w.commitment,
-        "late_day": w.late_day,
-        "limit": -1 if grace is None else grace.toordinal(),
     }
     planned = _PLANNED + (_NOT_SKIPPED if index.skipped else "")
     db = index.db
