@@ -19,7 +19,7 @@ from touchplan.config import Policy, Step
 from touchplan.files.schema import read_account
 from touchplan.model import Account, ItemClass, ItemKind, Status
 from touchplan.planning import report, schedule
-from touchplan.planning.past import as_of
+from touchplan.planning.past import as_of, signings
 from touchplan.planning.walk import Walker, item_key, ordered, walk_history
 
 REPO = Path(__file__).resolve().parent.parent
@@ -251,3 +251,22 @@ def test_the_trends_read_the_plain_plans(
         assert g.trend_covered == plain["covered"], account.slug
         assert g.trend_overdue == plain["overdue"], account.slug
         assert (g.covered, g.overdue_items, g.open_problems) == plain["today"], account.slug
+
+
+def test_a_cut_is_the_account_with_three_fields_changed() -> None:
+    """`as_of` copies an account without `__init__` (its cost was the report's): that
+    copy is `dataclasses.replace`'s only while `Account` derives nothing on creation."""
+    assert not hasattr(Account, "__post_init__")
+    for account in _book()[:40]:
+        signed = signings(account)
+        for back in (0, 30, 90, 200):
+            day = TODAY - timedelta(days=back)
+            cut = as_of(account, day, signed)
+            plain = replace(
+                account,
+                history=tuple(t for t in account.history if t.date <= day),
+                renewal=cut.renewal,
+                status=cut.status,
+            )
+            assert cut == plain and vars(cut) == vars(plain)
+            assert as_of(account, day) == cut

@@ -34,6 +34,7 @@ from touchplan.planning.past import (
     Cycle,
     as_of,
     renewal_cycles,
+    signings,
 )
 from touchplan.planning.relations import relations
 from touchplan.planning.renewal import renewal_state, renewal_status
@@ -216,7 +217,8 @@ class Group:
         # twice per account (its group and the total): the fields by kind, worked out once
         mine, theirs = self.__dict__, other.__dict__
         for name in _SUMS:
-            mine[name] += theirs[name]
+            if value := theirs[name]:  # most of an account's are 0
+                mine[name] += value
         self.touches.update(other.touches)
         self.resolve_days.extend(other.resolve_days)
         for name in _WEEKLY:
@@ -404,6 +406,7 @@ def _trends(
     contact_days = sorted(t.date for t in account.history if t.is_contact)
     entry_days = sorted(t.date for t in account.history)
     entries = ordered(account.history)  # every cut's entries are the first of these
+    signed = signings(account)
     kept = -1
     valid = date.min
     then = account
@@ -417,7 +420,7 @@ def _trends(
         group.trend_contacts[w] = bisect_right(contact_days, end) - bisect_left(contact_days, start)
         count = bisect_right(entry_days, end)
         if count != kept:
-            then = as_of(account, end)
+            then = as_of(account, end, signed)
         if not is_planned(then, end):
             kept, walk = count, None
             continue

@@ -774,9 +774,25 @@ def _gist(text: str, width: int = 60) -> str:
     return (cut.rsplit(" ", 1)[0] if " " in cut else cut) + "…"
 
 
+# The account `effective_renewal` last read and its answer: a plan asks several times
+# of one account (the walk, the renewal item, how long the plan holds), and the report
+# plans each account at up to 12 week ends. An account is frozen, and the one held here
+# stays alive, so "the same object" means the same answer.
+_RENEWAL_READ: list[tuple[Account, date | None]] = []
+
+
 def effective_renewal(account: Account) -> date | None:
     """The renewal date: the file's, or a later one the last signing entry recorded
     (`log --renewal-date` writes both; a hand edit may forget the first)."""
+    read = _RENEWAL_READ
+    if read and read[0][0] is account:
+        return read[0][1]
+    found = _effective_renewal(account)
+    read[:] = [(account, found)]
+    return found
+
+
+def _effective_renewal(account: Account) -> date | None:
     signed = None
     for touch in account.history:
         later = signed is None or (touch.date, touch.index) >= (signed.date, signed.index)
