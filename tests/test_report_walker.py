@@ -8,17 +8,18 @@ import importlib.util
 import json
 import random
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from touchplan.config import Policy
+from touchplan.config import Policy, Step
 from touchplan.files.schema import read_account
-from touchplan.model import Account
-from touchplan.planning import report
-from touchplan.planning.past import as_of
+from touchplan.model import Account, ItemClass, ItemKind, Status
+from touchplan.planning import report, schedule
+from touchplan.planning.past import as_of, signings
 from touchplan.planning.walk import Walker, item_key, ordered, walk_history
 
 REPO = Path(__file__).resolve().parent.parent
@@ -183,3 +184,89 @@ def test_the_report_is_the_plain_one(
     plain = run(*args)
     assert json.loads(fast.stdout) == json.loads(plain.stdout)
     assert sum(json.loads(fast.stdout)["trends"]["total"]["contacts"]) > 0
+
+
+def _plain_figures(
+    account: Account, policy: Policy, today: date, ends: list[date]
+) -> dict[str, Any]:
+    """The figures the trends and today's table read, each from a plan made afresh
+    with every item (`plan_account`) on the history as it stood that day."""
+    figures: dict[str, Any] = {"planned": [], "covered": [], "overdue": []}
+    account = as_of(account, today)
+    for end in ends:
+        then = as_of(account, end)
+        planned = schedule.is_planned(then, end)
+        items = schedule.plan_account(then, policy, end, explain=False) if planned else []
+        walk = walk_history(then, policy, end)
+        figures["planned"].append(int(planned))
+        figures["covered"].append(int(planned and report.within_cadence(walk, items, end)))
+        figures["overdue"].append(report.overdue_commitments(items, end) if planned else 0)
+    items = schedule.plan_account(account, policy, today, explain=False)
+    planned = schedule.is_planned(account, today) and account.status is not Status.LOST
+    walk = walk_history(account, policy, today)
+    figures["today"] = (
+        (
+            int(report.within_cadence(walk, items, today)),
+            sum(1 for i in items if i.due < today),
+            sum(1 for i in items if i.kind is ItemKind.PROBLEM),
+        )
+        if planned
+        else (0, 0, 0)
+    )
+    return figures
+
+
+# a sequence step of kind touch: the trends' touch is then the step's while it is open
+# (the first touch item of the plan), whatever its class
+CALL_BACK = (
+    Step("call-back", frozenset({"call", "sale"}), 3, ItemKind.TOUCH, "Call back", None, 5,
+         ItemClass.CADENCE),
+    Step("check-back", frozenset({"email"}), 4, ItemKind.TOUCH, "Check back", None, 9),
+)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("seed", "until", "weeks", "steps"),
+    [
+        (7, TODAY, 12, ()),
+        (23, TODAY, 26, ()),
+        (31, TODAY - timedelta(days=10), 12, ()),
+        (41, TODAY, 12, CALL_BACK),
+    ],
+)
+def test_the_trends_read_the_plain_plans(
+    seed: int, until: date, weeks: int, steps: tuple[Step, ...]
+) -> None:
+    """Of each week's plan only the touch and the commitments are made, and a plan is
+    reused while it holds: the figures must be those of the full plan made afresh
+    every week."""
+    policy = replace(Policy(), sequences=Policy().sequences + steps)
+    period = report.Period(until - timedelta(days=90), until)
+    ends = report.week_ends(until, weeks)
+    accounts = [_account(text, slug) for slug, text in HANDMADE.items()]
+    for account in accounts + _generated(150, seed):
+        g = report.account_figures(account, policy, TODAY, period, weeks, "owner").group
+        plain = _plain_figures(account, policy, TODAY, ends)
+        assert g.trend_planned == plain["planned"], account.slug
+        assert g.trend_covered == plain["covered"], account.slug
+        assert g.trend_overdue == plain["overdue"], account.slug
+        assert (g.covered, g.overdue_items, g.open_problems) == plain["today"], account.slug
+
+
+def test_a_cut_is_the_account_with_three_fields_changed() -> None:
+    """`as_of` copies an account without `__init__` (its cost was the report's): that
+    copy is `dataclasses.replace`'s only while `Account` derives nothing on creation."""
+    assert not hasattr(Account, "__post_init__")
+    for account in _book()[:40]:
+        signed = signings(account)
+        for back in (0, 30, 90, 200):
+            day = TODAY - timedelta(days=back)
+            cut = as_of(account, day, signed)
+            plain = replace(
+                account,
+                history=tuple(t for t in account.history if t.date <= day),
+                renewal=cut.renewal,
+                status=cut.status,
+            )
+            assert cut == plain and vars(cut) == vars(plain)
+            assert as_of(account, day) == cut

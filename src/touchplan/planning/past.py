@@ -10,7 +10,7 @@ I/O, no clock.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 
 from touchplan.model import Account, Status, Touch, TouchKind
@@ -63,23 +63,30 @@ def renewal_then(account: Account, kept: int, signed: list[Touch]) -> date | Non
     return first_cycle(account, signed)[0]
 
 
-def as_of(account: Account, day: date) -> Account:
+def as_of(account: Account, day: date, signed: list[Touch] | None = None) -> Account:
     """The account as its file stood at the end of ``day``: the entries dated after it
     left out, the renewal date it had then, and not lost yet if its `lost` entry is
     later. Owner, tier, value and snooze are the file's as they are now (their past is
-    not in the history)."""
+    not in the history). ``signed``: ``signings(account)``, when the caller cuts one
+    account at many days."""
     kept = tuple(t for t in account.history if t.date <= day)
     if len(kept) == len(account.history):
         return account
-    signed = signings(account)
+    if signed is None:
+        signed = signings(account)
     renewal = renewal_then(account, sum(1 for t in signed if t.date <= day), signed)
     status = account.status
-    lost_later = not any(t.kind is TouchKind.LOST for t in kept) and any(
-        t.kind is TouchKind.LOST for t in account.history
-    )
-    if status is Status.LOST and lost_later:
-        status = Status.ACTIVE
-    return replace(account, history=kept, renewal=renewal, status=status)
+    if (
+        status is Status.LOST
+        and not any(t.kind is TouchKind.LOST for t in kept)
+        and any(t.kind is TouchKind.LOST for t in account.history)
+    ):
+        status = Status.ACTIVE  # lost later
+    # a copy with three fields changed, as `replace` makes it without its cost (an
+    # account's fields are plain values: `__init__` checks and derives nothing)
+    cut = object.__new__(Account)
+    cut.__dict__.update(account.__dict__, history=kept, renewal=renewal, status=status)
+    return cut
 
 
 @dataclass(frozen=True)

@@ -63,6 +63,7 @@ class Roster:
         self.contacts = contacts
         self._keys: list[tuple[str, tuple[str, ...]]] | None = None
         self._seen: dict[str, tuple[str, bool]] = {}
+        self._named: dict[str, tuple[str, ...]] = {}  # `with` -> `people`: names repeat
 
     @property
     def keys(self) -> list[tuple[str, tuple[str, ...]]]:
@@ -92,6 +93,12 @@ class Roster:
     def people(self, with_: str) -> list[str]:
         """The people an entry's `with` names (``Jane, Raj Patel`` is two), each as the
         contact list spells them when it is one of them (an ambiguous name as written)."""
+        named = self._named.get(with_)
+        if named is None:
+            named = self._named[with_] = tuple(self._people(with_))
+        return list(named)
+
+    def _people(self, with_: str) -> list[str]:
         found: list[str] = []
         for part in _SEPARATORS.split(with_):
             if not part.strip():

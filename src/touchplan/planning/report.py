@@ -34,10 +34,16 @@ from touchplan.planning.past import (
     Cycle,
     as_of,
     renewal_cycles,
+    signings,
 )
 from touchplan.planning.relations import relations
 from touchplan.planning.renewal import renewal_state, renewal_status
-from touchplan.planning.schedule import is_planned, items_from_walk, stable_until
+from touchplan.planning.schedule import (
+    is_planned,
+    items_from_walk,
+    stable_until,
+    touch_and_commitments,
+)
 from touchplan.planning.walk import Walk, Walker, effective_renewal, ordered, plus, walk_history
 
 RENEWAL_WINDOW = 90  # days ahead the report lists renewals
@@ -211,7 +217,8 @@ class Group:
         # twice per account (its group and the total): the fields by kind, worked out once
         mine, theirs = self.__dict__, other.__dict__
         for name in _SUMS:
-            mine[name] += theirs[name]
+            if value := theirs[name]:  # most of an account's are 0
+                mine[name] += value
         self.touches.update(other.touches)
         self.resolve_days.extend(other.resolve_days)
         for name in _WEEKLY:
@@ -382,11 +389,15 @@ def _neglected(account: Account, policy: Policy, today: date) -> Neglected | Non
 
 def _trends(
     account: Account, policy: Policy, ends: list[date], group: Group
-) -> tuple[Walk, list[Any]] | None:
+) -> tuple[Account, date, Walk] | None:
     """Coverage, overdue commitments and contacts at each week's end, as the history
     stood then. A plan is reused while no entry was added and its due dates hold; a
     walk goes on from the week before's where it can (`Walker.resume`), so the history
-    is walked about once instead of once a week."""
+    is walked about once instead of once a week. Of each week's plan only what the
+    figures read is made (`touch_and_commitments`).
+
+    Returns the last week's plan as (the account then, the day it was made for, its
+    walk): its full items are that day's ``items_from_walk``."""
     n = len(ends)
     group.trend_planned = _zeros(n)
     group.trend_covered = _zeros(n)
@@ -395,18 +406,21 @@ def _trends(
     contact_days = sorted(t.date for t in account.history if t.is_contact)
     entry_days = sorted(t.date for t in account.history)
     entries = ordered(account.history)  # every cut's entries are the first of these
+    signed = signings(account)
     kept = -1
     valid = date.min
     then = account
     walker: Walker | None = None
     walk: Walk | None = None
-    items: list[Any] = []
+    touch: date | None = None
+    commitments: list[date] = []
+    made = then, date.min  # the account and day the plan in ``walk`` was made for
     for w, end in enumerate(ends):
         start = end - timedelta(days=6)
         group.trend_contacts[w] = bisect_right(contact_days, end) - bisect_left(contact_days, start)
         count = bisect_right(entry_days, end)
         if count != kept:
-            then = as_of(account, end)
+            then = as_of(account, end, signed)
         if not is_planned(then, end):
             kept, walk = count, None
             continue
@@ -416,15 +430,19 @@ def _trends(
                 walker = fresh
             walker.feed(count)
             walk = walker.snapshot(end)
-            items = items_from_walk(then, policy, end, walk, explain=False)
+            touch, commitments = touch_and_commitments(then, policy, end, walk)
             valid = stable_until(then, policy, end, walk)
+            made = then, end
         kept = count
         group.trend_planned[w] = 1
-        group.trend_covered[w] = int(within_cadence(walk, items, end))
-        group.trend_overdue[w] = overdue_commitments(items, end)
+        # as `within_cadence` and `overdue_commitments` read the plan's items
+        group.trend_covered[w] = int(
+            walk.last_contact is not None and (touch is None or touch >= end)
+        )
+        group.trend_overdue[w] = sum(1 for due in commitments if due < end)
     if walk is None or not group.trend_planned[-1]:
         return None
-    return walk, items  # the plan on the last week's end
+    return made[0], made[1], walk  # the plan on the last week's end
 
 
 def _started_ahead(account: Account, policy: Policy, cycle: Cycle) -> bool:
@@ -607,7 +625,8 @@ def account_figures(
     group.planned_at_end = group.trend_planned[-1]  # the last week ends with the period
     group.within_cadence_at_end = group.trend_covered[-1]
     if last is not None and period.until == today:
-        walk, items = last  # the same plan
+        then, day, walk = last  # the same plan, with all its items
+        items = items_from_walk(then, policy, day, walk, explain=False)
     else:
         walk = walk_history(account, policy, today)
         items = items_from_walk(account, policy, today, walk, explain=False)

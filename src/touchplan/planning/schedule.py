@@ -145,19 +145,32 @@ def is_working_day_note(reason: str) -> bool:
     return _MOVED in reason
 
 
+def _working_due(account: Account, policy: Policy, o: Opened) -> tuple[date, date]:
+    """The working day ``o`` falls due on (a commitment's deadline moves earlier, see
+    `commitment_day`), and its due date before any deferral: never before the account
+    arrived (lateness never counts from before then)."""
+    if o.cls is ItemClass.COMMITMENT:
+        day = commitment_day(policy, o.raw_due, o.trigger)
+    else:
+        day = policy.next_working_day(o.raw_due)
+    added = account.added
+    return day, added if added is not None and day < added else day
+
+
+def _due(account: Account, policy: Policy, o: Opened) -> date:
+    """The due date `_finish` gives ``o``."""
+    due = _working_due(account, policy, o)[1]
+    return o.deferral.until if o.deferral is not None and o.deferral.until > due else due
+
+
 def _finish(
     account: Account, policy: Policy, today: date, o: Opened, explain: bool, cadence: int = 0
 ) -> Item:
     """Working days, deferral and arrival applied; scored as of ``today``."""
-    if o.cls is ItemClass.COMMITMENT:
-        due = commitment_day(policy, o.raw_due, o.trigger)
-    else:
-        due = policy.next_working_day(o.raw_due)
+    day, due = _working_due(account, policy, o)
     reasons = list(o.reasons) if explain else []
-    if account.added is not None and due < account.added:
-        due = account.added  # lateness never counts from before the account arrived
-        if explain:
-            reasons.append(f"counted from {fmt(account.added)}, when it was added to touchplan")
+    if explain and due != day:
+        reasons.append(f"counted from {fmt(due)}, when it was added to touchplan")
     elif explain and due != o.raw_due:
         reasons.append(working_day_note(o.raw_due, due))
     if o.deferral is not None and o.deferral.until > due:
@@ -305,6 +318,38 @@ def items_from_walk(
     if explain:
         items.sort(key=lambda i: rank_key(i, account.tier, today))
     return items
+
+
+def touch_and_commitments(
+    account: Account, policy: Policy, today: date, walk: Walk
+) -> tuple[date | None, list[date]]:
+    """Of the items `items_from_walk` gives, what the report's weekly trends read, made
+    without the items: the due date of the first touch item (None: there is none) and
+    those of the commitments. The visit, review, second-stakeholder and personal items
+    are cadence work of other kinds: neither."""
+    touch: date | None = None
+    commitments: list[date] = []
+    suppressed: set[ItemKind] = set()
+    for o in walk.open:
+        if o.booked is not None:
+            suppressed.add(BOOKED_CADENCE[o.booked])
+        if o.cls is not ItemClass.COMMITMENT and o.kind is not ItemKind.TOUCH:
+            continue
+        if o.kind is ItemKind.PROBLEM:
+            o = replace(o, raw_due=_problem_due(policy, o))
+        due = _due(account, policy, o)
+        if o.cls is ItemClass.COMMITMENT:
+            commitments.append(due)
+        if o.kind is ItemKind.TOUCH and touch is None:
+            touch = due  # a sequence step of kind touch comes before the cadence's
+    renewal = renewal_item(account, policy, today, walk, False)
+    if renewal is not None:
+        commitments.append(_due(account, policy, renewal))
+    if touch is None and ItemKind.TOUCH not in suppressed:
+        item = _touch_item(account, policy, today, walk, False)
+        if item is not None:
+            touch = _due(account, policy, item)
+    return touch, commitments
 
 
 def _stakeholder_item(account: Account, walk: Walk, every: int, explain: bool) -> Opened | None:

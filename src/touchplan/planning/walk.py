@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from functools import lru_cache
+from functools import lru_cache, wraps
 from typing import TypeVar
 
 from touchplan.config import SINCE, Policy, Step
@@ -33,6 +33,7 @@ from touchplan.model import (
 from touchplan.planning.people import Roster, name_key
 
 _T = TypeVar("_T")
+_R = TypeVar("_R")
 DAY = timedelta(days=1)
 STAGE_ORDER = {RenewalStage.CONVERSATION: 1, RenewalStage.PROPOSAL: 2, RenewalStage.VERBAL: 3}
 # Which cadence a booked appointment stands in for, and which kinds keep it.
@@ -86,6 +87,25 @@ def item_key(slug: str, identity: str) -> str:
         p[n >> 70] + p[(n >> 60) & 1023] + p[(n >> 50) & 1023] + p[(n >> 40) & 1023]
         + p[(n >> 30) & 1023] + p[(n >> 20) & 1023] + p[(n >> 10) & 1023] + p[n & 1023]
     )  # fmt: skip
+
+
+def last_account(read: Callable[[Account], _R]) -> Callable[[Account], _R]:
+    """``read`` (a reading of an account alone) remembering the account it last read
+    and its answer: a plan asks several times of one account (the walk, its items, how
+    long the plan holds), and the report plans each account at up to 12 week ends. An
+    account is frozen, and the one held here stays alive, so the same object means the
+    same answer."""
+    last: list[tuple[Account, _R]] = []
+
+    @wraps(read)
+    def remembered(account: Account) -> _R:
+        if last and last[0][0] is account:
+            return last[0][1]
+        found = read(account)
+        last[:] = [(account, found)]
+        return found
+
+    return remembered
 
 
 # -- the history walk ----------------------------------------------------------------
@@ -246,6 +266,7 @@ def touch_changes(account: Account, policy: Policy, walk: Walk) -> list[date]:
     return days
 
 
+@last_account
 def arrival(account: Account) -> date | None:
     """When the account entered touchplan: `added`, else its first entry, else `since`."""
     if account.added is not None:
@@ -774,6 +795,7 @@ def _gist(text: str, width: int = 60) -> str:
     return (cut.rsplit(" ", 1)[0] if " " in cut else cut) + "…"
 
 
+@last_account
 def effective_renewal(account: Account) -> date | None:
     """The renewal date: the file's, or a later one the last signing entry recorded
     (`log --renewal-date` writes both; a hand edit may forget the first)."""
