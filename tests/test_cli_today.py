@@ -697,34 +697,39 @@ def test_out_of_range_relative_date_is_usage_error(book: Path, run: RunFn, bad: 
     assert f"--date: {bad!r} is not a date" in result.stderr
 
 
-def test_the_cache_finds_a_call_that_settles_a_promise_early_behind_many_higher_scores(
-    root: Path, write_account: Callable[..., Path], run: RunFn
-) -> None:
-    # More accounts due than the cache's candidates (capacity + a margin). The C account's
-    # touch scores lowest, but its call also settles a promise due in two days, so it
-    # ranks above all cadence work (found by the overloaded simulation: the cached list
-    # differed from --no-cache on 12 of 40 days).
+def today_calls(run: RunFn, *extra: str) -> list[dict[str, Any]]:
+    result = run("today", "--format", "json", *extra)
+    assert result.exit_code == 0, result.stderr
+    calls: list[dict[str, Any]] = json.loads(result.stdout)["calls"]
+    return calls
+
+
+def eighty_a_accounts_due_today(write_account: Callable[..., Path]) -> None:
+    """More accounts due than the cache plans in full (capacity + a margin), each scoring
+    30: whatever ranks above them must be found by the cache's own ranking."""
     for n in range(80):
         write_account(
             f"a{n:02}", f"name: A{n:02}\ntier: A\nhistory:\n  - date: 2026-11-10\n    kind: call\n"
         )
+
+
+def test_the_cache_finds_a_call_that_settles_a_promise_early_behind_many_higher_scores(
+    root: Path, write_account: Callable[..., Path], run: RunFn
+) -> None:
+    # The C account's touch scores lowest, but its call also settles a promise due in two
+    # days, so it ranks above all cadence work (found by the overloaded simulation: the
+    # cached list differed from --no-cache on 12 of 40 days).
+    eighty_a_accounts_due_today(write_account)
     write_account(
         "rider",
         "name: Rider\ntier: C\nhistory:\n  - date: 2026-08-26\n    kind: call\n"
         "  - date: 2026-11-20\n    kind: note\n    summary: Said we would send the price list.\n"
         "    next: 2026-11-26 Send the price list\n",
     )
-
-    def calls(*extra: str) -> list[tuple[str, list[str]]]:
-        result = run("today", "--format", "json", *extra)
-        assert result.exit_code == 0, result.stderr
-        doc = json.loads(result.stdout)
-        return [(c["account"], [i["kind"] for i in c["items"]]) for c in doc["calls"]]
-
     expected = [("rider", ["touch", "follow-up"])] + [(f"a{n:02}", ["touch"]) for n in range(5)]
-    assert calls("--no-cache") == expected
-    assert calls() == expected  # cold
-    assert calls() == expected  # warm: ranked from the cache
+    for extra in (("--no-cache",), (), ()):  # without the cache, cold, warm
+        calls = today_calls(run, *extra)
+        assert [(c["account"], [i["kind"] for i in c["items"]]) for c in calls] == expected
 
 
 def test_cadence_work_past_its_grace_comes_first_cached_or_not(
@@ -744,9 +749,7 @@ def test_cadence_work_past_its_grace_comes_first_cached_or_not(
         )
 
     def ranked(*extra: str) -> list[tuple[str, float]]:
-        result = run("today", "--format", "json", *extra)
-        assert result.exit_code == 0, result.stderr
-        return [(c["account"], c["score"]) for c in json.loads(result.stdout)["calls"]]
+        return [(c["account"], c["score"]) for c in today_calls(run, *extra)]
 
     expected = [("c-late", 5.28), ("a-today", 30.0), ("b-two", 17.0), ("c-two", 5.22)]
     assert ranked("--no-cache") == expected
@@ -766,22 +769,12 @@ def test_cadence_work_past_its_grace_comes_first_cached_or_not(
 def test_the_cache_finds_cadence_work_past_its_grace_behind_many_higher_scores(
     root: Path, write_account: Callable[..., Path], run: RunFn
 ) -> None:
-    # more accounts due than the cache's candidates (capacity + a margin): the cache's
-    # own ranking must put the C account past its grace first, as the full plan does
-    for n in range(80):
-        write_account(
-            f"a{n:02}", f"name: A{n:02}\ntier: A\nhistory:\n  - date: 2026-11-10\n    kind: call\n"
-        )
+    # the cache's own ranking must put the C account past its grace first, as the full
+    # plan does
+    eighty_a_accounts_due_today(write_account)
     write_account(
         "c-late", "name: C late\ntier: C\nhistory:\n  - date: 2026-08-21\n    kind: call\n"
     )
-
-    def first_calls(*extra: str) -> list[str]:
-        result = run("today", "--format", "json", *extra)
-        assert result.exit_code == 0, result.stderr
-        return [c["account"] for c in json.loads(result.stdout)["calls"]]
-
     expected = ["c-late", "a00", "a01", "a02", "a03", "a04"]
-    assert first_calls("--no-cache") == expected
-    assert first_calls() == expected  # cold
-    assert first_calls() == expected  # warm, from the cache's ranking
+    for extra in (("--no-cache",), (), ()):  # without the cache, cold, warm
+        assert [c["account"] for c in today_calls(run, *extra)] == expected
