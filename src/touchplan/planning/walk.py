@@ -447,7 +447,7 @@ class Walker:
         self.watched = bool(policy.stakeholder_every.get(account.tier))
         renewal = effective_renewal(account)
         self.renewal_key = item_key(account.slug, f"renewal|{renewal}") if renewal else ""
-        self.entries = ordered(account.history) if entries is None else entries
+        self.entries: list[Touch] = ordered(account.history) if entries is None else entries
         self.fed = 0
         self.consumed: list[str] = []  # keys of the pending items moved into the walk
         self.keyed = False  # an entry fed so far matched ids (it may have used renewal_key)
