@@ -785,3 +785,30 @@ def test_the_cache_finds_cadence_work_past_its_grace_behind_many_higher_scores(
     assert first_calls("--no-cache") == expected
     assert first_calls() == expected  # cold
     assert first_calls() == expected  # warm, from the cache's ranking
+
+
+def test_the_cache_shows_the_earlier_due_of_two_equal_scores_past_the_capacity(
+    root: Path, write_account: Callable[..., Path], run: RunFn
+) -> None:
+    # Two A accounts, both two cadences late (score 60): the new one on its halved 7-day
+    # cadence, the other on 14 days. The cache's ranking rows tie them by slug, the full
+    # plan by the earlier due date: with room for one call, the tie past the capacity
+    # must still be planned in full, or the cached list would differ from --no-cache.
+    (root / "touchplan.yaml").write_text("capacity: 1\n", encoding="utf-8")
+    write_account(
+        "a-new",
+        "name: New\ntier: A\nsince: 2026-10-01\nhistory:\n  - date: 2026-11-10\n    kind: call\n",
+    )
+    write_account(
+        "z-old",
+        "name: Old\ntier: A\nsince: 2020-01-01\nhistory:\n  - date: 2026-10-27\n    kind: call\n",
+    )
+
+    def shown(*extra: str) -> list[tuple[str, float]]:
+        result = run("today", "--format", "json", *extra)
+        assert result.exit_code == 0, result.stderr
+        return [(c["account"], c["score"]) for c in json.loads(result.stdout)["calls"]]
+
+    assert shown("--no-cache") == [("z-old", 60.0)]
+    assert shown() == [("z-old", 60.0)]  # cold
+    assert shown() == [("z-old", 60.0)]  # warm: ranked from the cache
