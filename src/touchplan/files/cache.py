@@ -1399,11 +1399,12 @@ def _today_from(
     seen: set[str] = set()
     ranked = rank(0)
     while True:
+        stored = _stored_accounts(index.db, [rel for slug, rel in ranked.candidates])
         for slug, rel in ranked.candidates:
             if slug in seen:
                 continue
             seen.add(slug)
-            account, problems = load_file(root, root / rel)
+            account, problems = _load_candidate(root, rel, stored.get(rel))
             if account is None:
                 # it changed (or became unreadable) since the scan a moment ago: one bad
                 # file never stops the others; it is named, and the next run re-reads it
@@ -1437,6 +1438,39 @@ def _today_from(
         warnings,
         scope,
     )
+
+
+def _stored_accounts(
+    db: sqlite3.Connection, rels: list[str]
+) -> dict[str, tuple[tuple[int, int, int, int, str], str]]:
+    """rel -> (stat and racy digest, account JSON) of the stored parses of ``rels``."""
+    with contextlib.suppress(sqlite3.Error):
+        return {
+            rel: ((mtime, size, ino, ctime, digest or ""), account)
+            for rel, mtime, size, ino, ctime, digest, account in db.execute(
+                "SELECT rel, mtime, size, ino, ctime, digest, account FROM parsed "
+                "WHERE account IS NOT NULL AND rel IN (SELECT value FROM json_each(?))",
+                (json.dumps(rels),),
+            )
+        }
+    return {}
+
+
+def _load_candidate(
+    root: Path, rel: str, stored: tuple[tuple[int, int, int, int, str], str] | None
+) -> tuple[Account | None, list[Problem]]:
+    """A shown account from its stored parse while that still holds (the file's stat now
+    is the parsed one, and its bytes too while racy: the rules the scan used), else from
+    the file: one changed or unreadable since the scan is read (and left out) here."""
+    if stored is not None:
+        try:
+            stat = file_stat(os.stat(root / rel))
+        except OSError:
+            stat = None
+        if stat is not None and _unchanged(root, rel, stat, stored[0]):
+            with contextlib.suppress(ValueError, KeyError, IndexError, TypeError):
+                return load_account(stored[1]), []
+    return load_file(root, root / rel)
 
 
 def _book_ids(db: sqlite3.Connection, items: Sequence[Item]) -> dict[str, str]:
