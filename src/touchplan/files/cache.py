@@ -1175,7 +1175,9 @@ def rank_calls(
         rel
         for (rel,) in _hinted(
             db,
-            f"SELECT rel FROM {mine} AND best <= 0 AND rel IN (SELECT value FROM json_each(:rels))",
+            # `+best`: look each account up by its key, not every commitment's row by score
+            f"SELECT rel FROM {mine} AND +best <= 0 "
+            "AND rel IN (SELECT value FROM json_each(:rels))",
             {**params, "rels": json.dumps(sorted({row[8] for row in ahead_rows if row[4]}))},
         )
     }
