@@ -94,8 +94,9 @@ from touchplan.text import fold_name
 # 5: when each item was opened (book-wide ids); 6: `imp` holds a cadence row's kind
 # weight (weights.cadence); 7: workload figures (every, renewal_due, events) and the
 # parsed accounts (`parsed`, kept across a policy change); 8: each day's ranking rows
-# (`ranks`), covering indexes for the header's workload figures
-SCHEMA = 8
+# (`ranks`), covering indexes for the header's workload figures; 9: the commitments ahead
+# read from a covering index (`items_ahead`)
+SCHEMA = 9
 CACHE_NAME = f"plan-cache-v{SCHEMA}.sqlite3"
 PARALLEL_FROM = 400  # files to parse before a process pool pays for itself
 CHUNK = 250
@@ -327,6 +328,8 @@ CREATE INDEX IF NOT EXISTS files_owner ON files(owner_key, snooze, every, renewa
     WHERE ok = 1 AND status = 'active';
 CREATE INDEX IF NOT EXISTS events_window
     ON events(kind, day, active, snooze, owner_key, problem, promise);
+CREATE INDEX IF NOT EXISTS items_ahead ON items(due, kind, deferred, active, snooze, attempt,
+    owner_key, rel, slug, tier, key, repeats, imp) WHERE cls = 0;
 CREATE INDEX IF NOT EXISTS ranks_best ON ranks(day, best, tier_rank, slug);
 CREATE INDEX IF NOT EXISTS ranks_count ON ranks(day, owner_key, n, c, p);
 """
@@ -342,6 +345,7 @@ _INDEX_NAMES = (
     "items_touch",
     "files_owner",
     "events_window",
+    "items_ahead",
 )
 
 
