@@ -778,3 +778,24 @@ def test_the_cache_finds_cadence_work_past_its_grace_behind_many_higher_scores(
     expected = ["c-late", "a00", "a01", "a02", "a03", "a04"]
     for extra in (("--no-cache",), (), ()):  # without the cache, cold, warm
         assert [c["account"] for c in today_calls(run, *extra)] == expected
+
+
+def test_the_cache_shows_the_earlier_due_of_two_equal_scores_past_the_capacity(
+    root: Path, write_account: Callable[..., Path], run: RunFn
+) -> None:
+    # Two A accounts, both two cadences late (score 60): the new one on its halved 7-day
+    # cadence, the other on 14 days. The cache's ranking rows tie them by slug, the full
+    # plan by the earlier due date: with room for one call, the tie past the capacity
+    # must still be planned in full, or the cached list would differ from --no-cache.
+    (root / "touchplan.yaml").write_text("capacity: 1\n", encoding="utf-8")
+    write_account(
+        "a-new",
+        "name: New\ntier: A\nsince: 2026-10-01\nhistory:\n  - date: 2026-11-10\n    kind: call\n",
+    )
+    write_account(
+        "z-old",
+        "name: Old\ntier: A\nsince: 2020-01-01\nhistory:\n  - date: 2026-10-27\n    kind: call\n",
+    )
+
+    for extra in (("--no-cache",), (), ()):  # without the cache, cold, warm
+        assert [(c["account"], c["score"]) for c in today_calls(run, *extra)] == [("z-old", 60.0)]

@@ -20,6 +20,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -505,20 +506,27 @@ def test_a_same_size_edit_in_the_same_second_is_not_a_stale_plan(
     assert _plan(run) == _plan(run, "--no-cache") == first
 
 
+@pytest.mark.parametrize("same_size", [False, True])
 def test_a_file_that_stops_loading_while_today_plans_is_skipped(
-    root: Path, run: Callable[..., Run], monkeypatch: pytest.MonkeyPatch
+    root: Path, run: Callable[..., Run], monkeypatch: pytest.MonkeyPatch, same_size: bool
 ) -> None:
     path = root / "accounts" / "acme.yaml"
     path.write_text(ACME)
     (root / "accounts" / "beta.yaml").write_text(BETA)
-    real_load = cache_module.load_file
+    assert run("today", "--all").exit_code == 0  # the cache holds both parses
+    real_rank = cache_module.rank_calls
 
-    def edited_meanwhile(root_: Path, target: Path) -> object:
-        if target.name == "acme.yaml":  # someone saves a broken file after the scan
-            target.write_text("name: Acme Corp\ntier: Z\n")
-        return real_load(root_, target)
+    def edited_meanwhile(*args: Any, **kwargs: Any) -> object:
+        # someone saves a broken file after the scan: its stored parse no longer holds
+        if same_size:  # the same size and mtime: only the ctime (or the bytes) tell
+            before = path.stat()
+            path.write_text(ACME.replace("tier: A", "tier: Z"))
+            os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+        else:
+            path.write_text("name: Acme Corp\ntier: Z\n")
+        return real_rank(*args, **kwargs)
 
-    monkeypatch.setattr(cache_module, "load_file", edited_meanwhile)
+    monkeypatch.setattr(cache_module, "rank_calls", edited_meanwhile)
     result = run("today", "--all")
     assert result.exit_code == 0
     assert "Beta Ltd" in result.stdout
@@ -527,3 +535,28 @@ def test_a_file_that_stops_loading_while_today_plans_is_skipped(
         "warning: accounts/acme.yaml:2: tier: 'Z' is not one of A, B, C "
         "(it changed while planning; left out)\n"
     ) in result.stderr
+
+
+def test_a_shown_file_that_breaks_while_today_plans_makes_room_for_the_next(
+    root: Path, run: Callable[..., Run], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # room for one call: Acme ranks first, breaks after the scan, and Beta (ranked
+    # second, not planned at first) is planned instead, as --no-cache would show it
+    (root / "touchplan.yaml").write_text("capacity: 1\n")
+    path = root / "accounts" / "acme.yaml"
+    path.write_text(ACME)
+    (root / "accounts" / "beta.yaml").write_text(BETA)
+    first = run("today", "--format", "json")
+    assert [c["account"] for c in json.loads(first.stdout)["calls"]] == ["acme"]
+    real_rank = cache_module.rank_calls
+
+    def edited_meanwhile(*args: Any, **kwargs: Any) -> object:
+        if path.read_text() == ACME:
+            path.write_text("name: Acme Corp\ntier: Z\n")
+        return real_rank(*args, **kwargs)
+
+    monkeypatch.setattr(cache_module, "rank_calls", edited_meanwhile)
+    result = run("today", "--format", "json")
+    assert result.exit_code == 0
+    assert [c["account"] for c in json.loads(result.stdout)["calls"]] == ["beta"]
+    assert "(it changed while planning; left out)" in result.stderr

@@ -94,8 +94,9 @@ from touchplan.text import fold_name
 # 5: when each item was opened (book-wide ids); 6: `imp` holds a cadence row's kind
 # weight (weights.cadence); 7: workload figures (every, renewal_due, events) and the
 # parsed accounts (`parsed`, kept across a policy change); 8: each day's ranking rows
-# (`ranks`), covering indexes for the header's workload figures
-SCHEMA = 8
+# (`ranks`), covering indexes for the header's workload figures; 9: the commitments ahead
+# read from a covering index (`items_ahead`)
+SCHEMA = 9
 CACHE_NAME = f"plan-cache-v{SCHEMA}.sqlite3"
 PARALLEL_FROM = 400  # files to parse before a process pool pays for itself
 CHUNK = 250
@@ -327,6 +328,8 @@ CREATE INDEX IF NOT EXISTS files_owner ON files(owner_key, snooze, every, renewa
     WHERE ok = 1 AND status = 'active';
 CREATE INDEX IF NOT EXISTS events_window
     ON events(kind, day, active, snooze, owner_key, problem, promise);
+CREATE INDEX IF NOT EXISTS items_ahead ON items(due, kind, deferred, active, snooze, attempt,
+    owner_key, rel, slug, tier, key, repeats, imp) WHERE cls = 0;
 CREATE INDEX IF NOT EXISTS ranks_best ON ranks(day, best, tier_rank, slug);
 CREATE INDEX IF NOT EXISTS ranks_count ON ranks(day, owner_key, n, c, p);
 """
@@ -342,6 +345,7 @@ _INDEX_NAMES = (
     "items_touch",
     "files_owner",
     "events_window",
+    "items_ahead",
 )
 
 
@@ -1013,7 +1017,12 @@ _PLANNED = """
 _NOT_SKIPPED = " AND rel NOT IN (SELECT value FROM json_each(:skipped))"
 # the per-account queries read items in rel order: no temporary B-tree to group them
 _BY_REL = "INDEXED BY items_rel"
-_MARGIN = 50  # extra candidates so exact (rounded) scores can re-rank the boundary
+# How far below the last shown account's SQL score another account can still rank
+# level with or above it once scores are rounded to cents (schedule.quick_score) and
+# summed in Python's order: rounding moves each by at most 0.005, float error is far
+# smaller, so an account more than this below can never be shown (the SQL ties by
+# tier and slug, the full plan by tier, due date and slug: every such tie is within).
+_SCORE_SLACK = 0.05
 # score_terms in SQL: a commitment due today or late, else cadence work (see why)
 # a booked appointment on its day ranks before everything (planning.schedule.rank_key)
 # then cadence work past its grace (due on :limit or earlier), then the rest
@@ -1170,7 +1179,9 @@ def rank_calls(
         rel
         for (rel,) in _hinted(
             db,
-            f"SELECT rel FROM {mine} AND best <= 0 AND rel IN (SELECT value FROM json_each(:rels))",
+            # `+best`: look each account up by its key, not every commitment's row by score
+            f"SELECT rel FROM {mine} AND +best <= 0 "
+            "AND rel IN (SELECT value FROM json_each(:rels))",
             {**params, "rels": json.dumps(sorted({row[8] for row in ahead_rows if row[4]}))},
         )
     }
@@ -1179,9 +1190,12 @@ def rank_calls(
     )
     if limit == 0:  # the counts only (the next working day's, for the header)
         return Ranked([], pulled, calls + len(only_pulled), due_items)
-    query = f"SELECT slug, rel FROM {mine} ORDER BY best, tier_rank, slug"
-    if limit is not None:
-        query += f" LIMIT {int(limit) + _MARGIN}"
+    query = f"SELECT slug, rel FROM {mine}"
+    if limit is not None:  # the first ``limit`` and every account within the slack of them
+        bound = f"SELECT best FROM {mine} ORDER BY best LIMIT 1 OFFSET :last"
+        query += f" AND best <= COALESCE(({bound}) + :slack, 1e300)"
+        params = {**params, "last": max(int(limit) - 1, 0), "slack": _SCORE_SLACK}
+    query += " ORDER BY best, tier_rank, slug"
     candidates = [(slug, rel) for slug, rel in _hinted(db, query, params)]
     found = {slug for slug, _rel in candidates}
     if more := sorted(s for s in {*only_pulled, *riding} if s not in found):
@@ -1201,16 +1215,17 @@ def _riding(
     they can rank: such a call ranks by its earliest early item (calls.make_call sorts
     them by due date and kind), whose score is that commitment's importance (nothing is
     late yet), then tier, due date and account, as ``call_key`` has it; only the first
-    ``limit`` and the margin of them can be shown (40,000 accounts: not all 1,000)."""
+    ``limit`` of them can be shown (40,000 accounts: not all 1,000)."""
     first: dict[str, tuple[int, str, float, str]] = {}
     for slug, tier, due, key, has_due, _repeats, kind, imp, _rel in rows:
         if has_due and (due <= soon or key in pulled.get(slug, ())):
             here = (due, kind, imp, tier)
             if slug not in first or here[:2] < first[slug][:2]:
                 first[slug] = here
-    order = sorted(first, key=lambda s: (-first[s][2], TIER_ORDER[Tier(first[s][3])],
+    # the exact key: an early commitment's score is its importance, rounded to cents
+    order = sorted(first, key=lambda s: (-round(first[s][2], 2), TIER_ORDER[Tier(first[s][3])],
                                          first[s][0], s))  # fmt: skip
-    return set(order if limit is None else order[: int(limit) + _MARGIN])
+    return set(order if limit is None else order[: int(limit)])
 
 
 def _hinted(db: sqlite3.Connection, query: str, params: dict[str, Any]) -> sqlite3.Cursor:
@@ -1352,9 +1367,18 @@ def plan_today(
         )
     index = build_index(root, config, day, progress=progress)
     try:
-        ranked = rank_calls(index, policy, day, owner, limit)
         scope = index_scope(index, policy, day, owner)
-        return _today_from(root, policy, day, limit, index, ranked, scope)
+        return _today_from(
+            root,
+            policy,
+            day,
+            limit,
+            index,
+            lambda more: rank_calls(
+                index, policy, day, owner, None if limit is None else limit + more
+            ),
+            scope,
+        )
     finally:
         index.db.close()
 
@@ -1365,33 +1389,49 @@ def _today_from(
     day: date,
     limit: int | None,
     index: Index,
-    ranked: Ranked,
+    rank: Callable[[int], Ranked],
     scope: Scope,
 ) -> TodayPlan:
-    """The calls ranked from the cache, planned in full for the accounts shown."""
+    """The calls ranked from the cache, planned in full for the accounts shown.
+
+    ``rank(more)`` gives the candidates for ``limit + more`` calls: every account that
+    can rank among the first ``limit`` is one of them as long as at most ``more`` of them
+    give no call (a file that changed since the scan), so each such loss asks again."""
     accounts: dict[str, Account] = {}
     calls: list[Call] = []
     skipped = list(index.skipped)
     warnings = [str(p) for p in index.folders] + index.warnings
     lost = 0
-    for slug, rel in ranked.candidates:
-        if slug in accounts:
-            continue
-        account, problems = load_file(root, root / rel)
-        if account is None:
-            # it changed (or became unreadable) since the scan a moment ago: one bad file
-            # never stops the others; it is named, and the next run re-reads it
-            first = next((p for p in problems if p.fatal), problems[0] if problems else None)
-            skipped.append(rel)
-            warnings.append(f"{first or rel} (it changed while planning; left out)")
-            lost += 1
-            continue
-        accounts[slug] = account
-        items = plan_account(account, policy, day)
-        keys = ranked.pulled.get(slug, set())
-        call = make_call(account, items, policy, day, [i for i in items if i.key in keys])
-        if call is not None:
-            calls.append(call)
+    seen: set[str] = set()
+    ranked = rank(0)
+    while True:
+        stored = _stored_accounts(index.db, [rel for slug, rel in ranked.candidates])
+        for slug, rel in ranked.candidates:
+            if slug in seen:
+                continue
+            seen.add(slug)
+            account, problems = _load_candidate(root, rel, stored.get(rel))
+            if account is None:
+                # it changed (or became unreadable) since the scan a moment ago: one bad
+                # file never stops the others; it is named, and the next run re-reads it
+                first = next((p for p in problems if p.fatal), problems[0] if problems else None)
+                skipped.append(rel)
+                warnings.append(f"{first or rel} (it changed while planning; left out)")
+                lost += 1
+                continue
+            accounts[slug] = account
+            items = plan_account(account, policy, day)
+            keys = ranked.pulled.get(slug, set())
+            call = make_call(account, items, policy, day, [i for i in items if i.key in keys])
+            if call is not None:
+                calls.append(call)
+        missing = len(seen) - len(calls)  # candidates that gave no call
+        if limit is None or missing == 0:
+            break
+        again = rank(missing)
+        if not {s for s, _r in again.candidates} - seen:
+            break
+        ranked = again
     calls.sort(key=lambda c: call_key(c, day))
     ids = _book_ids(index.db, [i for c in calls[:limit] for i in c.agenda])
     shown = [relabel(c, ids) for c in calls[:limit]]
@@ -1404,6 +1444,39 @@ def _today_from(
         warnings,
         scope,
     )
+
+
+def _stored_accounts(
+    db: sqlite3.Connection, rels: list[str]
+) -> dict[str, tuple[tuple[int, int, int, int, str], str]]:
+    """rel -> (stat and racy digest, account JSON) of the stored parses of ``rels``."""
+    with contextlib.suppress(sqlite3.Error):
+        return {
+            rel: ((mtime, size, ino, ctime, digest or ""), account)
+            for rel, mtime, size, ino, ctime, digest, account in db.execute(
+                "SELECT rel, mtime, size, ino, ctime, digest, account FROM parsed "
+                "WHERE account IS NOT NULL AND rel IN (SELECT value FROM json_each(?))",
+                (json.dumps(rels),),
+            )
+        }
+    return {}
+
+
+def _load_candidate(
+    root: Path, rel: str, stored: tuple[tuple[int, int, int, int, str], str] | None
+) -> tuple[Account | None, list[Problem]]:
+    """A shown account from its stored parse while that still holds (the file's stat now
+    is the parsed one, and its bytes too while racy: the rules the scan used), else from
+    the file: one changed or unreadable since the scan is read (and left out) here."""
+    if stored is not None:
+        try:
+            stat = file_stat(os.stat(root / rel))
+        except OSError:
+            stat = None
+        if stat is not None and _unchanged(root, rel, stat, stored[0]):
+            with contextlib.suppress(ValueError, KeyError, IndexError, TypeError):
+                return load_account(stored[1]), []
+    return load_file(root, root / rel)
 
 
 def _book_ids(db: sqlite3.Connection, items: Sequence[Item]) -> dict[str, str]:
