@@ -621,7 +621,7 @@ GRACE_BOOK = [
 
 
 @pytest.mark.parametrize(
-    ("grace", "ranked", "pressing"),
+    ("grace", "ranked", "past_grace"),
     [
         # cadence work at its grace limit first, then by score
         (3, ["c-3wd", "a-today", "b-2wd", "c-2wd"], {"c-3wd"}),
@@ -632,12 +632,12 @@ GRACE_BOOK = [
     ],
 )
 def test_cadence_work_past_its_grace_ranks_above_cadence_work_that_can_wait(
-    grace: int | None, ranked: list[str], pressing: set[str]
+    grace: int | None, ranked: list[str], past_grace: set[str]
 ) -> None:
     policy = replace(P, grace=grace)
     calls = plan_calls(GRACE_BOOK, policy, TODAY)
     assert [c.account for c in calls] == ranked
-    assert {c.account for c in calls if c.items[0].pressing} == pressing
+    assert {c.account for c in calls if c.items[0].past_grace} == past_grace
     # the scores are not touched: only the order
     assert {c.account: c.score for c in calls} == {
         "c-3wd": 5.28, "c-2wd": 5.22, "a-today": 30.0, "b-2wd": 17.0

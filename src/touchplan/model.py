@@ -243,7 +243,7 @@ class Item:
     repeats: bool = False
     # cadence work at its grace limit (`grace` working days late): ranks above the cadence
     # work that can wait, below every commitment due
-    pressing: bool = False
+    past_grace: bool = False
 
     @property
     def score(self) -> float:

@@ -205,11 +205,11 @@ def _finish(
 
 
 def scored(item: Item, tier: Tier, policy: Policy, today: date) -> Item:
-    """The item with its score terms, and whether it presses, as of ``today``."""
+    """The item with its score terms, and whether it is past its grace, as of ``today``."""
     return replace(
         item,
         terms=score_terms(item, tier, policy, today),
-        pressing=grace_passed(item, policy, today),
+        past_grace=grace_passed(item, policy, today),
     )
 
 
@@ -483,7 +483,7 @@ def rank_key(item: Item, tier: Tier, today: date) -> RankKey:
     elif item.cls is ItemClass.COMMITMENT and item.due <= today:
         first = 0
     else:
-        first = 1 if item.pressing else 2
+        first = 1 if item.past_grace else 2
     return (first, -item.score, TIER_ORDER[tier], item.due, item.account, item.kind.value, item.id)
 
 

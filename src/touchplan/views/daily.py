@@ -638,7 +638,7 @@ def why_view(account: Account, items: Sequence[Item], today: date) -> Renderable
             table.add_row(term.label, f"{term.measure:,g}", f"{term.weight:,g}", f"{term.value:,g}")
         table.add_row(Text("score", style="bold"), "", "", Text(f"{item.score:,g}", style="bold"))
         parts.append(fit(table, ()))
-        if item.pressing:
+        if item.past_grace:
             parts.append(
                 Prose(
                     Text(
