@@ -56,7 +56,7 @@ from touchplan.files.store import (
     resolve_rel,
     scan_tree,
 )
-from touchplan.files.stored import dump_account, load_account
+from touchplan.files.stored import DAMAGED, dump_account, load_account
 from touchplan.model import EVERYONE, Account, Item, ItemClass, ItemKind, Status, Tier
 from touchplan.planning.calls import (
     EARLY_KINDS,
@@ -276,7 +276,7 @@ def make_records(
             try:
                 records.append(replan_record(rel, stat, parsed, policy, day))
                 continue
-            except (ValueError, KeyError, IndexError, TypeError):
+            except DAMAGED:
                 pass  # a damaged stored parse: the file itself tells
         records.append(build_record(root, rel, stat, policy, day))
     return records
@@ -334,6 +334,8 @@ CREATE INDEX IF NOT EXISTS ranks_best ON ranks(day, best, tier_rank, slug);
 CREATE INDEX IF NOT EXISTS ranks_count ON ranks(day, owner_key, n, c, p);
 """
 _DDL = _TABLES + _INDEXES
+# a file's row as the freshness checks read it (``Cache.stats``)
+_ROW = "rel, mtime, size, ino, ctime, ok, valid_from, valid_until, digest"
 _INDEX_NAMES = (
     "items_rel",
     "events_rel",
@@ -426,10 +428,7 @@ class Cache:
         if self.db is None:
             return {}
         try:
-            rows = self.db.execute(
-                "SELECT rel, mtime, size, ino, ctime, ok, valid_from, valid_until, digest "
-                "FROM files"
-            ).fetchall()
+            rows = self.db.execute(f"SELECT {_ROW} FROM files").fetchall()
         except sqlite3.Error:
             return {}
         return {row[0]: row[1:] for row in rows}
@@ -445,8 +444,7 @@ class Cache:
         try:
             for block in blocks:
                 for row in self.db.execute(
-                    "SELECT rel, mtime, size, ino, ctime, ok, valid_from, valid_until, digest "
-                    "FROM files WHERE rel >= ? AND rel < ?",
+                    f"SELECT {_ROW} FROM files WHERE rel >= ? AND rel < ?",
                     (block.low, block.high),
                 ):
                     if row[0].rpartition("/")[0] == block.folder:  # not a sub-folder's
@@ -800,8 +798,7 @@ def _note_blocks(
             rows = {
                 rel: row
                 for rel, *row in db.execute(
-                    "SELECT rel, mtime, size, ino, ctime, ok, valid_from, valid_until, digest "
-                    "FROM files WHERE rel IN (SELECT value FROM json_each(?))",
+                    f"SELECT {_ROW} FROM files WHERE rel IN (SELECT value FROM json_each(?))",
                     (json.dumps(rels),),
                 )
             }
@@ -1094,13 +1091,7 @@ def _ranks_ready(db: sqlite3.Connection, policy: Policy, today: int) -> bool:
                 for old in kept[_KEEP_DAYS - 1 :]:
                     db.execute("DELETE FROM ranks WHERE day = ?", (old,))
                     db.execute("DELETE FROM ranked WHERE day = ?", (old,))
-                query = _RANK_ROWS.format(hint=_BY_REL, only="")
-                try:
-                    db.execute(query, _rank_params(policy, today))
-                except sqlite3.OperationalError as exc:
-                    if "no such index" not in str(exc):
-                        raise
-                    db.execute(query.replace(_BY_REL, "NOT INDEXED"), _rank_params(policy, today))
+                _hinted(db, _RANK_ROWS.format(hint=_BY_REL, only=""), _rank_params(policy, today))
                 db.execute("INSERT INTO ranked VALUES (?)", (today,))
             db.execute("COMMIT")
         except BaseException:
@@ -1474,7 +1465,7 @@ def _load_candidate(
         except OSError:
             stat = None
         if stat is not None and _unchanged(root, rel, stat, stored[0]):
-            with contextlib.suppress(ValueError, KeyError, IndexError, TypeError):
+            with contextlib.suppress(*DAMAGED):
                 return load_account(stored[1]), []
     return load_file(root, root / rel)
 

@@ -90,9 +90,12 @@ def _load_touch(t: list[Any]) -> Touch:
     )  # fmt: skip
 
 
+# What a malformed stored text raises in ``load_account``: the caller parses the file.
+DAMAGED = (ValueError, KeyError, IndexError, TypeError)
+
+
 def load_account(text: str) -> Account:
-    """The account ``dump_account`` wrote (a malformed text raises ValueError,
-    KeyError, IndexError or TypeError: the caller parses the file instead)."""
+    """The account ``dump_account`` wrote (a malformed text raises one of DAMAGED)."""
     a = json.loads(text)
     snooze = a[10]
     return Account(

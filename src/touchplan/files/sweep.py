@@ -28,7 +28,7 @@ from touchplan.config import Policy
 from touchplan.errors import Problem
 from touchplan.files.cache import cache_file, read_parses, stored_parses
 from touchplan.files.store import duplicate_slug, load_file, scan_tree, slug_of
-from touchplan.files.stored import load_account
+from touchplan.files.stored import DAMAGED, load_account
 from touchplan.model import Account
 from touchplan.planning.report import Period, Tally, account_figures
 
@@ -71,7 +71,7 @@ def _read(
         try:
             found = [Problem(rel, *row) for row in json.loads(parsed[0])]
             return load_account(parsed[1]), found
-        except (ValueError, KeyError, IndexError, TypeError):
+        except DAMAGED:
             pass  # a damaged stored parse: the file itself tells
     return load_file(job.root, job.root / rel)
 
