@@ -205,11 +205,14 @@ def test_a_booked_visit_is_closed_by_a_visit_on_its_day_or_by_done(
         ("booked", "7vqrm", "done", "2026-12-01", closed_by),
     ]
     # either way the visit counts as held: the visit cadence starts again from 12-01
-    # (+90 d = 2027-03-01), and nothing is due today
+    # (+90 d = 2027-03-01), and nothing is due today; only the visit's thank-you (due
+    # Thursday) is listed, done today while the day has calls to spare
     items = open_items(run, "acme")
     assert ("visit", "whcax", "2027-03-01") in items
     assert [kind for kind, _id, _due in items if kind == "booked"] == []
-    assert calls_on(run) == []
+    assert [(acct, [i[0] for i in its]) for acct, its in calls_on(run)] == (
+        [("acme", ["thank-you"])] if closed_by == "visit" else []
+    )
 
 
 def test_done_by_id_on_a_booking_says_what_it_closed(
@@ -608,8 +611,13 @@ def test_defer_sets_one_item_aside_until_its_date(
     assert book_to_defer["brightline"].read_bytes() == text_of(BRIGHTLINE) + DEFERRAL
     assert book_to_defer["tallgrass"].read_bytes() == text_of(TALLGRASS)
 
-    # nothing else on the account is due today: it leaves the list
-    assert calls_on(run) == [("tallgrass", [("renewal", "5q9b8", "2026-11-16", 8)])]
+    # nothing else on the account is due today: only its promise due Thursday is left,
+    # done today while the day has calls to spare
+    assert calls_on(run) == [
+        ("tallgrass", [("renewal", "5q9b8", "2026-11-16", 8)]),
+        ("brightline", [("follow-up", "x4we8", "2026-11-26", -2)]),
+    ]
+
     card = words(run("show", "brightline").stdout)
     at = card.index("2026-12-03 problem w7wfh Work the open problem: Double-billed invoice 88231 5")
     assert card[at + 1 : at + 4] == [

@@ -799,3 +799,69 @@ def test_the_cache_shows_the_earlier_due_of_two_equal_scores_past_the_capacity(
 
     for extra in (("--no-cache",), (), ()):  # without the cache, cold, warm
         assert [(c["account"], c["score"]) for c in today_calls(run, *extra)] == [("z-old", 60.0)]
+
+
+def test_a_day_with_room_does_the_deadlines_ahead_cached_or_not(
+    root: Path, write_account: Callable[..., Path], run: RunFn
+) -> None:
+    # Tuesday 11-24, one touch due: the promises of Thursday and Monday fill calls that
+    # would go unused (within the 7-day look-ahead); Wednesday 12-02's waits
+    write_account("due", "name: Due\ntier: A\nhistory:\n  - date: 2026-11-10\n    kind: call\n")
+    for slug, when in (("thu", "2026-11-26"), ("mon", "2026-11-30"), ("dec", "2026-12-02")):
+        write_account(
+            slug,
+            f"name: {slug}\ntier: C\nhistory:\n  - date: 2026-11-20\n    kind: call\n"
+            f"    next: {when} Send the quote\n",
+        )
+    expected = [
+        ("thu", ["follow-up"], "done today, while there is room: due 2026-11-26"),
+        ("mon", ["follow-up"], "done today, while there is room: due 2026-11-30"),
+        ("due", ["touch"], None),
+    ]
+    for extra in (("--no-cache",), (), ()):  # without the cache, cold, warm
+        calls = today_calls(run, *extra)
+        assert [
+            (
+                c["account"],
+                [i["kind"] for i in c["items"]],
+                next((r for i in c["items"] for r in i["reasons"] if "done today" in r), None),
+            )
+            for c in calls
+        ] == expected
+
+
+def test_a_spare_day_displaces_cadence_work_within_its_grace_cached_or_not(
+    root: Path, write_account: Callable[..., Path], run: RunFn
+) -> None:
+    # one call a day: the promise due Wednesday is tried today, a day to spare, before
+    # the A account one working day late; past its grace, the A account keeps the call
+    (root / "touchplan.yaml").write_text("capacity: 1\n", encoding="utf-8")
+    write_account(
+        "promise",
+        "name: Promise\ntier: B\nhistory:\n  - date: 2026-11-20\n    kind: call\n"
+        "    next: 2026-11-25 Send it\n",
+    )
+    late = write_account(
+        "late", "name: Late\ntier: A\nhistory:\n  - date: 2026-11-09\n    kind: call\n"
+    )
+    for extra in (("--no-cache",), (), ()):
+        assert [c["account"] for c in today_calls(run, *extra)] == ["promise"]
+    late.write_text(
+        "name: Late\ntier: A\nhistory:\n  - date: 2026-11-04\n    kind: call\n", encoding="utf-8"
+    )
+    for extra in (("--no-cache",), (), ()):
+        assert [c["account"] for c in today_calls(run, *extra)] == ["late"]
+
+
+def test_a_promise_just_made_is_not_back_on_todays_list_cached_or_not(
+    root: Path, write_account: Callable[..., Path], run: RunFn
+) -> None:
+    # a light day: Acme's touch is due; logging the call with a promise for Thursday
+    # leaves nothing for Acme today, though the day has room for early work
+    write_account("acme", "name: Acme\ntier: A\nhistory:\n  - date: 2026-11-10\n    kind: call\n")
+    write_account("beta", "name: Beta\ntier: A\nhistory:\n  - date: 2026-11-10\n    kind: call\n")
+    assert [c["account"] for c in today_calls(run)] == ["acme", "beta"]
+    result = run("log", "acme", "Talked prices", "--next", "2026-11-26 Send the quote")
+    assert result.exit_code == 0, result.stderr
+    for extra in ((), ("--no-cache",), ()):
+        assert [c["account"] for c in today_calls(run, *extra)] == ["beta"]

@@ -752,3 +752,80 @@ def test_rank_key_puts_due_commitments_first() -> None:
     items = plan_account(account("A", [entry("2020-01-01", next="2026-11-24 X")]), P, TODAY)
     keys = sorted(items, key=lambda i: rank_key(i, Tier.A, TODAY))
     assert keys[0].kind is ItemKind.FOLLOW_UP
+
+
+def test_a_day_with_calls_to_spare_does_the_nearest_deadlines_ahead() -> None:
+    # Tuesday 11-24: one touch due today. Promises ahead: Thursday's (its spare day,
+    # Wednesday, has room), Monday's, and Wednesday 12-02's, past the 7-day look-ahead;
+    # a problem already answered comes back Wednesday (done early it only comes sooner)
+    due = account("A", [entry("2026-11-10")], slug="due")
+    thu = account("B", [entry("2026-11-20", next="2026-11-26 Send the quote")], slug="thu")
+    mon = account("C", [entry("2026-11-20", next="2026-11-30 Send the spec")], slug="mon")
+    dec = account("C", [entry("2026-11-20", next="2026-12-02 Send the deck")], slug="dec")
+    problem = account("C", [entry("2026-11-19", problem="Late"), entry("2026-11-23")],
+                      slug="problem")  # fmt: skip
+    book = [due, thu, mon, dec, problem]
+
+    def shown(policy: Policy) -> list[tuple[str, list[str]]]:
+        return [
+            (c.account, [r for i in c.early for r in i.reasons if r.startswith("done today")])
+            for c in plan_calls(book, policy, TODAY)
+        ]
+
+    # one call to spare: the nearest deadline takes it
+    assert shown(replace(P, capacity=2)) == [
+        ("thu", ["done today, while there is room: due 2026-11-26"]),
+        ("due", []),
+    ]
+    # room for all: every deadline within the look-ahead, nothing further, no problem
+    assert shown(P) == [
+        ("thu", ["done today, while there is room: due 2026-11-26"]),
+        ("mon", ["done today, while there is room: due 2026-11-30"]),
+        ("due", []),
+    ]
+    assert shown(replace(P, lookahead=14)) == [
+        ("thu", ["done today, while there is room: due 2026-11-26"]),
+        ("mon", ["done today, while there is room: due 2026-11-30"]),
+        ("dec", ["done today, while there is room: due 2026-12-02"]),
+        ("due", []),
+    ]
+    # `spare_days: 0`: commitments are done on their date, room or not
+    assert shown(replace(P, spare_days=0)) == [("due", [])]
+
+
+def test_a_spare_day_gives_way_only_to_what_cannot_wait() -> None:
+    # One call a day, Tuesday 11-24: a promise due Wednesday keeps a spare day today (in
+    # case nobody answers) over cadence work one working day late, within its grace; over
+    # cadence work past its grace (4 working days late) it keeps its own day
+    promise = account("B", [entry("2026-11-20", next="2026-11-25 Send it")], slug="promise")
+    late = account("A", [entry("2026-11-09")], slug="late")  # touch due Monday 11-23
+    later = account("A", [entry("2026-11-04")], slug="later")  # touch due 11-18
+    one = replace(P, capacity=1)
+
+    def shown(book: list[Account], policy: Policy = one) -> list[tuple[str, list[str]]]:
+        return [
+            (c.account, [r for i in c.early for r in i.reasons if r.startswith("done today")])
+            for c in plan_calls(book, policy, TODAY)
+        ]
+
+    assert shown([promise, late]) == [
+        ("promise", ["done today: a day to spare before 2026-11-25, in case nobody answers"]),
+        ("late", []),
+    ]
+    assert shown([promise, later]) == [("later", [])]
+    # without a grace rule (`grace: null`), cadence work late at all cannot wait
+    assert shown([promise, late], replace(one, grace=None)) == [("late", [])]
+
+
+def test_a_promise_made_today_is_not_brought_back_the_same_day() -> None:
+    # its date was just agreed on the call: a day with room does not pull it into today,
+    # though it does a promise made before, and a problem reported today (the customer
+    # called in: a first response today beats tomorrow's)
+    def pulled(history: list[Touch]) -> list[str]:
+        return [
+            i.kind.value for c in plan_calls([account("C", history)], P, TODAY) for i in c.early
+        ]
+
+    assert pulled([entry("2026-11-24", next="2026-11-26 Send the quote")]) == []
+    assert pulled([entry("2026-11-23", next="2026-11-26 Send the quote")]) == ["follow-up"]
+    assert pulled([entry("2026-11-24", problem="Late")]) == ["problem"]

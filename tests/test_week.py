@@ -265,8 +265,15 @@ def test_a_call_settles_the_promises_due_not_the_ones_ahead() -> None:
         (p.day.isoformat(), [i.action for i in p.call.items + p.call.early], p.carried_from)
         for p in plan.planned
     ]
-    # Three is done the working day before its date: a spare day in case nobody answers
-    assert actions == [("2026-11-24", ["One", "Two"], None), ("2026-12-22", ["Three"], None)]
+    # Three is done on the first day it is within the 7-day look-ahead: each day has a
+    # call to spare (with `lookahead: 1`, the working day before its date, a spare day)
+    assert actions == [("2026-11-24", ["One", "Two"], None), ("2026-12-16", ["Three"], None)]
+    near = replace(P, capacity=1, lookahead=1)
+    plan = plan_week([account("acme", "C", history)], near, TODAY, 25)
+    days = [
+        (p.day.isoformat(), [i.action for i in p.call.items + p.call.early]) for p in plan.planned
+    ]
+    assert days == [("2026-11-24", ["One", "Two"]), ("2026-12-22", ["Three"])]
 
 
 def test_week_json_through_the_cli(

@@ -67,17 +67,20 @@ from touchplan.planning.calls import (
     make_call,
     pull_forward,
     relabel,
+    spare_for,
 )
 from touchplan.planning.people import owned
 from touchplan.planning.schedule import (
     ID_LENGTH,
     TIER_ORDER,
     assign_ids,
+    cannot_wait,
     grace_limit,
     is_planned,
     items_from_walk,
     plan_account,
     stable_until,
+    wait_limit,
 )
 from touchplan.planning.walk import (
     attempted,
@@ -95,8 +98,10 @@ from touchplan.text import fold_name
 # weight (weights.cadence); 7: workload figures (every, renewal_due, events) and the
 # parsed accounts (`parsed`, kept across a policy change); 8: each day's ranking rows
 # (`ranks`), covering indexes for the header's workload figures; 9: the commitments ahead
-# read from a covering index (`items_ahead`)
-SCHEMA = 9
+# read from a covering index (`items_ahead`); 10: a ranking row's `p` counts cadence work
+# past its grace, not all late cadence work (schedule.wait_limit); `items_ahead` covers
+# `opened` (a promise made today keeps no spare day: calls.spare_for)
+SCHEMA = 10
 CACHE_NAME = f"plan-cache-v{SCHEMA}.sqlite3"
 PARALLEL_FROM = 400  # files to parse before a process pool pays for itself
 CHUNK = 250
@@ -329,7 +334,7 @@ CREATE INDEX IF NOT EXISTS files_owner ON files(owner_key, snooze, every, renewa
 CREATE INDEX IF NOT EXISTS events_window
     ON events(kind, day, active, snooze, owner_key, problem, promise);
 CREATE INDEX IF NOT EXISTS items_ahead ON items(due, kind, deferred, active, snooze, attempt,
-    owner_key, rel, slug, tier, key, repeats, imp) WHERE cls = 0;
+    owner_key, rel, slug, tier, key, repeats, imp, opened) WHERE cls = 0;
 CREATE INDEX IF NOT EXISTS ranks_best ON ranks(day, best, tier_rank, slug);
 CREATE INDEX IF NOT EXISTS ranks_count ON ranks(day, owner_key, n, c, p);
 """
@@ -1043,7 +1048,7 @@ _SCORE = """
 _RANK_SELECT = f"""
 SELECT rel, :today AS day, slug, owner_key, MIN({_CLASS} * 1e9 - ({_SCORE})) AS best,
     MIN(tier_rank) AS tier_rank, COUNT(*) AS n, MAX(cls = 0) AS c,
-    MAX(cls = 0 OR due < :today) AS p
+    MAX(cls = 0 OR due <= :wait) AS p
 FROM items {{hint}} WHERE due <= :today AND active = 1 AND snooze <= :today
     AND attempt != :today {{only}} GROUP BY rel
 """
@@ -1060,6 +1065,7 @@ def _rank_params(policy: Policy, today: int) -> dict[str, Any]:
         "commitment": w.commitment,
         "late_day": w.late_day,
         "limit": -1 if grace is None else grace.toordinal(),
+        "wait": wait_limit(policy, date.fromordinal(today)).toordinal(),
     }
 
 
@@ -1107,7 +1113,7 @@ class Ranked:
     """`today` from the cache: the accounts to plan in full, in about the right order."""
 
     candidates: list[tuple[str, str]]  # (slug, rel), best first, the margin included
-    pulled: dict[str, set[str]]  # slug -> keys of commitments pulled forward to today
+    pulled: dict[str, dict[str, str]]  # slug -> key -> why, of commitments pulled to today
     calls: int  # calls due today in all
     items: int  # items due today in all
 
@@ -1146,7 +1152,7 @@ def rank_calls(
     soon = plus(day, policy.lookahead).toordinal()  # what a call made anyway settles early
     ahead_rows = db.execute(
         "SELECT slug, tier, due, key, EXISTS(SELECT 1 FROM items AS o WHERE o.rel = items.rel "
-        "AND o.due <= :today), repeats, kind, imp, rel FROM items "
+        "AND o.due <= :today), repeats, kind, imp, rel, opened FROM items "
         "WHERE cls = 0 AND kind IN (SELECT value FROM json_each(:early)) AND deferred = 0 "
         f"AND due > :today AND due <= MAX(:horizon, :soon) AND {planned}",
         {
@@ -1156,12 +1162,19 @@ def rank_calls(
             "early": json.dumps(sorted(k.value for k in EARLY_KINDS)),
         },
     ).fetchall()
+    made = {0: None, today: day}  # only "opened today" matters (spare_for)
     ahead = [
-        Ahead(slug, Tier(tier), date.fromordinal(due), key, 0 if repeats else policy.spare_days)
-        for slug, tier, due, key, _, repeats, _kind, _imp, _rel in ahead_rows
+        Ahead(
+            slug,
+            Tier(tier),
+            date.fromordinal(due),
+            key,
+            spare_for(bool(repeats), ItemKind(kind), made.get(opened), policy, day),
+        )
+        for slug, tier, due, key, _, repeats, kind, _imp, _rel, opened in ahead_rows
     ]
     called = {slug for slug, _t, _d, _k, has_due, *_ in ahead_rows if has_due}
-    pulled = pull_forward(ahead, called, committed or 0, policy, day, pressing or 0)
+    pulled = pull_forward(ahead, called, committed or 0, policy, day, pressing or 0, calls)
     only_pulled = [slug for slug in pulled if slug not in called]
     # a call due anyway that settles a commitment early ranks above all cadence work
     # (calls.call_key), whatever its score: each is a candidate, past the margin too
@@ -1200,7 +1213,10 @@ def rank_calls(
 
 
 def _riding(
-    rows: list[tuple[Any, ...]], pulled: dict[str, set[str]], soon: int, limit: int | None
+    rows: list[tuple[Any, ...]],
+    pulled: dict[str, dict[str, str]],
+    soon: int,
+    limit: int | None,
 ) -> set[str]:
     """The accounts called anyway whose call settles a commitment early, as far down as
     they can rank: such a call ranks by its earliest early item (calls.make_call sorts
@@ -1208,7 +1224,7 @@ def _riding(
     late yet), then tier, due date and account, as ``call_key`` has it; only the first
     ``limit`` of them can be shown (40,000 accounts: not all 1,000)."""
     first: dict[str, tuple[int, str, float, str]] = {}
-    for slug, tier, due, key, has_due, _repeats, kind, imp, _rel in rows:
+    for slug, tier, due, key, has_due, _repeats, kind, imp, _rel, _opened in rows:
         if has_due and (due <= soon or key in pulled.get(slug, ())):
             here = (due, kind, imp, tier)
             if slug not in first or here[:2] < first[slug][:2]:
@@ -1412,8 +1428,8 @@ def _today_from(
                 continue
             accounts[slug] = account
             items = plan_account(account, policy, day)
-            keys = ranked.pulled.get(slug, set())
-            call = make_call(account, items, policy, day, [i for i in items if i.key in keys])
+            why = ranked.pulled.get(slug, {})
+            call = make_call(account, items, policy, day, [i for i in items if i.key in why], why)
             if call is not None:
                 calls.append(call)
         missing = len(seen) - len(calls)  # candidates that gave no call
@@ -1535,7 +1551,7 @@ def _due_by(items: dict[str, list[Item]], mine: list[Account], policy: Policy, d
         if any(i.cls is ItemClass.COMMITMENT and i.due <= day for i in its)
     )  # fmt: skip
     ahead = [
-        Ahead(slug, tiers[slug], i.due, i.key, 0 if i.repeats else policy.spare_days)
+        Ahead(slug, tiers[slug], i.due, i.key, spare_for(i.repeats, i.kind, i.trigger, policy, day))
         for slug, its in items.items()
         for i in its
         if i.cls is ItemClass.COMMITMENT
@@ -1543,11 +1559,8 @@ def _due_by(items: dict[str, list[Item]], mine: list[Account], policy: Policy, d
         and i.due > day
         and i.deferred is None
     ]
-    pressing = sum(
-        1 for its in items.values()
-        if any(i.due < day or (i.cls is ItemClass.COMMITMENT and i.due <= day) for i in its)
-    )  # fmt: skip
-    pulled = pull_forward(ahead, called, committed, policy, day, pressing)
+    pressing = sum(1 for its in items.values() if cannot_wait(its, policy, day))
+    pulled = pull_forward(ahead, called, committed, policy, day, pressing, len(called))
     return len(called | set(pulled))
 
 

@@ -19,6 +19,7 @@ from touchplan.planning.relations import drop_reason
 from touchplan.planning.schedule import (
     TIER_ORDER,
     RankKey,
+    cannot_wait,
     is_planned,
     plan_account,
     rank_key,
@@ -104,10 +105,12 @@ def make_call(
     policy: Policy,
     today: date,
     pulled: Sequence[Item] = (),
+    why: Mapping[str, str] | None = None,
 ) -> Call | None:
     """The call an account needs today, from its open items (None: nothing due).
 
-    Its agenda: what is due; commitments pulled forward to keep a later deadline; and,
+    Its agenda: what is due; commitments pulled forward (``why``: item key -> the reason
+    ``pull_forward`` gave, one of PULLED_WHY's keys) to keep a later deadline; and,
     within the look-ahead, the commitments it can settle early and the cadence items
     its mode settles."""
     due = [i for i in items if i.due <= today]
@@ -125,11 +128,9 @@ def make_call(
         and i.kind in EARLY_KINDS
         and i.deferred is None
     ]
+    code = why or {}
     early = [
-        *(
-            _note(i, f"done today: {fmt(i.due)} has more commitments due than calls")
-            for i in pulled
-        ),
+        *(_note(i, PULLED_WHY[code.get(i.key, OVERBOOKED)].format(due=fmt(i.due))) for i in pulled),
         *(_note(i, "can be settled on this call") for i in soon if due),
     ]
     early.sort(key=lambda i: (i.due, i.kind.value))
@@ -180,6 +181,29 @@ class Ahead:
     spare: int = 0  # working days to keep before its date when there is room
 
 
+def spare_for(
+    repeats: bool, kind: ItemKind, opened: date | None, policy: Policy, today: date
+) -> int:
+    """Working days a commitment keeps before its date when there is room (Ahead.spare):
+    none for one that comes back after each touch (done early it only comes back
+    sooner), nor for a promise made today (its date was just agreed on the call: it is
+    not brought back the same day)."""
+    if repeats or (kind is ItemKind.FOLLOW_UP and opened == today):
+        return 0
+    return policy.spare_days
+
+
+# Why `pull_forward` brought a commitment into today (the reason its call shows).
+OVERBOOKED = "overbooked"  # its day has more commitments due than calls
+SPARE = "spare"  # a day to spare before its date, in case nobody answers
+ROOM = "room"  # today has calls to spare
+PULLED_WHY = {
+    OVERBOOKED: "done today: {due} has more commitments due than calls",
+    SPARE: "done today: a day to spare before {due}, in case nobody answers",
+    ROOM: "done today, while there is room: due {due}",
+}
+
+
 def pull_forward(
     ahead: Sequence[Ahead],
     called: set[str],
@@ -187,9 +211,10 @@ def pull_forward(
     policy: Policy,
     today: date,
     due_today: int | None = None,
-) -> dict[str, set[str]]:
-    """The commitments (account -> item keys) to do today so that no deadline of the next
-    `plan_ahead` working days slips.
+    calls_today: int | None = None,
+) -> dict[str, dict[str, str]]:
+    """The commitments (account -> item key -> why, a PULLED_WHY key) to do today so
+    that no deadline of the next `plan_ahead` working days slips.
 
     The later days are filled from their own deadlines backwards (latest first, each on
     the latest day with a free call), keeping `spare_days` working days before each
@@ -198,8 +223,15 @@ def pull_forward(
     cadence work due today waits for it (``committed_today`` calls are taken by
     commitments due today). What only misses its spare day is done today when today has
     room left by the ``due_today`` calls that cannot wait (a commitment due, cadence work
-    already late; cadence due just today can wait a day for it), else on its own day.
+    past its grace; cadence merely due or a little late can wait a day for it), else on
+    its own day.
     An account in ``called`` is called today anyway and takes its pulled items for free.
+
+    When today has calls to spare (``calls_today``: the calls due today), the nearest
+    deadlines within the `lookahead` fill them (those that keep a spare day: as early as
+    a call made anyway would settle them): the later days' room is only a forecast
+    (cadence work takes it as it falls due, and a call nobody answers needs another
+    day), and a call left unused today is lost.
     """
     days = working_days(policy, plus(today, 1), policy.plan_ahead)
     free = [policy.capacity - committed_today] + [policy.capacity] * len(days)
@@ -215,13 +247,14 @@ def pull_forward(
             demands.setdefault((item.account, k), []).append(item.key)
             spare[(item.account, k)] = max(spare.get((item.account, k), 0), item.spare)
             tiers[item.account] = item.tier
-    pulled: dict[str, set[str]] = {}
+    pulled: dict[str, dict[str, str]] = {}
     for slug, k in sorted(demands, key=lambda d: (-d[1], TIER_ORDER[tiers[d[0]]], d[0])):
         latest = max(k - spare[(slug, k)], 0)  # the last day that leaves the spare days
         slot = next((j for j in range(latest, 0, -1) if free[j] > 0), 0)
         if slot:
             free[slot] -= 1
             continue
+        why = OVERBOOKED
         if slug not in called:
             own = next((j for j in range(k, latest, -1) if free[j] > 0), 0)
             if own and not (spare_room > 0 and free[0] > 0):
@@ -231,7 +264,27 @@ def pull_forward(
                 continue  # no room anywhere before its deadline: it will be late
             free[0] -= 1
             spare_room -= 1
-        pulled.setdefault(slug, set()).update(demands[(slug, k)])
+            why = SPARE if own else OVERBOOKED
+        pulled.setdefault(slug, {}).update(dict.fromkeys(demands[(slug, k)], why))
+    if calls_today is not None:
+        idle = policy.capacity - calls_today - sum(1 for s in pulled if s not in called)
+        soon = plus(today, policy.lookahead)  # as early as a call made anyway settles them
+        waiting = sorted(
+            (k, TIER_ORDER[tiers[s]], s)
+            for s, k in demands
+            if spare[(s, k)] > 0 and days[k - 1] <= soon and s not in called and s not in pulled
+        )
+        for _k, _tier, slug in waiting:
+            if idle <= 0:
+                break
+            if slug not in pulled:  # one call settles all of an account's dates
+                idle -= 1
+                pulled[slug] = {
+                    key: ROOM
+                    for (s, k), keys in demands.items()
+                    if s == slug and spare[(s, k)] > 0 and days[k - 1] <= soon
+                    for key in keys
+                }
     return pulled
 
 
@@ -259,7 +312,9 @@ def calls_from(
 ) -> list[Call]:
     """The ranked calls of accounts whose open items are known."""
     ahead = [
-        Ahead(slug, account.tier, i.due, i.key, 0 if i.repeats else policy.spare_days)
+        Ahead(
+            slug, account.tier, i.due, i.key, spare_for(i.repeats, i.kind, i.trigger, policy, today)
+        )
         for slug, (account, items) in planned.items()
         for i in items
         if i.cls is ItemClass.COMMITMENT
@@ -273,18 +328,14 @@ def calls_from(
         for _a, items in planned.values()
         if any(i.cls is ItemClass.COMMITMENT and i.due <= today for i in items)
     )
-    # calls a spare day may not displace: a commitment due, or cadence work already late
-    pressing = sum(
-        1
-        for _a, items in planned.values()
-        if any(i.due < today or (i.cls is ItemClass.COMMITMENT and i.due <= today) for i in items)
-    )
-    early = pull_forward(ahead, called, committed, policy, today, pressing)
+    # calls a spare day may not displace
+    pressing = sum(1 for _a, items in planned.values() if cannot_wait(items, policy, today))
+    early = pull_forward(ahead, called, committed, policy, today, pressing, len(called))
     calls = []
     for slug, (account, items) in planned.items():
-        keys = early.get(slug, set())
-        pulled = [i for i in items if i.key in keys]
-        call = make_call(account, items, policy, today, pulled)
+        why = early.get(slug, {})
+        pulled = [i for i in items if i.key in why]
+        call = make_call(account, items, policy, today, pulled, why)
         if call is not None:
             calls.append(call)
     calls.sort(key=lambda c: call_key(c, today))

@@ -223,6 +223,19 @@ def grace_passed(item: Item, policy: Policy, today: date) -> bool:
     return limit is not None and item.due <= limit
 
 
+def wait_limit(policy: Policy, today: date) -> date:
+    """Cadence work due on this day or earlier cannot wait a day for a commitment done
+    ahead of its date (its spare day): past its grace, or late at all without one."""
+    return grace_limit(policy, today) or today - timedelta(days=1)
+
+
+def cannot_wait(items: Iterable[Item], policy: Policy, today: date) -> bool:
+    """Something here must be done today: a commitment due, or cadence work past
+    ``wait_limit``."""
+    limit = wait_limit(policy, today)
+    return any(i.due <= (today if i.cls is ItemClass.COMMITMENT else limit) for i in items)
+
+
 def grace_limit(policy: Policy, today: date) -> date | None:
     """The `grace`-th working day before ``today`` (``today`` for 0): cadence work due
     then or earlier has used up its grace (None: no grace rule)."""
