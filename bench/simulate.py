@@ -291,6 +291,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         help="also write every figure as JSON ('-' for stdout, then without the tables)",
     )
     parser.add_argument(
+        "--all-answered",
+        action="store_true",
+        help="every call is answered (by default one in ten is not): what the plan alone "
+        "keeps, apart from the misses unanswered calls cause",
+    )
+    parser.add_argument(
         "--subprocess",
         action="store_true",
         help="run the touchplan executable for each command (slow, exact)",
@@ -327,7 +333,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         say(f"simulate.py: {exc}")
         return 1
     features = probe.features
-    attempts = features.attempt
+    attempts = features.attempt and not args.all_answered
     say(
         f"touchplan features: {features.describe()}"
         f"{'; unanswered calls modelled' if attempts else ''}"

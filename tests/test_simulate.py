@@ -370,6 +370,18 @@ def test_the_command_prints_a_table_per_scenario_and_json(
     assert set(data["scenarios"]["feasible"]["median"]) == {"touchplan", "reminder", "due-order"}
 
 
+def test_all_answered_models_no_unanswered_call(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tiny = {name: replace(s, accounts=8, days=3) for name, s in simulate.QUICK.items()}
+    monkeypatch.setattr(simulate, "QUICK", tiny)
+    args = ["--quick", "--scenario", "feasible", "--strategies", "reminder", "--json", "-"]
+    assert simulate.main(args) == 0
+    assert "; unanswered calls modelled" in capsys.readouterr().err
+    assert simulate.main([*args, "--all-answered"]) == 0
+    assert "unanswered" not in capsys.readouterr().err
+
+
 # -- the target CLI: ids, calls, stages, bookings ------------------------------------
 
 
