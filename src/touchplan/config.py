@@ -20,9 +20,11 @@ left at its default; the CLI decides, in one place, how loudly to say so.
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, is_dataclass, replace
 from datetime import date, timedelta
+from enum import Enum
 from pathlib import Path
 from typing import TypeVar
 
@@ -577,6 +579,41 @@ def _policy(doc: Document | None, path: str, problems: list[Problem]) -> Policy:
     if "weights" in e and (m := f.mapping(e["weights"][1], "weights")):
         changes["weights"] = _read_weights(f, m, policy.weights)
     return replace(policy, **changes)  # type: ignore[arg-type]
+
+
+def plain(value: object) -> object:
+    """``value`` (a policy, or any part of one) as JSON values in one canonical order:
+    a dataclass as an object of its fields, sets sorted, enums and dates as their text,
+    a mapping as sorted [key, value] pairs. Two equal policies give the same text, whatever
+    the hash seed or the order touchplan.yaml wrote them in."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: plain(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, Enum):
+        return plain(value.value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        pairs = [[plain(k), plain(v)] for k, v in value.items()]
+        return sorted(pairs, key=lambda pair: json.dumps(pair[0]))
+    if isinstance(value, frozenset | set):
+        return sorted((plain(v) for v in value), key=json.dumps)
+    if isinstance(value, tuple | list):
+        return [plain(v) for v in value]
+    if value is None or isinstance(value, str | int | float):
+        return value
+    raise TypeError(f"no plain form for {type(value).__name__}")
+
+
+def fingerprint(
+    policy: Policy, *, leave_out: tuple[str, ...] = (), only: tuple[str, ...] = ()
+) -> str:
+    """A hash of ``policy``'s settings (those in ``only`` when given, less ``leave_out``):
+    equal for equal settings, so an edit that changes none of them keeps what they made."""
+    settings = plain(policy)
+    assert isinstance(settings, dict)
+    kept = {k: v for k, v in settings.items() if k not in leave_out and (not only or k in only)}
+    text = json.dumps(kept, sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 # -- owners and "me" --------------------------------------------------------------------

@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from touchplan import __version__
-from touchplan.config import POLICY_FILE, Config, Policy
+from touchplan.config import POLICY_FILE, Config, Policy, fingerprint
 from touchplan.errors import AccountFileError, Problem
 from touchplan.files.edit import state_dir
 from touchplan.files.schema import read_account
@@ -282,10 +282,23 @@ def make_records(
     return records
 
 
-def policy_key(config: Config) -> str:
-    """Everything besides a file itself that its record depends on."""
-    text = f"{SCHEMA}|{__version__}|{config.digest}"
+# The settings only ranking reads (planning.calls, and here the rows' weights and the
+# ranking rows): a file's record never depends on them, so an edit of these alone keeps
+# every record, and one of WEIGHING re-weighs the items in place (``_reweigh``).
+RANKING_ONLY = ("capacity", "lookahead", "plan_ahead", "spare_days", "grace", "weights", "source")
+WEIGHING = ("weights", "grace")
+
+
+def policy_key(policy: Policy) -> str:
+    """Everything besides a file itself that its record depends on: the settings, not
+    touchplan.yaml's bytes (a comment, `owners:` or `tiers:` keep the cache whole)."""
+    text = f"{SCHEMA}|{__version__}|{fingerprint(policy, leave_out=RANKING_ONLY)}"
     return hashlib.sha256(text.encode()).hexdigest()
+
+
+def weights_key(policy: Policy) -> str:
+    """What the stored weights (``items.imp``, ``items.tw``) and ranking rows depend on."""
+    return fingerprint(policy, only=WEIGHING)
 
 
 def cache_file(root: Path) -> Path:
@@ -358,10 +371,11 @@ class Cache:
     code, and it ranks the due items in C. Any error reading it discards it whole.
     """
 
-    def __init__(self, root: Path, key: str, *, in_memory: bool = False) -> None:
+    def __init__(self, root: Path, policy: Policy, *, in_memory: bool = False) -> None:
         self.root = root
         self.path = cache_file(root)
-        self.key = key
+        self.policy = policy
+        self.key = policy_key(policy)
         self.in_memory = in_memory
         self.db: sqlite3.Connection | None = None
         self.trouble = ""  # why the cache folder cannot be used, for a warning
@@ -392,8 +406,16 @@ class Cache:
                     "version": __version__,
                     "key": self.key,
                     "root": str(self.root),
+                    "weights": weights_key(self.policy),
                 }
-                if meta != wanted:
+                if meta != wanted and _without(meta, "weights") == _without(wanted, "weights"):
+                    # only the ranking's weights or grace moved: every record holds
+                    db.execute("BEGIN IMMEDIATE")
+                    _reweigh(db, self.policy)
+                    db.execute("DELETE FROM meta")
+                    db.executemany("INSERT INTO meta VALUES (?, ?)", wanted.items())
+                    db.execute("COMMIT")
+                elif meta != wanted:
                     db.execute("BEGIN IMMEDIATE")
                     db.execute("DELETE FROM files")
                     db.execute("DELETE FROM items")
@@ -402,9 +424,7 @@ class Cache:
                     db.execute("DELETE FROM ranked")
                     db.execute("DELETE FROM blocks")
                     db.execute("DELETE FROM unique_slugs")
-                    if {k: v for k, v in meta.items() if k != "key"} != {
-                        k: v for k, v in wanted.items() if k != "key"
-                    }:
+                    if _without(meta, "key", "weights") != _without(wanted, "key", "weights"):
                         # parsed by another version (or for another root): parse again;
                         # a policy change alone keeps the parsed accounts to plan from
                         db.execute("DELETE FROM parsed")
@@ -503,6 +523,43 @@ class Cache:
             self.db.close()
 
 
+def _without(meta: dict[str, str], *keys: str) -> dict[str, str]:
+    return {k: v for k, v in meta.items() if k not in keys}
+
+
+def _weights(policy: Policy) -> tuple[dict[str, float], dict[str, float], dict[str, float]]:
+    """What an item row stores of the weights: a commitment's importance and a cadence
+    item's kind weight (``imp``) by kind, and the tier weight (``tw``) by tier."""
+    w = policy.weights
+    importance = {k.value: 0.0 + w.importance.get(k, 0.0) for k in ItemKind}
+    cadence_weight = {k.value: 0.0 + w.cadence.get(k, 1.0) for k in ItemKind}
+    tier_weight = {t.value: 0.0 + w.tier.get(t, 0.0) for t in Tier}
+    return importance, cadence_weight, tier_weight
+
+
+def _reweigh(db: sqlite3.Connection, policy: Policy) -> None:
+    """Give every item row ``policy``'s weights, as ``store_records`` would, and drop the
+    ranking rows scored with the old ones (inside the caller's transaction)."""
+    importance, cadence_weight, tier_weight = _weights(policy)
+
+    def case(column: str, values: dict[str, float]) -> tuple[str, list[object]]:
+        args: list[object] = []
+        for name, value in values.items():
+            args += [name, value]
+        return f"CASE {column} " + "WHEN ? THEN ? " * len(values) + "END", args
+
+    commitment, a = case("kind", importance)
+    cadence, b = case("kind", cadence_weight)
+    tier, c = case("tier", tier_weight)
+    db.execute(
+        f"UPDATE items SET imp = CASE WHEN cls = 0 THEN {commitment} ELSE {cadence} END, "
+        f"tw = {tier}",
+        [*a, *b, *c],
+    )
+    db.execute("DELETE FROM ranks")
+    db.execute("DELETE FROM ranked")
+
+
 def store_records(
     db: sqlite3.Connection,
     policy: Policy,
@@ -516,10 +573,7 @@ def store_records(
     """
     if not (records or gone):
         return
-    w = policy.weights
-    importance = {k.value: 0.0 + w.importance.get(k, 0.0) for k in ItemKind}
-    cadence_weight = {k.value: 0.0 + w.cadence.get(k, 1.0) for k in ItemKind}
-    tier_weight = {t.value: 0.0 + w.tier.get(t, 0.0) for t in Tier}
+    importance, cadence_weight, tier_weight = _weights(policy)
     tier_rank = {t.value: TIER_ORDER[t] for t in Tier}
     active_value = Status.ACTIVE.value
     file_rows = []
@@ -632,14 +686,13 @@ def build_index(
 ) -> Index:
     """Bring the cache up to date with the files (parsing only what changed)."""
     policy = config.policy
-    key = policy_key(config)
-    cache = Cache(root, key, in_memory=not use_cache)
+    cache = Cache(root, policy, in_memory=not use_cache)
     warnings: list[str] = []
     if cache.db is None:
         # no usable cache dir: an in-memory database does the same job for this run
         if cache.trouble:
             warnings.append(cache.trouble)
-        cache = Cache(root, key, in_memory=True)
+        cache = Cache(root, policy, in_memory=True)
     scanned = time.time_ns()  # before any stat: the racy rule's conservative clock
     blocks: list[Block] = []
     files, temps, folders = scan_tree(root, blocks=blocks)
@@ -700,7 +753,7 @@ def build_index(
                 warnings.append(
                     f"the cache folder {on_disk.parent} failed ({exc}): planning without the cache"
                 )
-                cache = Cache(root, key, in_memory=True)
+                cache = Cache(root, policy, in_memory=True)
                 # every row must come from this run: parse them all
                 misses = [(rel, stat, False) for rel, stat in files]
                 _parse_all(root, misses, policy, day, None, 1, sink, None)
@@ -711,7 +764,7 @@ def build_index(
     if (misses or stored) and not _covers(cache.db, misses, list(stored)):
         # the cache could not take the rows (disk full, a locked file): never plan from
         # a partial index; this run uses a private in-memory one instead
-        cache = Cache(root, key, in_memory=True)
+        cache = Cache(root, policy, in_memory=True)
         _parse_all(root, [(rel, st, False) for rel, st in files], policy, day, None, 1, sink, None)
     db = cache.db
     assert db is not None
