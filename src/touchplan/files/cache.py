@@ -551,10 +551,11 @@ def _reweigh(db: sqlite3.Connection, policy: Policy) -> None:
     commitment, a = case("kind", importance)
     cadence, b = case("kind", cadence_weight)
     tier, c = case("tier", tier_weight)
+    imp = f"CASE WHEN cls = 0 THEN {commitment} ELSE {cadence} END"
+    # only the rows whose weights change are written (`late_day`, say, changes none)
     db.execute(
-        f"UPDATE items SET imp = CASE WHEN cls = 0 THEN {commitment} ELSE {cadence} END, "
-        f"tw = {tier}",
-        [*a, *b, *c],
+        f"UPDATE items SET imp = {imp}, tw = {tier} WHERE imp IS NOT {imp} OR tw IS NOT {tier}",
+        [*a, *b, *c, *a, *b, *c],
     )
     db.execute("DELETE FROM ranks")
     db.execute("DELETE FROM ranked")
