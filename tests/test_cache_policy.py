@@ -64,6 +64,9 @@ EDITS = {
     "personal": "capacity: 6\npersonal: {anniversary: 30, birthday: null}\n",
     "tiers and me": "capacity: 6\nme: rep01\ntiers: {A: 60, B: 90}\n",
     "a comment": "# the team's policy\ncapacity: 6  # calls a day\n",
+    "A touches": "capacity: 6\ntouch:\n  every: {A: 10, B: 30, C: 90}\n",
+    "C visits and B stakeholders": "capacity: 6\nvisit:\n  every: {A: 90, B: 180, C: 200}\n"
+    "stakeholders:\n  every: {A: 180, B: 60, C: null}\n",
 }
 # Edits that change no plan (and so prove nothing by a changed answer)
 SAME_PLAN = ("owners", "tiers and me", "a comment")
@@ -155,6 +158,31 @@ def test_a_ranking_edit_keeps_every_record(
         no_planning(patch)
         for args, out in expected.items():
             assert run_in(*args).stdout == out, args
+
+
+@pytest.mark.parametrize(
+    ("edit", "tiers"), [("A touches", {"A"}), ("C visits and B stakeholders", {"B", "C"})]
+)
+def test_a_cadence_edit_plans_only_its_tiers_accounts_again(
+    data: Path, run_in: RunIn, monkeypatch: pytest.MonkeyPatch, edit: str, tiers: set[str]
+) -> None:
+    run_in("today")
+    planned: list[str] = []
+    plan_record = cache.plan_record
+
+    def note(record: cache.Record, account: Account, *args: object) -> None:
+        planned.append(account.tier.value)
+        plan_record(record, account, *args)  # type: ignore[arg-type]
+
+    (data / "touchplan.yaml").write_text(EDITS[edit], encoding="utf-8")
+    expected = run_in("today", "--all", "--format", "json", "--no-cache").stdout
+    with monkeypatch.context() as patch:
+        patch.setattr(cache, "plan_record", note)
+        no_parsing(patch)
+        assert run_in("today", "--all", "--format", "json").stdout == expected
+    assert set(planned) == tiers
+    book = load_book(data).accounts
+    assert len(planned) == sum(1 for a in book if a.tier.value in tiers)
 
 
 def test_weights_edited_back_and_forth_around_a_file_edit(data: Path, run_in: RunIn) -> None:

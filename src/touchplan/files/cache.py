@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from touchplan import __version__
-from touchplan.config import POLICY_FILE, Config, Policy, fingerprint
+from touchplan.config import POLICY_FILE, Config, Policy, fingerprint, plain
 from touchplan.errors import AccountFileError, Problem
 from touchplan.files.edit import state_dir
 from touchplan.files.schema import read_account
@@ -290,11 +290,31 @@ RANKING_ONLY = ("capacity", "lookahead", "plan_ahead", "spare_days", "grace", "w
 WEIGHING = ("weights", "grace")
 
 
+# The settings kept per tier (planning reads an account's own tier's entry only), so an
+# edit of one tier's cadence plans only that tier's accounts again (``tier_keys``).
+PER_TIER = ("touch_every", "visit_every", "review_every", "stakeholder_every")
+
+
 def policy_key(policy: Policy) -> str:
-    """Everything besides a file itself that its record depends on: the settings, not
+    """Everything besides a file itself that every record depends on: the settings, not
     touchplan.yaml's bytes (a comment, `owners:` or `tiers:` keep the cache whole)."""
-    text = f"{SCHEMA}|{__version__}|{fingerprint(policy, leave_out=RANKING_ONLY)}"
+    settings = fingerprint(policy, leave_out=(*RANKING_ONLY, *PER_TIER))
+    text = f"{SCHEMA}|{__version__}|{settings}"
     return hashlib.sha256(text.encode()).hexdigest()
+
+
+def tier_keys(policy: Policy) -> dict[str, str]:
+    """Per tier, what its accounts' records depend on besides ``policy_key``: its own
+    entry of each cadence (an account's plan reads only its tier's)."""
+    return {
+        f"tier:{tier.value}": hashlib.sha256(
+            json.dumps([plain(getattr(policy, name)[tier]) for name in PER_TIER]).encode()
+        ).hexdigest()
+        for tier in Tier
+    }
+
+
+_TIER_KEYS = tuple(f"tier:{tier.value}" for tier in Tier)
 
 
 def weights_key(policy: Policy) -> str:
@@ -411,10 +431,18 @@ class Cache:
                     "root": str(self.root),
                     "weights": weights_key(self.policy),
                 }
-                if meta != wanted and _without(meta, "weights") == _without(wanted, "weights"):
-                    # only the ranking's weights or grace moved: every record holds
+                wanted.update(tier_keys(self.policy))
+                kept = ("weights", *_TIER_KEYS)  # what moves without discarding every row
+                if meta != wanted and _without(meta, *kept) == _without(wanted, *kept):
+                    # only the weights, grace or one tier's cadences moved: every other
+                    # record holds; that tier's accounts are planned again (from their
+                    # stored parses: the scan finds their rows gone)
                     db.execute("BEGIN IMMEDIATE")
-                    _reweigh(db, self.policy)
+                    tiers = [t for t in _TIER_KEYS if meta.get(t) != wanted[t]]
+                    if tiers:
+                        _forget_tiers(db, [t.removeprefix("tier:") for t in tiers])
+                    if meta.get("weights") != wanted["weights"]:
+                        _reweigh(db, self.policy)
                     db.execute("DELETE FROM meta")
                     db.executemany("INSERT INTO meta VALUES (?, ?)", wanted.items())
                     db.execute("COMMIT")
@@ -428,7 +456,7 @@ class Cache:
                     db.execute("DELETE FROM blocks")
                     db.execute("DELETE FROM unique_slugs")
                     db.execute("DELETE FROM demand")
-                    if _without(meta, "key", "weights") != _without(wanted, "key", "weights"):
+                    if _without(meta, "key", *kept) != _without(wanted, "key", *kept):
                         # parsed by another version (or for another root): parse again;
                         # a policy change alone keeps the parsed accounts to plan from
                         db.execute("DELETE FROM parsed")
@@ -539,6 +567,19 @@ def _weights(policy: Policy) -> tuple[dict[str, float], dict[str, float], dict[s
     cadence_weight = {k.value: 0.0 + w.cadence.get(k, 1.0) for k in ItemKind}
     tier_weight = {t.value: 0.0 + w.tier.get(t, 0.0) for t in Tier}
     return importance, cadence_weight, tier_weight
+
+
+def _forget_tiers(db: sqlite3.Connection, tiers: list[str]) -> None:
+    """Drop the records of the accounts of ``tiers`` (inside the caller's transaction):
+    the next scan misses them and plans them again from their stored parses."""
+    gone = "(SELECT rel FROM files WHERE ok = 1 AND tier IN (SELECT value FROM json_each(?)))"
+    wanted = (json.dumps(tiers),)
+    for table in ("items", "events"):
+        db.execute(f"DELETE FROM {table} WHERE rel IN {gone}", wanted)
+    db.execute("DELETE FROM files WHERE ok = 1 AND tier IN (SELECT value FROM json_each(?))",
+               wanted)  # fmt: skip
+    for table in ("ranks", "ranked", "blocks", "unique_slugs", "demand"):
+        db.execute(f"DELETE FROM {table}")
 
 
 def _reweigh(db: sqlite3.Connection, policy: Policy) -> None:
