@@ -2,7 +2,8 @@
 
 Every kind of policy edit is made to a warm cache; `today` then agrees with
 `--no-cache` (which parses every file under the new policy), in-process and with the
-process pool, and no account file is parsed again.
+process pool, and no account file is parsed again; an edit of what only ranking reads
+(capacity, weights, grace, owners, a comment) plans no account again at all.
 """
 
 from __future__ import annotations
@@ -48,7 +49,30 @@ EDITS = {
     "working days": "capacity: 6\nworking_days: [mon, tue, wed, thu]\n"
     "holidays: [2026-11-26, 2026-12-01]\n",
     "owners": "capacity: 6\nowners:\n  rep01: rep01@example.com\n  rep02: rep02@example.com\n",
+    "grace": "capacity: 6\ngrace: 0\n",
+    "no grace": "capacity: 6\ngrace: null\n",
+    "lookahead": "capacity: 6\nlookahead: 20\nplan_ahead: 2\nspare_days: 4\n",
+    "cadence weights": "capacity: 6\nweights:\n  cadence: {touch: 3, visit: 0.5, review: 2}\n",
+    "touch rules": "capacity: 6\ntouch:\n  every: {A: 14, B: 30, C: 90}\n"
+    "  tighten_factor: 0.25\n  new_customer_days: 400\n  after_problem_days: 10\n",
+    "reviews": "capacity: 6\nreview:\n  every: {A: 30, B: 60, C: 90}\n  problem_at: 4\n"
+    "stakeholders:\n  every: {A: 30, B: 60, C: 90}\n",
+    "relationship": "capacity: 6\nrelationship: {transactional: 3, partnering: 0.25}\n",
+    "problems": "capacity: 6\nproblem: {every: 5, first_response: 0}\n",
+    "renewals": "capacity: 6\nrenewal: {lead: 120, escalate: [90, 45, 7], rhythm: 5,"
+    " rhythm_close: 1}\n",
+    "personal": "capacity: 6\npersonal: {anniversary: 30, birthday: null}\n",
+    "tiers and me": "capacity: 6\nme: rep01\ntiers: {A: 60, B: 90}\n",
+    "a comment": "# the team's policy\ncapacity: 6  # calls a day\n",
+    "A touches": "capacity: 6\ntouch:\n  every: {A: 10, B: 30, C: 90}\n",
+    "C visits and B stakeholders": "capacity: 6\nvisit:\n  every: {A: 90, B: 180, C: 200}\n"
+    "stakeholders:\n  every: {A: 180, B: 60, C: null}\n",
 }
+# Edits that change no plan (and so prove nothing by a changed answer)
+SAME_PLAN = ("owners", "tiers and me", "a comment")
+# Edits of what only ranking reads: no account is planned again after them
+RANKING = ("capacity", "weights", "grace", "no grace", "lookahead", "cadence weights",
+           *SAME_PLAN)  # fmt: skip
 
 
 @pytest.fixture
@@ -103,8 +127,80 @@ def test_a_policy_edit_replans_without_parsing(
         later = run_in("today", "--all", "--format", "json", "--date", "2026-12-02").stdout
     assert later == run_in("today", "--all", "--format", "json", "--date", "2026-12-02",
                            "--no-cache").stdout  # fmt: skip
-    if edit not in ("owners",):  # `owners:` changes who is asked, never the plan
+    if edit not in SAME_PLAN:  # `owners:`, say, changes who is asked, never the plan
         assert expected[("today", "--all", "--format", "json")] != before
+
+
+def no_planning(monkeypatch: pytest.MonkeyPatch) -> None:
+    """From here on, the cache making any account's record again fails the run."""
+
+    def refuse(record: cache.Record, *args: object) -> None:
+        raise AssertionError(f"{record.rel} was planned again")
+
+    monkeypatch.setattr(cache, "plan_record", refuse)
+
+
+@pytest.mark.parametrize("edit", RANKING)
+def test_a_ranking_edit_keeps_every_record(
+    data: Path, run_in: RunIn, monkeypatch: pytest.MonkeyPatch, edit: str
+) -> None:
+    run_in("today", "--format", "json")
+    (data / "touchplan.yaml").write_text(EDITS[edit], encoding="utf-8")
+    expected = {
+        args: run_in(*args, "--no-cache").stdout
+        for args in (
+            ("today", "--all", "--format", "json"),
+            ("today", "--owner", "rep02", "--format", "json"),
+            ("today", "--verbose"),
+        )
+    }
+    with monkeypatch.context() as patch:
+        no_planning(patch)
+        for args, out in expected.items():
+            assert run_in(*args).stdout == out, args
+
+
+@pytest.mark.parametrize(
+    ("edit", "tiers"), [("A touches", {"A"}), ("C visits and B stakeholders", {"B", "C"})]
+)
+def test_a_cadence_edit_plans_only_its_tiers_accounts_again(
+    data: Path, run_in: RunIn, monkeypatch: pytest.MonkeyPatch, edit: str, tiers: set[str]
+) -> None:
+    run_in("today")
+    planned: list[str] = []
+    plan_record = cache.plan_record
+
+    def note(record: cache.Record, account: Account, *args: object) -> None:
+        planned.append(account.tier.value)
+        plan_record(record, account, *args)  # type: ignore[arg-type]
+
+    (data / "touchplan.yaml").write_text(EDITS[edit], encoding="utf-8")
+    expected = run_in("today", "--all", "--format", "json", "--no-cache").stdout
+    with monkeypatch.context() as patch:
+        patch.setattr(cache, "plan_record", note)
+        no_parsing(patch)
+        assert run_in("today", "--all", "--format", "json").stdout == expected
+    assert set(planned) == tiers
+    book = load_book(data).accounts
+    assert len(planned) == sum(1 for a in book if a.tier.value in tiers)
+
+
+def test_weights_edited_back_and_forth_around_a_file_edit(data: Path, run_in: RunIn) -> None:
+    policy = data / "touchplan.yaml"
+    plans = ("today", "--all", "--format", "json")
+    run_in(*plans)
+    policy.write_text(EDITS["weights"], encoding="utf-8")
+    assert run_in(*plans).stdout == run_in(*plans, "--no-cache").stdout
+    # a file stored under the new weights, then the old weights back
+    target = sorted((data / "accounts").rglob("*.yaml"))[9]
+    with target.open("a", encoding="utf-8") as handle:
+        handle.write("  - date: 2026-11-23\n    kind: note\n    summary: Asked for a demo.\n"
+                     "    problem: Wants a demo\n")  # fmt: skip
+    assert run_in(*plans).stdout == run_in(*plans, "--no-cache").stdout
+    policy.write_text("capacity: 6\n", encoding="utf-8")
+    assert run_in(*plans).stdout == run_in(*plans, "--no-cache").stdout
+    policy.write_text(EDITS["grace"], encoding="utf-8")
+    assert run_in(*plans).stdout == run_in(*plans, "--no-cache").stdout
 
 
 def test_an_edited_file_is_parsed_again_after_a_policy_edit(data: Path, run_in: RunIn) -> None:

@@ -20,11 +20,14 @@ left at its default; the CLI decides, in one place, how loudly to say so.
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, is_dataclass, replace
 from datetime import date, timedelta
+from enum import Enum
 from pathlib import Path
-from typing import TypeVar
+from types import UnionType
+from typing import TypeVar, Union, get_args, get_origin, get_type_hints
 
 from touchplan.errors import AccountFileError, Problem
 from touchplan.model import ItemClass, ItemKind, Relationship, Tier, TouchKind
@@ -577,6 +580,105 @@ def _policy(doc: Document | None, path: str, problems: list[Problem]) -> Policy:
     if "weights" in e and (m := f.mapping(e["weights"][1], "weights")):
         changes["weights"] = _read_weights(f, m, policy.weights)
     return replace(policy, **changes)  # type: ignore[arg-type]
+
+
+def plain(value: object, *, canonical: bool = True) -> object:
+    """``value`` (the settings, or any part of them) as JSON values: a dataclass as an
+    object of its fields, sets sorted, enums and dates as their text, a mapping as
+    [key, value] pairs — sorted when ``canonical``, so that two equal policies give the
+    same text whatever the hash seed or the order touchplan.yaml wrote them in; else in
+    their order (`owners:` order counts), for ``config_from_plain`` to read back."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: plain(getattr(value, f.name), canonical=canonical) for f in fields(value)}
+    if isinstance(value, Enum):
+        return plain(value.value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        pairs = [[plain(k, canonical=canonical), plain(v, canonical=canonical)]
+                 for k, v in value.items()]  # fmt: skip
+        return sorted(pairs, key=lambda pair: json.dumps(pair[0])) if canonical else pairs
+    if isinstance(value, frozenset | set):
+        return sorted((plain(v, canonical=canonical) for v in value), key=json.dumps)
+    if isinstance(value, tuple | list):
+        return [plain(v, canonical=canonical) for v in value]
+    if value is None or isinstance(value, str | int | float):
+        return value
+    raise TypeError(f"no plain form for {type(value).__name__}")
+
+
+def config_from_plain(value: object) -> Config:
+    """The Config that ``plain(config, canonical=False)`` gave ``value`` for, typed by
+    its fields' annotations; anything else raises ValueError."""
+    try:
+        found = _typed(Config, value)
+    except (TypeError, KeyError, AttributeError) as exc:
+        raise ValueError(f"not a stored Config: {exc}") from exc
+    assert isinstance(found, Config)
+    return found
+
+
+def _typed(hint: object, value: object) -> object:
+    """``value`` (plain JSON) as the type ``hint`` names."""
+    origin, args = get_origin(hint), get_args(hint)
+    if origin is Union or origin is UnionType:
+        if value is None and type(None) in args:
+            return None
+        (inner,) = [a for a in args if a is not type(None)]  # X | None only
+        return _typed(inner, value)
+    if isinstance(hint, type) and is_dataclass(hint):
+        if not isinstance(value, dict):
+            raise ValueError(f"{hint.__name__}: expected an object")
+        hints = get_type_hints(hint)
+        wanted = {f.name for f in fields(hint)}
+        if set(value) != wanted:
+            raise ValueError(f"{hint.__name__}: fields {sorted(set(value) ^ wanted)}")
+        return hint(**{name: _typed(hints[name], v) for name, v in value.items()})
+    if isinstance(hint, type) and issubclass(hint, Enum):
+        return hint(value)
+    if hint is date:
+        if not isinstance(value, str):
+            raise ValueError("a date: expected text")
+        return date.fromisoformat(value)
+    if origin is dict:
+        key, item = args
+        return {_typed(key, k): _typed(item, v) for k, v in _pairs(value)}
+    if origin is frozenset:
+        return frozenset(_typed(args[0], v) for v in _items(value))
+    if origin is tuple:  # tuple[X, ...]
+        return tuple(_typed(args[0], v) for v in _items(value))
+    if hint is bool and isinstance(value, bool):
+        return value
+    if hint in (int, float) and isinstance(value, int | float) and not isinstance(value, bool):
+        return value  # as it was written: an int stays an int
+    if hint is str and isinstance(value, str):
+        return value
+    raise ValueError(f"{value!r} is not a {hint}")
+
+
+def _items(value: object) -> list[object]:
+    if not isinstance(value, list):
+        raise ValueError("expected a list")
+    return value
+
+
+def _pairs(value: object) -> list[tuple[object, object]]:
+    pairs = _items(value)
+    if not all(isinstance(pair, list) and len(pair) == 2 for pair in pairs):
+        raise ValueError("expected [key, value] pairs")
+    return [(pair[0], pair[1]) for pair in pairs]  # type: ignore[index]
+
+
+def fingerprint(
+    policy: Policy, *, leave_out: tuple[str, ...] = (), only: tuple[str, ...] = ()
+) -> str:
+    """A hash of ``policy``'s settings (those in ``only`` when given, less ``leave_out``):
+    equal for equal settings, so an edit that changes none of them keeps what they made."""
+    settings = plain(policy)
+    assert isinstance(settings, dict)
+    kept = {k: v for k, v in settings.items() if k not in leave_out and (not only or k in only)}
+    text = json.dumps(kept, sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 # -- owners and "me" --------------------------------------------------------------------

@@ -81,11 +81,11 @@ def pick_today(date_opt: str | None) -> date:
 
 def open_root(dir_opt: str | None) -> tuple[Path, Config]:
     """The data root and its settings; what is wrong in them is warned about."""
-    from touchplan.config import load_config
+    from touchplan.files.settings import load_settings
     from touchplan.files.store import find_root
 
     root = find_root(dir_opt)
-    config = load_config(root)
+    config = load_settings(root)
     warn_config(config)
     return root, config
 

@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from touchplan import __version__
-from touchplan.config import POLICY_FILE, Config, Policy
+from touchplan.config import POLICY_FILE, Config, Policy, fingerprint, plain
 from touchplan.errors import AccountFileError, Problem
 from touchplan.files.edit import state_dir
 from touchplan.files.schema import read_account
@@ -98,10 +98,12 @@ from touchplan.text import fold_name
 # weight (weights.cadence); 7: workload figures (every, renewal_due, events) and the
 # parsed accounts (`parsed`, kept across a policy change); 8: each day's ranking rows
 # (`ranks`), covering indexes for the header's workload figures; 9: the commitments ahead
-# read from a covering index (`items_ahead`); 10: a ranking row's `p` counts cadence work
-# past its grace, not all late cadence work (schedule.wait_limit); `items_ahead` covers
-# `opened` (a promise made today keeps no spare day: calls.spare_for)
-SCHEMA = 10
+# read from a covering index (`items_ahead`); 10: the workload figures kept per day
+# (`demand`), the key made of the settings plans depend on (not touchplan.yaml's bytes);
+# 11: a ranking row's `p` counts cadence work past its grace, not all late cadence work
+# (schedule.wait_limit); `items_ahead` covers `opened` (a promise made today keeps no
+# spare day: calls.spare_for)
+SCHEMA = 11
 CACHE_NAME = f"plan-cache-v{SCHEMA}.sqlite3"
 PARALLEL_FROM = 400  # files to parse before a process pool pays for itself
 CHUNK = 250
@@ -287,10 +289,43 @@ def make_records(
     return records
 
 
-def policy_key(config: Config) -> str:
-    """Everything besides a file itself that its record depends on."""
-    text = f"{SCHEMA}|{__version__}|{config.digest}"
+# The settings only ranking reads (planning.calls, and here the rows' weights and the
+# ranking rows): a file's record never depends on them, so an edit of these alone keeps
+# every record, and one of WEIGHING re-weighs the items in place (``_reweigh``).
+RANKING_ONLY = ("capacity", "lookahead", "plan_ahead", "spare_days", "grace", "weights", "source")
+WEIGHING = ("weights", "grace")
+
+
+# The settings kept per tier (planning reads an account's own tier's entry only), so an
+# edit of one tier's cadence plans only that tier's accounts again (``tier_keys``).
+PER_TIER = ("touch_every", "visit_every", "review_every", "stakeholder_every")
+
+
+def policy_key(policy: Policy) -> str:
+    """Everything besides a file itself that every record depends on: the settings, not
+    touchplan.yaml's bytes (a comment, `owners:` or `tiers:` keep the cache whole)."""
+    settings = fingerprint(policy, leave_out=(*RANKING_ONLY, *PER_TIER))
+    text = f"{SCHEMA}|{__version__}|{settings}"
     return hashlib.sha256(text.encode()).hexdigest()
+
+
+def tier_keys(policy: Policy) -> dict[str, str]:
+    """Per tier, what its accounts' records depend on besides ``policy_key``: its own
+    entry of each cadence (an account's plan reads only its tier's)."""
+    return {
+        f"tier:{tier.value}": hashlib.sha256(
+            json.dumps([plain(getattr(policy, name)[tier]) for name in PER_TIER]).encode()
+        ).hexdigest()
+        for tier in Tier
+    }
+
+
+_TIER_KEYS = tuple(f"tier:{tier.value}" for tier in Tier)
+
+
+def weights_key(policy: Policy) -> str:
+    """What the stored weights (``items.imp``, ``items.tw``) and ranking rows depend on."""
+    return fingerprint(policy, only=WEIGHING)
 
 
 def cache_file(root: Path) -> Path:
@@ -318,6 +353,8 @@ CREATE TABLE IF NOT EXISTS ranked(day INTEGER PRIMARY KEY);
 CREATE TABLE IF NOT EXISTS blocks(key TEXT PRIMARY KEY, valid_from INTEGER,
     valid_until INTEGER);
 CREATE TABLE IF NOT EXISTS unique_slugs(checked INTEGER);
+CREATE TABLE IF NOT EXISTS demand(day INTEGER, owner TEXT, skipped TEXT, figures TEXT,
+    PRIMARY KEY(day, owner, skipped));
 """
 _INDEXES = """
 CREATE INDEX IF NOT EXISTS items_rel ON items(rel);
@@ -363,10 +400,11 @@ class Cache:
     code, and it ranks the due items in C. Any error reading it discards it whole.
     """
 
-    def __init__(self, root: Path, key: str, *, in_memory: bool = False) -> None:
+    def __init__(self, root: Path, policy: Policy, *, in_memory: bool = False) -> None:
         self.root = root
         self.path = cache_file(root)
-        self.key = key
+        self.policy = policy
+        self.key = policy_key(policy)
         self.in_memory = in_memory
         self.db: sqlite3.Connection | None = None
         self.trouble = ""  # why the cache folder cannot be used, for a warning
@@ -397,8 +435,24 @@ class Cache:
                     "version": __version__,
                     "key": self.key,
                     "root": str(self.root),
+                    "weights": weights_key(self.policy),
                 }
-                if meta != wanted:
+                wanted.update(tier_keys(self.policy))
+                kept = ("weights", *_TIER_KEYS)  # what moves without discarding every row
+                if meta != wanted and _without(meta, *kept) == _without(wanted, *kept):
+                    # only the weights, grace or one tier's cadences moved: every other
+                    # record holds; that tier's accounts are planned again (from their
+                    # stored parses: the scan finds their rows gone)
+                    db.execute("BEGIN IMMEDIATE")
+                    tiers = [t for t in _TIER_KEYS if meta.get(t) != wanted[t]]
+                    if tiers:
+                        _forget_tiers(db, [t.removeprefix("tier:") for t in tiers])
+                    if meta.get("weights") != wanted["weights"]:
+                        _reweigh(db, self.policy)
+                    db.execute("DELETE FROM meta")
+                    db.executemany("INSERT INTO meta VALUES (?, ?)", wanted.items())
+                    db.execute("COMMIT")
+                elif meta != wanted:
                     db.execute("BEGIN IMMEDIATE")
                     db.execute("DELETE FROM files")
                     db.execute("DELETE FROM items")
@@ -407,9 +461,8 @@ class Cache:
                     db.execute("DELETE FROM ranked")
                     db.execute("DELETE FROM blocks")
                     db.execute("DELETE FROM unique_slugs")
-                    if {k: v for k, v in meta.items() if k != "key"} != {
-                        k: v for k, v in wanted.items() if k != "key"
-                    }:
+                    db.execute("DELETE FROM demand")
+                    if _without(meta, "key", *kept) != _without(wanted, "key", *kept):
                         # parsed by another version (or for another root): parse again;
                         # a policy change alone keeps the parsed accounts to plan from
                         db.execute("DELETE FROM parsed")
@@ -508,6 +561,57 @@ class Cache:
             self.db.close()
 
 
+def _without(meta: dict[str, str], *keys: str) -> dict[str, str]:
+    return {k: v for k, v in meta.items() if k not in keys}
+
+
+def _weights(policy: Policy) -> tuple[dict[str, float], dict[str, float], dict[str, float]]:
+    """What an item row stores of the weights: a commitment's importance and a cadence
+    item's kind weight (``imp``) by kind, and the tier weight (``tw``) by tier."""
+    w = policy.weights
+    importance = {k.value: 0.0 + w.importance.get(k, 0.0) for k in ItemKind}
+    cadence_weight = {k.value: 0.0 + w.cadence.get(k, 1.0) for k in ItemKind}
+    tier_weight = {t.value: 0.0 + w.tier.get(t, 0.0) for t in Tier}
+    return importance, cadence_weight, tier_weight
+
+
+def _forget_tiers(db: sqlite3.Connection, tiers: list[str]) -> None:
+    """Drop the records of the accounts of ``tiers`` (inside the caller's transaction):
+    the next scan misses them and plans them again from their stored parses."""
+    gone = "(SELECT rel FROM files WHERE ok = 1 AND tier IN (SELECT value FROM json_each(?)))"
+    wanted = (json.dumps(tiers),)
+    for table in ("items", "events"):
+        db.execute(f"DELETE FROM {table} WHERE rel IN {gone}", wanted)
+    db.execute("DELETE FROM files WHERE ok = 1 AND tier IN (SELECT value FROM json_each(?))",
+               wanted)  # fmt: skip
+    for table in ("ranks", "ranked", "blocks", "unique_slugs", "demand"):
+        db.execute(f"DELETE FROM {table}")
+
+
+def _reweigh(db: sqlite3.Connection, policy: Policy) -> None:
+    """Give every item row ``policy``'s weights, as ``store_records`` would, and drop the
+    ranking rows scored with the old ones (inside the caller's transaction)."""
+    importance, cadence_weight, tier_weight = _weights(policy)
+
+    def case(column: str, values: dict[str, float]) -> tuple[str, list[object]]:
+        args: list[object] = []
+        for name, value in values.items():
+            args += [name, value]
+        return f"CASE {column} " + "WHEN ? THEN ? " * len(values) + "END", args
+
+    commitment, a = case("kind", importance)
+    cadence, b = case("kind", cadence_weight)
+    tier, c = case("tier", tier_weight)
+    imp = f"CASE WHEN cls = 0 THEN {commitment} ELSE {cadence} END"
+    # only the rows whose weights change are written (`late_day`, say, changes none)
+    db.execute(
+        f"UPDATE items SET imp = {imp}, tw = {tier} WHERE imp IS NOT {imp} OR tw IS NOT {tier}",
+        [*a, *b, *c, *a, *b, *c],
+    )
+    db.execute("DELETE FROM ranks")
+    db.execute("DELETE FROM ranked")
+
+
 def store_records(
     db: sqlite3.Connection,
     policy: Policy,
@@ -521,10 +625,7 @@ def store_records(
     """
     if not (records or gone):
         return
-    w = policy.weights
-    importance = {k.value: 0.0 + w.importance.get(k, 0.0) for k in ItemKind}
-    cadence_weight = {k.value: 0.0 + w.cadence.get(k, 1.0) for k in ItemKind}
-    tier_weight = {t.value: 0.0 + w.tier.get(t, 0.0) for t in Tier}
+    importance, cadence_weight, tier_weight = _weights(policy)
     tier_rank = {t.value: TIER_ORDER[t] for t in Tier}
     active_value = Status.ACTIVE.value
     file_rows = []
@@ -604,6 +705,7 @@ def store_records(
         db.executemany("INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?)", event_rows)
         _rerank(db, policy, gone + [r.rel for r in records])
         db.execute("DELETE FROM unique_slugs")
+        db.execute("DELETE FROM demand")
         db.execute("COMMIT")
     except sqlite3.Error:
         with contextlib.suppress(sqlite3.Error):
@@ -637,14 +739,13 @@ def build_index(
 ) -> Index:
     """Bring the cache up to date with the files (parsing only what changed)."""
     policy = config.policy
-    key = policy_key(config)
-    cache = Cache(root, key, in_memory=not use_cache)
+    cache = Cache(root, policy, in_memory=not use_cache)
     warnings: list[str] = []
     if cache.db is None:
         # no usable cache dir: an in-memory database does the same job for this run
         if cache.trouble:
             warnings.append(cache.trouble)
-        cache = Cache(root, key, in_memory=True)
+        cache = Cache(root, policy, in_memory=True)
     scanned = time.time_ns()  # before any stat: the racy rule's conservative clock
     blocks: list[Block] = []
     files, temps, folders = scan_tree(root, blocks=blocks)
@@ -705,7 +806,7 @@ def build_index(
                 warnings.append(
                     f"the cache folder {on_disk.parent} failed ({exc}): planning without the cache"
                 )
-                cache = Cache(root, key, in_memory=True)
+                cache = Cache(root, policy, in_memory=True)
                 # every row must come from this run: parse them all
                 misses = [(rel, stat, False) for rel, stat in files]
                 _parse_all(root, misses, policy, day, None, 1, sink, None)
@@ -716,7 +817,7 @@ def build_index(
     if (misses or stored) and not _covers(cache.db, misses, list(stored)):
         # the cache could not take the rows (disk full, a locked file): never plan from
         # a partial index; this run uses a private in-memory one instead
-        cache = Cache(root, key, in_memory=True)
+        cache = Cache(root, policy, in_memory=True)
         _parse_all(root, [(rel, st, False) for rel, st in files], policy, day, None, 1, sink, None)
     db = cache.db
     assert db is not None
@@ -979,6 +1080,7 @@ def _merge_parts(db_path: Path, parts: list[Path], jobs: list[Job]) -> None:
         db.execute("DELETE FROM ranks")
         db.execute("DELETE FROM ranked")
         db.execute("DELETE FROM unique_slugs")
+        db.execute("DELETE FROM demand")
         db.execute("COMMIT")
         for n in range(len(parts)):
             db.execute(f"DETACH DATABASE part{n}")
@@ -1202,13 +1304,11 @@ def rank_calls(
     query += " ORDER BY best, tier_rank, slug"
     candidates = [(slug, rel) for slug, rel in _hinted(db, query, params)]
     found = {slug for slug, _rel in candidates}
-    if more := sorted(s for s in {*only_pulled, *riding} if s not in found):
-        extra = db.execute(
-            "SELECT DISTINCT slug, rel FROM items WHERE slug IN "
-            "(SELECT value FROM json_each(:more))" + (_NOT_SKIPPED if index.skipped else ""),
-            {"more": json.dumps(more), "skipped": json.dumps(index.skipped)},
-        ).fetchall()
-        candidates.extend((slug, rel) for slug, rel in extra if slug not in found)
+    # the pulled and riding accounts are among the commitments ahead, which name their
+    # files (no look-up by slug: `items` has no index on it, and a scan costs 20 ms)
+    files_of = {row[0]: row[8] for row in ahead_rows}
+    more = sorted(s for s in {*only_pulled, *riding} if s not in found)
+    candidates.extend((slug, files_of[slug]) for slug in more)
     return Ranked(candidates, pulled, calls + len(only_pulled), due_items)
 
 
@@ -1592,9 +1692,8 @@ def index_scope(index: Index, policy: Policy, day: date, owner: str | None) -> S
     return replace(scope, next_day=next_day, next_day_calls=ahead.calls)
 
 
-def _index_needed(index: Index, policy: Policy, day: date, wanted: str | None) -> float:
-    """``workload``'s calls a working day, from the cache's per-file figures and window
-    entries (the same ``kind_loads`` arithmetic as the loaded book's)."""
+def _demand(index: Index, day: date, wanted: str | None) -> Demand:
+    """What the workload is computed from, summed from the cache's rows."""
     today = day.toordinal()
     params = {
         "today": today,
@@ -1628,7 +1727,45 @@ def _index_needed(index: Index, policy: Policy, day: date, wanted: str | None) -
         kinds[kind] = count
         problems += problem
         promises += promise
-    found = Demand(accounts, rate or 0.0, kinds, problems, promises, renewals or 0)
+    return Demand(accounts, rate or 0.0, kinds, problems, promises, renewals or 0)
+
+
+def _index_needed(index: Index, policy: Policy, day: date, wanted: str | None) -> float:
+    """``workload``'s calls a working day, from the cache's per-file figures and window
+    entries (the same ``kind_loads`` arithmetic as the loaded book's). The figures are
+    kept per day, owner and skipped files (``demand``, emptied with any change to the
+    rows they sum), so a warm run reads one row instead of summing 40,000."""
+    key = (day.toordinal(), wanted or "", json.dumps(index.skipped))
+    db = index.db
+    found = None
+    try:
+        row = db.execute(
+            "SELECT figures FROM demand WHERE day = ? AND owner = ? AND skipped = ?", key
+        ).fetchone()
+        if row is not None:
+            found = Demand(*json.loads(row[0]))
+        else:
+            db.execute("BEGIN IMMEDIATE")  # summed and kept with no writer in between
+            try:
+                found = _demand(index, day, wanted)
+                figures = [
+                    found.accounts,
+                    found.touch_rate,
+                    dict(found.kinds),
+                    found.problems,
+                    found.promises,
+                    found.renewals,
+                ]
+                db.execute("INSERT OR REPLACE INTO demand VALUES (?, ?, ?, ?)",
+                           (*key, json.dumps(figures)))  # fmt: skip
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+    except (sqlite3.Error, *DAMAGED):
+        found = None
+    if found is None:  # a cache another process holds locked, or a damaged row
+        found = _demand(index, day, wanted)
     return needed_calls(kind_loads(found, policy))
 
 

@@ -24,8 +24,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import yaml
-
 from touchplan.errors import AccountFileError, TouchplanError, WriteError
 from touchplan.files.schema import read_account
 from touchplan.files.store import STALE_TEMP_SECONDS, TEMP_MARK
@@ -155,6 +153,8 @@ def scalar_text(value: str) -> str:
         and " #" not in value
         and not value.endswith(":")
     ):
+        import yaml  # here: a warm `today` imports this module, not PyYAML
+
         try:
             if yaml.load(value, Loader=yaml.CSafeLoader) == value:
                 return value

@@ -16,8 +16,6 @@ from itertools import pairwise
 from operator import attrgetter
 from pathlib import Path
 
-import yaml
-
 from touchplan.config import POLICY_FILE
 from touchplan.errors import (
     AccountFileError,
@@ -476,6 +474,8 @@ def headline(path: Path) -> dict[str, str]:
     Completion runs on every Tab press: the file is not parsed or validated, and a
     value YAML cannot read is left out rather than reported.
     """
+    import yaml  # here, not above: a warm `today` imports this module, never PyYAML
+
     try:
         with path.open("rb") as handle:
             head = handle.read(HEADLINE_BYTES)
