@@ -25,10 +25,12 @@ OPEN = "open"  # the date has not passed yet
 OUTCOMES = (ON_TIME, LATE, LAPSED, LOST, OPEN)
 
 
-def signings(account: Account) -> list[Touch]:
+def signings(account: Account, entries: list[Touch] | None = None) -> list[Touch]:
     """The `renewal` entries that signed (carry a new `renewal:` date), in the order
-    they happened."""
-    return [t for t in ordered(account.history) if t.kind is TouchKind.RENEWAL and t.renewal]
+    they happened. ``entries``: ``ordered(account.history)``, when the caller has it."""
+    if entries is None:
+        entries = ordered(account.history)
+    return [t for t in entries if t.kind is TouchKind.RENEWAL and t.renewal]
 
 
 def year_before(day: date) -> date:

@@ -406,7 +406,7 @@ def _trends(
     contact_days = sorted(t.date for t in account.history if t.is_contact)
     entry_days = sorted(t.date for t in account.history)
     entries = ordered(account.history)  # every cut's entries are the first of these
-    signed = signings(account)
+    signed = signings(account, entries)
     kept = -1
     valid = date.min
     then = account
@@ -416,7 +416,7 @@ def _trends(
     commitments: list[date] = []
     made = then, date.min  # the account and day the plan in ``walk`` was made for
     for w, end in enumerate(ends):
-        start = end - timedelta(days=6)
+        start = plus(end, -6)
         group.trend_contacts[w] = bisect_right(contact_days, end) - bisect_left(contact_days, start)
         count = bisect_right(entry_days, end)
         if count != kept:
@@ -425,11 +425,10 @@ def _trends(
             kept, walk = count, None
             continue
         if walk is None or count != kept or end > valid:
-            fresh = Walker(then, policy, end, entries)
-            if walker is None or walker.fed > count or not walker.resume(fresh):
-                walker = fresh
+            if walker is None or walker.fed > count or not walker.go_on(then, end):
+                walker = Walker(then, policy, end, entries)
             walker.feed(count)
-            walk = walker.snapshot(end)
+            walk = walker.view(end)  # read before the walker is fed again
             touch, commitments = touch_and_commitments(then, policy, end, walk)
             valid = stable_until(then, policy, end, walk)
             made = then, end
