@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache, wraps
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from touchplan.config import SINCE, Policy, Step
 from touchplan.dates import in_year, month_day
@@ -115,7 +115,18 @@ def last_account(read: Callable[[Account], _R]) -> Callable[[Account], _R]:
         last[:] = [(account, found)]
         return found
 
+    _REMEMBERED[remembered] = last
     return remembered
+
+
+_REMEMBERED: dict[Callable[[Account], object], list[Any]] = {}
+
+
+def tell(reading: Callable[[Account], _R], account: Account, found: _R) -> None:
+    """Have ``reading`` (a `last_account` one) remember ``found`` as its answer for
+    ``account``, worked out by the caller for less (the report's cuts of one history:
+    see `report._tell_cut`)."""
+    _REMEMBERED[reading][:] = [(account, found)]
 
 
 # -- the history walk ----------------------------------------------------------------
@@ -387,8 +398,24 @@ def _yearly(account: Account, policy: Policy) -> list[tuple[tuple[int, int], str
 
 def next_personal_day(account: Account, policy: Policy, today: date) -> date | None:
     """The first day after ``today`` that brings a personal touch (the plan changes)."""
+    dates = _yearly(account, policy)
+    if not dates:
+        return None
+    start = arrival(account)
+    if _last_next:
+        known, was, day, found = _last_next[0]
+        # the answer for an earlier day holds until it: nothing came between
+        if known is dates and was == start and found is not None and day <= today < found:
+            return found
     later = personal_days(account, policy, plus(today, 1), plus(today, 366))
-    return later[0][0] if later else None
+    found = later[0][0] if later else None
+    _last_next[:] = [(dates, start, today, found)]
+    return found
+
+
+# The last answer, with what it was worked out from: the yearly days (the same list for
+# every cut of an account) and the arrival (personal days before it do not count).
+_last_next: list[tuple[list[tuple[tuple[int, int], str]], date | None, date, date | None]] = []
 
 
 def _personal(account: Account, policy: Policy, today: date, keys: _Keys) -> list[Opened]:
