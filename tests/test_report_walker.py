@@ -55,7 +55,8 @@ RENEWAL_KEY = item_key("keyed", "renewal|2026-09-30")[:5]
 BOOKED_KEY = item_key("onboarding", "booked|2026-11-02|2026-11-09|visit|Plant tour")[:5]
 # what the generator never writes: birthdays, a new customer's onboarding steps, an
 # anniversary inside the trend weeks, ids done and deferred (one the renewal's, which
-# a signing then moves on), a cancelled booking, a review rating
+# a signing then moves on), a cancelled booking, a review rating, a history out of date
+# order (a hand edit)
 HANDMADE = {
     "birthdays": """\
 name: Birthdays
@@ -104,6 +105,24 @@ history:
   - date: 2026-11-05
     kind: note
     cancelled: [{BOOKED_KEY}]
+""",
+    "shuffled": """\
+name: Shuffled
+tier: B
+owner: rep2
+since: 2021-05-01
+renewal: 2027-01-15
+history:
+  - date: 2026-10-20
+    kind: call
+    next: 2026-10-27 Send the price list
+  - date: 2026-09-02
+    kind: sale
+  - date: 2026-11-12
+    kind: email
+  - date: 2026-09-30
+    kind: renewal
+    stage: conversation
 """,
     "keyed": f"""\
 name: Keyed

@@ -424,6 +424,8 @@ def _trends(
     entries = ordered(account.history)  # every cut's entries are the first of these
     entry_days = [t.date for t in entries]  # in date order, as ``entries``
     contact_days = [t.date for t in entries if t.is_contact]
+    # a file written by `log` is in date order: a cut is then its first entries
+    in_order = all(t.date == day for t, day in zip(account.history, entry_days, strict=True))
     signed = signings(account, entries)
     sign_days = [t.date for t in signed]
     kept = -1
@@ -439,7 +441,7 @@ def _trends(
         group.trend_contacts[w] = bisect_right(contact_days, end) - bisect_left(contact_days, start)
         count = bisect_right(entry_days, end)
         if count != kept:
-            then = as_of(account, end, signed)
+            then = as_of(account, end, signed, count if in_order else None)
             _tell_cut(then, count, entry_days, signed, bisect_right(sign_days, end))
         if not is_planned(then, end):
             kept, walk = count, None
