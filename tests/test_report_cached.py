@@ -97,3 +97,22 @@ def test_a_damaged_stored_parse_reads_the_file(
     db.commit()
     db.close()
     assert _report(run) == from_files
+
+
+@pytest.mark.parametrize("count", [12, PARALLEL_FROM + 10], ids=["one core", "every core"])
+def test_two_files_with_one_slug_count_once(
+    root: Path, write_account: Callable[..., Path], run: Callable[..., Any], count: int
+) -> None:
+    """Files in two folders with one name (`acct-003`, and a dotted `acct.v2`) are one
+    account: the first that loads counts, the other is skipped and named."""
+    _book(write_account, count)
+    write_account("acct-003", "name: Again\ntier: A\nowner: rep-again\n", folder="west")
+    write_account("acct.v2", "name: Dotted\ntier: B\nowner: rep-dot\n", folder="east")
+    write_account("acct.v2", "name: Dotted too\ntier: B\nowner: rep-dot2\n", folder="west")
+    data = _report(run)
+    keys = [g["group"] for g in data["groups"]]
+    assert "rep-again" not in keys and "rep-dot" in keys and "rep-dot2" not in keys
+    assert data["total"]["accounts"] == count + 1
+    result = run("report", "--format", "json", "--weeks", "8")
+    assert "accounts/west/acct-003.yaml" in result.stderr
+    assert "accounts/west/acct.v2.yaml" in result.stderr

@@ -25,10 +25,12 @@ OPEN = "open"  # the date has not passed yet
 OUTCOMES = (ON_TIME, LATE, LAPSED, LOST, OPEN)
 
 
-def signings(account: Account) -> list[Touch]:
+def signings(account: Account, entries: list[Touch] | None = None) -> list[Touch]:
     """The `renewal` entries that signed (carry a new `renewal:` date), in the order
-    they happened."""
-    return [t for t in ordered(account.history) if t.kind is TouchKind.RENEWAL and t.renewal]
+    they happened. ``entries``: ``ordered(account.history)``, when the caller has it."""
+    if entries is None:
+        entries = ordered(account.history)
+    return [t for t in entries if t.kind is TouchKind.RENEWAL and t.renewal]
 
 
 def year_before(day: date) -> date:
@@ -63,29 +65,38 @@ def renewal_then(account: Account, kept: int, signed: list[Touch]) -> date | Non
     return first_cycle(account, signed)[0]
 
 
-def as_of(account: Account, day: date, signed: list[Touch] | None = None) -> Account:
+def as_of(
+    account: Account, day: date, signed: list[Touch] | None = None, kept: int | None = None
+) -> Account:
     """The account as its file stood at the end of ``day``: the entries dated after it
     left out, the renewal date it had then, and not lost yet if its `lost` entry is
     later. Owner, tier, value and snooze are the file's as they are now (their past is
     not in the history). ``signed``: ``signings(account)``, when the caller cuts one
-    account at many days."""
-    kept = tuple(t for t in account.history if t.date <= day)
-    if len(kept) == len(account.history):
-        return account
+    account at many days; ``kept``: how many entries are dated up to ``day``, when the
+    caller knows the history is in date order (they are then its first ones)."""
+    history = account.history
+    if kept is not None:
+        if kept == len(history):
+            return account
+        entries = history[:kept]
+    else:
+        entries = tuple(t for t in history if t.date <= day)
+        if len(entries) == len(history):
+            return account
     if signed is None:
         signed = signings(account)
     renewal = renewal_then(account, sum(1 for t in signed if t.date <= day), signed)
     status = account.status
     if (
         status is Status.LOST
-        and not any(t.kind is TouchKind.LOST for t in kept)
-        and any(t.kind is TouchKind.LOST for t in account.history)
+        and not any(t.kind is TouchKind.LOST for t in entries)
+        and any(t.kind is TouchKind.LOST for t in history)
     ):
         status = Status.ACTIVE  # lost later
     # a copy with three fields changed, as `replace` makes it without its cost (an
     # account's fields are plain values: `__init__` checks and derives nothing)
     cut = object.__new__(Account)
-    cut.__dict__.update(account.__dict__, history=kept, renewal=renewal, status=status)
+    cut.__dict__.update(account.__dict__, history=entries, renewal=renewal, status=status)
     return cut
 
 

@@ -49,11 +49,31 @@ class RenewalState:
     rhythm: int = 0  # days between touches while in progress
 
 
+# The last reading made from a walk: a plan asks it again and again of one walk (the
+# renewal item, the renewals listing, the report's pipeline). It holds the account and
+# the walk it was read from, so the same objects mean the same answer (a walk is not
+# changed once walked).
+_last_state: list[tuple[Account, Policy, date, Walk, RenewalState | None]] = []
+
+
 def renewal_state(
     account: Account, policy: Policy, today: date, walk: Walk | None = None
 ) -> RenewalState | None:
     """Where the renewal stands, or None when there is none to work (no date, or lost)."""
-    walk = walk or walk_history(account, policy, today)
+    if walk is None:
+        return _renewal_state(account, policy, today, walk_history(account, policy, today))
+    if _last_state:
+        was, rules, day, walked, state = _last_state[0]
+        if was is account and walked is walk and day == today and rules is policy:
+            return state
+    state = _renewal_state(account, policy, today, walk)
+    _last_state[:] = [(account, policy, today, walk, state)]
+    return state
+
+
+def _renewal_state(
+    account: Account, policy: Policy, today: date, walk: Walk
+) -> RenewalState | None:
     renewal = effective_renewal(account)
     if renewal is None or account.status is Status.LOST:
         return None

@@ -25,7 +25,16 @@ from typing import Any
 from touchplan.config import Policy
 from touchplan.dates import EARLIEST, FIRST_YEAR, LAST_YEAR, RANGE_TEXT, parse_date, parse_days
 from touchplan.errors import UsageError
-from touchplan.model import CONTACT_KINDS, Account, ItemClass, ItemKind, Status, Tier, TouchKind
+from touchplan.model import (
+    CONTACT_KINDS,
+    Account,
+    ItemClass,
+    ItemKind,
+    Status,
+    Tier,
+    Touch,
+    TouchKind,
+)
 from touchplan.planning.past import (
     LAPSED,
     LATE,
@@ -44,7 +53,16 @@ from touchplan.planning.schedule import (
     stable_until,
     touch_and_commitments,
 )
-from touchplan.planning.walk import Walk, Walker, effective_renewal, ordered, plus, walk_history
+from touchplan.planning.walk import (
+    Walk,
+    Walker,
+    arrival,
+    effective_renewal,
+    ordered,
+    plus,
+    tell,
+    walk_history,
+)
 
 RENEWAL_WINDOW = 90  # days ahead the report lists renewals
 DEFAULT_WEEKS = 12  # weeks of trends
@@ -403,10 +421,13 @@ def _trends(
     group.trend_covered = _zeros(n)
     group.trend_overdue = _zeros(n)
     group.trend_contacts = _zeros(n)
-    contact_days = sorted(t.date for t in account.history if t.is_contact)
-    entry_days = sorted(t.date for t in account.history)
     entries = ordered(account.history)  # every cut's entries are the first of these
-    signed = signings(account)
+    entry_days = [t.date for t in entries]  # in date order, as ``entries``
+    contact_days = [t.date for t in entries if t.is_contact]
+    # a file written by `log` is in date order: a cut is then its first entries
+    in_order = all(t.date == day for t, day in zip(account.history, entry_days, strict=True))
+    signed = signings(account, entries)
+    sign_days = [t.date for t in signed]
     kept = -1
     valid = date.min
     then = account
@@ -416,20 +437,20 @@ def _trends(
     commitments: list[date] = []
     made = then, date.min  # the account and day the plan in ``walk`` was made for
     for w, end in enumerate(ends):
-        start = end - timedelta(days=6)
+        start = plus(end, -6)
         group.trend_contacts[w] = bisect_right(contact_days, end) - bisect_left(contact_days, start)
         count = bisect_right(entry_days, end)
         if count != kept:
-            then = as_of(account, end, signed)
+            then = as_of(account, end, signed, count if in_order else None)
+            _tell_cut(then, count, entry_days, signed, bisect_right(sign_days, end))
         if not is_planned(then, end):
             kept, walk = count, None
             continue
         if walk is None or count != kept or end > valid:
-            fresh = Walker(then, policy, end, entries)
-            if walker is None or walker.fed > count or not walker.resume(fresh):
-                walker = fresh
+            if walker is None or walker.fed > count or not walker.go_on(then, end):
+                walker = Walker(then, policy, end, entries)
             walker.feed(count)
-            walk = walker.snapshot(end)
+            walk = walker.view(end)  # read before the walker is fed again
             touch, commitments = touch_and_commitments(then, policy, end, walk)
             valid = stable_until(then, policy, end, walk)
             made = then, end
@@ -439,10 +460,23 @@ def _trends(
         group.trend_covered[w] = int(
             walk.last_contact is not None and (touch is None or touch >= end)
         )
-        group.trend_overdue[w] = sum(1 for due in commitments if due < end)
+        if commitments:
+            group.trend_overdue[w] = len([due for due in commitments if due < end])
     if walk is None or not group.trend_planned[-1]:
         return None
     return made[0], made[1], walk  # the plan on the last week's end
+
+
+def _tell_cut(
+    then: Account, count: int, entry_days: list[date], signed: list[Touch], kept: int
+) -> None:
+    """Tell `arrival` and `effective_renewal` their answers for ``then``, a cut of a
+    history already sorted here (``count`` entries, ``kept`` of its ``signed``): each
+    cut is a new account to them, and their own reading scans its history again."""
+    tell(arrival, then, then.added or (entry_days[0] if count else then.since))
+    last = signed[kept - 1].renewal if kept else None  # the latest signing in the cut
+    dates = [d for d in (then.renewal, last) if d is not None]
+    tell(effective_renewal, then, max(dates) if dates else None)
 
 
 def _started_ahead(account: Account, policy: Policy, cycle: Cycle) -> bool:

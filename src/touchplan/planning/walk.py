@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache, wraps
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from touchplan.config import SINCE, Policy, Step
 from touchplan.dates import in_year, month_day
@@ -61,10 +61,20 @@ def fmt(day: date) -> str:
     return day.isoformat()
 
 
+# The spans `plus` adds, made once: a handful of cadences and windows, asked for
+# dozens of times per account (a timedelta's making was most of the addition's cost).
+_SPANS: dict[int, timedelta] = {}
+
+
 def plus(day: date, days: int) -> date:
     """``day + days``, held at the calendar's ends instead of overflowing."""
+    span = _SPANS.get(days)
+    if span is None:
+        span = timedelta(days=days)
+        if len(_SPANS) < 1024:
+            _SPANS[days] = span
     try:
-        return day + timedelta(days=days)
+        return day + span
     except OverflowError:
         return date.max if days > 0 else date.min
 
@@ -105,7 +115,18 @@ def last_account(read: Callable[[Account], _R]) -> Callable[[Account], _R]:
         last[:] = [(account, found)]
         return found
 
+    _REMEMBERED[remembered] = last
     return remembered
+
+
+_REMEMBERED: dict[Callable[[Account], object], list[Any]] = {}
+
+
+def tell(reading: Callable[[Account], _R], account: Account, found: _R) -> None:
+    """Have ``reading`` (a `last_account` one) remember ``found`` as its answer for
+    ``account``, worked out by the caller for less (the report's cuts of one history:
+    see `report._tell_cut`)."""
+    _REMEMBERED[reading][:] = [(account, found)]
 
 
 # -- the history walk ----------------------------------------------------------------
@@ -137,12 +158,21 @@ class Opened:
 
     @property
     def expiry(self) -> date | None:
-        """The last day it can still be done; after it, a sequence step is missed."""
+        """The last day it can still be done; after it, a sequence step is missed.
+        Worked out once (the walk asks at every entry): what it reads is set when the
+        item is made, and `replace` makes a new item."""
+        try:
+            return self.__dict__["_expiry"]  # type: ignore[no-any-return]
+        except KeyError:
+            pass
         if self.last_day is not None:
-            return self.last_day
-        if self.step is None or self.step.expires is None:
-            return None
-        return plus(self.raw_due, self.step.expires)
+            expiry: date | None = self.last_day
+        elif self.step is None or self.step.expires is None:
+            expiry = None
+        else:
+            expiry = plus(self.raw_due, self.step.expires)
+        self.__dict__["_expiry"] = expiry
+        return expiry
 
 
 @dataclass
@@ -326,15 +356,11 @@ def personal_days(
     """The anniversaries of `since` and the contacts' birthdays from ``start`` to ``end``
     (never before the account's arrival): (day, whose: "" for the anniversary, else the
     contact's name), in date order."""
+    dates = _yearly(account, policy)
+    if not dates:
+        return []
     start = max(start, arrival(account) or start)
     found: list[tuple[date, str]] = []
-    dates: list[tuple[tuple[int, int], str]] = []
-    if policy.anniversary_days is not None and account.since is not None:
-        dates.append(((account.since.month, account.since.day), ""))
-    if policy.birthday_days is not None:
-        for contact in account.contacts:
-            if contact.birthday and (parts := month_day(contact.birthday)):
-                dates.append((parts, contact.name))
     for (month, day), whose in dates:
         for year in range(start.year, end.year + 1):
             on = in_year(month, day, year)
@@ -347,10 +373,49 @@ def personal_days(
     return found
 
 
+# The last account's yearly days: every cut of an account (the report's weeks) shares
+# its contacts, and `since` and the policy are the same objects.
+_last_yearly: list[tuple[object, date | None, Policy, list[tuple[tuple[int, int], str]]]] = []
+
+
+def _yearly(account: Account, policy: Policy) -> list[tuple[tuple[int, int], str]]:
+    """(month, day) of the `since` anniversary and of each contact's birthday, with
+    whose it is ("" for the anniversary)."""
+    if _last_yearly:
+        contacts, since, rules, dates = _last_yearly[0]
+        if contacts is account.contacts and since == account.since and rules is policy:
+            return dates
+    dates = []
+    if policy.anniversary_days is not None and account.since is not None:
+        dates.append(((account.since.month, account.since.day), ""))
+    if policy.birthday_days is not None:
+        for contact in account.contacts:
+            if contact.birthday and (parts := month_day(contact.birthday)):
+                dates.append((parts, contact.name))
+    _last_yearly[:] = [(account.contacts, account.since, policy, dates)]
+    return dates
+
+
 def next_personal_day(account: Account, policy: Policy, today: date) -> date | None:
     """The first day after ``today`` that brings a personal touch (the plan changes)."""
+    dates = _yearly(account, policy)
+    if not dates:
+        return None
+    start = arrival(account)
+    if _last_next:
+        known, was, day, found = _last_next[0]
+        # the answer for an earlier day holds until it: nothing came between
+        if known is dates and was == start and found is not None and day <= today < found:
+            return found
     later = personal_days(account, policy, plus(today, 1), plus(today, 366))
-    return later[0][0] if later else None
+    found = later[0][0] if later else None
+    _last_next[:] = [(dates, start, today, found)]
+    return found
+
+
+# The last answer, with what it was worked out from: the yearly days (the same list for
+# every cut of an account) and the arrival (personal days before it do not count).
+_last_next: list[tuple[list[tuple[tuple[int, int], str]], date | None, date, date | None]] = []
 
 
 def _personal(account: Account, policy: Policy, today: date, keys: _Keys) -> list[Opened]:
@@ -416,6 +481,17 @@ _BIRTHDAY = Step(
 )
 
 
+def _pending(account: Account, policy: Policy, today: date, keys: _Keys) -> list[Opened]:
+    """The items a walk opens by the calendar rather than by an entry: onboarding steps
+    and personal touches (a walker moves each into the walk when the entries reach it)."""
+    return _since_steps(account, policy, keys) + _personal(account, policy, today, keys)
+
+
+def _renewal_key(account: Account) -> str:
+    renewal = effective_renewal(account)
+    return item_key(account.slug, f"renewal|{renewal}") if renewal else ""
+
+
 def walk_history(account: Account, policy: Policy, today: date) -> Walk:
     """Open, close and set aside event-driven items, in the order things happened."""
     walker = Walker(account, policy, today)
@@ -439,14 +515,11 @@ class Walker:
         self.policy = policy
         self.walk = Walk()
         self.keys = _Keys(account.slug)
-        self.pending = _since_steps(account, policy, self.keys) + _personal(
-            account, policy, today, self.keys
-        )
+        self.pending = _pending(account, policy, today, self.keys)
         self.roster = Roster(account.contacts)
         # who was touched matters to a watched tier's stakeholder cadence and to birthdays
         self.watched = bool(policy.stakeholder_every.get(account.tier))
-        renewal = effective_renewal(account)
-        self.renewal_key = item_key(account.slug, f"renewal|{renewal}") if renewal else ""
+        self.renewal_key = _renewal_key(account)
         self.entries: list[Touch] = ordered(account.history) if entries is None else entries
         self.fed = 0
         self.consumed: list[str] = []  # keys of the pending items moved into the walk
@@ -459,15 +532,27 @@ class Walker:
         ``later``'s), and the renewal key was not needed or is the same. Besides
         those, the walk depends on the account only through its slug, contacts and
         tier, which a cut keeps."""
-        if self.keyed and later.renewal_key != self.renewal_key:
+        return self._take(later.account, later.pending, later.renewal_key)
+
+    def go_on(self, account: Account, today: date) -> bool:
+        """``resume(Walker(account, policy, today, entries))`` without making that
+        walker: only what `resume` reads of it (the same readings, so the same answer)."""
+        renewal_key = _renewal_key(account)
+        if self.keyed and renewal_key != self.renewal_key:
+            return False
+        pending = _pending(account, self.policy, today, _Keys(account.slug))
+        return self._take(account, pending, renewal_key)
+
+    def _take(self, account: Account, pending: list[Opened], renewal_key: str) -> bool:
+        if self.keyed and renewal_key != self.renewal_key:
             return False
         last = self.entries[self.fed - 1].date if self.fed else None
-        due = [p.key for p in later.pending if last is not None and p.trigger <= last]
+        due = [p.key for p in pending if last is not None and p.trigger <= last]
         if due != self.consumed:
             return False
-        self.pending = [p for p in later.pending if last is None or p.trigger > last]
-        self.renewal_key = later.renewal_key
-        self.account = later.account
+        self.pending = [p for p in pending if last is None or p.trigger > last]
+        self.renewal_key = renewal_key
+        self.account = account
         return True
 
     def feed(self, count: int) -> None:
@@ -475,12 +560,17 @@ class Walker:
         only through its slug, contacts and tier, and the signature)."""
         walk, account, policy = self.walk, self.account, self.policy
         pending, renewal_key = self.pending, self.renewal_key
+        # the report's trends feed every history here, an entry or two at a time: the
+        # common cases (nothing pending, nothing open) skip their loops
         for touch in self.entries[self.fed : count]:
-            for item in [p for p in pending if p.trigger <= touch.date]:
-                walk.open.append(item)
-                pending.remove(item)
-                self.consumed.append(item.key)
-            _expire(walk, touch.date)
+            on = touch.date
+            if pending:
+                for item in [p for p in pending if p.trigger <= on]:
+                    walk.open.append(item)
+                    pending.remove(item)
+                    self.consumed.append(item.key)
+            if walk.open:
+                _expire(walk, on)
             if touch.kind is TouchKind.DEFER or touch.done_ids:
                 self.keyed = True
             if touch.kind is TouchKind.DEFER:
@@ -495,7 +585,8 @@ class Walker:
                 and (self.watched or any(i.person for i in walk.open))
             ):
                 named = self.roster.people(touch.with_)
-            _close_by_kind(walk, touch, named)
+            if walk.open:
+                _close_by_kind(walk, touch, named)
             if touch.done_ids:
                 _close_by_id(walk, account, policy, touch, renewal_key)
             if touch.done:
@@ -504,11 +595,11 @@ class Walker:
             if touch.is_contact:
                 for item in walk.open:
                     if item.kind is ItemKind.PROBLEM:
-                        item.last = touch.date  # opened earlier in the walk: this answers it
+                        item.last = on  # opened earlier in the walk: this answers it
                 for name in named:
-                    _touched(walk, name, touch.date)
+                    _touched(walk, name, on)
                 walk.last_contact = touch
-                walk.first_contact = walk.first_contact or touch.date
+                walk.first_contact = walk.first_contact or on
                 if touch.kind in FACE_TO_FACE_KINDS:
                     walk.last_face = touch
                 if touch.kind is TouchKind.REVIEW:
@@ -552,6 +643,24 @@ class Walker:
         )
         _expire(walk, today)
         return walk
+
+    def view(self, today: date) -> Walk:
+        """The walk as of ``today`` as `snapshot` gives it, but sharing the walker's
+        items, lists and readings instead of copying them: a reading that holds only
+        until the walker is fed again (the report's trends read each week's at once,
+        and the last one after the last feed)."""
+        w = self.walk
+        items = w.open + self.pending
+        missed = w.missed
+        if any((e := o.expiry) is not None and e < today for o in items):
+            gone = [o for o in items if (e := o.expiry) is not None and e < today]
+            items = [o for o in items if (e := o.expiry) is None or e >= today]
+            missed = missed + gone
+        return Walk(
+            items, w.closed, w.cancelled, missed, w.last_contact, w.first_contact,
+            w.last_face, w.last_review, w.last_resolved, w.last_attempt, w.renewal,
+            w.cadence_deferrals, w.people, w.stakeholder_done,
+        )  # fmt: skip
 
 
 def _clone(thing: _T) -> _T:
@@ -801,8 +910,11 @@ def effective_renewal(account: Account) -> date | None:
     (`log --renewal-date` writes both; a hand edit may forget the first)."""
     signed = None
     for touch in account.history:
-        later = signed is None or (touch.date, touch.index) >= (signed.date, signed.index)
-        if touch.kind is TouchKind.RENEWAL and touch.renewal is not None and later:
+        if (
+            touch.kind is TouchKind.RENEWAL
+            and touch.renewal is not None
+            and (signed is None or (touch.date, touch.index) >= (signed.date, signed.index))
+        ):
             signed = touch
     dates = [d for d in (account.renewal, signed.renewal if signed else None) if d is not None]
     return max(dates) if dates else None

@@ -116,6 +116,13 @@ def wrap(text: Text, width: int, hang: int = 0) -> list[Text]:
         if not spans:
             out.append(Text())
             continue
+        last = spans[-1][1]
+        if not line.spans and cell_len(plain[:last]) <= width:
+            # all on one line: what `_cut(line, 0, last)` gives (a table's common case,
+            # without `divide`'s cost)
+            out.append(Text(plain[:last], style=line.style, justify=line.justify,
+                            overflow=line.overflow))  # fmt: skip
+            continue
         room = width
         first, end = 0, spans[0][1]  # a line's indent stays on its first line
         for start, stop in spans[1:]:
@@ -314,14 +321,18 @@ class Stack(Shown):
 def as_cell(value: object, column: Column) -> Cell:
     """A cell from what a Rich table holds: whole in a ``no_wrap`` column, else words
     (a view puts a ``Clip`` or ``Parts`` in the cell itself to shorten instead)."""
-    if isinstance(value, Cell):
-        return value
+    if isinstance(value, Shown):
+        return value  # before the protocol check: a runtime one costs a table's rendering
     if value is None:
         text = Text()
     elif isinstance(value, Text):
         text = value
+    elif isinstance(value, str):
+        text = Text(value)  # plain: our consoles never read markup
+    elif isinstance(value, Cell):
+        return value
     else:
-        text = Text(str(value))  # plain: our consoles never read markup
+        text = Text(str(value))
     return Whole(text) if column.no_wrap else Words(text)
 
 
