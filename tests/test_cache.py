@@ -358,22 +358,42 @@ def test_settled_blocks_still_see_every_change(data: Path, run_in: Callable[...,
 
 
 def test_a_slug_taken_twice_is_seen_after_warm_runs(data: Path, run_in: Callable[..., Run]) -> None:
-    """The cache remembers that no slug is taken twice only until a file changes: a copy
-    in a sub-folder appearing after warm runs is named, and leaving it out of `today`
-    agrees with `--no-cache`."""
+    """The cache remembers that no slug is taken twice through changes that take none
+    twice: a copy in a sub-folder appearing after warm runs (or mended after failing to
+    parse) is named, and leaving it out of `today` agrees with `--no-cache`."""
+
+    def noted() -> bool:
+        db = sqlite3.connect(cache_file(data))
+        try:
+            return db.execute("SELECT COUNT(*) FROM unique_slugs").fetchone()[0] == 1
+        finally:
+            db.close()
+
     assert run_in("check", "--dir", str(data)).exit_code == 0
     assert run_in("check", "--dir", str(data)).exit_code == 0  # the second from the cache
     original = sorted((data / "accounts").glob("*.yaml"))[0]
+    with original.open("a", encoding="utf-8") as handle:
+        handle.write("# an edit that takes no slug\n")
+    assert run_in("check", "--dir", str(data)).exit_code == 0
+    assert noted()
+    twice = (
+        f"accounts/zz-sub/{original.name}: slug {original.stem!r} is also used by "
+        f"accounts/{original.name}"
+    )
     copy = data / "accounts" / "zz-sub" / original.name
     copy.parent.mkdir()
+    copy.write_bytes(b"name: [\n")  # fails to parse: takes no slug
+    result = run_in("check", "--dir", str(data))
+    assert result.exit_code == 1
+    assert twice not in result.stdout
+    assert noted()
     copy.write_bytes(original.read_bytes())
     for _ in range(2):
         result = run_in("check", "--dir", str(data))
         assert result.exit_code == 1
-        assert (
-            f"accounts/zz-sub/{original.name}: slug {original.stem!r} is also used by "
-            f"accounts/{original.name}"
-        ) in result.stdout
+        assert twice in result.stdout
+        assert not noted()
         assert today_json(run_in, data) == today_json(run_in, data, "--no-cache")
     copy.unlink()
     assert run_in("check", "--dir", str(data)).exit_code == 0
+    assert noted()

@@ -7,6 +7,7 @@ with `capacity: 1` the whole book is over and dana's is not.
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
@@ -114,3 +115,80 @@ def test_a_logged_problem_and_sale_raise_it_on_the_next_run(demo: Path, run_in: 
     full = json.loads(run_in("today", "--format", "json", "--no-cache").stdout)["workload"]
     assert after == full
     assert after["needed"] > before
+
+
+def kept_figures(demo: Path) -> dict[tuple[int, str, str], str]:
+    """The workload figures the cache keeps, by (day, owner, skipped files)."""
+    db = sqlite3.connect(cache_file(demo))
+    try:
+        return {tuple(key): figures for *key, figures in db.execute("SELECT * FROM demand")}
+    finally:
+        db.close()
+
+
+def test_an_edit_adjusts_the_kept_figures_to_what_a_fresh_sum_gives(demo: Path) -> None:
+    """A changed file's part in the header's figures is taken off and its new part added
+    (the figures are not summed again over every file): after each kind of edit, what the
+    cache keeps equals what summing every row gives, and the figure `--no-cache`'s."""
+
+    def run(*args: str) -> Run:
+        result = CliRunner().invoke(app, [*args, "--dir", str(demo)], catch_exceptions=False)
+        assert result.exit_code in (0, 1), result.stderr
+        return Run(result.exit_code, result.stdout, result.stderr)
+
+    # the later day first: each ask plans the files anew for its day, so what the rows
+    # hold between asks is today's plan
+    asks = [("--date", "2027-01-05"), (), ("--owner", "dana"), ("--owner", "sam")]
+
+    def workload(*args: str) -> object:
+        return json.loads(run("today", *args, "--format", "json").stdout)["workload"]
+
+    def agree() -> dict[tuple[int, str, str], str]:
+        for ask in asks:
+            assert workload(*ask) == workload(*ask, "--no-cache")
+        return kept_figures(demo)
+
+    def edit(rel: str, old: str, new: str) -> None:
+        path = demo / "accounts" / rel
+        text = path.read_text(encoding="utf-8")
+        assert old in text
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+    first = agree()
+    assert len(first) == len(asks)
+    meridian = "meridian-steel.yaml"
+    edits: list[tuple[str, Callable[[], object]]] = [
+        ("a comment", lambda: edit(meridian, "\nhistory:", "\n# a comment\nhistory:")),
+        ("a call", lambda: run("log", "meridian", "Called", "--kind", "call")),
+        ("a problem", lambda: run("log", "lumen", "Down", "--kind", "call", "--problem", "Down")),
+        ("a sale", lambda: run("log", "westbrook", "Signed", "--kind", "sale")),
+        ("a promise", lambda: run("log", "meridian", "Quote", "--next", "2026-12-01 Send it")),
+        ("a tier", lambda: edit(meridian, "\ntier: A\n", "\ntier: C\n")),
+        ("an owner", lambda: edit(meridian, "\nowner: dana\n", "\nowner: sam\n")),
+        ("a renewal", lambda: edit("westbrook-print.yaml", "2026-12-04", "2028-12-04")),
+        ("a snooze", lambda: run("snooze", "lumen", "--until", "2026-12-20")),
+        ("a bad file", lambda: edit(meridian, "\ntier: C\n", "\ntier: Z\n")),
+        ("mended", lambda: edit(meridian, "\ntier: Z\n", "\ntier: B\n")),
+        ("a new file", lambda: (demo / "accounts" / "east" / "zz-new.yaml").write_text(
+            "name: Zz New\ntier: A\nowner: dana\nhistory:\n  - date: 2026-11-02\n"
+            "    kind: sale\n    summary: Signed.\n", encoding="utf-8")),
+        ("a file gone", lambda: (demo / "accounts" / "tallgrass-ag.yaml").unlink()),
+    ]  # fmt: skip
+    before = first
+    for what, change in edits:
+        change()
+        run("today")  # the changed file is stored: every row kept is adjusted
+        kept = kept_figures(demo)
+        assert set(before) <= set(kept), what  # none emptied
+        if what == "a comment":  # its part in the figures did not change
+            assert kept == before
+        if what in ("a problem", "a tier", "a file gone"):
+            assert kept != before, what
+        kept = agree()
+        db = sqlite3.connect(cache_file(demo))
+        db.execute("DELETE FROM demand")
+        db.commit()
+        db.close()
+        fresh = agree()
+        assert fresh == {key: kept[key] for key in fresh}, what
+        before = fresh

@@ -32,7 +32,7 @@ import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +40,7 @@ from touchplan import __version__
 from touchplan.config import POLICY_FILE, Config, Policy, fingerprint, plain
 from touchplan.errors import AccountFileError, Problem
 from touchplan.files.edit import state_dir
+from touchplan.files.figures import Figures, loads, sum_figures
 from touchplan.files.schema import read_account
 from touchplan.files.store import (
     Block,
@@ -90,7 +91,7 @@ from touchplan.planning.walk import (
     touch_every,
     walk_history,
 )
-from touchplan.planning.workload import WINDOW, Demand, kind_loads, needed_calls, needed_of
+from touchplan.planning.workload import WINDOW, kind_loads, needed_calls, needed_of
 from touchplan.text import fold_name
 
 # 3 was two layouts on two branches (ctime and digest; repeats): a new file;
@@ -102,8 +103,9 @@ from touchplan.text import fold_name
 # (`demand`), the key made of the settings plans depend on (not touchplan.yaml's bytes);
 # 11: a ranking row's `p` counts cadence work past its grace, not all late cadence work
 # (schedule.wait_limit); `items_ahead` covers `opened` (a promise made today keeps no
-# spare day: calls.spare_for)
-SCHEMA = 11
+# spare day: calls.spare_for); 12: `demand` holds whole-number figures (files.figures), which
+# a changed file's rows adjust instead of emptying the table
+SCHEMA = 12
 CACHE_NAME = f"plan-cache-v{SCHEMA}.sqlite3"
 PARALLEL_FROM = 400  # files to parse before a process pool pays for itself
 CHUNK = 250
@@ -691,8 +693,10 @@ def store_records(
                         opened,
                     )
                 )
+    moved = json.dumps(gone + [r.rel for r in records])
     try:
         db.execute("BEGIN IMMEDIATE")
+        kept = _demand_before(db, moved, len(gone) + len(records))
         if not fresh:
             changed = [(rel,) for rel in gone] + [(r.rel,) for r in records]
             db.executemany("DELETE FROM files WHERE rel = ?", changed)
@@ -704,12 +708,74 @@ def store_records(
         db.executemany(f"INSERT INTO items VALUES ({','.join('?' * 18)})", item_rows)
         db.executemany("INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?)", event_rows)
         _rerank(db, policy, gone + [r.rel for r in records])
-        db.execute("DELETE FROM unique_slugs")
-        db.execute("DELETE FROM demand")
+        if _taken_twice(db, [r.slug for r in records if r.ok]):
+            db.execute("DELETE FROM unique_slugs")
+        _demand_after(db, kept, moved)
         db.execute("COMMIT")
     except sqlite3.Error:
         with contextlib.suppress(sqlite3.Error):
             db.execute("ROLLBACK")
+
+
+# Rows of `demand` (days, owners, skipped files asked for) and changed files up to which
+# a change adjusts the figures kept; beyond either, they are summed again when next asked.
+_DEMAND_ROWS = 16
+_DEMAND_FILES = 64
+Kept = list[tuple[tuple[int, str, str], Figures, Figures]]
+
+
+def _demand_before(db: sqlite3.Connection, rels: str, count: int) -> Kept | None:
+    """Each kept row of workload figures with the part the ``count`` files in ``rels``
+    (a JSON list) have in it, read before their rows are replaced (inside the caller's
+    transaction); None when the figures are to be emptied instead."""
+    if count > _DEMAND_FILES:
+        return None
+    rows = db.execute(
+        "SELECT day, owner, skipped, figures FROM demand LIMIT ?", (_DEMAND_ROWS + 1,)
+    ).fetchall()
+    if len(rows) > _DEMAND_ROWS:
+        return None
+    kept = []
+    for day, owner, skipped, text in rows:
+        try:
+            figures = loads(text)
+        except DAMAGED:
+            return None  # a damaged row: every row is summed again
+        part = sum_figures(db, day, owner or None, skipped, rels)
+        kept.append(((day, owner, skipped), figures, part))
+    return kept
+
+
+def _demand_after(db: sqlite3.Connection, kept: Kept | None, rels: str) -> None:
+    """Adjust the kept figures by the difference between the files' old part in them and
+    their new one (unchanged when a file's edit does not touch what they count): exactly
+    what summing every row again gives, as they are whole numbers."""
+    if kept is None:
+        db.execute("DELETE FROM demand")
+        return
+    for key, figures, old in kept:
+        new = sum_figures(db, key[0], key[1] or None, key[2], rels)
+        if new == old:
+            continue
+        moved = figures.shifted(old, new)
+        if moved is None:  # the row did not hold the files' old part: sum it again
+            db.execute("DELETE FROM demand WHERE day = ? AND owner = ? AND skipped = ?", key)
+        else:
+            db.execute("UPDATE demand SET figures = ? WHERE day = ? AND owner = ? AND skipped = ?",
+                       (moved.dumps(), *key))  # fmt: skip
+
+
+def _taken_twice(db: sqlite3.Connection, slugs: list[str]) -> bool:
+    """Whether one of ``slugs`` (those of the files just stored) is now taken twice: the
+    only way a change can end `unique_slugs`' truth (a row removed takes no slug)."""
+    if not slugs:
+        return False
+    twice = db.execute(
+        "SELECT 1 FROM files WHERE ok = 1 AND slug IN (SELECT value FROM json_each(?)) "
+        "GROUP BY slug HAVING COUNT(*) > 1 LIMIT 1",
+        (json.dumps(slugs),),
+    )
+    return twice.fetchone() is not None
 
 
 @dataclass
@@ -1692,49 +1758,12 @@ def index_scope(index: Index, policy: Policy, day: date, owner: str | None) -> S
     return replace(scope, next_day=next_day, next_day_calls=ahead.calls)
 
 
-def _demand(index: Index, day: date, wanted: str | None) -> Demand:
-    """What the workload is computed from, summed from the cache's rows."""
-    today = day.toordinal()
-    params = {
-        "today": today,
-        "owner": wanted,
-        "skipped": json.dumps(index.skipped),
-        "since": (day - timedelta(days=WINDOW)).toordinal(),
-        "horizon": (day + timedelta(days=365)).toordinal(),
-    }
-    planned = (
-        "f.ok = 1 AND f.status = 'active' AND f.snooze <= :today "
-        "AND (:owner IS NULL OR f.owner_key = :owner)"
-        + (" AND f.rel NOT IN (SELECT value FROM json_each(:skipped))" if index.skipped else "")
-    )
-    accounts, rate, renewals = index.db.execute(
-        "SELECT COUNT(*), SUM(1.0 / MAX(f.every, 1)), "
-        "SUM(f.renewal_due BETWEEN :today AND :horizon) "
-        f"FROM files AS f WHERE {planned}",
-        params,
-    ).fetchone()
-    kinds: dict[str, int] = {}
-    problems = promises = 0
-    rows = index.db.execute(
-        "SELECT kind, COUNT(*), SUM(problem), SUM(promise) FROM events "
-        "WHERE day > :since AND day <= :today AND active = 1 AND snooze <= :today "
-        "AND (:owner IS NULL OR owner_key = :owner)"
-        + (" AND rel NOT IN (SELECT value FROM json_each(:skipped))" if index.skipped else "")
-        + " GROUP BY kind",
-        params,
-    )
-    for kind, count, problem, promise in rows:
-        kinds[kind] = count
-        problems += problem
-        promises += promise
-    return Demand(accounts, rate or 0.0, kinds, problems, promises, renewals or 0)
-
-
 def _index_needed(index: Index, policy: Policy, day: date, wanted: str | None) -> float:
     """``workload``'s calls a working day, from the cache's per-file figures and window
     entries (the same ``kind_loads`` arithmetic as the loaded book's). The figures are
-    kept per day, owner and skipped files (``demand``, emptied with any change to the
-    rows they sum), so a warm run reads one row instead of summing 40,000."""
+    kept per day, owner and skipped files (``demand``, adjusted by each change to the
+    rows they sum: ``store_records``), so a warm run reads one row instead of summing
+    40,000."""
     key = (day.toordinal(), wanted or "", json.dumps(index.skipped))
     db = index.db
     found = None
@@ -1743,21 +1772,13 @@ def _index_needed(index: Index, policy: Policy, day: date, wanted: str | None) -
             "SELECT figures FROM demand WHERE day = ? AND owner = ? AND skipped = ?", key
         ).fetchone()
         if row is not None:
-            found = Demand(*json.loads(row[0]))
+            found = loads(row[0])
         else:
             db.execute("BEGIN IMMEDIATE")  # summed and kept with no writer in between
             try:
-                found = _demand(index, day, wanted)
-                figures = [
-                    found.accounts,
-                    found.touch_rate,
-                    dict(found.kinds),
-                    found.problems,
-                    found.promises,
-                    found.renewals,
-                ]
+                found = sum_figures(db, key[0], wanted, key[2])
                 db.execute("INSERT OR REPLACE INTO demand VALUES (?, ?, ?, ?)",
-                           (*key, json.dumps(figures)))  # fmt: skip
+                           (*key, found.dumps()))  # fmt: skip
                 db.execute("COMMIT")
             except BaseException:
                 db.execute("ROLLBACK")
@@ -1765,8 +1786,8 @@ def _index_needed(index: Index, policy: Policy, day: date, wanted: str | None) -
     except (sqlite3.Error, *DAMAGED):
         found = None
     if found is None:  # a cache another process holds locked, or a damaged row
-        found = _demand(index, day, wanted)
-    return needed_calls(kind_loads(found, policy))
+        found = sum_figures(db, key[0], wanted, key[2])
+    return needed_calls(kind_loads(found.demand(), policy))
 
 
 def check_files(
