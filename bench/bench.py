@@ -152,6 +152,16 @@ def bench_size(size: int, work: Path, runs: int, exe: str) -> list[tuple[str, fl
                            edit_policy))  # fmt: skip
     policy.write_text("capacity: 6\n", encoding="utf-8")
     run([exe, "today"], env, book)
+
+    def edit_holidays(n: int) -> None:
+        # a holiday next week made and unmade: what a team adds to its calendar
+        extra = "holidays: [2026-12-01]\n" if n % 2 == 0 else ""
+        policy.write_text(f"capacity: 6\n{extra}", encoding="utf-8")
+
+    results.append(measure("today, after a holidays edit", [exe, "today"], env, book, runs,
+                           edit_holidays))  # fmt: skip
+    policy.write_text("capacity: 6\n", encoding="utf-8")
+    run([exe, "today"], env, book)
     results.append(measure("today --format json, warm", [exe, "today", "--format", "json"], env,
                            book, runs))  # fmt: skip
     slugs = [f.stem for f in files[runs : runs * 2]]
@@ -185,6 +195,7 @@ TARGETS = [
      "anchor: CSafeLoader", 0.5, "×"),
     ("after a touchplan.yaml edit / warm", "today, after a touchplan.yaml edit",
      "today, warm", 3.0, "×"),
+    ("after a holidays edit / warm", "today, after a holidays edit", "today, warm", 3.0, "×"),
     ("one changed file − warm", "today, one file changed", "-today, warm", 0.05, "s"),
     ("`log` / `task next`", "log ACCOUNT SUMMARY", "anchor: taskwarrior", 0.35, "×"),
     ("`--help`", "--help", None, 0.15, "s"),

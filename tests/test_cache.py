@@ -171,6 +171,44 @@ def test_log_finds_an_account_by_name_from_the_cache(
     assert target.read_text().endswith("    summary: Quick call\n")
 
 
+def test_a_name_the_cache_holds_once_is_ambiguous_with_a_file_added_since(
+    data: Path, run_in: Callable[..., Run]
+) -> None:
+    today_json(run_in, data)  # builds the cache
+    target = sorted((data / "accounts").glob("*.yaml"))[0]
+    name = target.read_text().splitlines()[1].removeprefix("name: ")
+    twin = data / "accounts" / "zz-twin.yaml"
+    twin.write_text(f"name: {name}\ntier: B\n")
+    before = target.read_bytes()
+    result = run_in("log", name, "Quick call", "--dir", str(data))
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"error: {name!r} matches 2 accounts",
+        f"  accounts/{target.name}",
+        "  accounts/zz-twin.yaml",
+    ]
+    assert target.read_bytes() == before
+    assert twin.read_text() == f"name: {name}\ntier: B\n"
+
+
+def test_a_name_is_found_in_a_file_renamed_since_the_cache_and_not_in_its_old_row(
+    data: Path, run_in: Callable[..., Run]
+) -> None:
+    today_json(run_in, data)  # builds the cache
+    target = sorted((data / "accounts").glob("*.yaml"))[0]
+    name = target.read_text().splitlines()[1].removeprefix("name: ")
+    # the account renamed in place: its row still holds the old name
+    target.write_text(target.read_text().replace(f"name: {name}", "name: Renamed Holdings", 1))
+    gone = run_in("log", name, "Quick call", "--dir", str(data))
+    assert gone.exit_code == 1
+    assert gone.stderr == (
+        f"error: no account matches {name!r} (try `touchplan today --all` to list accounts)\n"
+    )
+    found = run_in("log", "renamed holdings", "Quick call", "--dir", str(data))
+    assert found.exit_code == 0, found.stderr
+    assert target.read_text().endswith("    summary: Quick call\n")
+
+
 def test_cold_run_prints_no_progress_bar_when_not_a_terminal(
     data: Path, run_in: Callable[..., Run]
 ) -> None:

@@ -48,6 +48,7 @@ EDITS = {
     "    expires: 3\n",
     "working days": "capacity: 6\nworking_days: [mon, tue, wed, thu]\n"
     "holidays: [2026-11-26, 2026-12-01]\n",
+    "holidays": "capacity: 6\nholidays: [2026-11-25, 2026-11-26, 2026-12-01]\n",
     "owners": "capacity: 6\nowners:\n  rep01: rep01@example.com\n  rep02: rep02@example.com\n",
     "grace": "capacity: 6\ngrace: 0\n",
     "no grace": "capacity: 6\ngrace: null\n",
@@ -279,3 +280,107 @@ def test_item_keys_are_base32_of_the_hash_as_before() -> None:
         slug, identity = f"acme-{n}", f"touch:{n * 7919}"
         digest = hashlib.blake2b(f"{slug}\0{identity}".encode(), digest_size=10).digest()
         assert item_key(slug, identity) == base64.b32encode(digest).decode().translate(crockford)
+
+
+# -- holidays: only the plans that asked about a changed day are made again -------------
+
+
+def _rows(data: Path) -> list[tuple[object, ...]]:
+    """Every record's plan in the cache, as a cold build makes it."""
+    import sqlite3
+
+    db = sqlite3.connect(cache_file(data))
+    try:
+        files = db.execute(
+            "SELECT rel, ok, valid_from, valid_until, every, renewal_due, days, problems "
+            "FROM files ORDER BY rel"
+        ).fetchall()
+        items = db.execute(
+            "SELECT rel, kind, cls, due, cadence, key, deferred, repeats, opened, imp, tw "
+            "FROM items ORDER BY rel, key, kind, due"
+        ).fetchall()
+        events = db.execute("SELECT * FROM events ORDER BY rel, day, kind").fetchall()
+    finally:
+        db.close()
+    return [*files, *items, *events]
+
+
+@pytest.mark.parametrize("pool", [False, True])
+def test_a_holidays_edit_plans_again_only_the_accounts_that_asked_about_a_changed_day(
+    data: Path, run_in: RunIn, monkeypatch: pytest.MonkeyPatch, pool: bool
+) -> None:
+    if pool:
+        monkeypatch.setattr(cache, "PARALLEL_FROM", 50)
+    policy = data / "touchplan.yaml"
+    policy.write_text("capacity: 6\nholidays: [2026-12-25]\n", encoding="utf-8")
+    run_in("today")
+    total = len(load_book(data).accounts)
+    steps = [
+        ("[2026-11-26, 2026-12-25]", True),  # the day after tomorrow: dues move
+        ("[2026-11-26, 2026-12-24, 2026-12-25, 2027-01-01]", True),
+        ("[2026-12-24, 2026-12-25, 2027-01-01]", True),  # unmade again
+        ("[2026-12-24, 2026-12-25, 2027-01-01, 2040-06-05]", False),  # nobody asked
+    ]
+    plans = ("today", "--all", "--format", "json")
+    planned: list[str] = []
+    plan_record = cache.plan_record
+
+    def note(record: cache.Record, *args: object) -> None:
+        planned.append(record.rel)
+        plan_record(record, *args)  # type: ignore[arg-type]
+
+    for holidays, some in steps:
+        policy.write_text(f"capacity: 6\nholidays: {holidays}\n", encoding="utf-8")
+        planned.clear()
+
+        with monkeypatch.context() as patch:
+            no_parsing(patch)
+            with monkeypatch.context() as counting:
+                counting.setattr(cache, "plan_record", note)
+                cached = run_in(*plans).stdout
+            owner = run_in("today", "--owner", "rep01").stdout
+            later = run_in(*plans, "--date", "2026-12-04").stdout  # the next week moves on
+        assert cached == run_in(*plans, "--no-cache").stdout, holidays
+        assert owner == run_in("today", "--owner", "rep01", "--no-cache").stdout, holidays
+        assert later == run_in(*plans, "--date", "2026-12-04", "--no-cache").stdout, holidays
+        if not pool:
+            assert (0 < len(planned) < total / 2) if some else not planned, (holidays, planned)
+        # every record kept is what a cold build under these holidays makes
+        run_in("today")
+        kept = _rows(data)
+        cache_file(data).unlink()
+        run_in("today")
+        assert kept == _rows(data), holidays
+
+
+NOT_TOUCHES = ("visit", "review", "stakeholders")
+
+
+def test_a_holiday_just_before_a_day_ranks_that_day_again(tmp_path: Path) -> None:
+    """A day's ranking rows know which cadence work is past its grace, which holidays in
+    the working days before it move: an account whose plan asked about none of them
+    must still be ranked again for that day."""
+    (tmp_path / "accounts").mkdir()
+    policy = tmp_path / "touchplan.yaml"
+    off = "".join(f"{k}:\n  every: {{A: null, B: null, C: null}}\n" for k in NOT_TOUCHES)
+    policy.write_text(f"capacity: 1\n{off}", encoding="utf-8")
+    # Xylo's touch was due Monday 11-30: past its grace (3 working days) on Friday
+    # 12-04, so it comes before Yew's, due Wednesday 12-02 ...
+    for slug, tier, last in (("xylo", "C", "2026-09-01"), ("yew", "A", "2026-11-18")):
+        (tmp_path / "accounts" / f"{slug}.yaml").write_text(
+            f"name: {slug.title()}\ntier: {tier}\nsince: 2020-01-01\nhistory:\n"
+            f"  - date: {last}\n    kind: call\n    summary: Catch-up.\n",
+            encoding="utf-8",
+        )
+
+    def first(*extra: str) -> str:
+        args = ["today", "--date", "2026-12-04", "--format", "json", "--dir", str(tmp_path)]
+        result = CliRunner().invoke(app, [*args, *extra], catch_exceptions=False)
+        assert result.exit_code == 0, result.stderr
+        return str(json.loads(result.stdout)["calls"][0]["account"])
+
+    assert first() == "xylo"  # the cache keeps the day's ranking rows
+    # ... until 12-01 to 12-03 are holidays: 11-30 is then within its grace
+    policy.write_text(policy.read_text() + "holidays: [2026-12-01, 2026-12-02, 2026-12-03]\n")
+    assert first("--no-cache") == "yew"
+    assert first() == "yew"

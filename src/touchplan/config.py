@@ -21,7 +21,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field, fields, is_dataclass, replace
 from datetime import date, timedelta
 from enum import Enum
@@ -181,26 +182,34 @@ class Policy:
     source: str = ""  # the file it came from, or "" for the defaults
 
     def is_working_day(self, day: date) -> bool:
+        if _asked is not None:
+            _asked.append((day, day))
         return day.weekday() in self.working_days and day not in self.holidays
 
     def next_working_day(self, day: date) -> date:
         """``day`` itself when it is a working day, else the next one."""
+        start = day
         for _ in range(366):
-            if self.is_working_day(day):
-                return day
+            if day.weekday() in self.working_days and day not in self.holidays:
+                break
             if day == date.max:
-                return day
+                break
             day += _DAY
-        return day  # no working day in a year: validation prevents this
+        if _asked is not None:
+            _asked.append((start, day))
+        return day  # (no working day in a year: validation prevents that)
 
     def previous_working_day(self, day: date) -> date:
         """``day`` itself when it is a working day, else the one before."""
+        start = day
         for _ in range(366):
-            if self.is_working_day(day):
-                return day
+            if day.weekday() in self.working_days and day not in self.holidays:
+                break
             if day == date.min:
-                return day
+                break
             day -= _DAY
+        if _asked is not None:
+            _asked.append((day, start))
         return day
 
     def add_working_days(self, day: date, count: int) -> date:
@@ -215,6 +224,8 @@ class Policy:
         """Working days after ``start`` up to and including ``end`` (0 if end <= start)."""
         if end <= start:
             return 0
+        if _asked is not None:
+            _asked.append((start, end))
         full_weeks, rest = divmod((end - start).days, 7)
         count = full_weeks * len(self.working_days)
         day = start
@@ -226,6 +237,23 @@ class Policy:
             1 for h in self.holidays if start < h <= end and h.weekday() in self.working_days
         )
         return count
+
+
+# The calendar days whose being a holiday the working-day questions above looked at,
+# while ``days_asked`` watches (one account's plan, for files.cache: an edit of the
+# holidays plans again only the accounts that asked about a changed day).
+_asked: list[tuple[date, date]] | None = None
+
+
+@contextmanager
+def days_asked() -> Iterator[list[tuple[date, date]]]:
+    """The (first, last) day ranges the working-day questions asked inside the block."""
+    global _asked
+    outer, _asked = _asked, []
+    try:
+        yield _asked
+    finally:
+        _asked = outer
 
 
 _DAY = timedelta(days=1)

@@ -20,6 +20,7 @@ workload figure is summed in SQL from per-file figures and the recent history en
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import hashlib
 import json
@@ -37,7 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from touchplan import __version__
-from touchplan.config import POLICY_FILE, Config, Policy, fingerprint, plain
+from touchplan.config import POLICY_FILE, Config, Policy, days_asked, fingerprint, plain
 from touchplan.errors import AccountFileError, Problem
 from touchplan.files.edit import state_dir
 from touchplan.files.figures import Figures, loads, sum_figures
@@ -65,6 +66,7 @@ from touchplan.planning.calls import (
     Call,
     call_key,
     calls_from,
+    due_and_pulled,
     make_call,
     pull_forward,
     relabel,
@@ -75,7 +77,6 @@ from touchplan.planning.schedule import (
     ID_LENGTH,
     TIER_ORDER,
     assign_ids,
-    cannot_wait,
     grace_limit,
     is_planned,
     items_from_walk,
@@ -104,8 +105,9 @@ from touchplan.text import fold_name
 # 11: a ranking row's `p` counts cadence work past its grace, not all late cadence work
 # (schedule.wait_limit); `items_ahead` covers `opened` (a promise made today keeps no
 # spare day: calls.spare_for); 12: `demand` holds whole-number figures (files.figures), which
-# a changed file's rows adjust instead of emptying the table
-SCHEMA = 12
+# a changed file's rows adjust instead of emptying the table; 13: the days each plan asked
+# about (`files.days`), so a holidays edit re-plans only the accounts that asked about one
+SCHEMA = 13
 CACHE_NAME = f"plan-cache-v{SCHEMA}.sqlite3"
 PARALLEL_FROM = 400  # files to parse before a process pool pays for itself
 CHUNK = 250
@@ -141,6 +143,9 @@ class Record:
     renewal_due: int = 0  # ordinal of the effective renewal date (workload); 0 = none
     # [ordinal, touch kind, problem?, promise?]: the entries a workload window may count
     events: list[list[Any]] = field(default_factory=list)
+    # the day ranges (ordinals, flat: first, last, first, last, ...) whose being holidays
+    # the plan asked about (config.days_asked): a holidays edit meeting none keeps it
+    days: list[int] = field(default_factory=list)
     parsed: str | None = None  # the account as files.stored keeps it (None: it has none)
     reparsed: bool = True  # read from the file (False: from the stored parse)
 
@@ -182,6 +187,24 @@ def replan_record(
 
 def plan_record(record: Record, account: Account, policy: Policy, day: date) -> None:
     """Fill in what the plan needs of a parsed account (everything policy-dependent)."""
+    with days_asked() as asked:
+        _plan_record(record, account, policy, day)
+    record.days = _day_ranges(asked)
+
+
+def _day_ranges(asked: list[tuple[date, date]]) -> list[int]:
+    """``asked`` as sorted, disjoint ranges of ordinals, flat (first, last, ...)."""
+    flat: list[int] = []
+    for first, last in sorted(asked):
+        low, high = first.toordinal(), last.toordinal()
+        if flat and low <= flat[-1] + 1:
+            flat[-1] = max(flat[-1], high)
+        else:
+            flat += (low, high)
+    return flat
+
+
+def _plan_record(record: Record, account: Account, policy: Policy, day: date) -> None:
     record.ok = True
     record.name, record.tier, record.owner = account.name, account.tier.value, account.owner
     record.status = account.status.value
@@ -306,7 +329,7 @@ PER_TIER = ("touch_every", "visit_every", "review_every", "stakeholder_every")
 def policy_key(policy: Policy) -> str:
     """Everything besides a file itself that every record depends on: the settings, not
     touchplan.yaml's bytes (a comment, `owners:` or `tiers:` keep the cache whole)."""
-    settings = fingerprint(policy, leave_out=(*RANKING_ONLY, *PER_TIER))
+    settings = fingerprint(policy, leave_out=(*RANKING_ONLY, *PER_TIER, "holidays"))
     text = f"{SCHEMA}|{__version__}|{settings}"
     return hashlib.sha256(text.encode()).hexdigest()
 
@@ -325,6 +348,12 @@ def tier_keys(policy: Policy) -> dict[str, str]:
 _TIER_KEYS = tuple(f"tier:{tier.value}" for tier in Tier)
 
 
+def holidays_key(policy: Policy) -> str:
+    """The holidays as the cache's meta keeps them (ordinals, a JSON list): the days an
+    edit made or unmade holidays are told apart (``_forget_days``)."""
+    return json.dumps(sorted(day.toordinal() for day in policy.holidays))
+
+
 def weights_key(policy: Policy) -> str:
     """What the stored weights (``items.imp``, ``items.tw``) and ranking rows depend on."""
     return fingerprint(policy, only=WEIGHING)
@@ -340,7 +369,8 @@ CREATE TABLE IF NOT EXISTS files(
     rel TEXT PRIMARY KEY, mtime INTEGER, size INTEGER, ino INTEGER, ctime INTEGER, slug TEXT,
     name TEXT, name_key TEXT, tier TEXT, owner TEXT, owner_key TEXT, status TEXT,
     snooze INTEGER, renewal INTEGER, ok INTEGER, valid_from INTEGER, valid_until INTEGER,
-    problems TEXT, attempt INTEGER, digest TEXT, every INTEGER, renewal_due INTEGER);
+    problems TEXT, attempt INTEGER, digest TEXT, every INTEGER, renewal_due INTEGER,
+    days TEXT, days_low INTEGER, days_high INTEGER);
 CREATE TABLE IF NOT EXISTS items(
     rel TEXT, slug TEXT, kind TEXT, cls INTEGER, due INTEGER, cadence INTEGER, imp REAL,
     tw REAL, tier_rank INTEGER, key TEXT, deferred INTEGER, active INTEGER, snooze INTEGER,
@@ -440,15 +470,20 @@ class Cache:
                     "weights": weights_key(self.policy),
                 }
                 wanted.update(tier_keys(self.policy))
-                kept = ("weights", *_TIER_KEYS)  # what moves without discarding every row
+                wanted["holidays"] = holidays_key(self.policy)
+                # what moves without discarding every row
+                kept = ("weights", "holidays", *_TIER_KEYS)
                 if meta != wanted and _without(meta, *kept) == _without(wanted, *kept):
-                    # only the weights, grace or one tier's cadences moved: every other
-                    # record holds; that tier's accounts are planned again (from their
-                    # stored parses: the scan finds their rows gone)
+                    # only the weights, grace, holidays or one tier's cadences moved:
+                    # every other record holds; that tier's accounts, and those whose
+                    # plans asked about a day made or unmade a holiday, are planned again
+                    # (from their stored parses: the scan finds their rows gone)
                     db.execute("BEGIN IMMEDIATE")
                     tiers = [t for t in _TIER_KEYS if meta.get(t) != wanted[t]]
                     if tiers:
                         _forget_tiers(db, [t.removeprefix("tier:") for t in tiers])
+                    if meta.get("holidays") != wanted["holidays"]:
+                        _forget_days(db, meta.get("holidays", "[]"), wanted["holidays"])
                     if meta.get("weights") != wanted["weights"]:
                         _reweigh(db, self.policy)
                     db.execute("DELETE FROM meta")
@@ -590,6 +625,38 @@ def _forget_tiers(db: sqlite3.Connection, tiers: list[str]) -> None:
         db.execute(f"DELETE FROM {table}")
 
 
+def _forget_days(db: sqlite3.Connection, before: str, after: str) -> None:
+    """Drop the records whose plans asked whether a day is a holiday that has changed
+    between the holidays ``before`` and ``after`` (meta's JSON lists; inside the
+    caller's transaction). Every other plan asked about none, so it holds as it is."""
+    changed = sorted(set(json.loads(before)) ^ set(json.loads(after)))
+    if not changed:
+        return
+    gone = []
+    for rel, days in db.execute(
+        "SELECT rel, days FROM files WHERE ok = 1 AND days_low <= ? AND days_high >= ?",
+        (changed[-1], changed[0]),
+    ):
+        flat = json.loads(days)
+        low = 0
+        for first, last in zip(flat[::2], flat[1::2], strict=True):
+            low = bisect.bisect_left(changed, first, low)
+            if low == len(changed):
+                break
+            if changed[low] <= last:
+                gone.append(rel)
+                break
+    wanted = (json.dumps(gone),)
+    for table in ("items", "events", "files", "ranks"):
+        db.execute(f"DELETE FROM {table} WHERE rel IN (SELECT value FROM json_each(?))", wanted)
+    # a day's ranking rows ask only about the days before it (`grace_limit`): those of
+    # days up to a changed one hold (a holiday added ahead keeps today's)
+    db.execute("DELETE FROM ranks WHERE day > ?", (changed[0],))
+    db.execute("DELETE FROM ranked WHERE day > ?", (changed[0],))
+    for table in ("blocks", "unique_slugs", "demand"):
+        db.execute(f"DELETE FROM {table}")
+
+
 def _reweigh(db: sqlite3.Connection, policy: Policy) -> None:
     """Give every item row ``policy``'s weights, as ``store_records`` would, and drop the
     ranking rows scored with the old ones (inside the caller's transaction)."""
@@ -660,6 +727,9 @@ def store_records(
                 r.digest,
                 r.every,
                 r.renewal_due,
+                json.dumps(r.days),
+                r.days[0] if r.days else 0,
+                r.days[-1] if r.days else 0,
             )
         )
         # events, like items, repeat what the workload query filters on
@@ -703,7 +773,7 @@ def store_records(
             db.executemany("DELETE FROM items WHERE rel = ?", changed)
             db.executemany("DELETE FROM events WHERE rel = ?", changed)
             db.executemany("DELETE FROM parsed WHERE rel = ?", [(rel,) for rel in gone])
-        db.executemany(f"INSERT INTO files VALUES ({','.join('?' * 22)})", file_rows)
+        db.executemany(f"INSERT INTO files VALUES ({','.join('?' * 25)})", file_rows)
         db.executemany("INSERT OR REPLACE INTO parsed VALUES (?,?,?,?,?,?,?,?)", parsed_rows)
         db.executemany(f"INSERT INTO items VALUES ({','.join('?' * 18)})", item_rows)
         db.executemany("INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?)", event_rows)
@@ -1420,8 +1490,9 @@ def plus_working(policy: Policy, day: date, count: int) -> date:
 def names_lookup(root: Path) -> Callable[[str], list[Path]] | None:
     """Account files by case-insensitive name, from the cache (None when there is none).
 
-    A name found here is re-checked against the file itself by the caller's load, and
-    a name not found falls back to reading the files: the cache may be a run behind.
+    The cache may be a run behind: a file whose stat (and bytes, while racy) is not the
+    one its row was made from is read to learn its name, as is a file with no row, so a
+    name no account has is known without reading 40,000 files.
     """
     path = cache_file(root)
     if not path.exists():
@@ -1431,23 +1502,27 @@ def names_lookup(root: Path) -> Callable[[str], list[Path]] | None:
         try:
             db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
             try:
-                rows = db.execute(
-                    "SELECT rel, mtime, size, ino, ctime FROM files WHERE name_key = ? AND ok = 1",
-                    (name_key,),
-                ).fetchall()
+                rows = {
+                    rel: ((mtime, size, ino, ctime, digest or ""), ok and key == name_key)
+                    for rel, mtime, size, ino, ctime, digest, ok, key in db.execute(
+                        "SELECT rel, mtime, size, ino, ctime, digest, ok, name_key FROM files"
+                    )
+                }
             finally:
                 db.close()
         except sqlite3.Error:
             return _read_names(root, name_key)
         found = []
-        for rel, *stored in rows:
-            try:
-                st = os.stat(root / rel)
-            except OSError:
+        for rel, stat in scan_tree(root)[0]:
+            row = rows.get(rel)
+            if row is not None and _unchanged(root, rel, stat, row[0]):
+                if row[1]:
+                    found.append(root / rel)
                 continue
-            if file_stat(st) == tuple(stored):
+            account, _ = load_file(root, root / rel)
+            if account is not None and account.name.casefold() == name_key:
                 found.append(root / rel)
-        return found or _read_names(root, name_key)
+        return found
 
     return lookup
 
@@ -1711,22 +1786,9 @@ def _due_by(items: dict[str, list[Item]], mine: list[Account], policy: Policy, d
     """Calls due by ``day`` as today's plan stands: ``rank_calls``'s count (the accounts
     with an item due by then, and those a later deadline pulls forward), in Python."""
     tiers = {a.slug: a.tier for a in mine}
-    called = {slug for slug, its in items.items() if any(i.due <= day for i in its)}
-    committed = sum(
-        1 for its in items.values()
-        if any(i.cls is ItemClass.COMMITMENT and i.due <= day for i in its)
-    )  # fmt: skip
-    ahead = [
-        Ahead(slug, tiers[slug], i.due, i.key, spare_for(i.repeats, i.kind, i.trigger, policy, day))
-        for slug, its in items.items()
-        for i in its
-        if i.cls is ItemClass.COMMITMENT
-        and i.kind in EARLY_KINDS
-        and i.due > day
-        and i.deferred is None
-    ]
-    pressing = sum(1 for its in items.values() if cannot_wait(its, policy, day))
-    pulled = pull_forward(ahead, called, committed, policy, day, pressing, len(called))
+    called, pulled = due_and_pulled(
+        {slug: (tiers[slug], its) for slug, its in items.items()}, policy, day
+    )
     return len(called | set(pulled))
 
 

@@ -307,30 +307,39 @@ def plan_calls(accounts: Iterable[Account], policy: Policy, today: date) -> list
     return calls_from(planned, policy, today)
 
 
-def calls_from(
-    planned: dict[str, tuple[Account, list[Item]]], policy: Policy, today: date
-) -> list[Call]:
-    """The ranked calls of accounts whose open items are known."""
+def due_and_pulled(
+    planned: Mapping[str, tuple[Tier, Sequence[Item]]], policy: Policy, today: date
+) -> tuple[set[str], dict[str, dict[str, str]]]:
+    """The accounts (by slug; with their tier and open items) with something due by
+    ``today``, and the commitments ``pull_forward`` brings onto today (slug -> item key
+    -> why): today's calls, from every planned account's items."""
     ahead = [
-        Ahead(
-            slug, account.tier, i.due, i.key, spare_for(i.repeats, i.kind, i.trigger, policy, today)
-        )
-        for slug, (account, items) in planned.items()
+        Ahead(slug, tier, i.due, i.key, spare_for(i.repeats, i.kind, i.trigger, policy, today))
+        for slug, (tier, items) in planned.items()
         for i in items
         if i.cls is ItemClass.COMMITMENT
         and i.kind in EARLY_KINDS
         and i.due > today
         and i.deferred is None
     ]
-    called = {s for s, (_a, items) in planned.items() if any(i.due <= today for i in items)}
+    called = {s for s, (_t, items) in planned.items() if any(i.due <= today for i in items)}
     committed = sum(
         1
-        for _a, items in planned.values()
+        for _t, items in planned.values()
         if any(i.cls is ItemClass.COMMITMENT and i.due <= today for i in items)
     )
     # calls a spare day may not displace
-    pressing = sum(1 for _a, items in planned.values() if cannot_wait(items, policy, today))
-    early = pull_forward(ahead, called, committed, policy, today, pressing, len(called))
+    pressing = sum(1 for _t, items in planned.values() if cannot_wait(items, policy, today))
+    return called, pull_forward(ahead, called, committed, policy, today, pressing, len(called))
+
+
+def calls_from(
+    planned: dict[str, tuple[Account, list[Item]]], policy: Policy, today: date
+) -> list[Call]:
+    """The ranked calls of accounts whose open items are known."""
+    _called, early = due_and_pulled(
+        {slug: (account.tier, items) for slug, (account, items) in planned.items()}, policy, today
+    )
     calls = []
     for slug, (account, items) in planned.items():
         why = early.get(slug, {})
