@@ -15,7 +15,16 @@ from pathlib import Path
 from typing import Any
 
 from touchplan.config import Policy
-from touchplan.model import Account, NextAction, Snooze, Status, Tier, Touch, TouchKind
+from touchplan.model import (
+    Account,
+    NextAction,
+    RenewalStage,
+    Snooze,
+    Status,
+    Tier,
+    Touch,
+    TouchKind,
+)
 from touchplan.planning.week import WeekPlan, plan_week
 
 TODAY = date(2026, 11, 24)
@@ -243,6 +252,26 @@ def test_an_overdue_renewal_is_planned_first_and_worked_until_signed() -> None:
     ]
     first = plan.planned[0].call.items[0]
     assert (first.stage, first.due, first.progress) == ("30", d("2026-10-13"), "not started")
+
+
+def test_a_lapsed_renewal_is_planned_once_and_one_lapsing_in_the_week_once_more() -> None:
+    # acme's renewal passed on 11-02 unsigned: "renew or mark lost" is due every day until
+    # the rep does either, which the planned call is for, so the week lists it once (not
+    # on each of the five days); globex's proposal, worked today, comes back on its
+    # rhythm (3 days near the date: Friday), when it has lapsed on Thursday: once more
+    acme = account("acme", "C", [entry("2026-11-20")], renewal=d("2026-11-02"))
+    globex = account(
+        "globex", "C", [entry("2026-11-20", "renewal", stage=RenewalStage.PROPOSAL)],
+        renewal=d("2026-11-26"),
+    )  # fmt: skip
+    plan = plan_week([acme, globex], P, TODAY, 5)
+    assert rows(plan) == [
+        ("2026-11-24", "acme", "renewal", None),
+        ("2026-11-24", "globex", "renewal", None),
+        ("2026-11-27", "globex", "renewal", None),
+    ]
+    assert [p.call.items[0].progress for p in plan.planned] == ["lapsed", "proposal", "lapsed"]
+    assert plan.left_over == ()
 
 
 def test_a_new_accounts_stale_onboarding_step_is_missed_its_first_touch_planned() -> None:

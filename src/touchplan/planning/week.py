@@ -9,6 +9,7 @@ from datetime import date
 from touchplan.config import Policy
 from touchplan.model import Account, Item, ItemClass, ItemKind, Status, Touch, TouchKind
 from touchplan.planning.calls import Call, Mode, calls_from, relabel
+from touchplan.planning.renewal import LAPSED
 from touchplan.planning.schedule import is_planned, plan_account, scored, stable_until
 from touchplan.planning.walk import attempted, plus, working_days
 
@@ -30,7 +31,7 @@ class WeekPlan:
 def simulate(account: Account, call: Call, day: date) -> Account:
     """The account as if ``call`` were made on ``day``: a contact of the call's mode that
     closes its agenda's commitments (problems are touched, not resolved; a renewal
-    moves on to its rhythm)."""
+    moves on to its rhythm; a lapsed one ``plan_week`` takes as settled)."""
     kind = {Mode.VISIT: TouchKind.VISIT, Mode.REVIEW: TouchKind.REVIEW}.get(
         call.mode, TouchKind.CALL
     )
@@ -60,13 +61,19 @@ def plan_week(accounts: Sequence[Account], policy: Policy, today: date, days: in
     horizon = policy.add_working_days(last_day, policy.plan_ahead)
     by_slug = {a.slug: a for a in accounts if a.status is Status.ACTIVE}
     items: dict[str, tuple[list[Item], date]] = {}  # slug -> (open items, valid until)
+    # lapsed renewals on a planned call: the rep renews or marks it lost there (the only
+    # ways it closes), so later days do not list it again
+    settled: set[str] = set()
 
     def open_items(slug: str, day: date) -> list[Item]:
         cached = items.get(slug)
         if cached is None or day > cached[1]:
             account = by_slug[slug]
             found = plan_account(account, policy, day)
-            cached = ([i for i in found if i.due <= horizon], stable_until(account, policy, day))
+            cached = (
+                [i for i in found if i.due <= horizon and i.key not in settled],
+                stable_until(account, policy, day),
+            )
             items[slug] = cached
         return cached[0]
 
@@ -93,6 +100,7 @@ def plan_week(accounts: Sequence[Account], policy: Policy, today: date, days: in
             carried = first_due.pop(call.account)
             planned.append(PlannedCall(call, day, carried if carried != day else None))
             by_slug[call.account] = simulate(by_slug[call.account], call, day)
+            settled.update(i.key for i in call.agenda if i.progress == LAPSED)
             items.pop(call.account, None)
             if open_items(call.account, plus(day, 1)) == []:
                 items.pop(call.account, None)
