@@ -830,6 +830,36 @@ def test_a_day_with_room_does_the_deadlines_ahead_cached_or_not(
         ] == expected
 
 
+def test_why_says_which_rule_brings_a_commitment_onto_todays_list(
+    root: Path, write_account: Callable[..., Path], run: RunFn
+) -> None:
+    # as above: Thursday's promise fills a call that would go unused; Wednesday 12-02's
+    # is past the look-ahead and waits, so its `why` says nothing of today
+    write_account("due", "name: Due\ntier: A\nhistory:\n  - date: 2026-11-10\n    kind: call\n")
+    for slug, when in (("thu", "2026-11-26"), ("dec", "2026-12-02")):
+        write_account(
+            slug,
+            f"name: {slug}\ntier: C\nhistory:\n  - date: 2026-11-20\n    kind: call\n"
+            f"    next: {when} Send the quote\n",
+        )
+    pulled = "  · done today, while there is room: due 2026-11-26"
+    for _ in range(2):  # cold, then warm
+        thu = run("why", "thu")
+        assert thu.exit_code == 0, thu.stderr
+        assert pulled in thu.stdout.splitlines()
+        dec = run("why", "dec")
+        assert dec.exit_code == 0, dec.stderr
+        assert "done today" not in dec.stdout
+    record = json.loads(run("why", "thu", "--format", "json").stdout)
+    follow_up = [i for i in record["items"] if i["kind"] == "follow-up"]
+    assert [r for i in follow_up for r in i["reasons"] if "done today" in r] == [
+        "done today, while there is room: due 2026-11-26"
+    ]
+    # one call a day: the touch due takes it, Thursday's promise keeps its own date
+    (root / "touchplan.yaml").write_text("capacity: 1\n", encoding="utf-8")
+    assert "done today" not in run("why", "thu").stdout
+
+
 def test_a_spare_day_displaces_cadence_work_within_its_grace_cached_or_not(
     root: Path, write_account: Callable[..., Path], run: RunFn
 ) -> None:

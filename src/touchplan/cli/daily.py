@@ -476,17 +476,23 @@ def add(
 
 
 def account_plan(
-    dir_opt: str | None, account_name: str, date_opt: str | None
+    dir_opt: str | None, account_name: str, date_opt: str | None, *, pulled: bool = False
 ) -> tuple[date, Account, list[Item], Policy]:
-    """The planning day, one account, all its open items, and the policy."""
-    from touchplan.files.cache import find_account
-    from touchplan.planning.schedule import plan_account, with_ids
+    """The planning day, one account, all its open items, and the policy; with
+    ``pulled``, the items today's list brings forward say why (as `today` shows them)."""
+    from touchplan.files.cache import find_account, pulled_today
+    from touchplan.planning.calls import pulled_note
+    from touchplan.planning.schedule import is_planned, plan_account, with_ids
 
     day = pick_today(date_opt)
     root, config = open_root(dir_opt)
     _path, account = find_account(root, account_name)
     # a lost customer is no longer planned: `show` tells its story, not its lateness
     items = [] if account.status is Status.LOST else plan_account(account, config.policy, day)
+    if pulled and items and is_planned(account, day):
+        # pulled forward among its owner's calls: the list the account is on
+        why = pulled_today(root, config, day, account.owner or None).get(account.slug, {})
+        items = [pulled_note(i, why[i.key]) if i.key in why else i for i in items]
     return day, account, with_ids(items, root_ids(root)(items)), config.policy
 
 
@@ -521,11 +527,12 @@ def why(
     fmt: FormatOpt = Format.table,
     dir_opt: DirOpt = None,
 ) -> None:
-    """Each open item's score, term by term: measure × weight = value."""
+    """Each open item's score, term by term: measure × weight = value; and why a
+    commitment is on today's list ahead of its date."""
     from touchplan.planning.schedule import is_planned
     from touchplan.views import daily, records
 
-    day, account, items, _policy = account_plan(dir_opt, account_name, date_opt)
+    day, account, items, _policy = account_plan(dir_opt, account_name, date_opt, pulled=True)
     if fmt is Format.table and not is_planned(account, day):
         state = "lost" if account.status is Status.LOST else "snoozed"
         warn(f"note: {account.name} is {state} and left out of planning")

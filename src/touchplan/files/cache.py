@@ -1631,6 +1631,18 @@ def plan_today(
         index.db.close()
 
 
+def pulled_today(
+    root: Path, config: Config, day: date, owner: str | None
+) -> dict[str, dict[str, str]]:
+    """The commitments ``owner``'s list for ``day`` brings forward (``pull_forward``):
+    slug -> item key -> why, as `today` weighs them (from the cache, kept up to date)."""
+    index = build_index(root, config, day)
+    try:
+        return rank_calls(index, config.policy, day, owner, 0).pulled
+    finally:
+        index.db.close()
+
+
 def _today_from(
     root: Path,
     policy: Policy,

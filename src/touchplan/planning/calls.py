@@ -130,7 +130,7 @@ def make_call(
     ]
     code = why or {}
     early = [
-        *(_note(i, PULLED_WHY[code.get(i.key, OVERBOOKED)].format(due=fmt(i.due))) for i in pulled),
+        *(pulled_note(i, code.get(i.key, OVERBOOKED)) for i in pulled),
         *(_note(i, "can be settled on this call") for i in soon if due),
     ]
     early.sort(key=lambda i: (i.due, i.kind.value))
@@ -202,6 +202,12 @@ PULLED_WHY = {
     SPARE: "done today: a day to spare before {due}, in case nobody answers",
     ROOM: "done today, while there is room: due {due}",
 }
+
+
+def pulled_note(item: Item, why: str) -> Item:
+    """``item`` saying why ``pull_forward`` brings it onto today's list (``why``: one of
+    PULLED_WHY's keys)."""
+    return _note(item, PULLED_WHY[why].format(due=fmt(item.due)))
 
 
 def pull_forward(
