@@ -160,12 +160,17 @@ def test_check_uses_the_cache_and_still_reports_everything(
     assert "accounts/zz-broken.yaml:2: tier: 'Z' is not one of A, B, C" in first.stdout
 
 
+def first_named(data: Path, run_in: Callable[..., Run]) -> tuple[Path, str]:
+    """The cache built, and the first account file with its name."""
+    today_json(run_in, data)
+    target = sorted((data / "accounts").glob("*.yaml"))[0]
+    return target, target.read_text().splitlines()[1].removeprefix("name: ")
+
+
 def test_log_finds_an_account_by_name_from_the_cache(
     data: Path, run_in: Callable[..., Run]
 ) -> None:
-    today_json(run_in, data)  # builds the cache
-    target = sorted((data / "accounts").glob("*.yaml"))[0]
-    name = target.read_text().splitlines()[1].removeprefix("name: ")
+    target, name = first_named(data, run_in)
     result = run_in("log", name.upper(), "Quick call", "--dir", str(data))
     assert result.exit_code == 0, result.stderr
     assert target.read_text().endswith("    summary: Quick call\n")
@@ -174,9 +179,7 @@ def test_log_finds_an_account_by_name_from_the_cache(
 def test_a_name_the_cache_holds_once_is_ambiguous_with_a_file_added_since(
     data: Path, run_in: Callable[..., Run]
 ) -> None:
-    today_json(run_in, data)  # builds the cache
-    target = sorted((data / "accounts").glob("*.yaml"))[0]
-    name = target.read_text().splitlines()[1].removeprefix("name: ")
+    target, name = first_named(data, run_in)
     twin = data / "accounts" / "zz-twin.yaml"
     twin.write_text(f"name: {name}\ntier: B\n")
     before = target.read_bytes()
@@ -194,9 +197,7 @@ def test_a_name_the_cache_holds_once_is_ambiguous_with_a_file_added_since(
 def test_a_name_is_found_in_a_file_renamed_since_the_cache_and_not_in_its_old_row(
     data: Path, run_in: Callable[..., Run]
 ) -> None:
-    today_json(run_in, data)  # builds the cache
-    target = sorted((data / "accounts").glob("*.yaml"))[0]
-    name = target.read_text().splitlines()[1].removeprefix("name: ")
+    target, name = first_named(data, run_in)
     # the account renamed in place: its row still holds the old name
     target.write_text(target.read_text().replace(f"name: {name}", "name: Renamed Holdings", 1))
     gone = run_in("log", name, "Quick call", "--dir", str(data))
