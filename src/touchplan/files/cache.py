@@ -28,6 +28,7 @@ import re
 import sqlite3
 import sys
 import time
+from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -1128,7 +1129,9 @@ def _fill(
         initargs=(str(db_path),),
     ) as pool:
         # with "fork", every worker starts at the first submit
-        futures = [pool.submit(_parse_chunk, str(root), chunk, day.toordinal()) for chunk in chunks]
+        futures = deque(
+            pool.submit(_parse_chunk, str(root), chunk, day.toordinal()) for chunk in chunks
+        )
         db = sqlite3.connect(db_path, timeout=30, isolation_level=None)
         try:
             db.execute("PRAGMA synchronous=NORMAL")
@@ -1136,8 +1139,10 @@ def _fill(
             if fresh:  # a cold build: indexes are cheaper built once, afterwards
                 for name in _INDEX_NAMES:
                     db.execute(f"DROP INDEX IF EXISTS {name}")
-            for chunk, future in zip(chunks, futures, strict=True):
-                rows = future.result()
+            for chunk in chunks:
+                # a done future holds its rows: each is let go of once written (kept, they
+                # would make the main process hold every row of the book by the end)
+                rows = futures.popleft().result()
                 _write_rows(db, rows, None if fresh else [rel for rel, _stat, _reuse in chunk])
                 if tick:
                     tick(len(chunk))
