@@ -152,5 +152,9 @@ def test_touchplans_layout_takes_the_fast_path_and_reads_alike(text: str) -> Non
 @example("name: x\n---\nname: y\n")
 @example("name: 'it''s'\n")
 @example("name: x\u2028y\n")
+@example("name: x\x7fy\n")  # DEL, C1 controls, U+FFFE: characters libyaml refuses
+@example("name: x\x9fy\n")
+@example("name: x\ufffey\n")
+@example("name: x\ufdd0y\n")  # a noncharacter libyaml takes
 def test_any_text_reads_as_libyaml_reads_it(text: str) -> None:
     _same_as_libyaml(text.encode())
