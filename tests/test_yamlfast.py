@@ -69,7 +69,9 @@ _ODD_KEYS = st.sampled_from(["a b", "-x", "é", "<<", "k" * 70, "? k", '"q"', "x
 def _scalar(draw: st.DrawFn, traps: bool) -> str:
     text = draw(_TRAPS if traps and draw(st.booleans()) else _SAFE)
     quote = draw(st.sampled_from(["", "", '"', "'"]))
-    trail = draw(st.sampled_from(["", "", "  ", " # note"] if traps else ["", " "]))
+    trail = draw(
+        st.sampled_from(["", "", "  ", " # note", "# x", " #"] if traps else ["", " ", "  # note"])
+    )
     return f"{quote}{text}{quote}{trail}"
 
 
@@ -85,7 +87,7 @@ def _mapping(draw: st.DrawFn, indent: int, depth: int, traps: bool, first: str =
         gap = draw(st.sampled_from([" ", " ", "  "])) if traps else " "
         nested = depth < 3 and draw(st.integers(0, 3)) == 0
         if nested:
-            lines.append(f"{lead}{key}:")
+            lines.append(f"{lead}{key}:" + draw(st.sampled_from(["", "", "  # a list"])))
             step = draw(st.integers(0 if traps else 1, 3))
             if draw(st.booleans()):
                 lines += draw(_sequence(indent + step, depth + 1, traps))
@@ -142,6 +144,10 @@ def test_touchplans_layout_takes_the_fast_path_and_reads_alike(text: str) -> Non
 @example("name: a: b\n")
 @example("name: a\n  b\n")  # a value going on over two lines
 @example("summary: done # and a comment\n")
+@example('summary: "done"# no space\n')
+@example("summary: 'it''s' # a comment\n")
+@example("contacts: # a comment\n  - name: x\n")
+@example("name: # nothing\ntier: B\n")
 @example('summary: "a \\" b"\n')
 @example("history:\n- date: 2026-01-02\n")  # a sequence at its key's indent
 @example("name:\ntier: B\n")  # an empty value

@@ -6,7 +6,7 @@ without escapes. For such a text this builds exactly the located tree that
 and column of every node, the ends of collections included), at about a third of the
 cost; for anything else, however harmless, it returns None and the caller takes the
 libyaml path. So every file that holds a problem, or any YAML this does not fully
-understand (comments after a value, escapes, multi-line or flow values, anchors, tags,
+understand (escapes, multi-line or flow values, anchors, tags,
 empty values, a sequence not indented under its key, duplicate keys...), is read and
 reported exactly as before. tests/test_yamlfast.py holds the two paths to each other.
 """
@@ -27,6 +27,8 @@ _UNSUPPORTED = re.compile(
 # One line: its indent, an optional `- ` item mark, then `key:` (with or without a
 # value after spaces) or, after an item mark, a value alone.
 _LINE = re.compile(r"( *)(- +)?(?:([A-Za-z_][A-Za-z0-9_]{0,63}):(?:( +)(.*))?$|(.*))")
+# A comment after a value: at least one space, then `#`.
+_COMMENT = re.compile(" +#")
 # What a plain scalar may not start with (YAML's indicators), to be left to libyaml.
 _INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
 
@@ -119,7 +121,7 @@ class _Reader:
             if key is None or key_col != indent or key in entries:
                 raise _Bail
             self.at += 1
-            if value:
+            if value and value[0] != "#":  # else `key:` and a comment: a block follows
                 node: Node = _scalar(value, number + 1, at)  # a deeper line next: _Bail
             else:
                 if self.at >= len(lines) or lines[self.at][1] <= indent:
@@ -160,14 +162,18 @@ class _Reader:
 
 def _scalar(text: str, line: int, col: int) -> Scalar:
     """A one-line scalar: ``text`` stands at ``col`` of ``line`` (1-based), without the
-    spaces around it."""
-    end = col + len(text)
+    spaces around it; a comment may follow it after a space."""
     first = text[0]
     if first == '"' or first == "'":
-        inner = text[1:-1]
-        if len(text) < 2 or text[-1] != first or first in inner or "\\" in inner:
-            raise _Bail  # an escape, a quote inside, or not closed on this line
-        return Scalar(inner, line, col, line, end, first)
-    if first in _INDICATORS or ": " in text or " #" in text or text[-1] == ":":
+        close = text.find(first, 1)
+        inner = text[1:close]
+        rest = text[close + 1 :]
+        if close < 0 or "\\" in inner or (rest and not _COMMENT.match(rest)):
+            raise _Bail  # an escape, a quote inside, not closed on this line, or more after
+        return Scalar(inner, line, col, line, col + close + 1, first)
+    cut = text.find(" #")
+    if cut >= 0:
+        text = text[:cut].rstrip(" ")
+    if first in _INDICATORS or ": " in text or text[-1] == ":":
         raise _Bail
-    return Scalar(text, line, col, line, end)
+    return Scalar(text, line, col, line, col + len(text))
