@@ -72,6 +72,50 @@ def test_cold_warm_changed_deleted_and_bypassed_agree(
     assert all(item["account"] != slug for item in after["items"])  # type: ignore[attr-defined,index]
 
 
+def test_one_core_parses_each_file_once_and_keeps_the_cache(
+    data: Path, run_in: Callable[..., Run], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On one core a cold run of many files parses here, into the cache file: each file
+    once, and the next run is warm (it used to parse every file twice and keep nothing)."""
+    monkeypatch.setattr(cache, "PARALLEL_FROM", 50)
+    monkeypatch.setattr(os, "cpu_count", lambda: 1)
+    reference = today_json(run_in, data, "--no-cache")
+    parsed: list[str] = []
+    build = cache.build_record
+
+    def counted(root: str, rel: str, *rest: object) -> cache.Record:
+        parsed.append(rel)
+        return build(root, rel, *rest)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(cache, "build_record", counted)
+    assert today_json(run_in, data) == reference
+    assert len(parsed) == len(set(parsed)) == 250
+    parsed.clear()
+    assert today_json(run_in, data) == reference
+    assert parsed == []
+
+
+def test_many_changed_files_replace_their_rows_on_every_core(
+    data: Path, run_in: Callable[..., Run], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A pull that changes many files (enough for the pool) replaces just their rows."""
+    monkeypatch.setattr(cache, "PARALLEL_FROM", 50)
+    today_json(run_in, data)
+    changed = sorted((data / "accounts").rglob("*.yaml"))[::3]
+    assert len(changed) >= 60
+    for path in changed:
+        with path.open("a", encoding="utf-8") as handle:
+            handle.write("  - date: 2026-11-24\n    kind: visit\n    summary: Came by.\n")
+    calls: list[int] = []
+    fill = cache._fill
+    monkeypatch.setattr(cache, "_fill", lambda *a: calls.append(len(a[1])) or fill(*a))
+    assert today_json(run_in, data) == today_json(run_in, data, "--no-cache")
+    assert calls == [len(changed)]
+    db = sqlite3.connect(cache_file(data))
+    assert db.execute("SELECT COUNT(*) FROM files").fetchone() == (250,)
+    assert db.execute("SELECT COUNT(DISTINCT rel) FROM parsed").fetchone() == (250,)
+
+
 def test_today_top_items_match_without_cache(data: Path, run_in: Callable[..., Run]) -> None:
     """Capacity-limited output ranks exactly like a full plan, ties included."""
     for day in ("2026-11-24", "2026-12-01", "2027-01-04"):

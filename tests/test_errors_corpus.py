@@ -161,3 +161,15 @@ def test_100000_levels_exit_cleanly_in_a_real_process(root: Path, opener: str) -
     assert show.returncode == 1
     assert f"accounts/deep.yaml:{line}: nested deeper than 64 levels" in show.stderr
     assert "Traceback" not in show.stderr + today.stderr + check.stderr
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="needs Linux /proc")
+def test_a_file_longer_than_its_stat_says_is_read_whole() -> None:
+    """Files are read to the size fstat gives, then on to the cap: a file that grew after
+    the stat (here one that always reports 0 bytes) is read whole, as before."""
+    from touchplan.files.store import read_capped
+
+    source = Path("/proc/self/cmdline")  # this process's: the same while it lives
+    data = read_capped(source, "accounts/x.yaml")
+    assert isinstance(data, bytes) and data == source.read_bytes()
+    assert source.stat().st_size == 0 and len(data) > 10

@@ -130,7 +130,19 @@ def decode(data: bytes, path: str) -> tuple[str, bool] | Problem:
 
 
 def parse(data: bytes, path: str) -> tuple[Document | None, list[Problem]]:
-    """Decode and compose one YAML document; never raises for bad input."""
+    """Decode and compose one YAML document; never raises for bad input.
+
+    The plain layout touchplan writes is read by ``yamlfast`` without libyaml (the same
+    tree, for a third of the cost); everything else, and every file with a problem, by
+    libyaml, which is imported only then."""
+    from touchplan.yamlfast import fast_root
+
+    decoded = decode(data, path)
+    if not isinstance(decoded, Problem):
+        text, bom = decoded
+        root = fast_root(text)
+        if root is not None:
+            return Document(text, bom, "\n", root), []
     from touchplan.yamlparse import parse_document  # PyYAML: ~10 ms to import
 
     return parse_document(data, path)

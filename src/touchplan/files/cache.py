@@ -26,11 +26,10 @@ import hashlib
 import json
 import os
 import re
-import shutil
 import sqlite3
 import sys
-import tempfile
 import time
+from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -252,22 +251,13 @@ def content_digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
-# The pool's workers are forked after these are set, so the policy is never pickled.
+# The pool's workers are forked after this is set, so the policy is never pickled.
 _WORKER_POLICY: Policy | None = None
-
-
-_WORKER_DB: sqlite3.Connection | None = None
 _WORKER_STORED: sqlite3.Connection | None = None  # the cache itself, read-only
 
 
-def _start_worker(parts: str, cache_path: str) -> None:
-    """Each worker writes its rows into a part file of its own: no lock to share."""
-    global _WORKER_DB, _WORKER_STORED
-    _WORKER_DB = sqlite3.connect(
-        os.path.join(parts, f"part-{os.getpid()}.sqlite3"), isolation_level=None
-    )
-    _WORKER_DB.execute("PRAGMA synchronous=OFF")  # a scratch file; the parent verifies it
-    _WORKER_DB.executescript(_TABLES)
+def _start_worker(cache_path: str) -> None:
+    global _WORKER_STORED
     _WORKER_STORED = sqlite3.connect(f"file:{cache_path}?mode=ro", uri=True, timeout=10)
 
 
@@ -275,14 +265,21 @@ def _start_worker(parts: str, cache_path: str) -> None:
 Job = tuple[str, FileStat, bool]
 
 
-def _parse_chunk(root: str, jobs: list[Job], day_ordinal: int) -> int:
-    """Worker: parse a chunk into this worker's part file; nothing of the files' data
-    crosses back to the parent (no pickling, no second encoding)."""
-    assert _WORKER_POLICY is not None and _WORKER_DB is not None
+def _parse_chunk(root: str, jobs: list[Job], day_ordinal: int) -> Rows:
+    """Worker: parse (or re-plan) a chunk into its table rows, built here, on this core;
+    only those plain tuples cross back, for the parent to insert while the rest parse."""
+    assert _WORKER_POLICY is not None
     day = date.fromordinal(day_ordinal)
     records = make_records(root, jobs, _WORKER_POLICY, day, _WORKER_STORED)
-    store_records(_WORKER_DB, _WORKER_POLICY, records, [], fresh=True)
-    return len(records)
+    return record_rows(_WORKER_POLICY, records)
+
+
+def pool_size(workers: int | None, jobs: int) -> int:
+    """How many processes parse ``jobs`` files: 1 (this one) when a pool does not pay."""
+    count = workers if workers is not None else min(os.cpu_count() or 1, 8)
+    if count < 2 or jobs < PARALLEL_FROM or sys.platform == "win32":
+        return 1
+    return count
 
 
 def make_records(
@@ -681,26 +678,21 @@ def _reweigh(db: sqlite3.Connection, policy: Policy) -> None:
     db.execute("DELETE FROM ranked")
 
 
-def store_records(
-    db: sqlite3.Connection,
-    policy: Policy,
-    records: list[Record],
-    gone: list[str],
-    fresh: bool = False,
-) -> None:
-    """Replace the rows of changed files; best effort (a failure costs speed only).
+# The rows of a batch of records, one list per table: files, items, events, parsed.
+# Plain tuples of str, int and float: what a worker hands back to the parent.
+Row = tuple[Any, ...]
+Rows = tuple[list[Row], list[Row], list[Row], list[Row]]
 
-    ``fresh``: the rows are known to be absent (a cold build), so nothing to delete.
-    """
-    if not (records or gone):
-        return
+
+def record_rows(policy: Policy, records: list[Record]) -> Rows:
+    """The table rows of ``records`` (the policy gives the weights each item row keeps)."""
     importance, cadence_weight, tier_weight = _weights(policy)
     tier_rank = {t.value: TIER_ORDER[t] for t in Tier}
     active_value = Status.ACTIVE.value
-    file_rows = []
-    item_rows = []
-    event_rows: list[tuple[Any, ...]] = []
-    parsed_rows: list[tuple[Any, ...]] = []
+    file_rows: list[Row] = []
+    item_rows: list[Row] = []
+    event_rows: list[Row] = []
+    parsed_rows: list[Row] = []
     for r in records:
         owner_key = r.owner.casefold()
         file_rows.append(
@@ -763,6 +755,23 @@ def store_records(
                         opened,
                     )
                 )
+    return file_rows, item_rows, event_rows, parsed_rows
+
+
+def store_records(
+    db: sqlite3.Connection,
+    policy: Policy,
+    records: list[Record],
+    gone: list[str],
+    fresh: bool = False,
+) -> None:
+    """Replace the rows of changed files; best effort (a failure costs speed only).
+
+    ``fresh``: the rows are known to be absent (a cold build), so nothing to delete.
+    """
+    if not (records or gone):
+        return
+    file_rows, item_rows, event_rows, parsed_rows = record_rows(policy, records)
     moved = json.dumps(gone + [r.rel for r in records])
     try:
         db.execute("BEGIN IMMEDIATE")
@@ -773,10 +782,7 @@ def store_records(
             db.executemany("DELETE FROM items WHERE rel = ?", changed)
             db.executemany("DELETE FROM events WHERE rel = ?", changed)
             db.executemany("DELETE FROM parsed WHERE rel = ?", [(rel,) for rel in gone])
-        db.executemany(f"INSERT INTO files VALUES ({','.join('?' * 25)})", file_rows)
-        db.executemany("INSERT OR REPLACE INTO parsed VALUES (?,?,?,?,?,?,?,?)", parsed_rows)
-        db.executemany(f"INSERT INTO items VALUES ({','.join('?' * 18)})", item_rows)
-        db.executemany("INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?)", event_rows)
+        _insert_rows(db, (file_rows, item_rows, event_rows, parsed_rows))
         _rerank(db, policy, gone + [r.rel for r in records])
         if _taken_twice(db, [r.slug for r in records if r.ok]):
             db.execute("DELETE FROM unique_slugs")
@@ -785,6 +791,14 @@ def store_records(
     except sqlite3.Error:
         with contextlib.suppress(sqlite3.Error):
             db.execute("ROLLBACK")
+
+
+def _insert_rows(db: sqlite3.Connection, rows: Rows) -> None:
+    file_rows, item_rows, event_rows, parsed_rows = rows
+    db.executemany(f"INSERT INTO files VALUES ({','.join('?' * 25)})", file_rows)
+    db.executemany("INSERT OR REPLACE INTO parsed VALUES (?,?,?,?,?,?,?,?)", parsed_rows)
+    db.executemany(f"INSERT INTO items VALUES ({','.join('?' * 18)})", item_rows)
+    db.executemany("INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?)", event_rows)
 
 
 # Rows of `demand` (days, owners, skipped files asked for) and changed files up to which
@@ -930,31 +944,32 @@ def build_index(
         cache.store(policy, records, [], fresh=fresh)
 
     if misses:
-        on_disk = None if cache.in_memory else cache.path
-        if on_disk is not None and len(misses) >= PARALLEL_FROM:
-            # the workers write the file; no connection of ours may cross the fork
+        count = 1 if cache.in_memory else pool_size(workers, len(misses))
+        if count > 1:
+            # the workers fork: no connection of ours may cross it
             assert cache.db is not None
             cache.db.close()
             try:
-                _parse_all(root, misses, policy, day, progress, workers, sink, on_disk)
+                _fill(root, misses, policy, day, progress, count, cache.path)
                 cache.db = cache.reopen()
             except (OSError, sqlite3.Error) as exc:  # the cache folder failed mid-way
                 warnings.append(
-                    f"the cache folder {on_disk.parent} failed ({exc}): planning without the cache"
+                    f"the cache folder {cache.path.parent} failed ({exc}): planning without "
+                    "the cache"
                 )
                 cache = Cache(root, policy, in_memory=True)
                 # every row must come from this run: parse them all
                 misses = [(rel, stat, False) for rel, stat in files]
-                _parse_all(root, misses, policy, day, None, 1, sink, None)
+                _parse_all(root, misses, policy, day, None, sink, None)
         else:
-            _parse_all(root, misses, policy, day, progress, workers, sink, None, cache.db)
+            _parse_all(root, misses, policy, day, progress, sink, cache.db)
     cache.store(policy, [], list(stored))
     assert cache.db is not None
     if (misses or stored) and not _covers(cache.db, misses, list(stored)):
         # the cache could not take the rows (disk full, a locked file): never plan from
         # a partial index; this run uses a private in-memory one instead
         cache = Cache(root, policy, in_memory=True)
-        _parse_all(root, [(rel, st, False) for rel, st in files], policy, day, None, 1, sink, None)
+        _parse_all(root, [(rel, st, False) for rel, st in files], policy, day, None, sink, None)
     db = cache.db
     assert db is not None
     if not cache.in_memory and any(b.key for b in unsure):
@@ -1139,93 +1154,95 @@ def _parse_all(
     policy: Policy,
     day: date,
     progress: ProgressFactory | None,
-    workers: int | None,
     sink: Callable[[list[Record]], None],
-    db_path: Path | None,
-    stored: sqlite3.Connection | None = None,
-) -> bool:
-    """Parse (or re-plan from their stored parses) ``jobs``: on every core into the cache
-    file at ``db_path`` when there are many (True), else here, handing records to
-    ``sink`` (False). ``stored``: where the parses are, when not in ``db_path``."""
-    count = workers if workers is not None else min(os.cpu_count() or 1, 8)
+    stored: sqlite3.Connection | None,
+) -> None:
+    """Parse (or re-plan from their stored parses in ``stored``) ``jobs`` here, handing
+    the records to ``sink`` chunk by chunk."""
     tick = progress(len(jobs)) if progress else None
-    if count < 2 or len(jobs) < PARALLEL_FROM or db_path is None or sys.platform == "win32":
-        reader = stored
-        if reader is None and db_path is not None and any(reuse for _r, _s, reuse in jobs):
-            with contextlib.suppress(sqlite3.Error):
-                reader = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=10)
-        for start in range(0, len(jobs), CHUNK):
-            chunk = jobs[start : start + CHUNK]
-            sink(make_records(str(root), chunk, policy, day, reader))
-            if tick:
-                tick(len(chunk))
-        if reader is not None and reader is not stored:
-            reader.close()
-        return False
+    for start in range(0, len(jobs), CHUNK):
+        chunk = jobs[start : start + CHUNK]
+        sink(make_records(str(root), chunk, policy, day, stored))
+        if tick:
+            tick(len(chunk))
+
+
+def _fill(
+    root: Path,
+    jobs: list[Job],
+    policy: Policy,
+    day: date,
+    progress: ProgressFactory | None,
+    count: int,
+    db_path: Path,
+) -> None:
+    """Parse (or re-plan) ``jobs`` on ``count`` cores into the cache file at ``db_path``.
+
+    Each worker builds its chunks' table rows; the parent inserts them while the others
+    are parsed (its core is otherwise idle), in file order, one transaction a chunk. Into
+    an empty cache the rows go in without indexes, which are built once at the end.
+    No connection of the parent's may cross the fork: the caller has closed its own,
+    and this one is opened after the workers started.
+    """
     # imported here: a warm run never starts a pool, and these cost ~10 ms to import
-    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures import ProcessPoolExecutor
     from multiprocessing import get_context
 
     global _WORKER_POLICY
     _WORKER_POLICY = policy  # the forked workers inherit it: the policy is never pickled
-    parts = Path(tempfile.mkdtemp(prefix=".parts-", dir=db_path.parent))
-    try:
-        chunks = [jobs[i : i + CHUNK] for i in range(0, len(jobs), CHUNK)]
-        context = get_context("fork")
-        with ProcessPoolExecutor(
-            count,
-            mp_context=context,
-            initializer=_start_worker,
-            initargs=(str(parts), str(db_path)),
-        ) as pool:
-            futures = [
-                pool.submit(_parse_chunk, str(root), chunk, day.toordinal()) for chunk in chunks
-            ]
-            for future in as_completed(futures):
-                done = future.result()
+    tick = progress(len(jobs)) if progress else None
+    chunks = [jobs[i : i + CHUNK] for i in range(0, len(jobs), CHUNK)]
+    with ProcessPoolExecutor(
+        count,
+        mp_context=get_context("fork"),
+        initializer=_start_worker,
+        initargs=(str(db_path),),
+    ) as pool:
+        # with "fork", every worker starts at the first submit
+        futures = deque(
+            pool.submit(_parse_chunk, str(root), chunk, day.toordinal()) for chunk in chunks
+        )
+        db = sqlite3.connect(db_path, timeout=30, isolation_level=None)
+        try:
+            db.execute("PRAGMA synchronous=NORMAL")
+            fresh = db.execute("SELECT COUNT(*) FROM files").fetchone()[0] == 0
+            if fresh:  # a cold build: indexes are cheaper built once, afterwards
+                for name in _INDEX_NAMES:
+                    db.execute(f"DROP INDEX IF EXISTS {name}")
+            for chunk in chunks:
+                # a done future holds its rows: each is let go of once written (kept, they
+                # would make the main process hold every row of the book by the end)
+                rows = futures.popleft().result()
+                _write_rows(db, rows, None if fresh else [rel for rel, _stat, _reuse in chunk])
                 if tick:
-                    tick(done)
-        _merge_parts(db_path, sorted(parts.glob("part-*.sqlite3")), jobs)
-    finally:
-        shutil.rmtree(parts, ignore_errors=True)
-    return True
+                    tick(len(chunk))
+            with contextlib.suppress(sqlite3.Error):
+                # many files changed: the next `today` ranks them all afresh
+                db.execute("BEGIN IMMEDIATE")
+                for table in ("ranks", "ranked", "unique_slugs", "demand"):
+                    db.execute(f"DELETE FROM {table}")
+                db.execute("COMMIT")
+            with contextlib.suppress(sqlite3.Error):
+                db.executescript(_INDEXES)
+        finally:
+            db.close()
 
 
-def _merge_parts(db_path: Path, parts: list[Path], jobs: list[Job]) -> None:
-    """Copy the workers' rows into the cache in one transaction (in C, row for row)."""
-    db = sqlite3.connect(db_path, timeout=30, isolation_level=None)
+def _write_rows(db: sqlite3.Connection, rows: Rows, replaced: list[str] | None) -> None:
+    """Insert one chunk's rows, first deleting the ``replaced`` files' old rows (None:
+    there are none); best effort (``_covers`` catches rows that did not go in)."""
     try:
-        fresh = db.execute("SELECT COUNT(*) FROM files").fetchone()[0] == 0
-        if fresh:  # a cold build: indexes are cheaper built once, afterwards
-            for name in _INDEX_NAMES:
-                db.execute(f"DROP INDEX IF EXISTS {name}")
-        for n, part in enumerate(parts):
-            db.execute(f"ATTACH DATABASE ? AS part{n}", (str(part),))
         db.execute("BEGIN IMMEDIATE")
-        if not fresh:
-            changed = [(rel,) for rel, _stat, _reuse in jobs]
+        if replaced:
+            changed = [(rel,) for rel in replaced]
             db.executemany("DELETE FROM files WHERE rel = ?", changed)
             db.executemany("DELETE FROM items WHERE rel = ?", changed)
             db.executemany("DELETE FROM events WHERE rel = ?", changed)
-        for n in range(len(parts)):
-            db.execute(f"INSERT INTO files SELECT * FROM part{n}.files")
-            db.execute(f"INSERT INTO items SELECT * FROM part{n}.items")
-            db.execute(f"INSERT INTO events SELECT * FROM part{n}.events")
-            db.execute(f"INSERT OR REPLACE INTO parsed SELECT * FROM part{n}.parsed")
-        # many files changed: the next `today` ranks them all afresh
-        db.execute("DELETE FROM ranks")
-        db.execute("DELETE FROM ranked")
-        db.execute("DELETE FROM unique_slugs")
-        db.execute("DELETE FROM demand")
+        _insert_rows(db, rows)
         db.execute("COMMIT")
-        for n in range(len(parts)):
-            db.execute(f"DETACH DATABASE part{n}")
-        db.executescript(_INDEXES)
     except sqlite3.Error:
         with contextlib.suppress(sqlite3.Error):
             db.execute("ROLLBACK")
-    finally:
-        db.close()
 
 
 def _covers(db: sqlite3.Connection, written: list[Job], gone: list[str]) -> bool:
