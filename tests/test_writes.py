@@ -275,7 +275,11 @@ def test_a_file_that_keeps_changing_fails_cleanly(root: Path) -> None:
         n = 0
         while not stop.is_set():
             n += 1
-            path.write_text(ACME + f"# edit {n}\n")
+            # saved whole (as editors do, by rename): written in place, a read between
+            # its truncation and its write finds the file empty, and says so instead
+            saved = path.with_name(f".acme-{n}.swp")
+            saved.write_text(ACME + f"# edit {n}\n")
+            os.replace(saved, path)
             time.sleep(0.05)
 
     _wait_for_lock()
