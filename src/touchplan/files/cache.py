@@ -104,8 +104,9 @@ from touchplan.text import fold_name
 # 11: a ranking row's `p` counts cadence work past its grace, not all late cadence work
 # (schedule.wait_limit); `items_ahead` covers `opened` (a promise made today keeps no
 # spare day: calls.spare_for); 12: `demand` holds whole-number figures (files.figures), which
-# a changed file's rows adjust instead of emptying the table
-SCHEMA = 12
+# a changed file's rows adjust instead of emptying the table; 13: `trends`, the report's
+# weekly trend readings kept per file (planning.report.Segment), written by `report`
+SCHEMA = 13
 CACHE_NAME = f"plan-cache-v{SCHEMA}.sqlite3"
 PARALLEL_FROM = 400  # files to parse before a process pool pays for itself
 CHUNK = 250
@@ -357,6 +358,8 @@ CREATE TABLE IF NOT EXISTS blocks(key TEXT PRIMARY KEY, valid_from INTEGER,
 CREATE TABLE IF NOT EXISTS unique_slugs(checked INTEGER);
 CREATE TABLE IF NOT EXISTS demand(day INTEGER, owner TEXT, skipped TEXT, figures TEXT,
     PRIMARY KEY(day, owner, skipped));
+CREATE TABLE IF NOT EXISTS trends(rel TEXT PRIMARY KEY, mtime INTEGER, size INTEGER,
+    ino INTEGER, ctime INTEGER, digest TEXT, key TEXT, segments TEXT);
 """
 _INDEXES = """
 CREATE INDEX IF NOT EXISTS items_rel ON items(rel);
@@ -468,6 +471,7 @@ class Cache:
                         # parsed by another version (or for another root): parse again;
                         # a policy change alone keeps the parsed accounts to plan from
                         db.execute("DELETE FROM parsed")
+                        db.execute("DELETE FROM trends")
                     db.execute("DELETE FROM meta")
                     db.executemany("INSERT INTO meta VALUES (?, ?)", wanted.items())
                     db.execute("COMMIT")
@@ -703,6 +707,7 @@ def store_records(
             db.executemany("DELETE FROM items WHERE rel = ?", changed)
             db.executemany("DELETE FROM events WHERE rel = ?", changed)
             db.executemany("DELETE FROM parsed WHERE rel = ?", [(rel,) for rel in gone])
+            db.executemany("DELETE FROM trends WHERE rel = ?", [(rel,) for rel in gone])
         db.executemany(f"INSERT INTO files VALUES ({','.join('?' * 22)})", file_rows)
         db.executemany("INSERT OR REPLACE INTO parsed VALUES (?,?,?,?,?,?,?,?)", parsed_rows)
         db.executemany(f"INSERT INTO items VALUES ({','.join('?' * 18)})", item_rows)
@@ -1037,25 +1042,69 @@ def stored_parses(root: Path, files: list[tuple[str, FileStat]]) -> tuple[Path |
     return path, fresh
 
 
-def read_parses(path: Path, rels: list[str]) -> dict[str, tuple[str, str]]:
-    """rel -> (problems JSON, account JSON) of the stored parses of ``rels`` (those it
-    cannot read are left out: the caller reads their files)."""
+@dataclass(frozen=True, slots=True)
+class StoredParse:
+    """A stored parse as `report` reads it, with the trend segments kept for it."""
+
+    problems: str  # JSON
+    account: str  # JSON (files.stored)
+    stat: tuple[int, int, int, int, str]  # the parse's (mtime, size, ino, ctime, digest)
+    trend_key: str | None  # the settings the segments were made with (None: none kept)
+    segments: str | None  # JSON (planning.report.Segment)
+
+
+def trend_keys(policy: Policy) -> dict[str, str]:
+    """Per tier, the settings an account's kept trend segments depend on: those its
+    plan depends on (``policy_key`` and its tier's ``tier_keys``), as for its records."""
+    base, tiers = policy_key(policy), tier_keys(policy)
+    return {
+        tier.value: hashlib.sha256(f"{base}|{tiers[f'tier:{tier.value}']}".encode()).hexdigest()
+        for tier in Tier
+    }
+
+
+def read_parses(path: Path, rels: list[str]) -> dict[str, StoredParse]:
+    """The stored parses of ``rels`` and the trend segments kept for the same bytes
+    (those it cannot read are left out: the caller reads their files)."""
     if not rels:
         return {}
     with contextlib.suppress(sqlite3.Error):
         db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10)
         try:
             return {
-                rel: (problems, account)
-                for rel, problems, account in db.execute(
-                    "SELECT rel, problems, account FROM parsed WHERE account IS NOT NULL "
-                    "AND rel IN (SELECT value FROM json_each(?))",
+                row[0]: StoredParse(row[1], row[2], row[3:8], row[8], row[9])
+                for row in db.execute(
+                    "SELECT p.rel, p.problems, p.account, p.mtime, p.size, p.ino, p.ctime, "
+                    "p.digest, t.key, t.segments FROM parsed p LEFT JOIN trends t "
+                    "ON t.rel = p.rel AND t.mtime = p.mtime AND t.size = p.size "
+                    "AND t.ino = p.ino AND t.ctime = p.ctime AND t.digest IS p.digest "
+                    "WHERE p.account IS NOT NULL AND p.rel IN (SELECT value FROM json_each(?))",
                     (json.dumps(rels),),
                 )
             }
         finally:
             db.close()
     return {}
+
+
+# a kept trends row: (rel, mtime, size, ino, ctime, digest, key, segments JSON)
+TrendRow = tuple[str, int, int, int, int, str, str, str]
+
+
+def keep_trends(path: Path, rows: list[TrendRow]) -> None:
+    """Keep the report's trend segments in the cache, each with the stat of the parse it
+    was read from (a later report trusts it only with that same parse). Best effort: a
+    cache busy with another touchplan, or gone, keeps nothing (the next report plans)."""
+    if not rows:
+        return
+    with contextlib.suppress(sqlite3.Error):
+        db = sqlite3.connect(path, timeout=1, isolation_level=None)
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            db.executemany("INSERT OR REPLACE INTO trends VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+            db.execute("COMMIT")
+        finally:
+            db.close()
 
 
 def _same_bytes(root: Path, rel: str, digest: str) -> bool:
