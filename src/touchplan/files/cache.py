@@ -16,6 +16,9 @@ day and per account so a warm run reads the top of an index), weighs
 the commitments ahead for ``pull_forward``, and then plans in full only the few
 accounts it shows, so a warm run never parses YAML it does not print. The header's
 workload figure is summed in SQL from per-file figures and the recent history entries.
+
+`report` reads the parsed accounts, and keeps beside them (table `trends`) what its
+weekly trends read of each file's plans (``TrendKeeper``), for the next report to read.
 """
 
 from __future__ import annotations
@@ -1091,20 +1094,37 @@ def read_parses(path: Path, rels: list[str]) -> dict[str, StoredParse]:
 TrendRow = tuple[str, int, int, int, int, str, str, str]
 
 
-def keep_trends(path: Path, rows: list[TrendRow]) -> None:
-    """Keep the report's trend segments in the cache, each with the stat of the parse it
-    was read from (a later report trusts it only with that same parse). Best effort: a
-    cache busy with another touchplan, or gone, keeps nothing (the next report plans)."""
-    if not rows:
-        return
-    with contextlib.suppress(sqlite3.Error):
-        db = sqlite3.connect(path, timeout=1, isolation_level=None)
+class TrendKeeper:
+    """Keeps the report's trend segments in the cache as they come (a transaction per
+    batch, so the report's parent writes them while its workers go on), each with the
+    stat of the parse it was read from (a later report trusts it only with that same
+    parse). Best effort: a cache busy with another touchplan, or gone, keeps nothing
+    more (the next report plans those files again)."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self.db: sqlite3.Connection | None = None
+
+    def add(self, rows: list[TrendRow]) -> None:
+        if not rows or self.path is None:
+            return
         try:
-            db.execute("BEGIN IMMEDIATE")
-            db.executemany("INSERT OR REPLACE INTO trends VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
-            db.execute("COMMIT")
-        finally:
-            db.close()
+            if self.db is None:
+                self.db = sqlite3.connect(self.path, timeout=1, isolation_level=None)
+            self.db.execute("BEGIN IMMEDIATE")
+            self.db.executemany(
+                "INSERT OR REPLACE INTO trends VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows
+            )
+            self.db.execute("COMMIT")
+        except sqlite3.Error:
+            self.close()
+            self.path = None  # keep no more
+
+    def close(self) -> None:
+        if self.db is not None:
+            with contextlib.suppress(sqlite3.Error):
+                self.db.close()
+            self.db = None
 
 
 def _same_bytes(root: Path, rel: str, digest: str) -> bool:

@@ -35,9 +35,9 @@ from touchplan.config import Policy
 from touchplan.errors import Problem
 from touchplan.files.cache import (
     StoredParse,
+    TrendKeeper,
     TrendRow,
     cache_file,
-    keep_trends,
     read_parses,
     stored_parses,
     trend_keys,
@@ -218,18 +218,31 @@ def _sweep(
 ) -> Swept:
     count = workers if workers is not None else min(os.cpu_count() or 1, 8)
     tick = progress(len(rels)) if progress else None
+    keeper = TrendKeeper(job.stored)
+    try:
+        return _sweep_with(job, rels, fresh, swept, count, tick, keeper)
+    finally:
+        keeper.close()
+
+
+def _sweep_with(
+    job: Job,
+    rels: list[str],
+    fresh: set[str],
+    swept: Swept,
+    count: int,
+    tick: Callable[[int], None] | None,
+    keeper: TrendKeeper,
+) -> Swept:
     chunks = [rels[i : i + CHUNK] for i in range(0, len(rels), CHUNK)]
     reuse = [[rel for rel in chunk if rel in fresh] for chunk in chunks]
-    trends: list[TrendRow] = []
     if count < 2 or len(rels) < PARALLEL_FROM or sys.platform == "win32":
         for chunk, stored in zip(chunks, reuse, strict=True):
             part = _tally(job, chunk, stored)
             _add(swept, part.tally, part.skipped, part.problems)
-            trends.extend(part.trends)
+            keeper.add(part.trends)
             if tick:
                 tick(len(chunk))
-        if job.stored is not None:
-            keep_trends(job.stored, trends)
         return swept
     global _JOB
     _JOB = job  # the forked workers inherit it: nothing of it is pickled
@@ -246,12 +259,10 @@ def _sweep(
                 done = future.result()
                 finished[place[future]] = True
                 while added < len(outs) and finished[added]:
-                    trends.extend(_add_part(swept, outs[added]))  # while the workers go on
+                    keeper.add(_add_part(swept, outs[added]))  # while the workers go on
                     added += 1
                 if tick:
                     tick(done)
-        if job.stored is not None:
-            keep_trends(job.stored, trends)
     finally:
         shutil.rmtree(parts, ignore_errors=True)
         _JOB = None

@@ -458,9 +458,15 @@ def _trends(
     in_order = all(t.date == day for t, day in zip(account.history, entry_days, strict=True))
     signed = signings(account, entries)
     sign_days = [t.date for t in signed]
+    # `is_planned` of each cut without making it: the file's status, but not lost yet
+    # before its first `lost` entry (as `as_of` tells), and its snooze
+    lost_on = next((t.date for t in entries if t.kind is TouchKind.LOST), None)
+    lost = account.status is Status.LOST
+    active = account.status is Status.ACTIVE
     kept_count = -1
     valid = date.min
     then = account
+    then_count = -1  # the entries in ``then``, the cut planned last
     walker: Walker | None = None
     walk: Walk | None = None
     touch: date | None = None
@@ -470,11 +476,10 @@ def _trends(
         start = plus(end, -6)
         group.trend_contacts[w] = bisect_right(contact_days, end) - bisect_left(contact_days, start)
         count = bisect_right(entry_days, end)
-        if count != kept_count:
-            then = as_of(account, end, signed, count if in_order else None)
-            _tell_cut(then, count, entry_days, signed, bisect_right(sign_days, end))
-        if not is_planned(then, end):
-            kept_count, walk = count, None
+        if not (active or (lost and lost_on is not None and lost_on > end)) or (
+            account.is_snoozed(end)
+        ):
+            kept_count, walk = count, None  # not planned that day
             continue
         if kept and (walk is None or count != kept_count or end > valid):
             seg = _segment(kept, count, end.toordinal())
@@ -486,6 +491,10 @@ def _trends(
                 group.trend_overdue[w] = len([due for due in seg[5:] if due < day])
                 continue
         if walk is None or count != kept_count or end > valid:
+            if count != then_count:
+                then = as_of(account, end, signed, count if in_order else None)
+                _tell_cut(then, count, entry_days, signed, bisect_right(sign_days, end))
+                then_count = count
             if walker is None or walker.fed > count or not walker.go_on(then, end):
                 walker = Walker(then, policy, end, entries)
             walker.feed(count)
@@ -499,7 +508,7 @@ def _trends(
                         count, end.toordinal(), valid.toordinal(),
                         int(walk.last_contact is not None),
                         touch.toordinal() if touch is not None else _NO_TOUCH,
-                        *(due.toordinal() for due in commitments),
+                        *map(date.toordinal, commitments),
                     ]
                 )  # fmt: skip
         kept_count = count
