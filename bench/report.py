@@ -58,6 +58,7 @@ def main() -> None:
     parser.add_argument(
         "--venv", type=Path, action="append", default=[], help="an install (default: this one)"
     )
+    parser.add_argument("--only", default="", help="only the rows whose name holds this text")
     args = parser.parse_args()
     book = args.work / f"year-{args.size}"
     if not (book / "accounts").exists():
@@ -88,6 +89,8 @@ def main() -> None:
         shutil.copytree(cache, f"{cache}.today")
     primed = False
     for name, argv in cases.items():
+        if args.only not in name:
+            continue
         if "first after today" not in name and not primed:
             primed = True  # what a report keeps, for the later ones to read
             for venv, cache in caches.items():

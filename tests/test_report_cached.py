@@ -237,3 +237,26 @@ def test_kept_trends_are_what_a_later_report_reads(
     db.close()
     assert _report(run, "--weeks", "8") == first  # damaged: planned afresh
     assert _report(run, "--weeks", "8") == first  # and kept again
+
+
+def test_a_busy_cache_keeps_no_trends_and_the_report_is_the_same(
+    root: Path, run: Callable[..., Any]
+) -> None:
+    """Another touchplan writing the cache: the report waits a moment, keeps nothing,
+    and says the same; the next one keeps them."""
+    _year_book(root, 12)
+    assert run("today").exit_code == 0
+    expected = _report(run, "--weeks", "8")
+    other = sqlite3.connect(cache_file(root), isolation_level=None)
+    other.execute("DELETE FROM trends")  # as `today` left it
+    other.execute("BEGIN IMMEDIATE")  # holds the write lock
+    try:
+        result = run("report", "--format", "json", "--weeks", "8")
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert json.loads(result.stdout) == expected
+    assert _trend_rows(root) == 0
+    assert _report(run, "--weeks", "8") == expected
+    assert _trend_rows(root) > 0

@@ -1060,10 +1060,11 @@ def trend_keys(policy: Policy) -> dict[str, str]:
     """Per tier, the settings an account's kept trend segments depend on: those its
     plan depends on (``policy_key`` and its tier's ``tier_keys``), as for its records."""
     base, tiers = policy_key(policy), tier_keys(policy)
-    return {
-        tier.value: hashlib.sha256(f"{base}|{tiers[f'tier:{tier.value}']}".encode()).hexdigest()
-        for tier in Tier
-    }
+    keys = {}
+    for tier in Tier:
+        text = f"{base}|{tiers[f'tier:{tier.value}']}"
+        keys[tier.value] = hashlib.sha256(text.encode()).hexdigest()[:16]  # in every row
+    return keys
 
 
 def read_parses(path: Path, rels: list[str]) -> dict[str, StoredParse]:
@@ -1111,6 +1112,9 @@ class TrendKeeper:
         try:
             if self.db is None:
                 self.db = sqlite3.connect(self.path, timeout=1, isolation_level=None)
+                # as `Cache`: in WAL mode no sync per transaction (one per part), only at
+                # checkpoints; a crash loses at most the last parts, never the file
+                self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.execute("BEGIN IMMEDIATE")
             self.db.executemany(
                 "INSERT OR REPLACE INTO trends VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows
