@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -14,6 +16,8 @@ import pytest
 
 from touchplan.files.cache import cache_file
 from touchplan.files.sweep import PARALLEL_FROM
+
+REPO = Path(__file__).resolve().parent.parent
 
 
 def _book(write_account: Callable[..., Path], count: int) -> None:
@@ -30,10 +34,10 @@ def _book(write_account: Callable[..., Path], count: int) -> None:
     write_account("broken", "name: [\n")
 
 
-def _report(run: Callable[..., Any]) -> dict[str, Any]:
-    result = run("report", "--format", "json", "--weeks", "8")
+def _report(run: Callable[..., Any], *args: str) -> dict[str, Any]:
+    result = run("report", "--format", "json", *(args or ("--weeks", "8")))
     assert result.exit_code == 0
-    assert "accounts/broken.yaml" in result.stderr
+    assert "accounts/broken.yaml" in result.stderr or args
     data: dict[str, Any] = json.loads(result.stdout)
     return data
 
@@ -116,3 +120,149 @@ def test_two_files_with_one_slug_count_once(
     result = run("report", "--format", "json", "--weeks", "8")
     assert "accounts/west/acct-003.yaml" in result.stderr
     assert "accounts/west/acct.v2.yaml" in result.stderr
+
+
+def _year_book(root: Path, count: int) -> None:
+    """A year of history per account (bench/year.py, seeded)."""
+    subprocess.run(
+        [sys.executable, str(REPO / "bench" / "year.py"), str(count), str(root), "--seed", "9"],
+        check=True,
+        capture_output=True,
+    )
+
+
+FORMATS = ("table", "json", "csv", "html")
+
+
+def _every_format(
+    run: Callable[..., Any], *args: str, formats: tuple[str, ...] = FORMATS
+) -> list[tuple[int, str, str]]:
+    outputs = []
+    for fmt in formats:
+        result = run("report", "--format", fmt, *args)
+        outputs.append((result.exit_code, result.stdout, result.stderr))
+    return outputs
+
+
+def _trend_rows(root: Path) -> int:
+    db = sqlite3.connect(cache_file(root))
+    try:
+        (count,) = db.execute("SELECT count(*) FROM trends").fetchone()
+    finally:
+        db.close()
+    return int(count)
+
+
+@pytest.mark.parametrize("count", [40, PARALLEL_FROM + 10], ids=["one core", "every core"])
+def test_kept_trends_give_the_report_made_afresh(
+    root: Path,
+    run: Callable[..., Any],
+    count: int,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    """The first report keeps each file's trend readings in the plan cache and later
+    ones read them: every format, byte for byte, is the report with no cache at all,
+    the same day, the next, a week on, after a logged call and after a policy edit
+    (on every core: JSON, the figures the other formats show)."""
+    formats = ("json",) if count > PARALLEL_FROM else FORMATS
+    _year_book(root, count)
+    write = root / "accounts" / "broken.yaml"
+    write.write_text("name: [\n", encoding="utf-8")
+    cache = os.environ["TOUCHPLAN_CACHE_DIR"]
+
+    def fresh(*args: str) -> list[tuple[int, str, str]]:
+        monkeypatch.setenv("TOUCHPLAN_CACHE_DIR", str(tmp_path / "none"))
+        try:
+            return _every_format(run, *args, formats=formats)
+        finally:
+            monkeypatch.setenv("TOUCHPLAN_CACHE_DIR", cache)
+
+    today = run("today").stdout
+    assert run("today").exit_code == 0  # fills the cache: every file's parse
+    expected = fresh()
+    assert expected[0][0] == 0 and "accounts/broken.yaml" in expected[0][2]
+    assert _every_format(run, formats=formats) == expected  # the first keeps the trends ...
+    assert count * 0.9 < _trend_rows(root) <= count  # not those lost all the weeks
+    assert _every_format(run, formats=formats) == expected  # ... and the second reads them
+    assert run("today").stdout == today == run("today", "--no-cache").stdout
+    quarter = ("--quarter", "2026Q3", "--by", "tier", "--weeks", "26")
+    assert _every_format(run, *quarter, formats=formats) == fresh(*quarter)
+    for day in ("2026-11-25", "2026-12-01", "2026-12-04"):
+        monkeypatch.setenv("TOUCHPLAN_TODAY", day)
+        assert _every_format(run, formats=formats) == fresh(), day
+    slug = next(
+        path.stem
+        for path in sorted((root / "accounts").rglob("*.yaml"))
+        if "status:" not in (text := path.read_text(encoding="utf-8")) and "history:" in text
+    )
+    assert run("log", slug, "Called about the order", "--kind", "call").exit_code == 0
+    assert _every_format(run, formats=formats) == fresh()
+    before = fresh()
+    policy = "touch:\n  every: {A: 14, B: 12, C: 90}\n"
+    (root / "touchplan.yaml").write_text(policy, encoding="utf-8")
+    assert _every_format(run, formats=formats) == fresh() != before
+    assert _every_format(run, *quarter, formats=formats) == fresh(*quarter)
+    # holidays (a month of them): the plan cache keeps the records that asked about none,
+    # but the trend weeks span months
+    before = fresh()
+    october = ", ".join(f"2026-10-{day:02d}" for day in range(5, 31))
+    (root / "touchplan.yaml").write_text(f"{policy}holidays: [{october}]\n", encoding="utf-8")
+    assert _every_format(run, formats=formats) == fresh() != before
+
+
+def test_kept_trends_are_what_a_later_report_reads(
+    root: Path, run: Callable[..., Any], tmp_path: Path
+) -> None:
+    """Proof the kept readings are read (ones edited inside the cache show), and only
+    for the same bytes and settings: a touched file, or a policy edit, plans afresh."""
+    _year_book(root, 30)
+    assert run("today").exit_code == 0
+    first = _report(run, "--weeks", "8")
+    db = sqlite3.connect(cache_file(root))
+    rows = db.execute("SELECT rel, segments FROM trends").fetchall()
+    assert len(rows) > 25
+    # each plan kept as reached, with no touch due: every planned week within cadence
+    edited = [
+        (json.dumps([[*seg[:3], 1, 0, *seg[5:]] for seg in json.loads(text)]), rel)
+        for rel, text in rows
+    ]
+    db.executemany("UPDATE trends SET segments = ? WHERE rel = ?", edited)
+    db.commit()
+    db.close()
+    trends = _report(run, "--weeks", "8")["trends"]["total"]
+    assert trends["coverage"] == [100.0] * 8 != first["trends"]["total"]["coverage"]
+    for path in (root / "accounts").rglob("*.yaml"):
+        stat = path.stat()
+        os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+    assert run("today").exit_code == 0  # parses the touched files again
+    assert _report(run, "--weeks", "8") == first
+    db = sqlite3.connect(cache_file(root))
+    db.execute("UPDATE trends SET segments = 'not json'")
+    db.commit()
+    db.close()
+    assert _report(run, "--weeks", "8") == first  # damaged: planned afresh
+    assert _report(run, "--weeks", "8") == first  # and kept again
+
+
+def test_a_busy_cache_keeps_no_trends_and_the_report_is_the_same(
+    root: Path, run: Callable[..., Any]
+) -> None:
+    """Another touchplan writing the cache: the report waits a moment, keeps nothing,
+    and says the same; the next one keeps them."""
+    _year_book(root, 12)
+    assert run("today").exit_code == 0
+    expected = _report(run, "--weeks", "8")
+    other = sqlite3.connect(cache_file(root), isolation_level=None)
+    other.execute("DELETE FROM trends")  # as `today` left it
+    other.execute("BEGIN IMMEDIATE")  # holds the write lock
+    try:
+        result = run("report", "--format", "json", "--weeks", "8")
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert json.loads(result.stdout) == expected
+    assert _trend_rows(root) == 0
+    assert _report(run, "--weeks", "8") == expected
+    assert _trend_rows(root) > 0

@@ -295,3 +295,49 @@ def test_a_cut_is_the_account_with_three_fields_changed() -> None:
             )
             assert cut == plain and vars(cut) == vars(plain)
             assert as_of(account, day) == cut
+
+
+def _figures_without_segments(figures: report.Figures) -> dict[str, Any]:
+    data = dict(vars(figures))
+    data.pop("segments")
+    data["group"] = dict(vars(figures.group))
+    return data
+
+
+@pytest.mark.parametrize(
+    ("seed", "weeks", "back", "steps"),
+    [(5, 12, 0, ()), (13, 26, 0, ()), (17, 12, 10, ()), (29, 12, 0, CALL_BACK)],
+)
+def test_kept_segments_give_the_figures_made_afresh(
+    seed: int, weeks: int, back: int, steps: tuple[Step, ...]
+) -> None:
+    """A report keeps its plans' trend readings (segments) and a later one, on the same
+    day, the next, a week on or a month on, reads them instead of planning again: every
+    figure must be the one made afresh, and what is kept must keep holding."""
+    policy = replace(Policy(), sequences=Policy().sequences + steps)
+    accounts = [_account(text, slug) for slug, text in HANDMADE.items()]
+    accounts += _generated(120, seed)
+    kept: dict[str, list[report.Segment] | None] = {a.slug: None for a in accounts}
+    first = TODAY - timedelta(days=45)
+    days = [first, first, first + timedelta(days=1), first + timedelta(days=3)]
+    days += [first + timedelta(days=7), first + timedelta(days=8), first + timedelta(days=30)]
+    days += [TODAY, TODAY + timedelta(days=6)]
+    read = 0
+    for day in days:
+        until = day - timedelta(days=back)
+        period = report.Period(until - timedelta(days=90), until)
+        for account in accounts:
+            fresh = report.account_figures(account, policy, day, period, weeks, "owner")
+            segments = kept[account.slug]
+            again = report.account_figures(
+                account, policy, day, period, weeks, "owner", segments, keep=True
+            )
+            assert _figures_without_segments(again) == _figures_without_segments(fresh), (
+                account.slug,
+                day,
+            )
+            if again.segments is not None:
+                kept[account.slug] = again.segments
+            else:
+                read += 1  # every week read from what was kept
+    assert read > len(accounts)  # the same day's second report plans nothing

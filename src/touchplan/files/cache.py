@@ -16,6 +16,9 @@ day and per account so a warm run reads the top of an index), weighs
 the commitments ahead for ``pull_forward``, and then plans in full only the few
 accounts it shows, so a warm run never parses YAML it does not print. The header's
 workload figure is summed in SQL from per-file figures and the recent history entries.
+
+`report` reads the parsed accounts, and keeps beside them (table `trends`) what its
+weekly trends read of each file's plans (``TrendKeeper``), for the next report to read.
 """
 
 from __future__ import annotations
@@ -105,8 +108,10 @@ from touchplan.text import fold_name
 # (schedule.wait_limit); `items_ahead` covers `opened` (a promise made today keeps no
 # spare day: calls.spare_for); 12: `demand` holds whole-number figures (files.figures), which
 # a changed file's rows adjust instead of emptying the table; 13: the days each plan asked
-# about (`files.days`), so a holidays edit re-plans only the accounts that asked about one
-SCHEMA = 13
+# about (`files.days`), so a holidays edit re-plans only the accounts that asked about one;
+# 14: `trends`, the report's weekly trend readings kept per file (planning.report.Segment),
+# written by `report`
+SCHEMA = 14
 CACHE_NAME = f"plan-cache-v{SCHEMA}.sqlite3"
 PARALLEL_FROM = 400  # files to parse before a process pool pays for itself
 CHUNK = 250
@@ -384,6 +389,8 @@ CREATE TABLE IF NOT EXISTS blocks(key TEXT PRIMARY KEY, valid_from INTEGER,
 CREATE TABLE IF NOT EXISTS unique_slugs(checked INTEGER);
 CREATE TABLE IF NOT EXISTS demand(day INTEGER, owner TEXT, skipped TEXT, figures TEXT,
     PRIMARY KEY(day, owner, skipped));
+CREATE TABLE IF NOT EXISTS trends(rel TEXT PRIMARY KEY, mtime INTEGER, size INTEGER,
+    ino INTEGER, ctime INTEGER, digest TEXT, key TEXT, segments TEXT);
 """
 _INDEXES = """
 CREATE INDEX IF NOT EXISTS items_rel ON items(rel);
@@ -500,6 +507,7 @@ class Cache:
                         # parsed by another version (or for another root): parse again;
                         # a policy change alone keeps the parsed accounts to plan from
                         db.execute("DELETE FROM parsed")
+                        db.execute("DELETE FROM trends")
                     db.execute("DELETE FROM meta")
                     db.executemany("INSERT INTO meta VALUES (?, ?)", wanted.items())
                     db.execute("COMMIT")
@@ -782,6 +790,7 @@ def store_records(
             db.executemany("DELETE FROM items WHERE rel = ?", changed)
             db.executemany("DELETE FROM events WHERE rel = ?", changed)
             db.executemany("DELETE FROM parsed WHERE rel = ?", [(rel,) for rel in gone])
+            db.executemany("DELETE FROM trends WHERE rel = ?", [(rel,) for rel in gone])
         _insert_rows(db, (file_rows, item_rows, event_rows, parsed_rows))
         _rerank(db, policy, gone + [r.rel for r in records])
         if _taken_twice(db, [r.slug for r in records if r.ok]):
@@ -1122,25 +1131,91 @@ def stored_parses(root: Path, files: list[tuple[str, FileStat]]) -> tuple[Path |
     return path, fresh
 
 
-def read_parses(path: Path, rels: list[str]) -> dict[str, tuple[str, str]]:
-    """rel -> (problems JSON, account JSON) of the stored parses of ``rels`` (those it
-    cannot read are left out: the caller reads their files)."""
+@dataclass(frozen=True, slots=True)
+class StoredParse:
+    """A stored parse as `report` reads it, with the trend segments kept for it."""
+
+    problems: str  # JSON
+    account: str  # JSON (files.stored)
+    stat: tuple[int, int, int, int, str]  # the parse's (mtime, size, ino, ctime, digest)
+    trend_key: str | None  # the settings the segments were made with (None: none kept)
+    segments: str | None  # JSON (planning.report.Segment)
+
+
+def trend_keys(policy: Policy) -> dict[str, str]:
+    """Per tier, the settings an account's kept trend segments depend on: those its
+    plan depends on (``policy_key``, the holidays and its tier's ``tier_keys``; a holidays
+    edit, which keeps most records, drops every kept segment: its weeks span months)."""
+    base, tiers = f"{policy_key(policy)}|{holidays_key(policy)}", tier_keys(policy)
+    keys = {}
+    for tier in Tier:
+        text = f"{base}|{tiers[f'tier:{tier.value}']}"
+        keys[tier.value] = hashlib.sha256(text.encode()).hexdigest()[:16]  # in every row
+    return keys
+
+
+def read_parses(path: Path, rels: list[str]) -> dict[str, StoredParse]:
+    """The stored parses of ``rels`` and the trend segments kept for the same bytes
+    (those it cannot read are left out: the caller reads their files)."""
     if not rels:
         return {}
     with contextlib.suppress(sqlite3.Error):
         db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10)
         try:
             return {
-                rel: (problems, account)
-                for rel, problems, account in db.execute(
-                    "SELECT rel, problems, account FROM parsed WHERE account IS NOT NULL "
-                    "AND rel IN (SELECT value FROM json_each(?))",
+                row[0]: StoredParse(row[1], row[2], row[3:8], row[8], row[9])
+                for row in db.execute(
+                    "SELECT p.rel, p.problems, p.account, p.mtime, p.size, p.ino, p.ctime, "
+                    "p.digest, t.key, t.segments FROM parsed p LEFT JOIN trends t "
+                    "ON t.rel = p.rel AND t.mtime = p.mtime AND t.size = p.size "
+                    "AND t.ino = p.ino AND t.ctime = p.ctime AND t.digest IS p.digest "
+                    "WHERE p.account IS NOT NULL AND p.rel IN (SELECT value FROM json_each(?))",
                     (json.dumps(rels),),
                 )
             }
         finally:
             db.close()
     return {}
+
+
+# a kept trends row: (rel, mtime, size, ino, ctime, digest, key, segments JSON)
+TrendRow = tuple[str, int, int, int, int, str, str, str]
+
+
+class TrendKeeper:
+    """Keeps the report's trend segments in the cache as they come (a transaction per
+    batch, so the report's parent writes them while its workers go on), each with the
+    stat of the parse it was read from (a later report trusts it only with that same
+    parse). Best effort: a cache busy with another touchplan, or gone, keeps nothing
+    more (the next report plans those files again)."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self.db: sqlite3.Connection | None = None
+
+    def add(self, rows: list[TrendRow]) -> None:
+        if not rows or self.path is None:
+            return
+        try:
+            if self.db is None:
+                self.db = sqlite3.connect(self.path, timeout=1, isolation_level=None)
+                # as `Cache`: in WAL mode no sync per transaction (one per part), only at
+                # checkpoints; a crash loses at most the last parts, never the file
+                self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.execute("BEGIN IMMEDIATE")
+            self.db.executemany(
+                "INSERT OR REPLACE INTO trends VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows
+            )
+            self.db.execute("COMMIT")
+        except sqlite3.Error:
+            self.close()
+            self.path = None  # keep no more
+
+    def close(self) -> None:
+        if self.db is not None:
+            with contextlib.suppress(sqlite3.Error):
+                self.db.close()
+            self.db = None
 
 
 def _same_bytes(root: Path, rel: str, digest: str) -> bool:

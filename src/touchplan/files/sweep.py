@@ -7,10 +7,17 @@ into a `Tally`, and writes that tally as JSON into a scratch file of its own; on
 count crosses back. The parent reads the scratch files and adds them up. A file that
 does not load is skipped and named, as everywhere else; two files with one slug keep the
 first that loads, like `load_book`.
+
+The weekly trends plan each account as it stood at each week's end; a plan depends on
+the file, the settings and the day alone, so what those plans read (the trend segments,
+`planning.report.Segment`) is kept in the plan cache beside the file's stored parse and
+read by the next report instead of planning again (the parent writes them, once the
+workers are done). A changed file, or other settings, plans afresh.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -26,11 +33,19 @@ from pathlib import Path
 
 from touchplan.config import Policy
 from touchplan.errors import Problem
-from touchplan.files.cache import cache_file, read_parses, stored_parses
+from touchplan.files.cache import (
+    StoredParse,
+    TrendKeeper,
+    TrendRow,
+    cache_file,
+    read_parses,
+    stored_parses,
+    trend_keys,
+)
 from touchplan.files.store import duplicate_slug, load_file, scan_tree
 from touchplan.files.stored import DAMAGED, load_account
 from touchplan.model import Account
-from touchplan.planning.report import Period, Tally, account_figures
+from touchplan.planning.report import Period, Segment, Tally, account_figures
 
 PARALLEL_FROM = 400  # files before a process pool pays for itself
 CHUNK = 500
@@ -49,6 +64,7 @@ class Job:
     weeks: int
     by: str
     stored: Path | None = None  # the plan cache holding parses of unchanged files
+    trend_keys: dict[str, str] = field(default_factory=dict)  # tier -> `cache.trend_keys`
 
 
 @dataclass
@@ -62,47 +78,81 @@ class Swept:
 _JOB: Job | None = None
 
 
+@dataclass
+class Part:
+    """What one share of the files adds: their tally, and the trend segments to keep."""
+
+    tally: Tally
+    skipped: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    trends: list[TrendRow] = field(default_factory=list)
+
+
 def _read(
-    job: Job, rel: str, parses: dict[str, tuple[str, str]]
-) -> tuple[Account | None, list[Problem]]:
-    """The account in ``rel``: from its stored parse when there is one, else the file."""
+    job: Job, rel: str, parses: dict[str, StoredParse]
+) -> tuple[Account | None, list[Problem], StoredParse | None]:
+    """The account in ``rel``: from its stored parse when there is one (also returned),
+    else the file."""
     parsed = parses.get(rel)
     if parsed is not None:
         try:
-            found = [Problem(rel, *row) for row in json.loads(parsed[0])]
-            return load_account(parsed[1]), found
+            found = [Problem(rel, *row) for row in json.loads(parsed.problems)]
+            return load_account(parsed.account), found, parsed
         except DAMAGED:
             pass  # a damaged stored parse: the file itself tells
-    return load_file(job.root, job.root / rel)
+    return (*load_file(job.root, job.root / rel), None)
 
 
-def _tally(job: Job, rels: list[str], reuse: list[str]) -> tuple[Tally, list[str], list[Problem]]:
+def _kept(job: Job, account: Account, parsed: StoredParse) -> list[Segment] | None:
+    """The trend segments kept for this parse with today's settings, if any."""
+    if parsed.segments is None or parsed.trend_key != job.trend_keys.get(account.tier.value):
+        return None
+    with contextlib.suppress(ValueError):
+        segments = json.loads(parsed.segments)
+        if isinstance(segments, list) and all(
+            isinstance(seg, list) and len(seg) >= 5 and all(type(n) is int for n in seg)
+            for seg in segments
+        ):
+            return segments
+    return None  # damaged: plan afresh (and keep what is made now)
+
+
+def _tally(job: Job, rels: list[str], reuse: list[str]) -> Part:
     """``reuse``: those of ``rels`` with a stored parse that still holds."""
-    tally = Tally(job.by)
-    skipped: list[str] = []
-    problems: list[Problem] = []
+    part = Part(Tally(job.by))
     parses = read_parses(job.stored, reuse) if job.stored is not None else {}
     for rel in rels:
-        account, found = _read(job, rel, parses)
-        problems.extend(found)
+        account, found, parsed = _read(job, rel, parses)
+        part.problems.extend(found)
         if account is None:
-            skipped.append(rel)
+            part.skipped.append(rel)
             continue
-        tally.add(account_figures(account, job.policy, job.today, job.period, job.weeks, job.by))
-    return tally, skipped, problems
+        # only a stored parse has a stat to keep segments with (the bytes it was read from)
+        kept = _kept(job, account, parsed) if parsed is not None else None
+        figures = account_figures(
+            account, job.policy, job.today, job.period, job.weeks, job.by,
+            kept, keep=parsed is not None,
+        )  # fmt: skip
+        if figures.segments is not None and parsed is not None:
+            key = job.trend_keys[account.tier.value]
+            part.trends.append((rel, *parsed.stat, key, json.dumps(figures.segments)))
+        part.tally.add(figures)
+    return part
 
 
 def _work(rels: list[str], reuse: list[str], out: str) -> int:
     """Worker: tally ``rels`` and write the result as JSON to ``out``."""
     assert _JOB is not None
-    tally, skipped, problems = _tally(_JOB, rels, reuse)
+    part = _tally(_JOB, rels, reuse)
     data = {
-        "tally": tally.to_data(),
-        "skipped": skipped,
-        "problems": [[p.path, p.line, p.field, p.message, p.hint, p.fatal] for p in problems],
+        "tally": part.tally.to_data(),
+        "skipped": part.skipped,
+        "problems": [[p.path, p.line, p.field, p.message, p.hint, p.fatal] for p in part.problems],
+        "trends": part.trends,
     }
+    text = json.dumps(data)  # at once: `json.dump` writes it in small pieces, 3 times slower
     with open(out, "w", encoding="utf-8") as handle:
-        json.dump(data, handle)
+        handle.write(text)
     return len(rels)
 
 
@@ -151,7 +201,7 @@ def sweep_report(
     fresh: set[str] = set()
     if cached:
         stored, fresh = stored_parses(job.root, found)
-        job = replace(job, stored=stored)
+        job = replace(job, stored=stored, trend_keys=trend_keys(job.policy))
     try:
         return _sweep(job, rels, fresh, swept, workers, progress)
     finally:
@@ -169,12 +219,29 @@ def _sweep(
 ) -> Swept:
     count = workers if workers is not None else min(os.cpu_count() or 1, 8)
     tick = progress(len(rels)) if progress else None
+    keeper = TrendKeeper(job.stored)
+    try:
+        return _sweep_with(job, rels, fresh, swept, count, tick, keeper)
+    finally:
+        keeper.close()
+
+
+def _sweep_with(
+    job: Job,
+    rels: list[str],
+    fresh: set[str],
+    swept: Swept,
+    count: int,
+    tick: Callable[[int], None] | None,
+    keeper: TrendKeeper,
+) -> Swept:
     chunks = [rels[i : i + CHUNK] for i in range(0, len(rels), CHUNK)]
     reuse = [[rel for rel in chunk if rel in fresh] for chunk in chunks]
     if count < 2 or len(rels) < PARALLEL_FROM or sys.platform == "win32":
         for chunk, stored in zip(chunks, reuse, strict=True):
-            tally, skipped, problems = _tally(job, chunk, stored)
-            _add(swept, tally, skipped, problems)
+            part = _tally(job, chunk, stored)
+            _add(swept, part.tally, part.skipped, part.problems)
+            keeper.add(part.trends)
             if tick:
                 tick(len(chunk))
         return swept
@@ -193,7 +260,7 @@ def _sweep(
                 done = future.result()
                 finished[place[future]] = True
                 while added < len(outs) and finished[added]:
-                    _add_part(swept, outs[added])  # while the workers go on
+                    keeper.add(_add_part(swept, outs[added]))  # while the workers go on
                     added += 1
                 if tick:
                     tick(done)
@@ -203,11 +270,13 @@ def _sweep(
     return swept
 
 
-def _add_part(swept: Swept, out: str) -> None:
+def _add_part(swept: Swept, out: str) -> list[TrendRow]:
+    """Add a worker's part; returns the trend segments it made, to keep."""
     with open(out, encoding="utf-8") as handle:
         data = json.load(handle)
     problems = [Problem(*row) for row in data["problems"]]
     _add(swept, Tally.from_data(data["tally"]), data["skipped"], problems)
+    return [tuple(row) for row in data["trends"]]
 
 
 def _add(swept: Swept, tally: Tally, skipped: list[str], problems: list[Problem]) -> None:

@@ -371,6 +371,9 @@ class Figures:
     pipeline: tuple[str, str, float] | None = None  # (month or "lapsed", progress, value)
     rated: Rated | None = None
     threaded: Threaded | None = None
+    # the trend segments its file keeps from now on, when this report made new ones
+    # (see `Segment`); None: nothing new to keep
+    segments: list[Segment] | None = None
 
 
 def group_key(account: Account, by: str) -> str:
@@ -405,17 +408,44 @@ def _neglected(account: Account, policy: Policy, today: date) -> Neglected | Non
     return None
 
 
+# A plan's trend readings as plain data, kept per file by the files layer (the plan
+# cache) so a later report reads them instead of planning again: [entries in the cut,
+# the day it was made for, the last day it holds (`stable_until`), reached (0/1), the
+# touch's due day (0: none), the commitments' due days...], days as ordinals. A plan is
+# a function of the file, the settings and the day alone: the same ``count`` of entries
+# and a day from ``made`` to ``valid`` give the same touch and commitments, as the week
+# loop below reuses a plan from week to week.
+Segment = list[int]
+_NO_TOUCH = 0  # no day has ordinal 0
+_KEEP_AT_MOST = 64  # segments kept per file (the latest)
+
+
+def _segment(kept: list[Segment], count: int, day: int) -> Segment | None:
+    for seg in kept:
+        if seg[0] == count and seg[1] <= day <= seg[2]:
+            return seg
+    return None
+
+
 def _trends(
-    account: Account, policy: Policy, ends: list[date], group: Group
+    account: Account,
+    policy: Policy,
+    ends: list[date],
+    group: Group,
+    kept: list[Segment] | None = None,
+    made_now: list[Segment] | None = None,
 ) -> tuple[Account, date, Walk] | None:
     """Coverage, overdue commitments and contacts at each week's end, as the history
     stood then. A plan is reused while no entry was added and its due dates hold; a
     walk goes on from the week before's where it can (`Walker.resume`), so the history
     is walked about once instead of once a week. Of each week's plan only what the
-    figures read is made (`touch_and_commitments`).
+    figures read is made (`touch_and_commitments`). ``kept``: segments of plans made by
+    an earlier report of the same file and settings, read instead of planning; each plan
+    made here is added to ``made_now`` (when given).
 
     Returns the last week's plan as (the account then, the day it was made for, its
-    walk): its full items are that day's ``items_from_walk``."""
+    walk): its full items are that day's ``items_from_walk`` (None when there is none,
+    or the last week was read from ``kept``)."""
     n = len(ends)
     group.trend_planned = _zeros(n)
     group.trend_covered = _zeros(n)
@@ -428,9 +458,15 @@ def _trends(
     in_order = all(t.date == day for t, day in zip(account.history, entry_days, strict=True))
     signed = signings(account, entries)
     sign_days = [t.date for t in signed]
-    kept = -1
+    # `is_planned` of each cut without making it: the file's status, but not lost yet
+    # before its first `lost` entry (as `as_of` tells), and its snooze
+    lost_on = next((t.date for t in entries if t.kind is TouchKind.LOST), None)
+    lost = account.status is Status.LOST
+    active = account.status is Status.ACTIVE
+    kept_count = -1
     valid = date.min
     then = account
+    then_count = -1  # the entries in ``then``, the cut planned last
     walker: Walker | None = None
     walk: Walk | None = None
     touch: date | None = None
@@ -440,13 +476,25 @@ def _trends(
         start = plus(end, -6)
         group.trend_contacts[w] = bisect_right(contact_days, end) - bisect_left(contact_days, start)
         count = bisect_right(entry_days, end)
-        if count != kept:
-            then = as_of(account, end, signed, count if in_order else None)
-            _tell_cut(then, count, entry_days, signed, bisect_right(sign_days, end))
-        if not is_planned(then, end):
-            kept, walk = count, None
+        if not (active or (lost and lost_on is not None and lost_on > end)) or (
+            account.is_snoozed(end)
+        ):
+            kept_count, walk = count, None  # not planned that day
             continue
-        if walk is None or count != kept or end > valid:
+        if kept and (walk is None or count != kept_count or end > valid):
+            seg = _segment(kept, count, end.toordinal())
+            if seg is not None:
+                kept_count, walk = count, None  # a later week plans afresh if it must
+                group.trend_planned[w] = 1
+                day = end.toordinal()
+                group.trend_covered[w] = int(seg[3] == 1 and (seg[4] == _NO_TOUCH or seg[4] >= day))
+                group.trend_overdue[w] = len([due for due in seg[5:] if due < day])
+                continue
+        if walk is None or count != kept_count or end > valid:
+            if count != then_count:
+                then = as_of(account, end, signed, count if in_order else None)
+                _tell_cut(then, count, entry_days, signed, bisect_right(sign_days, end))
+                then_count = count
             if walker is None or walker.fed > count or not walker.go_on(then, end):
                 walker = Walker(then, policy, end, entries)
             walker.feed(count)
@@ -454,7 +502,16 @@ def _trends(
             touch, commitments = touch_and_commitments(then, policy, end, walk)
             valid = stable_until(then, policy, end, walk)
             made = then, end
-        kept = count
+            if made_now is not None:
+                made_now.append(
+                    [
+                        count, end.toordinal(), valid.toordinal(),
+                        int(walk.last_contact is not None),
+                        touch.toordinal() if touch is not None else _NO_TOUCH,
+                        *map(date.toordinal, commitments),
+                    ]
+                )  # fmt: skip
+        kept_count = count
         group.trend_planned[w] = 1
         # as `within_cadence` and `overdue_commitments` read the plan's items
         group.trend_covered[w] = int(
@@ -465,6 +522,14 @@ def _trends(
     if walk is None or not group.trend_planned[-1]:
         return None
     return made[0], made[1], walk  # the plan on the last week's end
+
+
+def keep_segments(kept: list[Segment] | None, made: list[Segment], first: date) -> list[Segment]:
+    """What a file keeps after a report that made ``made``: those still reaching
+    ``first`` (the report's first week's end) or later, the latest at most."""
+    day = first.toordinal()
+    segments = [seg for seg in (kept or []) if seg[2] >= day] + made
+    return segments[-_KEEP_AT_MOST:]
 
 
 def _tell_cut(
@@ -647,15 +712,28 @@ def _relations(account: Account, policy: Policy, today: date, figures: Figures) 
 
 
 def account_figures(
-    account: Account, policy: Policy, today: date, period: Period, weeks: int, by: str
+    account: Account,
+    policy: Policy,
+    today: date,
+    period: Period,
+    weeks: int,
+    by: str,
+    kept: list[Segment] | None = None,
+    keep: bool = False,
 ) -> Figures:
-    """Everything one account adds to the report (its history cut at ``today``)."""
+    """Everything one account adds to the report (its history cut at ``today``).
+    ``kept``: trend segments an earlier report kept for this file and settings;
+    ``keep``: hand back in ``segments`` what to keep when plans were made here."""
     account = as_of(account, today)
     key = group_key(account, by)
     figures = Figures(key, Group(key))
     group = figures.group
     group.touches.update(t.kind.value for t in account.history if t.date in period)
-    last = _trends(account, policy, week_ends(period.until, weeks), group)
+    ends = week_ends(period.until, weeks)
+    made: list[Segment] | None = [] if keep else None
+    last = _trends(account, policy, ends, group, kept, made)
+    if made:
+        figures.segments = keep_segments(kept, made, ends[0])
     group.planned_at_end = group.trend_planned[-1]  # the last week ends with the period
     group.within_cadence_at_end = group.trend_covered[-1]
     if last is not None and period.until == today:
