@@ -186,6 +186,24 @@ def test_a_cadence_edit_plans_only_its_tiers_accounts_again(
     assert len(planned) == sum(1 for a in book if a.tier.value in tiers)
 
 
+def test_files_planned_again_on_every_core_are_ranked_again_for_each_day_kept(
+    data: Path, run_in: RunIn, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # thirty files given a promise due today (a `git pull`, say) are planned again by the
+    # process pool: their ranking rows are scored again for every day kept, the other
+    # files' rows hold, and each day's list is the one made without the cache
+    monkeypatch.setattr(cache, "PARALLEL_FROM", 20)
+    days = (("--date", "2026-11-24"), ("--date", "2026-11-25"))
+    for day in days:
+        run_in("today", *day)
+    for path in sorted((data / "accounts").rglob("*.yaml"))[::8][:30]:
+        with path.open("a", encoding="utf-8") as handle:
+            handle.write("  - date: 2026-11-20\n    kind: call\n    next: 2026-11-24 Call back\n")
+    for day in days:
+        for args in (("today",), ("today", "--owner", "rep01"), ("today", "--verbose")):
+            assert run_in(*args, *day).stdout == run_in(*args, *day, "--no-cache").stdout
+
+
 def test_weights_edited_back_and_forth_around_a_file_edit(data: Path, run_in: RunIn) -> None:
     policy = data / "touchplan.yaml"
     plans = ("today", "--all", "--format", "json")

@@ -630,6 +630,13 @@ def _forget_tiers(db: sqlite3.Connection, tiers: list[str]) -> None:
         db.execute(f"DELETE FROM {table}")
 
 
+def _in_ranges(flat: list[int], day: int) -> bool:
+    """Whether ``day`` lies in one of the sorted, disjoint ranges ``flat`` (first, last,
+    first, last, ...): after an odd number of their ends, or on a range's last day."""
+    at = bisect.bisect_right(flat, day)
+    return at % 2 == 1 or (at > 0 and flat[at - 1] == day)
+
+
 def _forget_days(db: sqlite3.Connection, before: str, after: str) -> None:
     """Drop the records whose plans asked whether a day is a holiday that has changed
     between the holidays ``before`` and ``after`` (meta's JSON lists; inside the
@@ -642,15 +649,8 @@ def _forget_days(db: sqlite3.Connection, before: str, after: str) -> None:
         "SELECT rel, days FROM files WHERE ok = 1 AND days_low <= ? AND days_high >= ?",
         (changed[-1], changed[0]),
     ):
-        flat = json.loads(days)
-        low = 0
-        for first, last in zip(flat[::2], flat[1::2], strict=True):
-            low = bisect.bisect_left(changed, first, low)
-            if low == len(changed):
-                break
-            if changed[low] <= last:
-                gone.append(rel)
-                break
+        if any(_in_ranges(json.loads(days), day) for day in changed):
+            gone.append(rel)
     wanted = (json.dumps(gone),)
     for table in ("items", "events", "files", "ranks"):
         db.execute(f"DELETE FROM {table} WHERE rel IN (SELECT value FROM json_each(?))", wanted)
@@ -1292,9 +1292,13 @@ def _fill(
                 if tick:
                     tick(len(chunk))
             with contextlib.suppress(sqlite3.Error):
-                # many files changed: the next `today` ranks them all afresh
                 db.execute("BEGIN IMMEDIATE")
-                for table in ("ranks", "ranked", "unique_slugs", "demand"):
+                if fresh:
+                    db.execute("DELETE FROM ranks")
+                    db.execute("DELETE FROM ranked")
+                else:  # the other files' ranking rows hold (a policy edit of one tier, say)
+                    _rerank(db, policy, [rel for rel, _stat, _reuse in jobs])
+                for table in ("unique_slugs", "demand"):
                     db.execute(f"DELETE FROM {table}")
                 db.execute("COMMIT")
             with contextlib.suppress(sqlite3.Error):
