@@ -855,6 +855,12 @@ def test_why_says_which_rule_brings_a_commitment_onto_todays_list(
     assert [r for i in follow_up for r in i["reasons"] if "done today" in r] == [
         "done today, while there is room: due 2026-11-26"
     ]
+    # a reason too long for the width wraps under its own first word, not the bullet
+    with pytest.MonkeyPatch.context() as narrow:
+        narrow.setenv("COLUMNS", "40")
+        lines = run("why", "thu").stdout.splitlines()
+        at = lines.index("  · done today, while there is room: due")
+        assert lines[at + 1] == "    2026-11-26"
     # one call a day: the touch due takes it, Thursday's promise keeps its own date
     (root / "touchplan.yaml").write_text("capacity: 1\n", encoding="utf-8")
     assert "done today" not in run("why", "thu").stdout

@@ -649,7 +649,7 @@ def why_view(account: Account, items: Sequence[Item], today: date) -> Renderable
                 )
             )
         for reason in item.reasons:
-            parts.append(Prose(safe(f"  · {reason}", scheme.MUTED)))
+            parts.append(Prose(safe(f"  · {reason}", scheme.MUTED), hang=4))
     return Group(*parts)
 
 

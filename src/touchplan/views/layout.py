@@ -574,10 +574,12 @@ def lines_renderable(console: Console, lines: Iterable[Text]) -> Iterable[Segmen
 
 class Prose:
     """Text that wraps at spaces only (Rich would break a long word), and not at all
-    without a width."""
+    without a width; lines after the first indented ``hang`` columns."""
 
-    def __init__(self, text: Text) -> None:
+    def __init__(self, text: Text, hang: int = 0) -> None:
         self.text = text
+        self.hang = hang
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        yield from lines_renderable(console, Words(self.text).lines(width_of(options)))
+        lines = Words(self.text, hang=self.hang).lines(width_of(options))
+        yield from lines_renderable(console, lines)
