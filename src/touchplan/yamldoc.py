@@ -138,14 +138,15 @@ def parse(data: bytes, path: str) -> tuple[Document | None, list[Problem]]:
     from touchplan.yamlfast import fast_root
 
     decoded = decode(data, path)
-    if not isinstance(decoded, Problem):
-        text, bom = decoded
-        root = fast_root(text)
-        if root is not None:
-            return Document(text, bom, "\n", root), []
-    from touchplan.yamlparse import parse_document  # PyYAML: ~10 ms to import
+    if isinstance(decoded, Problem):
+        return None, [decoded]
+    text, bom = decoded
+    root = fast_root(text)
+    if root is not None:
+        return Document(text, bom, "\n", root), []
+    from touchplan.yamlparse import compose_document  # PyYAML: ~10 ms to import
 
-    return parse_document(data, path)
+    return compose_document(text, bom, path)
 
 
 # Counts of days or calls: far above anything meant, low enough that no date

@@ -362,7 +362,11 @@ def parse_document(data: bytes, path: str) -> tuple[Document | None, list[Proble
     decoded = decode(data, path)
     if isinstance(decoded, Problem):
         return None, [decoded]
-    text, bom = decoded
+    return compose_document(*decoded, path)
+
+
+def compose_document(text: str, bom: bool, path: str) -> tuple[Document | None, list[Problem]]:
+    """Compose one decoded YAML document (``bom``: the file began with one)."""
     # the break new lines get: the file's own (old Mac files use a lone CR)
     newline = "\r\n" if "\r\n" in text else "\r" if "\r" in text and "\n" not in text else "\n"
     scanned = _depth_problem(text, path)

@@ -785,10 +785,7 @@ def store_records(
         db.execute("BEGIN IMMEDIATE")
         kept = _demand_before(db, moved, len(gone) + len(records))
         if not fresh:
-            changed = [(rel,) for rel in gone] + [(r.rel,) for r in records]
-            db.executemany("DELETE FROM files WHERE rel = ?", changed)
-            db.executemany("DELETE FROM items WHERE rel = ?", changed)
-            db.executemany("DELETE FROM events WHERE rel = ?", changed)
+            _drop_rows(db, gone + [r.rel for r in records])
             db.executemany("DELETE FROM parsed WHERE rel = ?", [(rel,) for rel in gone])
             db.executemany("DELETE FROM trends WHERE rel = ?", [(rel,) for rel in gone])
         _insert_rows(db, (file_rows, item_rows, event_rows, parsed_rows))
@@ -800,6 +797,13 @@ def store_records(
     except sqlite3.Error:
         with contextlib.suppress(sqlite3.Error):
             db.execute("ROLLBACK")
+
+
+def _drop_rows(db: sqlite3.Connection, rels: list[str]) -> None:
+    """Delete the plan rows of ``rels`` (their files, items and events rows)."""
+    changed = [(rel,) for rel in rels]
+    for table in ("files", "items", "events"):
+        db.executemany(f"DELETE FROM {table} WHERE rel = ?", changed)
 
 
 def _insert_rows(db: sqlite3.Connection, rows: Rows) -> None:
@@ -1313,10 +1317,7 @@ def _write_rows(db: sqlite3.Connection, rows: Rows, replaced: list[str] | None) 
     try:
         db.execute("BEGIN IMMEDIATE")
         if replaced:
-            changed = [(rel,) for rel in replaced]
-            db.executemany("DELETE FROM files WHERE rel = ?", changed)
-            db.executemany("DELETE FROM items WHERE rel = ?", changed)
-            db.executemany("DELETE FROM events WHERE rel = ?", changed)
+            _drop_rows(db, replaced)
         _insert_rows(db, rows)
         db.execute("COMMIT")
     except sqlite3.Error:

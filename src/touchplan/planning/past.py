@@ -65,6 +65,19 @@ def renewal_then(account: Account, kept: int, signed: list[Touch]) -> date | Non
     return first_cycle(account, signed)[0]
 
 
+def first_lost(account: Account) -> date | None:
+    """The date of the account's first `lost` entry (None: it has none)."""
+    return min((t.date for t in account.history if t.kind is TouchKind.LOST), default=None)
+
+
+def status_on(account: Account, day: date, lost_on: date | None) -> Status:
+    """The account's status at the end of ``day``, as ``as_of`` cuts it: a lost account
+    is not lost yet before its first `lost` entry (``first_lost``: ``lost_on``)."""
+    if account.status is Status.LOST and lost_on is not None and lost_on > day:
+        return Status.ACTIVE
+    return account.status
+
+
 def as_of(
     account: Account, day: date, signed: list[Touch] | None = None, kept: int | None = None
 ) -> Account:
@@ -87,12 +100,8 @@ def as_of(
         signed = signings(account)
     renewal = renewal_then(account, sum(1 for t in signed if t.date <= day), signed)
     status = account.status
-    if (
-        status is Status.LOST
-        and not any(t.kind is TouchKind.LOST for t in entries)
-        and any(t.kind is TouchKind.LOST for t in history)
-    ):
-        status = Status.ACTIVE  # lost later
+    if status is Status.LOST:
+        status = status_on(account, day, first_lost(account))
     # a copy with three fields changed, as `replace` makes it without its cost (an
     # account's fields are plain values: `__init__` checks and derives nothing)
     cut = object.__new__(Account)

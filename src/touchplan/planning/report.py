@@ -42,8 +42,10 @@ from touchplan.planning.past import (
     OPEN,
     Cycle,
     as_of,
+    first_lost,
     renewal_cycles,
     signings,
+    status_on,
 )
 from touchplan.planning.relations import relations
 from touchplan.planning.renewal import renewal_state, renewal_status
@@ -458,11 +460,7 @@ def _trends(
     in_order = all(t.date == day for t, day in zip(account.history, entry_days, strict=True))
     signed = signings(account, entries)
     sign_days = [t.date for t in signed]
-    # `is_planned` of each cut without making it: the file's status, but not lost yet
-    # before its first `lost` entry (as `as_of` tells), and its snooze
-    lost_on = next((t.date for t in entries if t.kind is TouchKind.LOST), None)
-    lost = account.status is Status.LOST
-    active = account.status is Status.ACTIVE
+    lost_on = first_lost(account)  # `is_planned` of each cut, without making the cut
     kept_count = -1
     valid = date.min
     then = account
@@ -476,9 +474,7 @@ def _trends(
         start = plus(end, -6)
         group.trend_contacts[w] = bisect_right(contact_days, end) - bisect_left(contact_days, start)
         count = bisect_right(entry_days, end)
-        if not (active or (lost and lost_on is not None and lost_on > end)) or (
-            account.is_snoozed(end)
-        ):
+        if status_on(account, end, lost_on) is not Status.ACTIVE or account.is_snoozed(end):
             kept_count, walk = count, None  # not planned that day
             continue
         if kept and (walk is None or count != kept_count or end > valid):
