@@ -148,6 +148,10 @@ def test_touchplans_layout_takes_the_fast_path_and_reads_alike(text: str) -> Non
 @example("summary: 'it''s' # a comment\n")
 @example("contacts: # a comment\n  - name: x\n")
 @example("name: # nothing\ntier: B\n")
+# blocks nested three deep closed by a last line with no break after it: libyaml's
+# ends of them fall inside that line when it is a comment or spaces
+@example("name:\n name:\n  name:\n   name: 0\n\n\n\n#")
+@example("name:\n name:\n  name:\n    name: 0\n\n\n\n   ")
 @example('summary: "a \\" b"\n')
 @example("history:\n- date: 2026-01-02\n")  # a sequence at its key's indent
 @example("name:\ntier: B\n")  # an empty value

@@ -48,6 +48,11 @@ def fast_root(text: str) -> Node | None:
     text is not in the layout this reads: then only libyaml's path may answer."""
     if _UNSUPPORTED.search(text):
         return None
+    last = text.rpartition("\n")[2].lstrip(" ")
+    if text and not text.endswith("\n") and last[:1] in ("", "#"):
+        # a last line of spaces or a comment, with no line break after it: libyaml ends
+        # the blocks nested three deep and more inside that line, not after it
+        return None
     try:
         return _Reader(text).root()
     except _Bail:
