@@ -506,6 +506,62 @@ def test_a_same_size_edit_in_the_same_second_is_not_a_stale_plan(
     assert _plan(run) == _plan(run, "--no-cache") == first
 
 
+def _coarse_and_slow(monkeypatch: pytest.MonkeyPatch, module: Any) -> Callable[[], None]:
+    """Whole-second stats (as above), and a clock a minute ahead from the moment
+    ``module``'s scan has taken them: the files are read long after their stat (a cold
+    run of 40,000 files takes seconds). Returns a reset to the real clock."""
+    second = time.time_ns() // 10**9 * 10**9
+    real_stat, real_clock, real_scan = os.stat, time.time_ns, module.scan_tree
+    late = [False]
+
+    def coarse(target: object, *args: object, **kwargs: object) -> object:
+        found = real_stat(target, *args, **kwargs)  # type: ignore[call-overload]
+        return CoarseStat(found, second) if str(target).endswith(".yaml") else found
+
+    def scan_then_wait(*args: Any, **kwargs: Any) -> Any:
+        found = real_scan(*args, **kwargs)
+        late[0] = True
+        return found
+
+    monkeypatch.setattr(os, "stat", coarse)
+    monkeypatch.setattr(time, "time_ns", lambda: real_clock() + 60 * 10**9 * late[0])
+    monkeypatch.setattr(module, "scan_tree", scan_then_wait)
+    return lambda: late.__setitem__(0, False)
+
+
+def test_a_file_read_long_after_its_racy_stat_keeps_its_hash(
+    root: Path, run: Callable[..., Run], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Racy is judged as of the stat, not of the read: a same-size edit in the stat's
+    second, after the scan, is seen by the next run."""
+    path = root / "accounts" / "acme.yaml"
+    path.write_text(ACME)
+    (root / "accounts" / "beta.yaml").write_text(BETA)
+    back_to_now = _coarse_and_slow(monkeypatch, cache_module)
+    first = _plan(run)
+    back_to_now()
+    _same_size_edit(path)  # same size, inode and (coarse) times as the stat of the first
+    assert _plan(run) == _plan(run, "--no-cache") != first
+
+
+def test_report_keeps_a_racy_files_parse_with_its_hash(
+    root: Path, run: Callable[..., Run], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """`report` keeps the parses it makes by the same rule."""
+    from touchplan.files import sweep
+
+    path = root / "accounts" / "acme.yaml"
+    path.write_text(ACME)
+    (root / "accounts" / "beta.yaml").write_text(BETA)
+    back_to_now = _coarse_and_slow(monkeypatch, sweep)
+    first = run("report", "--format", "json").stdout
+    back_to_now()
+    _same_size_edit(path)
+    kept = run("report", "--format", "json").stdout
+    monkeypatch.setenv("TOUCHPLAN_CACHE_DIR", str(tmp_path / "none"))
+    assert kept == run("report", "--format", "json").stdout != first
+
+
 @pytest.mark.parametrize("same_size", [False, True])
 def test_a_file_that_stops_loading_while_today_plans_is_skipped(
     root: Path, run: Callable[..., Run], monkeypatch: pytest.MonkeyPatch, same_size: bool

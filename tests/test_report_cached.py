@@ -3,6 +3,7 @@ its figures are the same as from the files: on one core and on every core."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import sqlite3
@@ -266,3 +267,88 @@ def test_a_busy_cache_keeps_no_trends_and_the_report_is_the_same(
     assert _trend_rows(root) == 0
     assert _report(run, "--weeks", "8") == expected
     assert _trend_rows(root) > 0
+
+
+def _parsed(root: Path) -> dict[str, tuple[Any, ...]]:
+    db = sqlite3.connect(cache_file(root))
+    try:
+        return {row[0]: row[1:] for row in db.execute("SELECT * FROM parsed")}
+    finally:
+        db.close()
+
+
+@pytest.mark.parametrize("count", [12, PARALLEL_FROM + 10], ids=["one core", "every core"])
+def test_a_report_with_no_cache_keeps_every_parse_for_the_next_run(
+    root: Path, write_account: Callable[..., Path], run: Callable[..., Any], count: int
+) -> None:
+    """A manager who only runs `report` pays for the YAML once: the first report makes
+    the plan cache and keeps each file's parse (with the stat the scan took; the bytes'
+    hash while the file is racy), and what it kept is what the next report, and
+    `today`, read (one edited inside the cache shows)."""
+    _book(write_account, count)
+    assert not cache_file(root).exists()
+    first = _report(run)
+    parsed = _parsed(root)
+    broken = "accounts/broken.yaml"
+    assert len(parsed) == count + 1 and parsed[broken][-1] is None  # its problems, no account
+    path = root / "accounts" / "acct-001.yaml"
+    stat = path.stat()
+    data = path.read_bytes()
+    digest = hashlib.blake2b(data, digest_size=16).hexdigest()  # written just now: racy
+    stored = parsed["accounts/acct-001.yaml"]
+    assert stored[:5] == (stat.st_mtime_ns, stat.st_size, stat.st_ino, stat.st_ctime_ns, digest)
+    assert _trend_rows(root) == count  # and every account's trend weeks
+    assert _report(run) == first
+    today = run("today", "--format", "json").stdout
+    assert today == run("today", "--format", "json", "--no-cache").stdout
+    # proof the kept parse is read, by `today` as well as by `report`
+    db = sqlite3.connect(cache_file(root))
+    rel = "accounts/acct-001.yaml"
+    (text,) = db.execute("SELECT account FROM parsed WHERE rel = ?", (rel,)).fetchone()
+    edited = text.replace('"rep1"', '"rep-kept"')
+    db.execute("UPDATE parsed SET account = ? WHERE rel = ?", (edited, rel))
+    db.execute("DELETE FROM files")  # `today` plans every file again: from the parses
+    db.commit()
+    db.close()
+    assert "rep-kept" in [g["group"] for g in _report(run)["groups"]]
+    assert '"owner": "rep-kept"' in run("today", "--all", "--format", "json").stdout
+
+
+def test_a_file_changed_since_today_has_its_new_parse_kept_by_report(
+    root: Path, write_account: Callable[..., Path], run: Callable[..., Any]
+) -> None:
+    _book(write_account, 6)
+    assert run("today").exit_code == 0
+    path = root / "accounts" / "acct-002.yaml"
+    rel = "accounts/acct-002.yaml"
+    before = _parsed(root)[rel]
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write("  - date: 2026-11-20\n    kind: call\n    summary: Kept by report\n")
+    report = _report(run)
+    after = _parsed(root)[rel]
+    assert after != before and "Kept by report" in after[-1]
+    assert after[:2] == (path.stat().st_mtime_ns, path.stat().st_size)
+    assert _report(run) == report
+    assert (
+        run("today", "--format", "json").stdout
+        == run("today", "--format", "json", "--no-cache").stdout
+    )
+
+
+def test_a_cache_folder_that_cannot_be_used_leaves_the_report_as_it_is(
+    root: Path,
+    write_account: Callable[..., Path],
+    run: Callable[..., Any],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    _book(write_account, 6)
+    expected = run("report", "--format", "json", "--weeks", "8")
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder\n", encoding="utf-8")
+    monkeypatch.setenv("TOUCHPLAN_CACHE_DIR", str(blocker))
+    result = run("report", "--format", "json", "--weeks", "8")
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        expected.exit_code, expected.stdout, expected.stderr,
+    )  # fmt: skip
+    assert blocker.read_text(encoding="utf-8") == "not a folder\n"

@@ -211,6 +211,25 @@ COMMITMENTS: list[tuple[str, dict[str, str], dict[str, Any]]] = [
         },
     ),
     (
+        "an anniversary's thank-you is cadence work, not a thank-you owed: not counted",
+        {
+            # a customer since 2023-10-07: the anniversary on 2026-10-07 goes unthanked
+            "missed": "name: m\ntier: B\nowner: dana\nsince: 2023-10-07\nhistory:\n"
+            + entry("2026-09-01", "call", "summary: a"),
+            # ... and here is thanked the day after
+            "thanked": "name: t\ntier: B\nowner: dana\nsince: 2023-10-07\nhistory:\n"
+            + entry("2026-10-08", "thank-you", "summary: three years"),
+        },
+        {
+            "thank_yous_due": 0,
+            "thank_yous_on_time": 0,
+            "thank_yous_late": 0,
+            "thank_yous_missed": 0,
+            "thank_yous_open": 0,
+            "contacts": 1,
+        },
+    ),
+    (
         "gap checks: done (explicitly), missed after their window",
         {
             "done": account(

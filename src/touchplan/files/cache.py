@@ -18,7 +18,10 @@ accounts it shows, so a warm run never parses YAML it does not print. The header
 workload figure is summed in SQL from per-file figures and the recent history entries.
 
 `report` reads the parsed accounts, and keeps beside them (table `trends`) what its
-weekly trends read of each file's plans (``TrendKeeper``), for the next report to read.
+weekly trends read of each file's plans (``TrendKeeper``), for the next report to read;
+a file it had to parse (new, changed, or with no cache yet) has its parse kept too, so
+the next report, or `today`, reads no YAML for it (``start_cache`` makes the cache when
+there is none: a manager who only runs `report` pays for the parse once).
 """
 
 from __future__ import annotations
@@ -158,10 +161,15 @@ def _slug(rel: str) -> str:
     return rel.rsplit("/", 1)[-1].rsplit(".", 1)[0]
 
 
-def build_record(root: str, rel: str, stat: FileStat, policy: Policy, day: date) -> Record:
-    """Parse and plan one file (the slow path, run on a cache miss)."""
+def build_record(
+    root: str, rel: str, stat: FileStat, policy: Policy, day: date, scanned: int
+) -> Record:
+    """Parse and plan one file (the slow path, run on a cache miss). ``scanned``: when
+    ``stat`` was taken; racy is judged as of then, not of the read, which can come
+    seconds later (a change between the two could leave the same stat where the file
+    system's timestamps are coarse)."""
     record = Record(rel, stat, _slug(rel))
-    racy = is_racy(stat)  # judged before the read: a change after it is caught next run
+    racy = is_racy(stat, scanned)
     data = read_capped(os.path.join(root, rel), rel)
     if isinstance(data, Problem):
         record.problems = [[data.line, data.field, data.message, data.hint, data.fatal]]
@@ -177,12 +185,17 @@ def build_record(root: str, rel: str, stat: FileStat, policy: Policy, day: date)
 
 
 def replan_record(
-    rel: str, stat: FileStat, parsed: tuple[str, str, str | None], policy: Policy, day: date
+    rel: str,
+    stat: FileStat,
+    parsed: tuple[str, str, str | None],
+    policy: Policy,
+    day: date,
+    scanned: int,
 ) -> Record:
     """Plan one file from its stored parse (digest, problems, account): no YAML read."""
     digest, problems, text = parsed
     record = Record(rel, stat, _slug(rel), problems=json.loads(problems), reparsed=False)
-    record.digest = digest if is_racy(stat) else ""
+    record.digest = digest if is_racy(stat, scanned) else ""
     if text is not None:
         record.parsed = text
         plan_record(record, load_account(text), policy, day)
@@ -270,12 +283,12 @@ def _start_worker(cache_path: str) -> None:
 Job = tuple[str, FileStat, bool]
 
 
-def _parse_chunk(root: str, jobs: list[Job], day_ordinal: int) -> Rows:
+def _parse_chunk(root: str, jobs: list[Job], day_ordinal: int, scanned: int) -> Rows:
     """Worker: parse (or re-plan) a chunk into its table rows, built here, on this core;
     only those plain tuples cross back, for the parent to insert while the rest parse."""
     assert _WORKER_POLICY is not None
     day = date.fromordinal(day_ordinal)
-    records = make_records(root, jobs, _WORKER_POLICY, day, _WORKER_STORED)
+    records = make_records(root, jobs, _WORKER_POLICY, day, _WORKER_STORED, scanned)
     return record_rows(_WORKER_POLICY, records)
 
 
@@ -288,9 +301,15 @@ def pool_size(workers: int | None, jobs: int) -> int:
 
 
 def make_records(
-    root: str, jobs: list[Job], policy: Policy, day: date, stored: sqlite3.Connection | None
+    root: str,
+    jobs: list[Job],
+    policy: Policy,
+    day: date,
+    stored: sqlite3.Connection | None,
+    scanned: int,
 ) -> list[Record]:
-    """The records of ``jobs``: from their stored parses where valid, else the files."""
+    """The records of ``jobs``: from their stored parses where valid, else the files
+    (``scanned``: when their stats were taken)."""
     parses: dict[str, tuple[str, str, str | None]] = {}
     wanted = [rel for rel, _stat, reuse in jobs if reuse]
     if wanted and stored is not None:
@@ -308,11 +327,11 @@ def make_records(
         parsed = parses.get(rel)
         if parsed is not None:
             try:
-                records.append(replan_record(rel, stat, parsed, policy, day))
+                records.append(replan_record(rel, stat, parsed, policy, day, scanned))
                 continue
             except DAMAGED:
                 pass  # a damaged stored parse: the file itself tells
-        records.append(build_record(root, rel, stat, policy, day))
+        records.append(build_record(root, rel, stat, policy, day, scanned))
     return records
 
 
@@ -963,7 +982,7 @@ def build_index(
             assert cache.db is not None
             cache.db.close()
             try:
-                _fill(root, misses, policy, day, progress, count, cache.path)
+                _fill(root, misses, policy, day, progress, count, cache.path, scanned)
                 cache.db = cache.reopen()
             except (OSError, sqlite3.Error) as exc:  # the cache folder failed mid-way
                 warnings.append(
@@ -973,16 +992,18 @@ def build_index(
                 cache = Cache(root, policy, in_memory=True)
                 # every row must come from this run: parse them all
                 misses = [(rel, stat, False) for rel, stat in files]
-                _parse_all(root, misses, policy, day, None, sink, None)
+                _parse_all(root, misses, policy, day, None, sink, None, scanned)
         else:
-            _parse_all(root, misses, policy, day, progress, sink, cache.db)
+            _parse_all(root, misses, policy, day, progress, sink, cache.db, scanned)
     cache.store(policy, [], list(stored))
     assert cache.db is not None
     if (misses or stored) and not _covers(cache.db, misses, list(stored)):
         # the cache could not take the rows (disk full, a locked file): never plan from
         # a partial index; this run uses a private in-memory one instead
         cache = Cache(root, policy, in_memory=True)
-        _parse_all(root, [(rel, st, False) for rel, st in files], policy, day, None, sink, None)
+        _parse_all(
+            root, [(rel, st, False) for rel, st in files], policy, day, None, sink, None, scanned
+        )
     db = cache.db
     assert db is not None
     if not cache.in_memory and any(b.key for b in unsure):
@@ -1104,10 +1125,17 @@ def _unchanged(
     return parsed[:4] == stat and (not parsed[4] or _same_bytes(root, rel, parsed[4]))
 
 
+def start_cache(root: Path, policy: Policy) -> None:
+    """Make the plan cache when there is none, as `today` would (best effort: a cache
+    folder that cannot be used keeps none, and the caller goes on without)."""
+    if not cache_file(root).exists():
+        Cache(root, policy).close()
+
+
 def stored_parses(root: Path, files: list[tuple[str, FileStat]]) -> tuple[Path | None, set[str]]:
     """The cache file and which of ``files`` it holds a parse of that still holds (same
-    stat; same bytes while racy), for readers that only read (`report`): (None, ∅)
-    when there is no cache of this schema, version and root. Never writes to it."""
+    stat; same bytes while racy), for `report`: (None, ∅) when there is no cache of
+    this schema, version and root. Read only: `TrendKeeper` writes."""
     path = cache_file(root)
     if not path.exists():
         return None, set()
@@ -1184,21 +1212,42 @@ def read_parses(path: Path, rels: list[str]) -> dict[str, StoredParse]:
 
 # a kept trends row: (rel, mtime, size, ino, ctime, digest, key, segments JSON)
 TrendRow = tuple[str, int, int, int, int, str, str, str]
+# a parsed row (rel, mtime, size, ino, ctime, digest, problems JSON, account JSON or
+# None): the stat taken before the read, the digest of the bytes read while it is racy
+# (`build_record`'s rule, so a file changed after the stat is never trusted later)
+ParseRow = tuple[str, int, int, int, int, str, str, str | None]
+
+
+def parse_row(
+    rel: str,
+    stat: FileStat,
+    stat_ns: int,
+    data: bytes,
+    account: Account | None,
+    problems: list[Problem],
+) -> ParseRow:
+    """The parsed row of ``data``, read after ``stat`` was taken (at ``stat_ns``): racy
+    is judged as of the stat, since a change after it could leave the same stat on a
+    file system with coarse timestamps."""
+    digest = content_digest(data) if is_racy(stat, stat_ns) else ""
+    found = json.dumps([[p.line, p.field, p.message, p.hint, p.fatal] for p in problems])
+    return (rel, *stat, digest, found, dump_account(account) if account is not None else None)
 
 
 class TrendKeeper:
     """Keeps the report's trend segments in the cache as they come (a transaction per
     batch, so the report's parent writes them while its workers go on), each with the
     stat of the parse it was read from (a later report trusts it only with that same
-    parse). Best effort: a cache busy with another touchplan, or gone, keeps nothing
-    more (the next report plans those files again)."""
+    parse), and the parses of the files it read from YAML. Best effort: a cache busy
+    with another touchplan, or gone, keeps nothing more (the next report plans those
+    files again)."""
 
     def __init__(self, path: Path | None) -> None:
         self.path = path
         self.db: sqlite3.Connection | None = None
 
-    def add(self, rows: list[TrendRow]) -> None:
-        if not rows or self.path is None:
+    def add(self, rows: list[TrendRow], parses: Sequence[ParseRow] = ()) -> None:
+        if not (rows or parses) or self.path is None:
             return
         try:
             if self.db is None:
@@ -1207,6 +1256,9 @@ class TrendKeeper:
                 # checkpoints; a crash loses at most the last parts, never the file
                 self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.execute("BEGIN IMMEDIATE")
+            self.db.executemany(
+                "INSERT OR REPLACE INTO parsed VALUES (?, ?, ?, ?, ?, ?, ?, ?)", parses
+            )
             self.db.executemany(
                 "INSERT OR REPLACE INTO trends VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows
             )
@@ -1235,13 +1287,14 @@ def _parse_all(
     progress: ProgressFactory | None,
     sink: Callable[[list[Record]], None],
     stored: sqlite3.Connection | None,
+    scanned: int,
 ) -> None:
     """Parse (or re-plan from their stored parses in ``stored``) ``jobs`` here, handing
-    the records to ``sink`` chunk by chunk."""
+    the records to ``sink`` chunk by chunk (``scanned``: when their stats were taken)."""
     tick = progress(len(jobs)) if progress else None
     for start in range(0, len(jobs), CHUNK):
         chunk = jobs[start : start + CHUNK]
-        sink(make_records(str(root), chunk, policy, day, stored))
+        sink(make_records(str(root), chunk, policy, day, stored, scanned))
         if tick:
             tick(len(chunk))
 
@@ -1254,8 +1307,10 @@ def _fill(
     progress: ProgressFactory | None,
     count: int,
     db_path: Path,
+    scanned: int,
 ) -> None:
-    """Parse (or re-plan) ``jobs`` on ``count`` cores into the cache file at ``db_path``.
+    """Parse (or re-plan) ``jobs`` on ``count`` cores into the cache file at ``db_path``
+    (``scanned``: when their stats were taken).
 
     Each worker builds its chunks' table rows; the parent inserts them while the others
     are parsed (its core is otherwise idle), in file order, one transaction a chunk. Into
@@ -1279,7 +1334,8 @@ def _fill(
     ) as pool:
         # with "fork", every worker starts at the first submit
         futures = deque(
-            pool.submit(_parse_chunk, str(root), chunk, day.toordinal()) for chunk in chunks
+            pool.submit(_parse_chunk, str(root), chunk, day.toordinal(), scanned)
+            for chunk in chunks
         )
         db = sqlite3.connect(db_path, timeout=30, isolation_level=None)
         try:

@@ -12,7 +12,10 @@ The weekly trends plan each account as it stood at each week's end; a plan depen
 the file, the settings and the day alone, so what those plans read (the trend segments,
 `planning.report.Segment`) is kept in the plan cache beside the file's stored parse and
 read by the next report instead of planning again (the parent writes them, once the
-workers are done). A changed file, or other settings, plans afresh.
+workers are done). A changed file, or other settings, plans afresh. A file read from
+its YAML (no stored parse, or a stale one) has its parse kept too, with the stat the
+scan took, and the plan cache is made when there is none: the next report, or `today`,
+reads no YAML for it.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ import os
 import shutil
 import sys
 import tempfile
+import time
 from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -34,15 +38,19 @@ from pathlib import Path
 from touchplan.config import Policy
 from touchplan.errors import Problem
 from touchplan.files.cache import (
+    ParseRow,
     StoredParse,
     TrendKeeper,
     TrendRow,
     cache_file,
+    parse_row,
     read_parses,
+    start_cache,
     stored_parses,
     trend_keys,
 )
-from touchplan.files.store import duplicate_slug, load_file, scan_tree
+from touchplan.files.schema import read_account
+from touchplan.files.store import FileStat, duplicate_slug, load_file, read_capped, scan_tree
 from touchplan.files.stored import DAMAGED, load_account
 from touchplan.model import Account
 from touchplan.planning.report import Period, Segment, Tally, account_figures
@@ -65,6 +73,10 @@ class Job:
     by: str
     stored: Path | None = None  # the plan cache holding parses of unchanged files
     trend_keys: dict[str, str] = field(default_factory=dict)  # tier -> `cache.trend_keys`
+    # the files to read from YAML whose parses are kept (with ``stored``): rel -> the
+    # stat the scan took, at ``scanned_ns``
+    stats: dict[str, FileStat] = field(default_factory=dict)
+    scanned_ns: int = 0
 
 
 @dataclass
@@ -86,21 +98,33 @@ class Part:
     skipped: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     trends: list[TrendRow] = field(default_factory=list)
+    parses: list[ParseRow] = field(default_factory=list)  # of the files read from YAML
 
 
-def _read(
-    job: Job, rel: str, parses: dict[str, StoredParse]
-) -> tuple[Account | None, list[Problem], StoredParse | None]:
-    """The account in ``rel``: from its stored parse when there is one (also returned),
-    else the file."""
+Read = tuple[Account | None, list[Problem], StoredParse | None, ParseRow | None]
+
+
+def _read(job: Job, rel: str, parses: dict[str, StoredParse]) -> Read:
+    """The account in ``rel``: from its stored parse when there is one, else the file;
+    with the parse (stored, or made now and to keep: then also its row)."""
     parsed = parses.get(rel)
     if parsed is not None:
         try:
             found = [Problem(rel, *row) for row in json.loads(parsed.problems)]
-            return load_account(parsed.account), found, parsed
+            return load_account(parsed.account), found, parsed, None
         except DAMAGED:
-            pass  # a damaged stored parse: the file itself tells
-    return (*load_file(job.root, job.root / rel), None)
+            pass  # a damaged stored parse: the file itself tells (and its parse is kept)
+    stat = job.stats.get(rel)
+    if stat is None:  # no cache to keep its parse in
+        return (*load_file(job.root, job.root / rel), None, None)
+    data = read_capped(job.root / rel, rel)
+    if isinstance(data, Problem):
+        return None, [data], None, None
+    account, found = read_account(data, _slug(rel), rel)
+    row = parse_row(rel, stat, job.scanned_ns, data, account, found)
+    if account is None:
+        return None, found, None, row
+    return account, found, StoredParse(row[6], row[7] or "", (*stat, row[5]), None, None), row
 
 
 def _kept(job: Job, account: Account, parsed: StoredParse) -> list[Segment] | None:
@@ -122,7 +146,9 @@ def _tally(job: Job, rels: list[str], reuse: list[str]) -> Part:
     part = Part(Tally(job.by))
     parses = read_parses(job.stored, reuse) if job.stored is not None else {}
     for rel in rels:
-        account, found, parsed = _read(job, rel, parses)
+        account, found, parsed, row = _read(job, rel, parses)
+        if row is not None:
+            part.parses.append(row)
         part.problems.extend(found)
         if account is None:
             part.skipped.append(rel)
@@ -149,6 +175,7 @@ def _work(rels: list[str], reuse: list[str], out: str) -> int:
         "skipped": part.skipped,
         "problems": [[p.path, p.line, p.field, p.message, p.hint, p.fatal] for p in part.problems],
         "trends": part.trends,
+        "parses": part.parses,
     }
     text = json.dumps(data)  # at once: `json.dump` writes it in small pieces, 3 times slower
     with open(out, "w", encoding="utf-8") as handle:
@@ -192,8 +219,10 @@ def sweep_report(
     job: Job, *, workers: int | None = None, progress: ProgressFactory | None = None
 ) -> Swept:
     """Every account's figures, added up (``workers``: processes; default every core)."""
-    # the stat of every file is needed only to trust a stored parse
+    start_cache(job.root, job.policy)
+    # the stat of every file is needed only to trust a stored parse, or keep one
     cached = cache_file(job.root).exists()
+    scanned_ns = time.time_ns()  # before the scan: racy is judged as of the stats
     found, _temps, folders = scan_tree(job.root, with_stat=cached)
     swept = Swept(Tally(job.by), problems=list(folders), warnings=[str(p) for p in folders])
     every = [rel for rel, _stat in found]
@@ -201,7 +230,10 @@ def sweep_report(
     fresh: set[str] = set()
     if cached:
         stored, fresh = stored_parses(job.root, found)
-        job = replace(job, stored=stored, trend_keys=trend_keys(job.policy))
+        if stored is not None:
+            stats = {rel: stat for rel, stat in found if rel not in fresh}
+            job = replace(job, stored=stored, stats=stats, scanned_ns=scanned_ns)
+        job = replace(job, trend_keys=trend_keys(job.policy))
     try:
         return _sweep(job, rels, fresh, swept, workers, progress)
     finally:
@@ -241,7 +273,7 @@ def _sweep_with(
         for chunk, stored in zip(chunks, reuse, strict=True):
             part = _tally(job, chunk, stored)
             _add(swept, part.tally, part.skipped, part.problems)
-            keeper.add(part.trends)
+            keeper.add(part.trends, part.parses)
             if tick:
                 tick(len(chunk))
         return swept
@@ -260,7 +292,7 @@ def _sweep_with(
                 done = future.result()
                 finished[place[future]] = True
                 while added < len(outs) and finished[added]:
-                    keeper.add(_add_part(swept, outs[added]))  # while the workers go on
+                    keeper.add(*_add_part(swept, outs[added]))  # while the workers go on
                     added += 1
                 if tick:
                     tick(done)
@@ -270,13 +302,13 @@ def _sweep_with(
     return swept
 
 
-def _add_part(swept: Swept, out: str) -> list[TrendRow]:
-    """Add a worker's part; returns the trend segments it made, to keep."""
+def _add_part(swept: Swept, out: str) -> tuple[list[TrendRow], list[ParseRow]]:
+    """Add a worker's part; returns the trend segments and the parses it made, to keep."""
     with open(out, encoding="utf-8") as handle:
         data = json.load(handle)
     problems = [Problem(*row) for row in data["problems"]]
     _add(swept, Tally.from_data(data["tally"]), data["skipped"], problems)
-    return [tuple(row) for row in data["trends"]]
+    return [tuple(row) for row in data["trends"]], [tuple(row) for row in data["parses"]]
 
 
 def _add(swept: Swept, tally: Tally, skipped: list[str], problems: list[Problem]) -> None:

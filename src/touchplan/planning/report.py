@@ -553,8 +553,11 @@ def _started_ahead(account: Account, policy: Policy, cycle: Cycle) -> bool:
 
 def _commitments(walk: Walk, period: Period, group: Group) -> None:
     """Promises, thank-yous and gap checks due in the period (by the date they were
-    due, before any move to a working day), and problems opened and resolved in it."""
-    done = [(o, t.date) for o, t in walk.closed]
+    due, before any move to a working day), and problems opened and resolved in it.
+    The thank-you an anniversary brings is cadence work, not the one a sale, visit or
+    meeting owes: not counted (nor seen for long: the walk looks back a few months for
+    it, so a plan made days before would count what today's does not)."""
+    done = [(o, t.date) for o, t in walk.closed if o.cls is ItemClass.COMMITMENT]
     for o, on in done:
         if o.kind is ItemKind.PROBLEM:
             if o.trigger in period:
@@ -578,7 +581,7 @@ def _commitments(walk: Walk, period: Period, group: Group) -> None:
             group.gap_checks_due += 1
             group.gap_checks_done += 1
     for o in walk.missed:
-        if o.raw_due not in period:
+        if o.raw_due not in period or o.cls is not ItemClass.COMMITMENT:
             continue
         if o.kind is ItemKind.THANK_YOU:
             group.thank_yous_due += 1
@@ -593,7 +596,7 @@ def _commitments(walk: Walk, period: Period, group: Group) -> None:
         if o.kind is ItemKind.PROBLEM:
             group.problems_opened += o.trigger in period
             continue
-        if o.raw_due not in period:
+        if o.raw_due not in period or o.cls is not ItemClass.COMMITMENT:
             continue
         if o.kind is ItemKind.FOLLOW_UP:
             group.promises_due += 1
