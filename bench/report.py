@@ -18,7 +18,10 @@ made from nothing (a manager who never runs `today`: that report kept every file
 parse and trend readings). A report keeps each file's trend readings in the cache and a later one
 reads them: the "first after today" rows start each run from a copy of the cache as
 `today` left it; the other rows run after one report of the same period per install
-(uncounted), so they read what it kept, as a report after another does. With
+(uncounted), so they read what it kept, as a report after another does. Last, the
+anchor bench/bench.py holds a cold `today` against: a plain single-process PyYAML
+CSafeLoader load of every account file (what a report with no stored parse pays at
+least). With
 several --venv, each row has a column per install, their runs interleaved (a shared
 machine's load falls on both alike).
 """
@@ -36,6 +39,9 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+from bench import YAML_FLOOR  # noqa: E402  (bench/bench.py, beside this file)
+
 TODAY = "2026-11-24"
 
 
@@ -135,7 +141,16 @@ def main() -> None:
             for v in venvs
         ]
         print(f"| {name} | " + " | ".join(cells) + " |")
+    if args.only in ANCHOR:
+        # what reading the YAML alone costs, for the rows that must: bench.py's anchor
+        floor = [sys.executable, "-c", YAML_FLOOR, str(book / "accounts")]
+        found = [run(floor, env) for _ in range(args.runs)]
+        wall = statistics.median(f[0] for f in found)
+        cpu = statistics.median(f[1] for f in found)
+        print(f"\n{ANCHOR}: {wall:.2f} s (CPU {cpu:.1f} s)")
 
+
+ANCHOR = "anchor: a plain CSafeLoader load of every file, one process"
 
 if __name__ == "__main__":
     main()

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from touchplan.cli import app
+from touchplan.cli.app import app_for
 
 REPO = Path(__file__).resolve().parent.parent
 TODAY = "2026-11-24"  # a Tuesday
@@ -75,7 +75,8 @@ def run(root: Path) -> Callable[..., Run]:
         argv = list(args)
         if use_dir and argv and argv[0] not in ("--help", "--version"):
             argv += ["--dir", str(root)]
-        result = CliRunner().invoke(app, argv, input=input, catch_exceptions=False)
+        # the app the `touchplan` executable runs for these words (`cli.app.main`)
+        result = CliRunner().invoke(app_for(argv), argv, input=input, catch_exceptions=False)
         return Run(result.exit_code, result.stdout, result.stderr)
 
     return invoke

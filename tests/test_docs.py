@@ -11,9 +11,11 @@ from typing import Any
 import pytest
 import typer
 from typer.core import TyperArgument, TyperGroup, TyperOption
+from typer.testing import CliRunner
 
 from conftest import REPO, Run
 from touchplan.cli import app
+from touchplan.cli.app import app_for
 
 RunFn = Callable[..., Run]
 README = REPO / "README.md"
@@ -52,6 +54,35 @@ def test_command_help(run: RunFn, path: tuple[str, ...], command: Any) -> None:
                 assert param.opts[0] in result.stdout, f"{path} help lacks {param.opts[0]}"
         if isinstance(param, TyperArgument):
             assert (getattr(param, "help", "") or "").strip(), f"{path} {param.name} has no help"
+
+
+@pytest.mark.parametrize("argv", [[*path, *tail] for path, _cmd in COMMANDS for tail in (
+    ["--help"], ["--no-such-option"], ["one", "two", "three", "four"],
+)], ids=lambda argv: " ".join(argv))  # fmt: skip
+def test_a_command_built_alone_behaves_as_in_the_whole_app(
+    argv: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The executable builds only the command it is asked for (`app_for`): its help and
+    its usage errors are the whole app's, byte for byte."""
+    monkeypatch.chdir(tmp_path)  # no data folder here: nothing is planned or written
+    alone = app_for(argv)
+    assert alone is not app or argv[0] == "export"
+    runner = CliRunner()
+    expected = runner.invoke(app, argv)
+    result = runner.invoke(alone, argv)
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        expected.exit_code, expected.stdout, expected.stderr,
+    )  # fmt: skip
+
+
+def test_the_whole_app_runs_what_names_no_command(monkeypatch: pytest.MonkeyPatch) -> None:
+    for argv in ([], ["--help"], ["--version"], ["tday"], ["export", "ics"]):
+        assert app_for(argv) is app
+    for program in ("TOUCHPLAN", "TP"):  # shell completion asking, for `touchplan` or `tp`
+        monkeypatch.setenv(f"_{program}_COMPLETE", "complete_bash")
+        assert app_for(["today"]) is app
+        monkeypatch.delenv(f"_{program}_COMPLETE")
+    assert app_for(["today"]) is not app
 
 
 def test_top_level_help_lists_every_command(run: RunFn) -> None:

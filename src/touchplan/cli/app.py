@@ -162,7 +162,23 @@ app.add_typer(export_app, name="export")
 export_app.command("ics")(connect.export_ics)
 
 
+def app_for(argv: Sequence[str]) -> typer.Typer:
+    """The app to run ``argv`` with: when it starts with a command's name, an app of that
+    command alone (Typer builds a Click command for every command registered, about 8 ms
+    of each run for all of them; the others cannot be reached from there), else the
+    whole app (`--help`, `--version`, `export ics`, a typo to suggest from, and shell
+    completion, which asks with the words so far in the environment)."""
+    command = dict(COMMANDS).get(argv[0]) if argv else None
+    # completion's variable is named after the program (`_TOUCHPLAN_COMPLETE`, `_TP_...`)
+    if command is None or any(k[:1] == "_" and k.endswith("_COMPLETE") for k in os.environ):
+        return app
+    alone = typer.Typer(cls=SafeGroup, pretty_exceptions_enable=False, **SETTINGS)
+    alone.callback(help=app.info.help)(main_options)
+    alone.command(argv[0])(command)
+    return alone
+
+
 def main() -> NoReturn:
     """The console-script entry point."""
-    app()
+    app_for(sys.argv[1:])()
     sys.exit(0)  # pragma: no cover - app() always exits
