@@ -23,8 +23,8 @@ from touchplan.planning.walk import (
     days_text,
     effective_renewal,
     fmt,
-    item_key,
     plus,
+    renewal_key,
     walk_history,
 )
 
@@ -125,7 +125,7 @@ def renewal_item(
     state = renewal_state(account, policy, today, walk)
     if state is None:
         return None
-    key = item_key(account.slug, f"renewal|{state.renewal}")
+    key = renewal_key(account.slug, state.renewal)
     reasons: list[str] = []
     left = state.days_left
     if state.progress == "lapsed":

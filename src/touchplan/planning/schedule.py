@@ -18,6 +18,7 @@ from touchplan.config import Policy
 from touchplan.model import (
     Account,
     ClosedItem,
+    Deferral,
     Item,
     ItemClass,
     ItemKind,
@@ -27,7 +28,7 @@ from touchplan.model import (
     Touch,
 )
 from touchplan.planning.people import name_key
-from touchplan.planning.renewal import LAPSED, NOT_STARTED, renewal_item
+from touchplan.planning.renewal import LAPSED, NOT_STARTED, renewal_item, renewal_state
 from touchplan.planning.walk import (
     BOOKED_CADENCE,
     Opened,
@@ -43,6 +44,7 @@ from touchplan.planning.walk import (
     item_key,
     next_personal_day,
     plus,
+    renewal_key,
     stakeholder_anchor,
     touch_every,
     walk_history,
@@ -149,18 +151,28 @@ def _working_due(account: Account, policy: Policy, o: Opened) -> tuple[date, dat
     """The working day ``o`` falls due on (a commitment's deadline moves earlier, see
     `commitment_day`), and its due date before any deferral: never before the account
     arrived (lateness never counts from before then)."""
-    if o.cls is ItemClass.COMMITMENT:
-        day = commitment_day(policy, o.raw_due, o.trigger)
+    return _working_day(account, policy, o.cls, o.raw_due, o.trigger)
+
+
+def _working_day(
+    account: Account, policy: Policy, cls: ItemClass, raw_due: date, trigger: date
+) -> tuple[date, date]:
+    """`_working_due` of an item of class ``cls`` due ``raw_due``, opened ``trigger``."""
+    if cls is ItemClass.COMMITMENT:
+        day = commitment_day(policy, raw_due, trigger)
     else:
-        day = policy.next_working_day(o.raw_due)
+        day = policy.next_working_day(raw_due)
     added = account.added
     return day, added if added is not None and day < added else day
 
 
 def _due(account: Account, policy: Policy, o: Opened) -> date:
     """The due date `_finish` gives ``o``."""
-    due = _working_due(account, policy, o)[1]
-    return o.deferral.until if o.deferral is not None and o.deferral.until > due else due
+    return _deferred(_working_due(account, policy, o)[1], o.deferral)
+
+
+def _deferred(due: date, deferral: Deferral | None) -> date:
+    return deferral.until if deferral is not None and deferral.until > due else due
 
 
 def _finish(
@@ -355,13 +367,27 @@ def touch_and_commitments(
             commitments.append(due)
         if o.kind is ItemKind.TOUCH and touch is None:
             touch = due  # a sequence step of kind touch comes before the cadence's
-    renewal = renewal_item(account, policy, today, walk, False)
-    if renewal is not None:
-        commitments.append(_due(account, policy, renewal))
+    # the renewal and touch items' due dates as `_due` reads them, without making the
+    # items (their wording and keys): a key is needed only to find a deferral
+    deferrals = walk.cadence_deferrals
+    state = renewal_state(account, policy, today, walk)
+    if state is not None:
+        due = _working_day(account, policy, ItemClass.COMMITMENT, state.due, state.window_start)[1]
+        if deferrals:
+            due = _deferred(due, deferrals.get(renewal_key(account.slug, state.renewal)))
+        commitments.append(due)
     if touch is None and ItemKind.TOUCH not in suppressed:
-        item = _touch_item(account, policy, today, walk, False)
-        if item is not None:
-            touch = _due(account, policy, item)
+        last = walk.last_contact
+        if last is None:  # as `_touch_item`: a first touch
+            raw_due = account.added or today
+        else:
+            raw_due = plus(last.date, touch_every(account, policy, last.date, walk)[0])
+        due = _working_day(account, policy, ItemClass.CADENCE, raw_due, raw_due)[1]
+        if deferrals:
+            anchor = last.date if last else None
+            key = item_key(account.slug, cadence_key(ItemKind.TOUCH, anchor))
+            due = _deferred(due, deferrals.get(key))
+        touch = due
     return touch, commitments
 
 

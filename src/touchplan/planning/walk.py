@@ -487,9 +487,14 @@ def _pending(account: Account, policy: Policy, today: date, keys: _Keys) -> list
     return _since_steps(account, policy, keys) + _personal(account, policy, today, keys)
 
 
+def renewal_key(slug: str, renewal: date) -> str:
+    """The key of the renewal item for the renewal date ``renewal``."""
+    return item_key(slug, f"renewal|{renewal}")
+
+
 def _renewal_key(account: Account) -> str:
     renewal = effective_renewal(account)
-    return item_key(account.slug, f"renewal|{renewal}") if renewal else ""
+    return renewal_key(account.slug, renewal) if renewal else ""
 
 
 def walk_history(account: Account, policy: Policy, today: date) -> Walk:
