@@ -143,7 +143,7 @@ def report_period(since: str | None, until: str | None, quarter: str | None, tod
 
 def week_ends(until: date, weeks: int) -> list[date]:
     """The last day of each of ``weeks`` weeks ending on ``until``, oldest first."""
-    return [until - timedelta(days=7 * k) for k in range(weeks - 1, -1, -1)]
+    return [plus(until, -7 * k) for k in range(weeks - 1, -1, -1)]
 
 
 # -- one group's figures -------------------------------------------------------------------

@@ -492,11 +492,6 @@ def renewal_key(slug: str, renewal: date) -> str:
     return item_key(slug, f"renewal|{renewal}")
 
 
-def _renewal_key(account: Account) -> str:
-    renewal = effective_renewal(account)
-    return renewal_key(account.slug, renewal) if renewal else ""
-
-
 def walk_history(account: Account, policy: Policy, today: date) -> Walk:
     """Open, close and set aside event-driven items, in the order things happened."""
     walker = Walker(account, policy, today)
@@ -524,7 +519,8 @@ class Walker:
         self.roster = Roster(account.contacts)
         # who was touched matters to a watched tier's stakeholder cadence and to birthdays
         self.watched = bool(policy.stakeholder_every.get(account.tier))
-        self.renewal_key = _renewal_key(account)
+        # the renewal date: its item's key is made only for an entry naming ids
+        self.renewal = effective_renewal(account)
         self.entries: list[Touch] = ordered(account.history) if entries is None else entries
         self.fed = 0
         self.consumed: list[str] = []  # keys of the pending items moved into the walk
@@ -534,37 +530,41 @@ class Walker:
         """Go on as ``later`` (a walker of a later cut of the same history, not fed yet):
         possible when the entries fed so far walk alike under both, that is, the same
         onboarding and personal items came due among them (the rest wait, and are
-        ``later``'s), and the renewal key was not needed or is the same. Besides
-        those, the walk depends on the account only through its slug, contacts and
-        tier, which a cut keeps."""
-        return self._take(later.account, later.pending, later.renewal_key)
+        ``later``'s), and the renewal key was not needed or is the same (the same
+        date). Besides those, the walk depends on the account only through its slug,
+        contacts and tier, which a cut keeps."""
+        return self._take(later.account, later.pending, later.renewal)
 
     def go_on(self, account: Account, today: date) -> bool:
         """``resume(Walker(account, policy, today, entries))`` without making that
         walker: only what `resume` reads of it (the same readings, so the same answer)."""
-        renewal_key = _renewal_key(account)
-        if self.keyed and renewal_key != self.renewal_key:
+        renewal = effective_renewal(account)
+        if self.keyed and renewal != self.renewal:
             return False
         pending = _pending(account, self.policy, today, _Keys(account.slug))
-        return self._take(account, pending, renewal_key)
+        return self._take(account, pending, renewal)
 
-    def _take(self, account: Account, pending: list[Opened], renewal_key: str) -> bool:
-        if self.keyed and renewal_key != self.renewal_key:
+    def _take(self, account: Account, pending: list[Opened], renewal: date | None) -> bool:
+        if self.keyed and renewal != self.renewal:
             return False
         last = self.entries[self.fed - 1].date if self.fed else None
         due = [p.key for p in pending if last is not None and p.trigger <= last]
         if due != self.consumed:
             return False
         self.pending = [p for p in pending if last is None or p.trigger > last]
-        self.renewal_key = renewal_key
+        self.renewal = renewal
         self.account = account
         return True
+
+    def _renewal_key(self) -> str:
+        """The renewal item's key ("": no renewal date)."""
+        return renewal_key(self.account.slug, self.renewal) if self.renewal else ""
 
     def feed(self, count: int) -> None:
         """Walk on through the first ``count`` entries (the walk depends on the account
         only through its slug, contacts and tier, and the signature)."""
         walk, account, policy = self.walk, self.account, self.policy
-        pending, renewal_key = self.pending, self.renewal_key
+        pending = self.pending
         # the report's trends feed every history here, an entry or two at a time: the
         # common cases (nothing pending, nothing open) skip their loops
         for touch in self.entries[self.fed : count]:
@@ -579,25 +579,22 @@ class Walker:
             if touch.kind is TouchKind.DEFER or touch.done_ids:
                 self.keyed = True
             if touch.kind is TouchKind.DEFER:
-                _defer(walk, account, policy, touch, renewal_key)
+                _defer(walk, account, policy, touch, self._renewal_key())
                 continue
             if touch.cancelled_ids:
                 _cancel(walk, touch)
+            contact = touch.is_contact
             named: list[str] = []
-            if (
-                touch.with_
-                and touch.is_contact
-                and (self.watched or any(i.person for i in walk.open))
-            ):
+            if touch.with_ and contact and (self.watched or any(i.person for i in walk.open)):
                 named = self.roster.people(touch.with_)
             if walk.open:
                 _close_by_kind(walk, touch, named)
             if touch.done_ids:
-                _close_by_id(walk, account, policy, touch, renewal_key)
+                _close_by_id(walk, account, policy, touch, self._renewal_key())
             if touch.done:
                 _close_legacy_done(walk, touch)
             _resolve(walk, touch)
-            if touch.is_contact:
+            if contact:
                 for item in walk.open:
                     if item.kind is ItemKind.PROBLEM:
                         item.last = on  # opened earlier in the walk: this answers it
