@@ -3,7 +3,8 @@ period, and weekly trends, per owner or tier. Every figure comes from the histor
 
 The engine's own readings make every figure, so the report and `today` never
 disagree: the history walk (`walk_history`: what was opened, done, missed), the items
-(`items_from_walk`: what is due or late) and the renewal reading (`renewal_state`).
+(`items_from_walk`, read as `item_dues`: what is due or late) and the renewal reading
+(`renewal_state`).
 "How it stood on a day" plans the account `as_of` that day, with that day as today.
 
 The work is per account (`account_figures`), and accounts add up (`Tally.add`,
@@ -50,8 +51,9 @@ from touchplan.planning.past import (
 from touchplan.planning.relations import relations
 from touchplan.planning.renewal import renewal_state, renewal_status
 from touchplan.planning.schedule import (
+    Due,
     is_planned,
-    items_from_walk,
+    item_dues,
     stable_until,
     touch_and_commitments,
 )
@@ -652,7 +654,7 @@ def _renewals(
 
 
 def _today(
-    account: Account, policy: Policy, today: date, walk: Walk, items: list[Any], figures: Figures
+    account: Account, policy: Policy, today: date, walk: Walk, items: list[Due], figures: Figures
 ) -> None:
     """Where the account stands today: the report's first table and its lists."""
     group = figures.group
@@ -737,10 +739,10 @@ def account_figures(
     group.within_cadence_at_end = group.trend_covered[-1]
     if last is not None and period.until == today:
         then, day, walk = last  # the same plan, with all its items
-        items = items_from_walk(then, policy, day, walk, explain=False)
+        items = item_dues(then, policy, day, walk)
     else:
         walk = walk_history(account, policy, today)
-        items = items_from_walk(account, policy, today, walk, explain=False)
+        items = item_dues(account, policy, today, walk)
     _today(account, policy, today, walk, items, figures)
     _commitments(walk, period, group)
     _renewals(account, policy, today, period, figures)

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from touchplan.config import Policy
 from touchplan.model import (
@@ -280,7 +281,38 @@ def plan_account(
 def items_from_walk(
     account: Account, policy: Policy, today: date, walk: Walk, *, explain: bool = True
 ) -> list[Item]:
-    items: list[Item] = []
+    items = [
+        _finish(account, policy, today, o, explain, cadence)
+        for o, cadence in _opened(account, policy, today, walk, explain)
+    ]
+    if explain:
+        items.sort(key=lambda i: rank_key(i, account.tier, today))
+    return items
+
+
+class Due(NamedTuple):
+    """An item as the report reads it (see `item_dues`)."""
+
+    kind: ItemKind
+    cls: ItemClass
+    due: date
+
+
+def item_dues(account: Account, policy: Policy, today: date, walk: Walk) -> list[Due]:
+    """The kind, class and due date of each item ``items_from_walk`` gives (in its
+    order with ``explain=False``), without making the items."""
+    return [
+        Due(o.kind, o.cls, _due(account, policy, o))
+        for o, _cadence in _opened(account, policy, today, walk, False)
+    ]
+
+
+def _opened(
+    account: Account, policy: Policy, today: date, walk: Walk, explain: bool
+) -> list[tuple[Opened, int]]:
+    """The items of ``items_from_walk`` before `_finish`, each with the cadence it is
+    measured against (0: its own)."""
+    found: list[tuple[Opened, int]] = []
     suppressed: set[ItemKind] = set()
     for o in walk.open:
         if o.kind is ItemKind.PROBLEM:
@@ -296,10 +328,10 @@ def items_from_walk(
                 o.reasons = [*o.reasons, last]
         if o.booked is not None:
             suppressed.add(BOOKED_CADENCE[o.booked])
-        items.append(_finish(account, policy, today, o, explain))
+        found.append((o, 0))
     renewal = renewal_item(account, policy, today, walk, explain)
     if renewal is not None:
-        items.append(_finish(account, policy, today, renewal, explain))
+        found.append((renewal, 0))
     if ItemKind.TOUCH not in suppressed and (
         t := _touch_item(account, policy, today, walk, explain)
     ):
@@ -308,7 +340,7 @@ def items_from_walk(
             if walk.last_contact
             else cadence_every(account, policy, policy.touch_every[account.tier]) or 1
         )
-        items.append(_finish(account, policy, today, t, explain, every))
+        found.append((t, every))
     visit_every = cadence_every(account, policy, policy.visit_every[account.tier])
     if ItemKind.VISIT not in suppressed and (
         v := _cadence_item(
@@ -322,7 +354,7 @@ def items_from_walk(
             explain,
         )
     ):
-        items.append(_finish(account, policy, today, v, explain, visit_every or 0))
+        found.append((v, visit_every or 0))
     review_every = cadence_every(account, policy, policy.review_every[account.tier])
     if ItemKind.REVIEW not in suppressed and (
         r := _cadence_item(
@@ -336,13 +368,11 @@ def items_from_walk(
             explain,
         )
     ):
-        items.append(_finish(account, policy, today, r, explain, review_every or 0))
+        found.append((r, review_every or 0))
     stakeholder_every = cadence_every(account, policy, policy.stakeholder_every[account.tier])
     if stakeholder_every and (s := _stakeholder_item(account, walk, stakeholder_every, explain)):
-        items.append(_finish(account, policy, today, s, explain, stakeholder_every))
-    if explain:
-        items.sort(key=lambda i: rank_key(i, account.tier, today))
-    return items
+        found.append((s, stakeholder_every))
+    return found
 
 
 def touch_and_commitments(
