@@ -28,8 +28,8 @@ OUTCOMES = (ON_TIME, LATE, LAPSED, LOST, OPEN)
 def signings(account: Account, entries: list[Touch] | None = None) -> list[Touch]:
     """The `renewal` entries that signed (carry a new `renewal:` date), in the order
     they happened. ``entries``: ``ordered(account.history)``, when the caller has it."""
-    if entries is None:
-        entries = ordered(account.history)
+    if entries is None:  # the few signings sorted, not the history
+        return ordered(t for t in account.history if t.kind is TouchKind.RENEWAL and t.renewal)
     return [t for t in entries if t.kind is TouchKind.RENEWAL and t.renewal]
 
 
@@ -146,11 +146,9 @@ def renewal_cycles(account: Account, today: date) -> list[Cycle]:
     if current is None:
         return cycles
     after = (signed[-1].date, signed[-1].index) if signed else (date.min, -1)
-    lost = [
-        t
-        for t in ordered(account.history)
-        if t.kind is TouchKind.LOST and (t.date, t.index) >= after
-    ]
+    lost = ordered(
+        t for t in account.history if t.kind is TouchKind.LOST and (t.date, t.index) >= after
+    )
     if lost or account.status is Status.LOST:
         entry = lost[-1] if lost else None
         cycles.append(

@@ -663,15 +663,18 @@ def _today(
         return
     group.accounts = 1
     _relations(account, policy, today, figures)
-    status = renewal_status(account, policy, today, walk) if effective_renewal(account) else None
-    if status and (status.stage == LAPSED or 0 <= status.days_left <= RENEWAL_WINDOW):
+    state = renewal_state(account, policy, today, walk)
+    # the listing's reading (it words the next step) only for a renewal it lists: its
+    # stage is lapsed when the state's is, its days left are the state's
+    if state is not None and (state.stage == LAPSED or 0 <= state.days_left <= RENEWAL_WINDOW):
+        status = renewal_status(account, policy, today, walk)
+        assert status is not None  # there is a state
         group.renewals = 1
         group.renewal_value = account.value or 0.0
         figures.renewal = Renewal(
             account.slug, account.name, account.tier.value, account.owner, account.file,
             status.renewal, status.days_left, status.stage, status.progress, account.value,
         )  # fmt: skip
-    state = renewal_state(account, policy, today, walk)
     if state is not None:
         first = date(today.year, today.month, 1)
         months = (state.renewal.year - first.year) * 12 + state.renewal.month - first.month
