@@ -476,6 +476,16 @@ RENEWAL_ROWS = [
     pytest.param("2026-12-04", [entry("2026-11-20", "renewal", stage=RenewalStage.VERBAL)],
                  "2026-11-23", 1, K, "verbal", "14",
                  "Renewal in 10 days (verbal): keep it moving", id="inside-14-days-every-3-days"),
+    pytest.param("2026-11-26", [entry("2026-11-24", "renewal", stage=RenewalStage.VERBAL)],
+                 "2026-11-26", -2, K, "verbal", "14",
+                 "Renewal in 2 days (verbal): escalate, push for a decision",
+                 id="near-the-date-the-rhythm-never-passes-it"),
+    pytest.param("2026-11-29", [entry("2026-11-24", "renewal", stage=RenewalStage.VERBAL)],
+                 "2026-11-27", -3, K, "verbal", "14",
+                 "Renewal in 5 days (verbal): keep it moving",
+                 id="a-date-on-sunday-is-kept-on-friday-as-the-rhythm-has-it"),
+    pytest.param("2026-11-24", [], "2026-09-25", 60, C, "not started", "14",
+                 "Renewal today: escalate", id="on-its-date-never-started"),
     pytest.param("2027-03-31", [entry("2026-11-20", "renewal")], "2027-01-29", -66, K,
                  "conversation", "60", "Renewal in 127 days (conversation): keep it moving",
                  id="an-early-start-waits-for-the-window"),
@@ -506,6 +516,23 @@ def test_renewal(
     assert item.cls is cls
     state = renewal_state(acct, P, TODAY)
     assert state is not None and (state.progress, state.stage) == (progress, stage)
+
+
+def test_why_a_renewal_comes_back_on_its_date() -> None:
+    # a verbal yes two days out: the rhythm (3 days near the date) would let the date
+    # pass before the next touch, so the touch is on the date, and says why
+    verbal = entry("2026-11-24", "renewal", stage=RenewalStage.VERBAL)
+    item = the(plan_account(account("A", [verbal], renewal="2026-11-26"), P, TODAY),
+               ItemKind.RENEWAL)  # fmt: skip
+    assert item.reasons == (
+        "renewal on 2026-11-26; 2 days left",
+        "last progress 2026-11-24 (verbal)",
+        "the renewal date (2026-11-26) comes before the next touch: kept",
+    )
+    on_the_day = the(plan_account(account("A", [verbal], renewal="2026-11-24"), P, TODAY),
+                     ItemKind.RENEWAL)  # fmt: skip
+    assert on_the_day.action == "Renewal today (verbal): keep it moving"
+    assert on_the_day.reasons[0] == "renewal on 2026-11-24; today"
 
 
 def test_a_signed_renewal_starts_the_next_cycle() -> None:

@@ -257,8 +257,9 @@ def test_an_overdue_renewal_is_planned_first_and_worked_until_signed() -> None:
 def test_a_lapsed_renewal_is_planned_once_and_one_lapsing_in_the_week_once_more() -> None:
     # acme's renewal passed on 11-02 unsigned: "renew or mark lost" is due every day until
     # the rep does either, which the planned call is for, so the week lists it once (not
-    # on each of the five days); globex's proposal, worked today, comes back on its
-    # rhythm (3 days near the date: Friday), when it has lapsed on Thursday: once more
+    # on each of the five days); globex's proposal, worked today, comes back on its date
+    # (Thursday: its rhythm, 3 days near the date, would have let it pass first) to push
+    # for a decision, and once more, lapsed, on Friday
     acme = account("acme", "C", [entry("2026-11-20")], renewal=d("2026-11-02"))
     globex = account(
         "globex", "C", [entry("2026-11-20", "renewal", stage=RenewalStage.PROPOSAL)],
@@ -268,9 +269,11 @@ def test_a_lapsed_renewal_is_planned_once_and_one_lapsing_in_the_week_once_more(
     assert rows(plan) == [
         ("2026-11-24", "acme", "renewal", None),
         ("2026-11-24", "globex", "renewal", None),
+        ("2026-11-26", "globex", "renewal", None),
         ("2026-11-27", "globex", "renewal", None),
     ]
-    assert [p.call.items[0].progress for p in plan.planned] == ["lapsed", "proposal", "lapsed"]
+    progress = [p.call.items[0].progress for p in plan.planned]
+    assert progress == ["lapsed", "proposal", "proposal", "lapsed"]
     assert plan.left_over == ()
 
 

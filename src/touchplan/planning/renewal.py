@@ -104,8 +104,9 @@ def _renewal_state(
             commitment_day(policy, plus(progress.last, gap), plus(progress.last, 1)),
             window_start,
         )
-        # an escalation falling before that is a milestone to keep on its day
-        for threshold in sorted(policy.renewal_escalate, reverse=True):
+        # an escalation falling before that is a milestone to keep on its day, and so
+        # is the date itself: the last day to sign, never left to pass between touches
+        for threshold in (*sorted(policy.renewal_escalate, reverse=True), 0):
             milestone = commitment_day(policy, plus(renewal, -threshold), window_start)
             if progress.last < milestone < due:
                 due = milestone
@@ -119,6 +120,16 @@ def _renewal_state(
     )
 
 
+def _milestone_reason(policy: Policy, state: RenewalState) -> str:
+    """Why the renewal comes back before its rhythm: an escalation, or the date itself."""
+    if state.due >= commitment_day(policy, state.renewal, state.window_start):
+        return f"the renewal date ({fmt(state.renewal)}) comes before the next touch: kept"
+    return (
+        f"the {(state.renewal - state.due).days}-day escalation comes before the next touch: "
+        "kept on its day"
+    )
+
+
 def renewal_item(
     account: Account, policy: Policy, today: date, walk: Walk, explain: bool
 ) -> Opened | None:
@@ -128,6 +139,7 @@ def renewal_item(
     key = renewal_key(account.slug, state.renewal)
     reasons: list[str] = []
     left = state.days_left
+    when = "today" if left == 0 else f"in {days_text(left)}"  # the last day to sign
     if state.progress == "lapsed":
         action = f"Renewal lapsed {days_text(-left)} ago: renew or mark lost"
         if explain:
@@ -138,26 +150,25 @@ def renewal_item(
     elif state.started:
         assert state.last_progress is not None
         milestone = state.due < plus(state.last_progress, state.rhythm)
-        action = f"Renewal in {days_text(left)} ({state.progress}): " + (
+        action = f"Renewal {when} ({state.progress}): " + (
             "escalate, push for a decision" if milestone else "keep it moving"
         )
         if explain:
             reasons = [
-                f"renewal on {fmt(state.renewal)}; {days_text(left)} left",
+                f"renewal on {fmt(state.renewal)}; "
+                + ("today" if not left else f"{days_text(left)} left"),
                 f"last progress {fmt(state.last_progress)} ({state.progress})",
-                f"the {(state.renewal - state.due).days}-day escalation comes before the next "
-                "touch: kept on its day"
+                _milestone_reason(policy, state)
                 if milestone
                 else f"again after a quarter of the time left: {days_text(state.rhythm)}",
             ]
     else:
         first = state.stage == str(policy.renewal_lead)
-        action = (
-            f"Renewal in {days_text(left)}: {'start the conversation' if first else 'escalate'}"
-        )
+        action = f"Renewal {when}: {'start the conversation' if first else 'escalate'}"
         if explain:
             reasons = [
-                f"renewal on {fmt(state.renewal)}; {days_text(left)} left",
+                f"renewal on {fmt(state.renewal)}; "
+                + ("today" if not left else f"{days_text(left)} left"),
                 f"the conversation starts {policy.renewal_lead} days ahead "
                 f"({fmt(state.window_start)}); not started yet",
             ]
