@@ -529,37 +529,30 @@ def _coarse_and_slow(monkeypatch: pytest.MonkeyPatch, module: Any) -> Callable[[
     return lambda: late.__setitem__(0, False)
 
 
+@pytest.mark.parametrize("command", ["today", "report"])
 def test_a_file_read_long_after_its_racy_stat_keeps_its_hash(
-    root: Path, run: Callable[..., Run], monkeypatch: pytest.MonkeyPatch
+    root: Path,
+    run: Callable[..., Run],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    command: str,
 ) -> None:
     """Racy is judged as of the stat, not of the read: a same-size edit in the stat's
-    second, after the scan, is seen by the next run."""
-    path = root / "accounts" / "acme.yaml"
-    path.write_text(ACME)
-    (root / "accounts" / "beta.yaml").write_text(BETA)
-    back_to_now = _coarse_and_slow(monkeypatch, cache_module)
-    first = _plan(run)
-    back_to_now()
-    _same_size_edit(path)  # same size, inode and (coarse) times as the stat of the first
-    assert _plan(run) == _plan(run, "--no-cache") != first
-
-
-def test_report_keeps_a_racy_files_parse_with_its_hash(
-    root: Path, run: Callable[..., Run], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
-    """`report` keeps the parses it makes by the same rule."""
+    second, after the scan, is seen by the next run (`today`'s plan cache, and the
+    parses `report` keeps in it)."""
     from touchplan.files import sweep
 
     path = root / "accounts" / "acme.yaml"
     path.write_text(ACME)
     (root / "accounts" / "beta.yaml").write_text(BETA)
-    back_to_now = _coarse_and_slow(monkeypatch, sweep)
-    first = run("report", "--format", "json").stdout
+    back_to_now = _coarse_and_slow(monkeypatch, cache_module if command == "today" else sweep)
+    args = (command, "--format", "json", *(["--all"] if command == "today" else []))
+    first = run(*args).stdout
     back_to_now()
-    _same_size_edit(path)
-    kept = run("report", "--format", "json").stdout
+    _same_size_edit(path)  # same size, inode and (coarse) times as the stat of the first
+    kept = run(*args).stdout
     monkeypatch.setenv("TOUCHPLAN_CACHE_DIR", str(tmp_path / "none"))
-    assert kept == run("report", "--format", "json").stdout != first
+    assert kept == run(*args).stdout != first
 
 
 @pytest.mark.parametrize("same_size", [False, True])
