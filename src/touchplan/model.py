@@ -4,9 +4,42 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import MISSING, dataclass, field, fields
 from datetime import date
 from enum import StrEnum
+from typing import TypeVar
+
+_C = TypeVar("_C", bound=type)
+
+
+def quick_init(cls: _C) -> _C:
+    """Give a frozen dataclass an ``__init__`` that fills the instance dict in one call.
+
+    Frozen forbids plain assignment, so the generated ``__init__`` calls
+    ``object.__setattr__`` once per field: about 2 µs for Touch's 20 fields, paid for
+    every history entry, contact and item a cold run reads and plans (4-5 % of its
+    CPU). Same parameters, defaults and order; plain fields only (no factory, no
+    ``__post_init__``, no ``init=False``), checked here. Instances stay frozen."""
+    params: list[str] = []
+    names: list[str] = []
+    scope: dict[str, object] = {}
+    for f in fields(cls):
+        if not f.init or f.kw_only or f.default_factory is not MISSING:
+            raise TypeError(f"quick_init: {cls.__name__}.{f.name} is not a plain field")
+        names.append(f.name)
+        if f.default is MISSING:
+            params.append(f.name)
+        else:
+            scope[f"_default_{f.name}"] = f.default
+            params.append(f"{f.name}=_default_{f.name}")
+    if hasattr(cls, "__post_init__"):
+        raise TypeError(f"quick_init: {cls.__name__} has a __post_init__")
+    fill = ", ".join(f"{name}={name}" for name in names)
+    exec(f"def __init__(self, {', '.join(params)}):\n    self.__dict__.update({fill})", scope)
+    init = scope["__init__"]
+    init.__qualname__ = f"{cls.__qualname__}.__init__"  # type: ignore[attr-defined]
+    setattr(cls, "__init__", init)  # noqa: B010  (mypy refuses assigning a method)
+    return cls
 
 
 class Tier(StrEnum):
@@ -95,6 +128,7 @@ class Status(StrEnum):
     LOST = "lost"
 
 
+@quick_init
 @dataclass(frozen=True)
 class Contact:
     name: str
@@ -104,6 +138,7 @@ class Contact:
     birthday: str = ""  # MM-DD (validated by the schema), or ""
 
 
+@quick_init
 @dataclass(frozen=True)
 class NextAction:
     """A promised follow-up: ``next: 2026-11-28 Confirm the delivery arrived``, or a
@@ -126,6 +161,7 @@ def split_booking(action: str) -> tuple[TouchKind | None, str]:
     return TouchKind(match.group(1).lower()), match.group(2).strip()
 
 
+@quick_init
 @dataclass(frozen=True)
 class Touch:
     """One history entry. ``index`` is its position in the file's history list."""
@@ -161,6 +197,7 @@ class Snooze:
     reason: str = ""
 
 
+@quick_init
 @dataclass(frozen=True)
 class Account:
     slug: str
@@ -216,6 +253,7 @@ class ScoreTerm:
         return self.measure * self.weight
 
 
+@quick_init
 @dataclass(frozen=True)
 class Item:
     """Something the rep should do for an account, with why."""
