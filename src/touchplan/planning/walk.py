@@ -10,7 +10,6 @@ what is still open and the dates the cadences count from. Pure: no I/O, no clock
 from __future__ import annotations
 
 import hashlib
-from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -241,11 +240,12 @@ class _Keys:
 
     def __init__(self, slug: str) -> None:
         self.slug = slug
-        self.seen: Counter[str] = Counter()
+        # a plain dict: nearly every identity is new, and Counter's __missing__ is a
+        # Python call for each
+        self.seen: dict[str, int] = {}
 
     def make(self, identity: str) -> str:
-        self.seen[identity] += 1
-        n = self.seen[identity]
+        n = self.seen[identity] = self.seen.get(identity, 0) + 1
         return item_key(self.slug, identity if n == 1 else f"{identity}#{n}")
 
 
