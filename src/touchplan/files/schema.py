@@ -64,6 +64,12 @@ ENTRY_KEYS = (
     "cancelled",
     "ref",
 )
+# The same as sets: a mapping's keys are checked against them before `unknown_keys`
+# is asked (it lists the known keys, for every entry, to find none unknown).
+_ACCOUNT_KEY_SET = frozenset(ACCOUNT_KEYS)
+_CONTACT_KEY_SET = frozenset(CONTACT_KEYS)
+_ENTRY_KEY_SET = frozenset(ENTRY_KEYS)
+_STAGES = tuple(s.value for s in RenewalStage)
 ITEM_ID = re.compile(r"[0-9a-z]{3,16}")
 # An e-mail domain: dot-separated labels of letters, digits and inner hyphens.
 DOMAIN = re.compile(r"(?:[^\W_](?:[^\W_]|-)*\.)+[^\W_](?:[^\W_]|-)*[^\W_]")
@@ -133,7 +139,8 @@ def _read_contact(f: Fields, node: Node, where: str) -> Contact | None:
     m = f.mapping(node, where)
     if m is None:
         return None
-    f.unknown_keys(m, CONTACT_KEYS, f"{where}.")
+    if not m.entries.keys() <= _CONTACT_KEY_SET:
+        f.unknown_keys(m, CONTACT_KEYS, f"{where}.")
     if "name" not in m.entries:
         f.problem(m, where, "a contact needs a name", "add `name: ...`")
         return None
@@ -160,7 +167,8 @@ def _read_entry(f: Fields, node: Node, index: int) -> Touch | None:
     m = f.mapping(node, where)
     if m is None:
         return None
-    f.unknown_keys(m, ENTRY_KEYS, f"{where}.")
+    if not m.entries.keys() <= _ENTRY_KEY_SET:
+        f.unknown_keys(m, ENTRY_KEYS, f"{where}.")
     e = m.entries
     missing = [k for k in ("date", "kind") if k not in e]
     if missing:
@@ -191,14 +199,14 @@ def _read_entry(f: Fields, node: Node, index: int) -> Touch | None:
                 flags[key], ids[key] = read
     stage = None
     if "stage" in e:
-        chosen = f.choice(e["stage"][1], f"{where}.stage", [s.value for s in RenewalStage])
+        chosen = f.choice(e["stage"][1], f"{where}.stage", _STAGES)
         ok = ok and chosen is not None
         stage = RenewalStage(chosen) if chosen else None
-        if kind is not None and kind != TouchKind.RENEWAL.value:
+        if kind is not None and kind != TouchKind.RENEWAL:
             f.problem(e["stage"][1], f"{where}.stage", "only a `renewal` entry has a stage")
             ok = False
     item, until = "", None
-    if kind == TouchKind.DEFER.value:
+    if kind == TouchKind.DEFER:
         for key in ("item", "until"):
             if key not in e:
                 f.problem(m, f"{where}.{key}", "is missing", "a deferral needs item and until")
@@ -225,7 +233,7 @@ def _read_entry(f: Fields, node: Node, index: int) -> Touch | None:
             f.problem(e["rating"][1], f"{where}.rating", f"{rating} is not between 1 and 5")
             rating = None
         ok = ok and rating is not None
-        if kind is not None and kind != TouchKind.REVIEW.value:
+        if kind is not None and kind != TouchKind.REVIEW:
             f.problem(e["rating"][1], f"{where}.rating", "only a `review` entry has a rating")
             ok = False
     ref = ""
@@ -237,7 +245,7 @@ def _read_entry(f: Fields, node: Node, index: int) -> Touch | None:
     if "renewal" in e:
         renewal = f.date(e["renewal"][1], f"{where}.renewal")
         ok = ok and renewal is not None
-        if kind is not None and kind != TouchKind.RENEWAL.value:
+        if kind is not None and kind != TouchKind.RENEWAL:
             f.problem(e["renewal"][1], f"{where}.renewal", "only a `renewal` entry sets a new date")
             ok = False
     if not ok or day is None or kind is None:
@@ -344,7 +352,8 @@ def account_from_document(
         )
         return None
     root = doc.root
-    f.unknown_keys(root, ACCOUNT_KEYS)
+    if not root.entries.keys() <= _ACCOUNT_KEY_SET:
+        f.unknown_keys(root, ACCOUNT_KEYS)
     e = root.entries
     before = sum(p.fatal for p in problems)
     for key in ("name", "tier"):
