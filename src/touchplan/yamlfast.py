@@ -63,9 +63,6 @@ class _Reader:
     def __init__(self, text: str) -> None:
         lines: list[_Line] = []
         for number, raw in enumerate(text.split("\n")):
-            stripped = raw.lstrip(" ")
-            if not stripped or stripped[0] == "#":
-                continue  # blank or a whole-line comment: no token
             match = _LINE.match(raw)
             if match is None:
                 raise _Bail
@@ -73,6 +70,9 @@ class _Reader:
             col = len(indent)
             if mark is None:
                 if key is None:
+                    # the indent takes every leading space, so ``alone`` is the rest
+                    if not alone or alone[0] == "#":
+                        continue  # blank or a whole-line comment: no token
                     raise _Bail  # a value alone on its line: a continuation, or not ours
                 at = col + len(key) + 1 + (len(spaces) if spaces else 0)
                 lines.append((number, col, False, key, col, value and value.rstrip(" "), at))
