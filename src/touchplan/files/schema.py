@@ -170,8 +170,8 @@ def _read_entry(f: Fields, node: Node, index: int) -> Touch | None:
     if not m.entries.keys() <= _ENTRY_KEY_SET:
         f.unknown_keys(m, ENTRY_KEYS, f"{where}.")
     e = m.entries
-    missing = [k for k in ("date", "kind") if k not in e]
-    if missing:
+    if "date" not in e or "kind" not in e:
+        missing = [k for k in ("date", "kind") if k not in e]
         f.problem(m, where, f"missing {' and '.join(missing)}", "every entry needs a date and kind")
         return None
     day = f.date(e["date"][1], f"{where}.date")
