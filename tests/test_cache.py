@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import json
 import os
 import sqlite3
@@ -323,9 +324,40 @@ def test_concurrent_cold_runs_agree(tmp_path: Path) -> None:
     ]
     results = [proc.communicate(timeout=120) for proc in procs]
     assert [proc.returncode for proc in procs] == [0, 0, 0], [err for _out, err in results]
-    assert all(out == reference.stdout for out, _err in results)
+    for n, (out, err) in enumerate(results):  # on a mismatch, say how (it has been seen once)
+        if out != reference.stdout:
+            diff = difflib.unified_diff(
+                reference.stdout.decode().splitlines(), out.decode().splitlines(), lineterm=""
+            )
+            pytest.fail(
+                f"process {n} differs; stderr: {err.decode()!r}\n" + "\n".join(list(diff)[:60])
+            )
     warm = subprocess.run(argv, env=env, capture_output=True, check=True)
     assert warm.stdout == reference.stdout
+
+
+def test_ranking_rows_emptied_by_another_process_mid_run_are_not_read(
+    data: Path, run_in: Callable[..., Run], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another `today` building the cache afresh empties the day's ranking rows; one
+    landing after this run found them ready must not leave it reading none: the reads
+    share one snapshot, which sees them gone and ranks from the items."""
+    reference = today_json(run_in, data, "--no-cache")
+    assert today_json(run_in, data) == reference  # the cache and the day's rows made
+    real_ready = cache._ranks_ready
+
+    def emptied_meanwhile(db: sqlite3.Connection, *args: object) -> bool:
+        ready = real_ready(db, *args)
+        other = sqlite3.connect(cache.cache_file(data), isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")
+        other.execute("DELETE FROM ranks")
+        other.execute("DELETE FROM ranked")
+        other.execute("COMMIT")
+        other.close()
+        return ready
+
+    monkeypatch.setattr(cache, "_ranks_ready", emptied_meanwhile)
+    assert today_json(run_in, data) == reference
 
 
 def test_ranking_rows_follow_edits_additions_deletions_and_days(

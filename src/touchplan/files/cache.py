@@ -1519,6 +1519,28 @@ def rank_calls(
     ahead go to ``pull_forward`` exactly as the full plan weighs them. The caller plans
     the candidates in full and re-ranks them with the exact scores.
     """
+    db = index.db
+    today = day.toordinal()
+    ready = _ranks_ready(db, policy, today)
+    # every read below from one snapshot: another `today` building the cache afresh
+    # empties `ranks` and `ranked` meanwhile, which between two reads would mix states
+    try:
+        db.execute("BEGIN")
+    except sqlite3.Error:
+        return _rank_in(index, policy, day, owner, limit, ready)
+    try:
+        if ready and not db.execute("SELECT 1 FROM ranked WHERE day = ?", (today,)).fetchone():
+            ready = False  # emptied since: rank from the items, in this snapshot
+        return _rank_in(index, policy, day, owner, limit, ready)
+    finally:
+        with contextlib.suppress(sqlite3.Error):
+            db.execute("COMMIT")
+
+
+def _rank_in(
+    index: Index, policy: Policy, day: date, owner: str | None, limit: int | None, ready: bool
+) -> Ranked:
+    """``rank_calls`` from the day's ranking rows (``ready``), else from the items."""
     wanted = owner.casefold() if owner and owner.strip().lower() != EVERYONE else None
     today = day.toordinal()
     params = {
@@ -1528,10 +1550,8 @@ def rank_calls(
     }
     planned = _PLANNED + (_NOT_SKIPPED if index.skipped else "")
     db = index.db
-    if _ranks_ready(db, policy, today):
-        rows = "ranks"
-    else:  # the same rows, computed here (a cache another process holds locked)
-        rows = f"({_RANK_SELECT.format(hint=_BY_REL, only='')})"
+    # else the same rows, computed here (a cache another process holds locked)
+    rows = "ranks" if ready else f"({_RANK_SELECT.format(hint=_BY_REL, only='')})"
     mine = f"{rows} WHERE day = :today AND (:owner IS NULL OR owner_key = :owner)" + (
         _NOT_SKIPPED if index.skipped else ""
     )
