@@ -18,6 +18,7 @@ from __future__ import annotations
 import codecs
 import datetime as dt
 import difflib
+import functools
 import math
 import re
 from collections.abc import Iterable
@@ -155,6 +156,12 @@ MAX_INTEGER = 100_000
 _DATE_SHAPE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _INT_SHAPE = re.compile(r"[+-]?\d[\d_]*")
 _NUMBER_SHAPE = re.compile(r"[+-]?(\d[\d_]*)?(\.\d+)?([eE][+-]?\d+)?")
+
+
+@functools.cache
+def _key_set(names: tuple[str, ...]) -> frozenset[str]:
+    """``names`` as a set, made once for each list of known keys (a handful, in code)."""
+    return frozenset(names)
 
 
 class Fields:
@@ -302,7 +309,9 @@ class Fields:
 
     def unknown_keys(self, mapping: Map, known: Iterable[str], prefix: str = "") -> None:
         """Unknown keys are reported (so `check` fails) but do not stop planning."""
-        names = list(known)
+        names = known if isinstance(known, tuple) else tuple(known)
+        if mapping.entries.keys() <= _key_set(names):
+            return  # the usual case, asked for every history entry: nothing unknown
         for key, (line, _value) in mapping.entries.items():
             if key not in names:
                 close = difflib.get_close_matches(key, names, n=1)

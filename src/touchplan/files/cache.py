@@ -36,7 +36,7 @@ import sqlite3
 import sys
 import time
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -161,6 +161,11 @@ def _slug(rel: str) -> str:
     return rel.rsplit("/", 1)[-1].rsplit(".", 1)[0]
 
 
+def problem_rows(problems: Iterable[Problem]) -> list[list[Any]]:
+    """A file's problems as a stored parse keeps them (the path is the row's own)."""
+    return [[p.line, p.field, p.message, p.hint, p.fatal] for p in problems]
+
+
 def build_record(
     root: str, rel: str, stat: FileStat, policy: Policy, day: date, scanned: int
 ) -> Record:
@@ -172,12 +177,12 @@ def build_record(
     racy = is_racy(stat, scanned)
     data = read_capped(os.path.join(root, rel), rel)
     if isinstance(data, Problem):
-        record.problems = [[data.line, data.field, data.message, data.hint, data.fatal]]
+        record.problems = problem_rows([data])
         return record
     if racy:
         record.digest = content_digest(data)
     account, problems = read_account(data, record.slug, rel)
-    record.problems = [[p.line, p.field, p.message, p.hint, p.fatal] for p in problems]
+    record.problems = problem_rows(problems)
     if account is not None:
         record.parsed = dump_account(account)
         plan_record(record, account, policy, day)
@@ -1230,7 +1235,7 @@ def parse_row(
     is judged as of the stat, since a change after it could leave the same stat on a
     file system with coarse timestamps."""
     digest = content_digest(data) if is_racy(stat, stat_ns) else ""
-    found = json.dumps([[p.line, p.field, p.message, p.hint, p.fatal] for p in problems])
+    found = json.dumps(problem_rows(problems))
     return (rel, *stat, digest, found, dump_account(account) if account is not None else None)
 
 

@@ -139,7 +139,10 @@ def renewal_item(
     key = renewal_key(account.slug, state.renewal)
     reasons: list[str] = []
     left = state.days_left
-    when = "today" if left == 0 else f"in {days_text(left)}"  # the last day to sign
+    # the last day to sign says so: "Renewal today", "renewal on ...; today"
+    when, remaining = (
+        ("today", "today") if left == 0 else (f"in {days_text(left)}", f"{days_text(left)} left")
+    )
     if state.progress == "lapsed":
         action = f"Renewal lapsed {days_text(-left)} ago: renew or mark lost"
         if explain:
@@ -155,8 +158,7 @@ def renewal_item(
         )
         if explain:
             reasons = [
-                f"renewal on {fmt(state.renewal)}; "
-                + ("today" if not left else f"{days_text(left)} left"),
+                f"renewal on {fmt(state.renewal)}; {remaining}",
                 f"last progress {fmt(state.last_progress)} ({state.progress})",
                 _milestone_reason(policy, state)
                 if milestone
@@ -167,8 +169,7 @@ def renewal_item(
         action = f"Renewal {when}: {'start the conversation' if first else 'escalate'}"
         if explain:
             reasons = [
-                f"renewal on {fmt(state.renewal)}; "
-                + ("today" if not left else f"{days_text(left)} left"),
+                f"renewal on {fmt(state.renewal)}; {remaining}",
                 f"the conversation starts {policy.renewal_lead} days ahead "
                 f"({fmt(state.window_start)}); not started yet",
             ]

@@ -55,14 +55,33 @@ ID_LENGTH = 5  # characters of an item id as shown (longer only to tell two apar
 TIER_ORDER = {Tier.A: 0, Tier.B: 1, Tier.C: 2}
 
 
+def _touch_key(account: Account, walk: Walk) -> str:
+    """The touch item's key: it counts from the last contact (none: a first touch)."""
+    last = walk.last_contact
+    return item_key(account.slug, cadence_key(ItemKind.TOUCH, last.date if last else None))
+
+
+def _touch_due(
+    account: Account, policy: Policy, today: date, walk: Walk
+) -> tuple[date, int, list[str]]:
+    """When the touch falls due, before any move to a working day or deferral: a first
+    touch on the day the account came (else today), a check-in the touch cadence after
+    the last contact; with that cadence and why it is what it is (0: a first touch)."""
+    last = walk.last_contact
+    if last is None:
+        return account.added or today, 0, []
+    every, why = touch_every(account, policy, last.date, walk)
+    return plus(last.date, every), every, why
+
+
 def _touch_item(
     account: Account, policy: Policy, today: date, walk: Walk, explain: bool
 ) -> Opened | None:
     last = walk.last_contact
-    key = item_key(account.slug, cadence_key(ItemKind.TOUCH, last.date if last else None))
+    key = _touch_key(account, walk)
+    due, every, why = _touch_due(account, policy, today, walk)
     if last is None:
-        start = account.added or today
-        every = cadence_every(account, policy, policy.touch_every[account.tier]) or 1
+        start = due
         reasons = (
             [f"no contact on record; added to touchplan on {fmt(start)}"]
             if account.added
@@ -79,7 +98,6 @@ def _touch_item(
             cls=ItemClass.CADENCE,
             deferral=walk.cadence_deferrals.get(key),
         )
-    every, why = touch_every(account, policy, last.date, walk)
     reasons = []
     if explain:
         reasons = [
@@ -90,7 +108,7 @@ def _touch_item(
     return Opened(
         ItemKind.TOUCH,
         "Check in",
-        plus(last.date, every),
+        due,
         last.date,
         reasons,
         "touch",
@@ -407,17 +425,9 @@ def touch_and_commitments(
             due = _deferred(due, deferrals.get(renewal_key(account.slug, state.renewal)))
         commitments.append(due)
     if touch is None and ItemKind.TOUCH not in suppressed:
-        last = walk.last_contact
-        if last is None:  # as `_touch_item`: a first touch
-            raw_due = account.added or today
-        else:
-            raw_due = plus(last.date, touch_every(account, policy, last.date, walk)[0])
+        raw_due = _touch_due(account, policy, today, walk)[0]
         due = _working_day(account, policy, ItemClass.CADENCE, raw_due, raw_due)[1]
-        if deferrals:
-            anchor = last.date if last else None
-            key = item_key(account.slug, cadence_key(ItemKind.TOUCH, anchor))
-            due = _deferred(due, deferrals.get(key))
-        touch = due
+        touch = _deferred(due, deferrals.get(_touch_key(account, walk))) if deferrals else due
     return touch, commitments
 
 
