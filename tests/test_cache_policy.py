@@ -402,3 +402,118 @@ def test_a_holiday_just_before_a_day_ranks_that_day_again(tmp_path: Path) -> Non
     policy.write_text(policy.read_text() + "holidays: [2026-12-01, 2026-12-02, 2026-12-03]\n")
     assert first("--no-cache") == "yew"
     assert first() == "yew"
+
+
+# -- the settings each plan read: an edit of one plans again only its readers ----------
+
+# Settings few plans read (config.NOTED): only accounts with an open problem read the
+# problem rhythm, only renewals under way the renewal rhythm, only new customers and
+# accounts out of a problem lately the tightening, only rated reviews the problem rating.
+READERS = {
+    "problem rhythm": "problem: {every: 5, first_response: 0}\n",
+    "renewal rhythm": "renewal: {rhythm: 5, rhythm_close: 1}\n",
+    "tightening": "touch:\n  tighten_factor: 0.25\n",
+    "problem rating": "review:\n  problem_at: 4\n",
+}
+
+
+@pytest.mark.parametrize("pool", [False, True])
+@pytest.mark.parametrize("edit", READERS)
+def test_an_edit_of_a_setting_plans_again_only_the_accounts_whose_plans_read_it(
+    data: Path, run_in: RunIn, monkeypatch: pytest.MonkeyPatch, edit: str, pool: bool
+) -> None:
+    if pool:
+        monkeypatch.setattr(cache, "PARALLEL_FROM", 5)
+    policy = data / "touchplan.yaml"
+    plans = ("today", "--all", "--format", "json")
+    run_in(*plans)
+    total = len(load_book(data).accounts)
+    planned: list[str] = []
+    plan_record = cache.plan_record
+
+    def note(record: cache.Record, *args: object) -> None:
+        planned.append(record.rel)
+        plan_record(record, *args)  # type: ignore[arg-type]
+
+    for text in (f"capacity: 6\n{READERS[edit]}", "capacity: 6\n"):  # made, then unmade
+        policy.write_text(text, encoding="utf-8")
+        planned.clear()
+        with monkeypatch.context() as patch:
+            no_parsing(patch)
+            patch.setattr(cache, "plan_record", note)
+            cached = run_in(*plans).stdout
+            later = run_in(*plans, "--date", "2026-12-04").stdout
+        assert cached == run_in(*plans, "--no-cache").stdout, text
+        assert later == run_in(*plans, "--date", "2026-12-04", "--no-cache").stdout, text
+        if not pool:  # (the forked workers' calls are not seen here)
+            assert 0 < len(set(planned)) < total / 2, (text, len(set(planned)))
+        # every record kept is what a cold build under these settings makes
+        run_in("today")
+        kept = _rows(data)
+        cache_file(data).unlink()
+        run_in("today")
+        assert kept == _rows(data), text
+
+
+def test_an_edit_of_a_setting_every_plan_reads_plans_every_account_again(
+    data: Path, run_in: RunIn, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run_in("today")
+    planned: list[str] = []
+    plan_record = cache.plan_record
+
+    def note(record: cache.Record, *args: object) -> None:
+        planned.append(record.rel)
+        plan_record(record, *args)  # type: ignore[arg-type]
+
+    (data / "touchplan.yaml").write_text("capacity: 6\nrenewal: {lead: 75}\n", encoding="utf-8")
+    with monkeypatch.context() as patch:
+        no_parsing(patch)
+        patch.setattr(cache, "plan_record", note)
+        cached = run_in("today", "--all", "--format", "json").stdout
+    assert cached == run_in("today", "--all", "--format", "json", "--no-cache").stdout
+    assert len(planned) == len(load_book(data).accounts)
+
+
+# -- a run stopped while it plans accounts again ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    "policy",
+    [
+        "capacity: 6\ntouch:\n  every: {A: 10, B: 30, C: 90}\n",
+        "capacity: 6\nholidays: [2026-11-26, 2026-11-27]\n",
+        f"capacity: 6\n{READERS['problem rhythm']}",
+    ],
+)
+def test_a_run_stopped_half_way_through_planning_again_leaves_rows_that_match(
+    data: Path, run_in: RunIn, monkeypatch: pytest.MonkeyPatch, policy: str
+) -> None:
+    """A Ctrl-C after the process pool's first chunk of accounts planned again: the next
+    run plans the rest, and every account keeps its ranking rows (none is lost from the
+    day's list, none keeps the old plan's)."""
+    monkeypatch.setattr(cache, "PARALLEL_FROM", 5)
+    monkeypatch.setattr(cache, "CHUNK", 16)  # chunks of 2 to 16 accounts
+    plans = ("today", "--all", "--format", "json")
+    run_in(*plans)
+    (data / "touchplan.yaml").write_text(policy, encoding="utf-8")
+    write_rows = cache._write_rows
+    written: list[int] = []
+
+    def stop_after_one(*args: object) -> None:
+        if written:
+            raise KeyboardInterrupt
+        written.append(1)
+        write_rows(*args)  # type: ignore[arg-type]
+
+    with monkeypatch.context() as patch:
+        patch.setattr(cache, "_write_rows", stop_after_one)
+        stopped = CliRunner().invoke(app, [*plans, "--dir", str(data)])
+    assert stopped.exit_code != 0
+    assert written == [1]  # one chunk went in
+    assert run_in(*plans).stdout == run_in(*plans, "--no-cache").stdout
+    assert run_in("today").stdout == run_in("today", "--no-cache").stdout
+    kept = _rows(data)
+    cache_file(data).unlink()
+    run_in("today")
+    assert kept == _rows(data)

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields, is_dataclass, replace
 from datetime import date, timedelta
@@ -254,6 +254,60 @@ def days_asked() -> Iterator[list[tuple[date, date]]]:
         yield _asked
     finally:
         _asked = outer
+
+
+# The settings whose reading a plan notes (``noting``; files.cache
+# keeps, per plan, which it read: an edit of one plans again only the accounts whose plans
+# read it; one with no problem never reads `problem.every`). Not `working_days`, read on
+# every day a plan asks about, nor the ranking's, the tiers' cadences or the holidays,
+# which the cache keys its own ways.
+NOTED = (
+    "tighten_factor",
+    "new_customer_days",
+    "after_problem_days",
+    "review_problem_at",
+    "review_drop",
+    "anniversary_days",
+    "birthday_days",
+    "relationship",
+    "problem_every",
+    "problem_first",
+    "renewal_lead",
+    "renewal_escalate",
+    "renewal_rhythm",
+    "renewal_rhythm_close",
+    "sequences",
+)
+NOTED_READ: set[str] = set()  # the NOTED names read through a ``noting`` copy
+
+
+class _Noting(Policy):
+    """A policy whose NOTED settings note their being read (``noting``): made from a
+    policy's own attributes, never constructed."""
+
+
+def _noting_property(name: str) -> property:
+    # the set's `add` bound once: this runs about thirty times in each plan the cache makes
+    def get(self: Policy, note: Callable[[str], None] = NOTED_READ.add) -> object:
+        note(name)
+        return self.__dict__[name]
+
+    return property(get)
+
+
+for _name in NOTED:
+    setattr(_Noting, _name, _noting_property(_name))
+_last_noting: list[tuple[Policy, Policy]] = []  # the last policy and its noting copy
+
+
+def noting(policy: Policy) -> Policy:
+    """``policy`` as a copy whose NOTED settings, read through it, go in ``NOTED_READ``
+    (which the caller empties before the reads it watches; one copy per policy, kept)."""
+    if not _last_noting or _last_noting[0][0] is not policy:
+        copy = object.__new__(_Noting)
+        copy.__dict__.update(policy.__dict__)
+        _last_noting[:] = [(policy, copy)]
+    return _last_noting[0][1]
 
 
 _DAY = timedelta(days=1)

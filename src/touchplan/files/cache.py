@@ -43,7 +43,17 @@ from pathlib import Path
 from typing import Any
 
 from touchplan import __version__
-from touchplan.config import POLICY_FILE, Config, Policy, days_asked, fingerprint, plain
+from touchplan.config import (
+    NOTED,
+    NOTED_READ,
+    POLICY_FILE,
+    Config,
+    Policy,
+    days_asked,
+    fingerprint,
+    noting,
+    plain,
+)
 from touchplan.errors import AccountFileError, Problem
 from touchplan.files.edit import state_dir
 from touchplan.files.figures import Figures, loads, sum_figures
@@ -113,8 +123,11 @@ from touchplan.text import fold_name
 # a changed file's rows adjust instead of emptying the table; 13: the days each plan asked
 # about (`files.days`), so a holidays edit re-plans only the accounts that asked about one;
 # 14: `trends`, the report's weekly trend readings kept per file (planning.report.Segment),
-# written by `report`
-SCHEMA = 14
+# written by `report`; 15: `files.days_mask`, the weeks those days fall in (a holidays
+# edit reads the days of only the plans that asked about a changed day's week), and
+# `files.reads`, which of config.NOTED each plan read (an edit of one of them plans again
+# only the accounts whose plans read it)
+SCHEMA = 15
 CACHE_NAME = f"plan-cache-v{SCHEMA}.sqlite3"
 PARALLEL_FROM = 400  # files to parse before a process pool pays for itself
 CHUNK = 250
@@ -122,6 +135,11 @@ CHUNK = 250
 # again without its stat changing (1-second or 2-second timestamps: ext3, FAT, many
 # network mounts), so its row also keeps a hash of its bytes, compared on later runs.
 RACY_NS = 3_000_000_000
+# SQLite's page cache for the process pool's writer: 64 MiB, not its default 2, so that
+# re-planning a fifth of the book (a policy edit) keeps the index pages it changes over
+# and over in memory (half the time of inserting its rows). Not for a warm run's reads:
+# pages read once cost more to keep (fresh memory) than to recycle.
+_CACHE_SIZE = "PRAGMA cache_size=-65536"
 
 
 @dataclass(slots=True)
@@ -154,6 +172,7 @@ class Record:
     # the plan asked about (config.days_asked): a holidays edit meeting none keeps it
     days: list[int] = field(default_factory=list)
     parsed: str | None = None  # the account as files.stored keeps it (None: it has none)
+    reads: int = 0  # which of config.NOTED the plan read: bit n for NOTED[n]
     reparsed: bool = True  # read from the file (False: from the stored parse)
 
 
@@ -209,9 +228,19 @@ def replan_record(
 
 def plan_record(record: Record, account: Account, policy: Policy, day: date) -> None:
     """Fill in what the plan needs of a parsed account (everything policy-dependent)."""
+    NOTED_READ.clear()
     with days_asked() as asked:
-        _plan_record(record, account, policy, day)
+        _plan_record(record, account, noting(policy), day)
     record.days = _day_ranges(asked)
+    record.reads = noted_mask(NOTED_READ)
+
+
+_NOTED_BITS = {name: 1 << n for n, name in enumerate(NOTED)}
+
+
+def noted_mask(names: Iterable[str]) -> int:
+    """``names`` (of config.NOTED) as bits: bit n for NOTED[n]."""
+    return sum(map(_NOTED_BITS.__getitem__, set(names)))
 
 
 def _day_ranges(asked: list[tuple[date, date]]) -> list[int]:
@@ -224,6 +253,25 @@ def _day_ranges(asked: list[tuple[date, date]]) -> list[int]:
         else:
             flat += (low, high)
     return flat
+
+
+# A plan's days as a bit per week (the week's number modulo _WEEK_BITS; 63 bits stay a
+# positive SQLite integer): a holidays edit reads only the plans whose mask has a changed
+# day's bit, and tells the few whose other weeks share it apart by their days.
+_WEEK_BITS = 63
+_ALL_WEEKS = (1 << _WEEK_BITS) - 1
+
+
+def week_mask(flat: Sequence[int]) -> int:
+    """The weeks of the ranges ``flat`` (first, last, first, last, ...) as bits."""
+    mask = 0
+    for n in range(0, len(flat), 2):
+        first, last = flat[n] // 7, flat[n + 1] // 7
+        if last - first >= _WEEK_BITS - 1:
+            return _ALL_WEEKS
+        for week in range(first, last + 1):
+            mask |= 1 << (week % _WEEK_BITS)
+    return mask
 
 
 def _plan_record(record: Record, account: Account, policy: Policy, day: date) -> None:
@@ -355,9 +403,19 @@ PER_TIER = ("touch_every", "visit_every", "review_every", "stakeholder_every")
 def policy_key(policy: Policy) -> str:
     """Everything besides a file itself that every record depends on: the settings, not
     touchplan.yaml's bytes (a comment, `owners:` or `tiers:` keep the cache whole)."""
-    settings = fingerprint(policy, leave_out=(*RANKING_ONLY, *PER_TIER, "holidays"))
+    settings = fingerprint(policy, leave_out=(*RANKING_ONLY, *PER_TIER, "holidays", *NOTED))
     text = f"{SCHEMA}|{__version__}|{settings}"
     return hashlib.sha256(text.encode()).hexdigest()
+
+
+def noted_key(policy: Policy) -> str:
+    """The settings of config.NOTED as the cache's meta keeps them (a JSON object of a
+    hash per setting): the ones an edit changed are told apart (``_forget_readers``)."""
+    settings = plain(policy)
+    assert isinstance(settings, dict)
+    return json.dumps(
+        {name: json.dumps(settings[name], sort_keys=True) for name in NOTED}, sort_keys=True
+    )
 
 
 def tier_keys(policy: Policy) -> dict[str, str]:
@@ -396,7 +454,7 @@ CREATE TABLE IF NOT EXISTS files(
     name TEXT, name_key TEXT, tier TEXT, owner TEXT, owner_key TEXT, status TEXT,
     snooze INTEGER, renewal INTEGER, ok INTEGER, valid_from INTEGER, valid_until INTEGER,
     problems TEXT, attempt INTEGER, digest TEXT, every INTEGER, renewal_due INTEGER,
-    days TEXT, days_low INTEGER, days_high INTEGER);
+    days TEXT, days_low INTEGER, days_high INTEGER, days_mask INTEGER, reads INTEGER);
 CREATE TABLE IF NOT EXISTS items(
     rel TEXT, slug TEXT, kind TEXT, cls INTEGER, due INTEGER, cadence INTEGER, imp REAL,
     tw REAL, tier_rank INTEGER, key TEXT, deferred INTEGER, active INTEGER, snooze INTEGER,
@@ -499,17 +557,21 @@ class Cache:
                 }
                 wanted.update(tier_keys(self.policy))
                 wanted["holidays"] = holidays_key(self.policy)
+                wanted["noted"] = noted_key(self.policy)
                 # what moves without discarding every row
-                kept = ("weights", "holidays", *_TIER_KEYS)
+                kept = ("weights", "holidays", "noted", *_TIER_KEYS)
                 if meta != wanted and _without(meta, *kept) == _without(wanted, *kept):
-                    # only the weights, grace, holidays or one tier's cadences moved:
-                    # every other record holds; that tier's accounts, and those whose
-                    # plans asked about a day made or unmade a holiday, are planned again
-                    # (from their stored parses: the scan finds their rows gone)
+                    # only the weights, grace, holidays, one tier's cadences or settings
+                    # of config.NOTED moved: every other record holds; that tier's
+                    # accounts, those whose plans asked about a day made or unmade a
+                    # holiday, and those whose plans read a changed setting are planned
+                    # again (from their stored parses: the scan finds their rows gone)
                     db.execute("BEGIN IMMEDIATE")
                     tiers = [t for t in _TIER_KEYS if meta.get(t) != wanted[t]]
                     if tiers:
                         _forget_tiers(db, [t.removeprefix("tier:") for t in tiers])
+                    if meta.get("noted") != wanted["noted"]:
+                        _forget_readers(db, meta.get("noted", "{}"), wanted["noted"])
                     if meta.get("holidays") != wanted["holidays"]:
                         _forget_days(db, meta.get("holidays", "[]"), wanted["holidays"])
                     if meta.get("weights") != wanted["weights"]:
@@ -641,17 +703,37 @@ def _weights(policy: Policy) -> tuple[dict[str, float], dict[str, float], dict[s
     return importance, cadence_weight, tier_weight
 
 
-def _forget_tiers(db: sqlite3.Connection, tiers: list[str]) -> None:
-    """Drop the records of the accounts of ``tiers`` (inside the caller's transaction):
-    the next scan misses them and plans them again from their stored parses."""
-    gone = "(SELECT rel FROM files WHERE ok = 1 AND tier IN (SELECT value FROM json_each(?)))"
-    wanted = (json.dumps(tiers),)
-    for table in ("items", "events"):
-        db.execute(f"DELETE FROM {table} WHERE rel IN {gone}", wanted)
-    db.execute("DELETE FROM files WHERE ok = 1 AND tier IN (SELECT value FROM json_each(?))",
-               wanted)  # fmt: skip
-    for table in ("ranks", "ranked", "blocks", "unique_slugs", "demand"):
+def _forget(db: sqlite3.Connection, rels: str, params: Sequence[object]) -> None:
+    """Put out of date the records of the files the query ``rels`` selects (from
+    ``files``, with ``params``; inside the caller's transaction): the next scan misses
+    them and plans them again from their stored parses, each chunk replacing a file's
+    rows and its ranking rows at once, while the other files' rows hold. A record is put
+    out of date, not deleted: its rows go once, when replaced (half the writing), and a
+    run stopped half way leaves every file with rows that match. Every plan (a setting
+    every plan reads): every row goes, as for a change of the whole policy (rows go
+    faster into empty tables)."""
+    count = db.execute(f"SELECT COUNT(*) FROM ({rels})", params).fetchone()[0]
+    if count == db.execute("SELECT COUNT(*) FROM files WHERE ok = 1").fetchone()[0]:
+        for table in ("files", "items", "events", "ranks", "ranked"):
+            db.execute(f"DELETE FROM {table}")
+    else:
+        db.execute(f"UPDATE files SET valid_until = 0 WHERE rel IN ({rels})", params)
+    for table in ("blocks", "unique_slugs", "demand"):
         db.execute(f"DELETE FROM {table}")
+
+
+def _forget_tiers(db: sqlite3.Connection, tiers: list[str]) -> None:
+    """Drop the records of the accounts of ``tiers`` (``_forget``)."""
+    query = "SELECT rel FROM files WHERE ok = 1 AND tier IN (SELECT value FROM json_each(?))"
+    _forget(db, query, (json.dumps(tiers),))
+
+
+def _forget_readers(db: sqlite3.Connection, before: str, after: str) -> None:
+    """Drop the records whose plans read a setting of config.NOTED that differs between
+    ``before`` and ``after`` (meta's JSON objects; ``_forget``)."""
+    old, new = json.loads(before), json.loads(after)
+    changed = noted_mask(name for name in NOTED if old.get(name) != new.get(name))
+    _forget(db, "SELECT rel FROM files WHERE ok = 1 AND reads & ? != 0", (changed,))
 
 
 def _in_ranges(flat: list[int], day: int) -> bool:
@@ -670,20 +752,17 @@ def _forget_days(db: sqlite3.Connection, before: str, after: str) -> None:
         return
     gone = []
     for rel, days in db.execute(
-        "SELECT rel, days FROM files WHERE ok = 1 AND days_low <= ? AND days_high >= ?",
-        (changed[-1], changed[0]),
+        "SELECT rel, days FROM files WHERE ok = 1 AND days_low <= ? AND days_high >= ? "
+        "AND days_mask & ? != 0",
+        (changed[-1], changed[0], week_mask([d for day in changed for d in (day, day)])),
     ):
         if any(_in_ranges(json.loads(days), day) for day in changed):
             gone.append(rel)
-    wanted = (json.dumps(gone),)
-    for table in ("items", "events", "files", "ranks"):
-        db.execute(f"DELETE FROM {table} WHERE rel IN (SELECT value FROM json_each(?))", wanted)
+    _forget(db, "SELECT value FROM json_each(?)", (json.dumps(gone),))
     # a day's ranking rows ask only about the days before it (`grace_limit`): those of
     # days up to a changed one hold (a holiday added ahead keeps today's)
     db.execute("DELETE FROM ranks WHERE day > ?", (changed[0],))
     db.execute("DELETE FROM ranked WHERE day > ?", (changed[0],))
-    for table in ("blocks", "unique_slugs", "demand"):
-        db.execute(f"DELETE FROM {table}")
 
 
 def _reweigh(db: sqlite3.Connection, policy: Policy) -> None:
@@ -754,6 +833,8 @@ def record_rows(policy: Policy, records: list[Record]) -> Rows:
                 json.dumps(r.days),
                 r.days[0] if r.days else 0,
                 r.days[-1] if r.days else 0,
+                week_mask(r.days),
+                r.reads,
             )
         )
         # events, like items, repeat what the workload query filters on
@@ -808,12 +889,16 @@ def store_records(
     try:
         db.execute("BEGIN IMMEDIATE")
         kept = _demand_before(db, moved, len(gone) + len(records))
-        if not fresh:
-            _drop_rows(db, gone + [r.rel for r in records])
+        if fresh:
+            _insert_rows(db, (file_rows, item_rows, event_rows, parsed_rows))
+            _rerank(db, policy, gone + [r.rel for r in records])
+        else:
+            _drop_rows(db, gone)
             db.executemany("DELETE FROM parsed WHERE rel = ?", [(rel,) for rel in gone])
             db.executemany("DELETE FROM trends WHERE rel = ?", [(rel,) for rel in gone])
-        _insert_rows(db, (file_rows, item_rows, event_rows, parsed_rows))
-        _rerank(db, policy, gone + [r.rel for r in records])
+            rows = (file_rows, item_rows, event_rows, parsed_rows)
+            changed = _replace_rows(db, rows, [r.rel for r in records])
+            _rerank(db, policy, gone + sorted(changed))
         if _taken_twice(db, [r.slug for r in records if r.ok]):
             db.execute("DELETE FROM unique_slugs")
         _demand_after(db, kept, moved)
@@ -830,12 +915,51 @@ def _drop_rows(db: sqlite3.Connection, rels: list[str]) -> None:
         db.executemany(f"DELETE FROM {table} WHERE rel = ?", changed)
 
 
+_INSERT = {
+    "files": f"INSERT INTO files VALUES ({','.join('?' * 27)})",
+    "items": f"INSERT INTO items VALUES ({','.join('?' * 18)})",
+    "events": f"INSERT INTO events VALUES ({','.join('?' * 8)})",
+}
+
+
 def _insert_rows(db: sqlite3.Connection, rows: Rows) -> None:
     file_rows, item_rows, event_rows, parsed_rows = rows
-    db.executemany(f"INSERT INTO files VALUES ({','.join('?' * 25)})", file_rows)
+    db.executemany(_INSERT["files"], file_rows)
     db.executemany("INSERT OR REPLACE INTO parsed VALUES (?,?,?,?,?,?,?,?)", parsed_rows)
-    db.executemany(f"INSERT INTO items VALUES ({','.join('?' * 18)})", item_rows)
-    db.executemany("INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?)", event_rows)
+    db.executemany(_INSERT["items"], item_rows)
+    db.executemany(_INSERT["events"], event_rows)
+
+
+def _replace_rows(db: sqlite3.Connection, rows: Rows, rels: list[str]) -> set[str]:
+    """Replace the rows of the files ``rels`` with ``rows`` (inside the caller's
+    transaction), deleting and inserting only the item and event rows that differ: a
+    file planned again mostly comes out as it was (a policy edit moves a due date or
+    two), and each row written costs a write to every index. Returns the files whose
+    item rows changed (their ranking rows must be made again)."""
+    file_rows, item_rows, event_rows, parsed_rows = rows
+    wanted = (json.dumps(rels),)
+    db.execute("DELETE FROM files WHERE rel IN (SELECT value FROM json_each(?))", wanted)
+    db.executemany(_INSERT["files"], file_rows)
+    db.executemany("INSERT OR REPLACE INTO parsed VALUES (?,?,?,?,?,?,?,?)", parsed_rows)
+    changed: set[str] = set()
+    for table, new in (("items", item_rows), ("events", event_rows)):
+        old: dict[Row, list[int]] = {}
+        query = f"SELECT rowid, * FROM {table} WHERE rel IN (SELECT value FROM json_each(?))"
+        for rowid, *row in db.execute(query, wanted):
+            old.setdefault(tuple(row), []).append(rowid)
+        added = []
+        for row in new:
+            same = old.get(row)
+            if same:
+                same.pop()  # kept as it is
+            else:
+                added.append(row)
+        gone = [(rowid, row[0]) for row, rowids in old.items() for rowid in rowids]
+        db.executemany(f"DELETE FROM {table} WHERE rowid = ?", [(rowid,) for rowid, _ in gone])
+        db.executemany(_INSERT[table], added)
+        if table == "items":
+            changed = {row[0] for row in added} | {rel for _rowid, rel in gone}
+    return changed
 
 
 # Rows of `demand` (days, owners, skipped files asked for) and changed files up to which
@@ -1087,17 +1211,22 @@ def _note_blocks(
     racy (by the clock read before the scan) or kept with a hash, with the window those
     rows hold for; forget the blocks no longer on disk. Best effort."""
     noted = []
-    for first in range(0, len(checked), _NOTE_CHUNK):  # a cold run: not 40,000 rows at once
-        chunk = checked[first : first + _NOTE_CHUNK]
-        rels = [files[n][0] for b in chunk for n in range(b.start, b.end)]
+    # most of the book (a cold run, every block forgotten by a holidays edit): one plain
+    # read of the table (as ``Cache.stats``) beats looking each row up
+    whole = 2 * sum(b.end - b.start for b in checked) > len(files)
+    step = max(1, len(checked)) if whole else _NOTE_CHUNK
+    for first in range(0, len(checked), step):
+        chunk = checked[first : first + step]
         try:
-            rows = {
-                rel: row
-                for rel, *row in db.execute(
+            if whole:
+                found = db.execute(f"SELECT {_ROW} FROM files")
+            else:
+                rels = [files[n][0] for b in chunk for n in range(b.start, b.end)]
+                found = db.execute(
                     f"SELECT {_ROW} FROM files WHERE rel IN (SELECT value FROM json_each(?))",
                     (json.dumps(rels),),
                 )
-            }
+            rows = {rel: row for rel, *row in found}
         except sqlite3.Error:
             return
         for block in chunk:
@@ -1181,9 +1310,11 @@ class StoredParse:
 
 def trend_keys(policy: Policy) -> dict[str, str]:
     """Per tier, the settings an account's kept trend segments depend on: those its
-    plan depends on (``policy_key``, the holidays and its tier's ``tier_keys``; a holidays
-    edit, which keeps most records, drops every kept segment: its weeks span months)."""
-    base, tiers = f"{policy_key(policy)}|{holidays_key(policy)}", tier_keys(policy)
+    plan depends on (``policy_key``, the holidays, the settings of config.NOTED and its
+    tier's ``tier_keys``; an edit of the holidays or of NOTED, which keeps most records,
+    drops every kept segment: its weeks span months, and they are not noted per file)."""
+    base = f"{policy_key(policy)}|{holidays_key(policy)}|{noted_key(policy)}"
+    tiers = tier_keys(policy)
     keys = {}
     for tier in Tier:
         text = f"{base}|{tiers[f'tier:{tier.value}']}"
@@ -1330,7 +1461,10 @@ def _fill(
     global _WORKER_POLICY
     _WORKER_POLICY = policy  # the forked workers inherit it: the policy is never pickled
     tick = progress(len(jobs)) if progress else None
-    chunks = [jobs[i : i + CHUNK] for i in range(0, len(jobs), CHUNK)]
+    # a few hundred jobs (a holidays edit) in smaller chunks: the parent writes the first
+    # while the workers plan the rest, and neither worker is left with the last big one
+    size = max(CHUNK // 8, min(CHUNK, len(jobs) // (4 * count)))
+    chunks = [jobs[i : i + size] for i in range(0, len(jobs), size)]
     with ProcessPoolExecutor(
         count,
         mp_context=get_context("fork"),
@@ -1345,6 +1479,11 @@ def _fill(
         db = sqlite3.connect(db_path, timeout=30, isolation_level=None)
         try:
             db.execute("PRAGMA synchronous=NORMAL")
+            # one checkpoint at the end, not one at nearly every chunk's commit (each
+            # writes the pages again and syncs: most of the time of planning a fifth of
+            # the book again)
+            db.execute("PRAGMA wal_autocheckpoint=0")
+            db.execute(_CACHE_SIZE)
             fresh = db.execute("SELECT COUNT(*) FROM files").fetchone()[0] == 0
             if fresh:  # a cold build: indexes are cheaper built once, afterwards
                 for name in _INDEX_NAMES:
@@ -1353,7 +1492,8 @@ def _fill(
                 # a done future holds its rows: each is let go of once written (kept, they
                 # would make the main process hold every row of the book by the end)
                 rows = futures.popleft().result()
-                _write_rows(db, rows, None if fresh else [rel for rel, _stat, _reuse in chunk])
+                replaced = None if fresh else [rel for rel, _stat, _reuse in chunk]
+                _write_rows(db, rows, replaced, policy)
                 if tick:
                     tick(len(chunk))
             with contextlib.suppress(sqlite3.Error):
@@ -1361,25 +1501,31 @@ def _fill(
                 if fresh:
                     db.execute("DELETE FROM ranks")
                     db.execute("DELETE FROM ranked")
-                else:  # the other files' ranking rows hold (a policy edit of one tier, say)
-                    _rerank(db, policy, [rel for rel, _stat, _reuse in jobs])
                 for table in ("unique_slugs", "demand"):
                     db.execute(f"DELETE FROM {table}")
                 db.execute("COMMIT")
             with contextlib.suppress(sqlite3.Error):
                 db.executescript(_INDEXES)
+            with contextlib.suppress(sqlite3.Error):
+                db.execute("PRAGMA wal_checkpoint(PASSIVE)")
         finally:
             db.close()
 
 
-def _write_rows(db: sqlite3.Connection, rows: Rows, replaced: list[str] | None) -> None:
+def _write_rows(
+    db: sqlite3.Connection, rows: Rows, replaced: list[str] | None, policy: Policy
+) -> None:
     """Insert one chunk's rows, first deleting the ``replaced`` files' old rows (None:
-    there are none); best effort (``_covers`` catches rows that did not go in)."""
+    there are none, nor ranking rows to keep), and rank them for every day kept, in one
+    transaction: the ranking rows always match the items, the other files' rows hold (a
+    policy edit of one tier, say). Best effort (``_covers`` catches rows that did not go
+    in)."""
     try:
         db.execute("BEGIN IMMEDIATE")
         if replaced:
-            _drop_rows(db, replaced)
-        _insert_rows(db, rows)
+            _rerank(db, policy, sorted(_replace_rows(db, rows, replaced)))
+        else:
+            _insert_rows(db, rows)
         db.execute("COMMIT")
     except sqlite3.Error:
         with contextlib.suppress(sqlite3.Error):

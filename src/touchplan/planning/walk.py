@@ -269,14 +269,15 @@ def touch_every(
             f"{account.relationship.value} relationship: cadence "
             f"{policy.touch_every[account.tier]} → {base} days"
         )
-    tight = max(1, round(base * policy.tighten_factor))
     if account.since and account.since <= anchor < plus(account.since, policy.new_customer_days):
+        tight = max(1, round(base * policy.tighten_factor))
         reasons.append(
             f"new customer since {fmt(account.since)}: cadence tightened "
             f"{base} → {tight} days for the first {policy.new_customer_days} days"
         )
         return tight, reasons
     if walk.last_resolved and anchor < plus(walk.last_resolved, policy.after_problem_days):
+        tight = max(1, round(base * policy.tighten_factor))
         reasons.append(
             f"problem resolved on {fmt(walk.last_resolved)}: cadence tightened "
             f"{base} → {tight} days for {policy.after_problem_days} days"
@@ -565,6 +566,8 @@ class Walker:
         only through its slug, contacts and tier, and the signature)."""
         walk, account, policy = self.walk, self.account, self.policy
         pending = self.pending
+        # read once, not once an entry (the cache notes each reading: config.noting)
+        steps = policy.sequences if count > self.fed else ()
         # the report's trends feed every history here, an entry or two at a time: the
         # common cases (nothing pending, nothing open) skip their loops
         for touch in self.entries[self.fed : count]:
@@ -608,7 +611,7 @@ class Walker:
                     walk.last_review = touch
             elif touch.kind is TouchKind.ATTEMPT:
                 walk.last_attempt = touch.date
-            _open_from(walk, account, policy, touch, self.keys)
+            _open_from(walk, account, policy, steps, touch, self.keys)
             if touch.kind is TouchKind.RENEWAL:
                 if touch.renewal is not None:
                     walk.renewal = RenewalProgress(signed=touch)
@@ -809,9 +812,16 @@ def _defer(walk: Walk, account: Account, policy: Policy, touch: Touch, renewal_k
             return
 
 
-def _open_from(walk: Walk, account: Account, policy: Policy, touch: Touch, keys: _Keys) -> None:
+def _open_from(
+    walk: Walk,
+    account: Account,
+    policy: Policy,
+    steps: tuple[Step, ...],
+    touch: Touch,
+    keys: _Keys,
+) -> None:
     """The items an entry opens: a problem (reported, or a low review rating), a promise
-    or booking, sequence steps."""
+    or booking, the steps of ``steps`` (the sequences) it starts."""
     on = touch.date
     rating = touch.rating
     if rating is not None and rating <= policy.review_problem_at:
@@ -878,7 +888,7 @@ def _open_from(walk: Walk, account: Account, policy: Policy, touch: Touch, keys:
                 )
             )
     kind = touch.kind.value
-    for step in policy.sequences:
+    for step in steps:
         if kind in step.after:
             walk.open.append(
                 Opened(
