@@ -314,7 +314,7 @@ def test_an_unusable_cache_folder_plans_without_it_and_says_so(
 def test_a_lock_path_that_is_a_folder_never_blocks_a_write(
     root: Path, run: Callable[..., Run]
 ) -> None:
-    from touchplan.files.edit import state_dir
+    from touchplan.files.state import state_dir
 
     path = root / "accounts" / "acme.yaml"
     path.write_text(ACME)

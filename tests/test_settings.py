@@ -15,8 +15,8 @@ import pytest
 from conftest import REPO, Run
 from test_cache_policy import EDITS
 from touchplan.config import config_from_plain, plain, read_config
-from touchplan.files.edit import state_dir
 from touchplan.files.settings import SETTINGS_NAME
+from touchplan.files.state import state_dir
 
 POLICIES = {
     **EDITS,

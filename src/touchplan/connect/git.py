@@ -46,7 +46,7 @@ from datetime import date
 from pathlib import Path
 
 from touchplan.config import LOCAL_FILE, POLICY_FILE, Config, load_config
-from touchplan.files.edit import LOCK_NAME, state_dir, write_atomic, write_failed
+from touchplan.files.state import LOCK_NAME, state_dir
 from touchplan.files.store import ACCOUNTS_DIR, TEMP_MARK, iter_account_files
 
 DRIVER = "touchplan merge-driver %O %A %B %P"
@@ -137,6 +137,8 @@ def _ensure_lines(path: Path, wanted: Sequence[str], comment: str) -> Step:
     missing = [line for line in wanted if line not in present]
     if not missing:
         return Step("ok", f"{path.name} already has {', '.join(wanted)}")
+    from touchplan.files.edit import write_atomic  # only `init` writes: `today` never pays
+
     newline = "\r\n" if "\r\n" in text else "\n"
     if text and not text.endswith("\n"):
         text += newline
@@ -168,6 +170,8 @@ def _configure_driver(root: Path) -> Step:
 
 def init(root: Path) -> list[Step]:
     """Make ``root`` a touchplan repository that git merges well; safe to run again."""
+    from touchplan.files.edit import write_atomic, write_failed  # as in _ensure_lines
+
     steps = []
     accounts = root / ACCOUNTS_DIR
     if accounts.is_dir():

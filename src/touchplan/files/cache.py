@@ -1,6 +1,6 @@
 """The plan cache: per account file, what `today` and `check` need, keyed by its stat.
 
-It lives outside the data repository (see ``edit.state_dir``), is an SQLite database
+It lives outside the data repository (see ``state.state_dir``), is an SQLite database
 of plain values (standard library; it can never run code), carries a schema version,
 the package version and a hash of the policy, and is thrown away whole when the schema
 or version differ or when it cannot be read. A different policy keeps one table: each
@@ -55,9 +55,9 @@ from touchplan.config import (
     plain,
 )
 from touchplan.errors import AccountFileError, Problem
-from touchplan.files.edit import state_dir
 from touchplan.files.figures import Figures, loads, sum_figures
 from touchplan.files.schema import read_account
+from touchplan.files.state import state_dir
 from touchplan.files.store import (
     Block,
     FileStat,

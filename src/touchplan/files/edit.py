@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import hashlib
 import os
 import re
 import secrets
@@ -26,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from touchplan.errors import AccountFileError, TouchplanError, WriteError
 from touchplan.files.schema import read_account
+from touchplan.files.state import LOCK_NAME, state_dir
 from touchplan.files.store import STALE_TEMP_SECONDS, TEMP_MARK
 from touchplan.model import Snooze, Tier
 from touchplan.yamldoc import Document, Map, Node, Scalar, Seq, parse
@@ -35,22 +35,6 @@ if TYPE_CHECKING:
 
 _BREAK = re.compile(r"\r\n|\r|\n|\x85|\u2028|\u2029")
 LOCK_TIMEOUT = 30.0
-
-
-# -- where local state lives (outside the repository) -------------------------------
-
-
-def state_dir(root: Path) -> Path:
-    """A per-data-root folder in the user's cache dir: locks (and the cache)."""
-    base = os.environ.get("TOUCHPLAN_CACHE_DIR") or os.environ.get("XDG_CACHE_HOME")
-    folder = Path(base) if base else Path.home() / ".cache"
-    if not os.environ.get("TOUCHPLAN_CACHE_DIR"):
-        folder = folder / "touchplan"
-    key = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:16]
-    return folder / f"{root.name[:40]}-{key}"
-
-
-LOCK_NAME = ".touchplan.lock"  # the fallback lock beside the data (init gitignores it)
 
 
 @contextlib.contextmanager

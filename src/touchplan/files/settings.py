@@ -27,7 +27,7 @@ from touchplan.config import (
     plain,
     read_config,
 )
-from touchplan.files.edit import state_dir
+from touchplan.files.state import state_dir
 
 SETTINGS_NAME = "settings-v1.json"  # the number moves with the stored form
 
