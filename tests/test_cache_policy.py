@@ -517,3 +517,38 @@ def test_a_run_stopped_half_way_through_planning_again_leaves_rows_that_match(
     cache_file(data).unlink()
     run_in("today")
     assert kept == _rows(data)
+
+
+@pytest.mark.parametrize("pool", [False, True])
+def test_a_run_whose_settings_were_edited_meanwhile_writes_none_of_its_rows(
+    data: Path, run_in: RunIn, monkeypatch: pytest.MonkeyPatch, pool: bool
+) -> None:
+    """Another run opens the cache with other settings while this one plans: this run's
+    plans (made under its own settings) never go in as the other's, nor its note of
+    which runs of files are fresh; it plans without the cache, and says the same."""
+    import sqlite3
+
+    if pool:
+        monkeypatch.setattr(cache, "PARALLEL_FROM", 5)
+    plans = ("today", "--all", "--format", "json")
+    run_in(*plans)
+    (data / "touchplan.yaml").write_text(f"capacity: 6\n{READERS['problem rhythm']}")
+    parsed_stats = cache.Cache.parsed_stats
+
+    def meanwhile(self: cache.Cache, rels: list[str]) -> object:
+        other = sqlite3.connect(self.path, isolation_level=None)
+        other.execute("UPDATE meta SET value = 'another run' WHERE key = 'noted'")
+        other.close()
+        return parsed_stats(self, rels)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(cache.Cache, "parsed_stats", meanwhile)
+        cached = run_in(*plans).stdout
+    assert cached == run_in(*plans, "--no-cache").stdout
+    db = sqlite3.connect(cache_file(data))
+    try:
+        assert db.execute("SELECT COUNT(*) FROM blocks").fetchone() == (0,)
+        # the accounts put out of date by the edit are still out of date
+        assert db.execute("SELECT COUNT(*) FROM files WHERE valid_until = 0").fetchone()[0] > 0
+    finally:
+        db.close()

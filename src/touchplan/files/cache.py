@@ -526,6 +526,8 @@ class Cache:
         self.in_memory = in_memory
         self.db: sqlite3.Connection | None = None
         self.trouble = ""  # why the cache folder cannot be used, for a warning
+        # the meta this run's rows are made for (``_ours``; empty in memory)
+        self.meta: dict[str, str] = {}
         if in_memory:
             self.db = sqlite3.connect(":memory:", isolation_level=None)
             self.db.executescript(_DDL)
@@ -597,6 +599,7 @@ class Cache:
                     db.execute("DELETE FROM meta")
                     db.executemany("INSERT INTO meta VALUES (?, ?)", wanted.items())
                     db.execute("COMMIT")
+                self.meta = wanted
                 return db
             except sqlite3.Error as exc:
                 if "locked" in str(exc) or "busy" in str(exc):
@@ -677,7 +680,7 @@ class Cache:
         self, policy: Policy, records: list[Record], gone: list[str], fresh: bool = False
     ) -> None:
         if self.db is not None:
-            store_records(self.db, policy, records, gone, fresh)
+            store_records(self.db, policy, records, gone, fresh, self.meta)
 
     def reopen(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, timeout=10, isolation_level=None)
@@ -687,6 +690,14 @@ class Cache:
     def close(self) -> None:
         if self.db is not None:
             self.db.close()
+
+
+def _ours(db: sqlite3.Connection, meta: dict[str, str] | None) -> bool:
+    """Whether the cache's meta is still ``meta`` (what this run opened it with), read
+    inside a write transaction: a run that started before another changed the settings
+    (a `touchplan.yaml` edit while it plans) must not write rows made under the old ones
+    where they would be taken for the new ones' (None, {}: an in-memory cache)."""
+    return not meta or dict(db.execute("SELECT key, value FROM meta").fetchall()) == meta
 
 
 def _without(meta: dict[str, str], *keys: str) -> dict[str, str]:
@@ -877,10 +888,12 @@ def store_records(
     records: list[Record],
     gone: list[str],
     fresh: bool = False,
+    meta: dict[str, str] | None = None,
 ) -> None:
     """Replace the rows of changed files; best effort (a failure costs speed only).
 
-    ``fresh``: the rows are known to be absent (a cold build), so nothing to delete.
+    ``fresh``: the rows are known to be absent (a cold build), so nothing to delete;
+    ``meta``: the cache's, as this run opened it (``_ours``).
     """
     if not (records or gone):
         return
@@ -888,6 +901,9 @@ def store_records(
     moved = json.dumps(gone + [r.rel for r in records])
     try:
         db.execute("BEGIN IMMEDIATE")
+        if not _ours(db, meta):
+            db.execute("ROLLBACK")
+            return
         kept = _demand_before(db, moved, len(gone) + len(records))
         if fresh:
             _insert_rows(db, (file_rows, item_rows, event_rows, parsed_rows))
@@ -1111,7 +1127,7 @@ def build_index(
             assert cache.db is not None
             cache.db.close()
             try:
-                _fill(root, misses, policy, day, progress, count, cache.path, scanned)
+                _fill(root, misses, policy, day, progress, count, cache.path, scanned, cache.meta)
                 cache.db = cache.reopen()
             except (OSError, sqlite3.Error) as exc:  # the cache folder failed mid-way
                 warnings.append(
@@ -1126,7 +1142,7 @@ def build_index(
             _parse_all(root, misses, policy, day, progress, sink, cache.db, scanned)
     cache.store(policy, [], list(stored))
     assert cache.db is not None
-    if (misses or stored) and not _covers(cache.db, misses, list(stored)):
+    if (misses or stored) and not _covers(cache.db, misses, list(stored), ordinal):
         # the cache could not take the rows (disk full, a locked file): never plan from
         # a partial index; this run uses a private in-memory one instead
         cache = Cache(root, policy, in_memory=True)
@@ -1136,7 +1152,7 @@ def build_index(
     db = cache.db
     assert db is not None
     if not cache.in_memory and any(b.key for b in unsure):
-        _note_blocks(db, blocks, [b for b in unsure if b.key], files, scanned)
+        _note_blocks(db, blocks, [b for b in unsure if b.key], files, scanned, cache.meta)
     positions: dict[str, int] = {}
 
     def order(rel: str) -> int:
@@ -1206,6 +1222,7 @@ def _note_blocks(
     checked: list[Block],
     files: list[tuple[str, FileStat]],
     scanned: int,
+    meta: dict[str, str],
 ) -> None:
     """Remember the ``checked`` blocks whose files all have rows of their stat now, none
     racy (by the clock read before the scan) or kept with a hash, with the window those
@@ -1241,6 +1258,9 @@ def _note_blocks(
                 noted.append((block.key, low, high))
     try:
         db.execute("BEGIN IMMEDIATE")
+        if not _ours(db, meta):
+            db.execute("ROLLBACK")
+            return
         db.execute(
             "DELETE FROM blocks WHERE key NOT IN (SELECT value FROM json_each(?))",
             (json.dumps([b.key for b in every if b.key]),),
@@ -1444,9 +1464,11 @@ def _fill(
     count: int,
     db_path: Path,
     scanned: int,
+    meta: dict[str, str],
 ) -> None:
     """Parse (or re-plan) ``jobs`` on ``count`` cores into the cache file at ``db_path``
-    (``scanned``: when their stats were taken).
+    (``scanned``: when their stats were taken; ``meta``: the cache's, as this run opened
+    it, ``_ours``).
 
     Each worker builds its chunks' table rows; the parent inserts them while the others
     are parsed (its core is otherwise idle), in file order, one transaction a chunk. Into
@@ -1483,17 +1505,18 @@ def _fill(
             # writes the pages again and syncs: most of the time of planning a fifth of
             # the book again)
             db.execute("PRAGMA wal_autocheckpoint=0")
-            db.execute(_CACHE_SIZE)
             fresh = db.execute("SELECT COUNT(*) FROM files").fetchone()[0] == 0
             if fresh:  # a cold build: indexes are cheaper built once, afterwards
                 for name in _INDEX_NAMES:
                     db.execute(f"DROP INDEX IF EXISTS {name}")
+            else:  # rows replaced among the others: their indexes' pages kept at hand
+                db.execute(_CACHE_SIZE)
             for chunk in chunks:
                 # a done future holds its rows: each is let go of once written (kept, they
                 # would make the main process hold every row of the book by the end)
                 rows = futures.popleft().result()
                 replaced = None if fresh else [rel for rel, _stat, _reuse in chunk]
-                _write_rows(db, rows, replaced, policy)
+                _write_rows(db, rows, replaced, policy, meta)
                 if tick:
                     tick(len(chunk))
             with contextlib.suppress(sqlite3.Error):
@@ -1513,7 +1536,11 @@ def _fill(
 
 
 def _write_rows(
-    db: sqlite3.Connection, rows: Rows, replaced: list[str] | None, policy: Policy
+    db: sqlite3.Connection,
+    rows: Rows,
+    replaced: list[str] | None,
+    policy: Policy,
+    meta: dict[str, str],
 ) -> None:
     """Insert one chunk's rows, first deleting the ``replaced`` files' old rows (None:
     there are none, nor ranking rows to keep), and rank them for every day kept, in one
@@ -1522,6 +1549,9 @@ def _write_rows(
     in)."""
     try:
         db.execute("BEGIN IMMEDIATE")
+        if not _ours(db, meta):
+            db.execute("ROLLBACK")
+            return
         if replaced:
             _rerank(db, policy, sorted(_replace_rows(db, rows, replaced)))
         else:
@@ -1532,21 +1562,23 @@ def _write_rows(
             db.execute("ROLLBACK")
 
 
-def _covers(db: sqlite3.Connection, written: list[Job], gone: list[str]) -> bool:
+def _covers(db: sqlite3.Connection, written: list[Job], gone: list[str], day: int) -> bool:
     """Whether the cache now holds exactly the rows this run meant to write (reading
-    only those rows: a warm run with one changed file reads one)."""
+    only those rows: a warm run with one changed file reads one): of the stat it wrote,
+    and for a plan, one that holds on ``day`` (a row a policy edit put out of date keeps
+    its stat: ``_forget``)."""
     try:
         rows = {
-            rel: (mtime, size, ino, ctime)
-            for rel, mtime, size, ino, ctime in db.execute(
-                "SELECT rel, mtime, size, ino, ctime FROM files "
+            rel: ((mtime, size, ino, ctime), not ok or valid_until >= day)
+            for rel, mtime, size, ino, ctime, ok, valid_until in db.execute(
+                "SELECT rel, mtime, size, ino, ctime, ok, valid_until FROM files "
                 "WHERE rel IN (SELECT value FROM json_each(?))",
                 (json.dumps([rel for rel, _stat, _reuse in written] + gone),),
             )
         }
     except sqlite3.Error:
         return False
-    return all(rows.get(rel) == stat for rel, stat, _reuse in written) and not any(
+    return all(rows.get(rel) == (stat, True) for rel, stat, _reuse in written) and not any(
         rel in rows for rel in gone
     )
 
