@@ -1050,6 +1050,7 @@ class Index:
     folders: list[Problem] = field(default_factory=list)  # unreadable: also in problems
     warnings: list[str] = field(default_factory=list)  # the cache could not be used
     notes: list[str] = field(default_factory=list)  # `check` mentions these, never fails
+    meta: dict[str, str] = field(default_factory=dict)  # the cache's, as opened (``_ours``)
 
 
 ProgressFactory = Callable[[int], Callable[[int], None]]
@@ -1188,7 +1189,7 @@ def build_index(
     problems.extend(stale)
     if skipped:
         skipped.sort(key=order)
-    return Index(root, db, skipped, problems, folders, warnings, notes)
+    return Index(root, db, skipped, problems, folders, warnings, notes, cache.meta)
 
 
 _TWICE = "SELECT 1 FROM files WHERE ok = 1 GROUP BY slug HAVING COUNT(*) > 1"
@@ -1658,14 +1659,20 @@ def _rerank(db: sqlite3.Connection, policy: Policy, rels: list[str]) -> None:
         )
 
 
-def _ranks_ready(db: sqlite3.Connection, policy: Policy, today: int) -> bool:
+def _ranks_ready(
+    db: sqlite3.Connection, policy: Policy, today: int, meta: dict[str, str] | None = None
+) -> bool:
     """Whether ``ranks`` holds the day's rows, scoring every due item once if not (the
-    first run of a day); False when the cache cannot be written (then rank from items)."""
+    first run of a day); False when the cache cannot be written, or its settings are no
+    longer ``meta`` (``_ours``): then rank from the items."""
     try:
         if db.execute("SELECT 1 FROM ranked WHERE day = ?", (today,)).fetchone():
             return True
         db.execute("BEGIN IMMEDIATE")
         try:
+            if not _ours(db, meta):
+                db.execute("ROLLBACK")
+                return False
             if not db.execute("SELECT 1 FROM ranked WHERE day = ?", (today,)).fetchone():
                 kept = [d for (d,) in db.execute("SELECT day FROM ranked ORDER BY day DESC")]
                 for old in kept[_KEEP_DAYS - 1 :]:
@@ -1704,7 +1711,7 @@ def rank_calls(
     """
     db = index.db
     today = day.toordinal()
-    ready = _ranks_ready(db, policy, today)
+    ready = _ranks_ready(db, policy, today, index.meta)
     # every read below from one snapshot: another `today` building the cache afresh
     # empties `ranks` and `ranked` meanwhile, which between two reads would mix states
     try:
