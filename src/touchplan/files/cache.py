@@ -1502,15 +1502,15 @@ def _fill(
         db = sqlite3.connect(db_path, timeout=30, isolation_level=None)
         try:
             db.execute("PRAGMA synchronous=NORMAL")
-            # one checkpoint at the end, not one at nearly every chunk's commit (each
-            # writes the pages again and syncs: most of the time of planning a fifth of
-            # the book again)
-            db.execute("PRAGMA wal_autocheckpoint=0")
             fresh = db.execute("SELECT COUNT(*) FROM files").fetchone()[0] == 0
             if fresh:  # a cold build: indexes are cheaper built once, afterwards
                 for name in _INDEX_NAMES:
                     db.execute(f"DROP INDEX IF EXISTS {name}")
-            else:  # rows replaced among the others: their indexes' pages kept at hand
+            else:
+                # rows replaced among the others (a policy edit): their indexes' pages
+                # kept at hand, and one checkpoint at the end, not one at nearly every
+                # chunk's commit (each writes those pages again and syncs)
+                db.execute("PRAGMA wal_autocheckpoint=0")
                 db.execute(_CACHE_SIZE)
             for chunk in chunks:
                 # a done future holds its rows: each is let go of once written (kept, they
