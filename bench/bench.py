@@ -27,6 +27,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -162,6 +163,21 @@ def bench_size(size: int, work: Path, runs: int, exe: str) -> list[tuple[str, fl
                            edit_holidays))  # fmt: skip
     policy.write_text("capacity: 6\n", encoding="utf-8")
     run([exe, "today"], env, book)
+
+    def edit_setting(text: str) -> Callable[[int], None]:
+        # made and unmade: each run plans again the accounts whose plans read it
+        def edit(n: int) -> None:
+            policy.write_text(f"capacity: 6\n{text if n % 2 == 0 else ''}", encoding="utf-8")
+
+        return edit
+
+    for name, text in (
+        ("today, after a problem.every edit", "problem: {every: 3}\n"),
+        ("today, after tier A's touch cadence edit", "touch:\n  every: {A: 10, B: 30, C: 90}\n"),
+    ):
+        results.append(measure(name, [exe, "today"], env, book, runs, edit_setting(text)))
+        policy.write_text("capacity: 6\n", encoding="utf-8")
+        run([exe, "today"], env, book)
     results.append(measure("today --format json, warm", [exe, "today", "--format", "json"], env,
                            book, runs))  # fmt: skip
     slugs = [f.stem for f in files[runs : runs * 2]]
@@ -196,6 +212,10 @@ TARGETS = [
     ("after a touchplan.yaml edit / warm", "today, after a touchplan.yaml edit",
      "today, warm", 3.0, "×"),
     ("after a holidays edit / warm", "today, after a holidays edit", "today, warm", 3.0, "×"),
+    ("after a problem.every edit / warm", "today, after a problem.every", "today, warm", 3.0,
+     "×"),
+    ("after tier A's touch cadence edit / warm", "today, after tier A", "today, warm", 3.0,
+     "×"),
     ("one changed file − warm", "today, one file changed", "-today, warm", 0.05, "s"),
     ("`log` / `task next`", "log ACCOUNT SUMMARY", "anchor: taskwarrior", 0.35, "×"),
     ("`--help`", "--help", None, 0.15, "s"),
