@@ -287,7 +287,7 @@ class _Noting(Policy):
 
 
 def _noting_property(name: str) -> property:
-    # the set's `add` bound once: this runs about thirty times in each plan the cache makes
+    # the set's `add` bound once: this runs about twenty times in each plan the cache makes
     def get(self: Policy, note: Callable[[str], None] = NOTED_READ.add) -> object:
         note(name)
         return self.__dict__[name]
