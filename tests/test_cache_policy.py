@@ -552,3 +552,18 @@ def test_a_run_whose_settings_were_edited_meanwhile_writes_none_of_its_rows(
         assert db.execute("SELECT COUNT(*) FROM files WHERE valid_until = 0").fetchone()[0] > 0
     finally:
         db.close()
+
+
+@pytest.mark.parametrize("edit", EDITS)
+def test_after_any_policy_edit_every_kept_record_is_what_a_cold_build_makes(
+    data: Path, run_in: RunIn, edit: str
+) -> None:
+    """What each plan noted of the settings it read (or the day ranges it asked about,
+    or its tier) is enough: a record an edit kept is the one planning afresh makes."""
+    run_in("today")
+    (data / "touchplan.yaml").write_text(EDITS[edit], encoding="utf-8")
+    run_in("today")
+    kept = _rows(data)
+    cache_file(data).unlink()
+    run_in("today")
+    assert kept == _rows(data)
