@@ -409,8 +409,9 @@ def policy_key(policy: Policy) -> str:
 
 
 def noted_key(policy: Policy) -> str:
-    """The settings of config.NOTED as the cache's meta keeps them (a JSON object of a
-    hash per setting): the ones an edit changed are told apart (``_forget_readers``)."""
+    """The settings of config.NOTED as the cache's meta keeps them (a JSON object of each
+    setting's value as JSON): the ones an edit changed are told apart
+    (``_forget_readers``)."""
     settings = plain(policy)
     assert isinstance(settings, dict)
     return json.dumps(
@@ -567,7 +568,8 @@ class Cache:
                     # of config.NOTED moved: every other record holds; that tier's
                     # accounts, those whose plans asked about a day made or unmade a
                     # holiday, and those whose plans read a changed setting are planned
-                    # again (from their stored parses: the scan finds their rows gone)
+                    # again (from their stored parses: the scan finds their rows out of
+                    # date)
                     db.execute("BEGIN IMMEDIATE")
                     tiers = [t for t in _TIER_KEYS if meta.get(t) != wanted[t]]
                     if tiers:
