@@ -527,7 +527,7 @@ class Cache:
         self.in_memory = in_memory
         self.db: sqlite3.Connection | None = None
         self.trouble = ""  # why the cache folder cannot be used, for a warning
-        # the meta this run's rows are made for (``_ours``; empty in memory)
+        # the meta this run's rows are made for (``_begin_ours``; empty in memory)
         self.meta: dict[str, str] = {}
         if in_memory:
             self.db = sqlite3.connect(":memory:", isolation_level=None)
@@ -694,12 +694,17 @@ class Cache:
             self.db.close()
 
 
-def _ours(db: sqlite3.Connection, meta: dict[str, str] | None) -> bool:
-    """Whether the cache's meta is still ``meta`` (what this run opened it with), read
-    inside a write transaction: a run that started before another changed the settings
-    (a `touchplan.yaml` edit while it plans) must not write rows made under the old ones
-    where they would be taken for the new ones' (None, {}: an in-memory cache)."""
-    return not meta or dict(db.execute("SELECT key, value FROM meta").fetchall()) == meta
+def _begin_ours(db: sqlite3.Connection, meta: dict[str, str] | None) -> bool:
+    """Begin a write transaction, if the cache's meta is still ``meta`` (what this run
+    opened it with; None, {}: an in-memory cache): a run that started before another
+    changed the settings (a `touchplan.yaml` edit while it plans) must not write rows
+    made under the old ones where they would be taken for the new ones'. False (and no
+    transaction) when it is not."""
+    db.execute("BEGIN IMMEDIATE")
+    if not meta or dict(db.execute("SELECT key, value FROM meta").fetchall()) == meta:
+        return True
+    db.execute("ROLLBACK")
+    return False
 
 
 def _without(meta: dict[str, str], *keys: str) -> dict[str, str]:
@@ -895,16 +900,14 @@ def store_records(
     """Replace the rows of changed files; best effort (a failure costs speed only).
 
     ``fresh``: the rows are known to be absent (a cold build), so nothing to delete;
-    ``meta``: the cache's, as this run opened it (``_ours``).
+    ``meta``: the cache's, as this run opened it (``_begin_ours``).
     """
     if not (records or gone):
         return
     file_rows, item_rows, event_rows, parsed_rows = record_rows(policy, records)
     moved = json.dumps(gone + [r.rel for r in records])
     try:
-        db.execute("BEGIN IMMEDIATE")
-        if not _ours(db, meta):
-            db.execute("ROLLBACK")
+        if not _begin_ours(db, meta):
             return
         kept = _demand_before(db, moved, len(gone) + len(records))
         if fresh:
@@ -1052,7 +1055,7 @@ class Index:
     folders: list[Problem] = field(default_factory=list)  # unreadable: also in problems
     warnings: list[str] = field(default_factory=list)  # the cache could not be used
     notes: list[str] = field(default_factory=list)  # `check` mentions these, never fails
-    meta: dict[str, str] = field(default_factory=dict)  # the cache's, as opened (``_ours``)
+    meta: dict[str, str] = field(default_factory=dict)  # the cache's, as opened: _begin_ours
 
 
 ProgressFactory = Callable[[int], Callable[[int], None]]
@@ -1234,9 +1237,8 @@ def _note_blocks(
     # most of the book (a cold run, every block forgotten by a holidays edit): one plain
     # read of the table (as ``Cache.stats``) beats looking each row up
     whole = 2 * sum(b.end - b.start for b in checked) > len(files)
-    step = max(1, len(checked)) if whole else _NOTE_CHUNK
-    for first in range(0, len(checked), step):
-        chunk = checked[first : first + step]
+    chunks = [checked[n : n + _NOTE_CHUNK] for n in range(0, len(checked), _NOTE_CHUNK)]
+    for chunk in [checked] if whole else chunks:
         try:
             if whole:
                 found = db.execute(f"SELECT {_ROW} FROM files")
@@ -1260,9 +1262,7 @@ def _note_blocks(
             else:
                 noted.append((block.key, low, high))
     try:
-        db.execute("BEGIN IMMEDIATE")
-        if not _ours(db, meta):
-            db.execute("ROLLBACK")
+        if not _begin_ours(db, meta):
             return
         db.execute(
             "DELETE FROM blocks WHERE key NOT IN (SELECT value FROM json_each(?))",
@@ -1471,7 +1471,7 @@ def _fill(
 ) -> None:
     """Parse (or re-plan) ``jobs`` on ``count`` cores into the cache file at ``db_path``
     (``scanned``: when their stats were taken; ``meta``: the cache's, as this run opened
-    it, ``_ours``).
+    it, ``_begin_ours``).
 
     Each worker builds its chunks' table rows; the parent inserts them while the others
     are parsed (its core is otherwise idle), in file order, one transaction a chunk. Into
@@ -1551,9 +1551,7 @@ def _write_rows(
     policy edit of one tier, say). Best effort (``_covers`` catches rows that did not go
     in)."""
     try:
-        db.execute("BEGIN IMMEDIATE")
-        if not _ours(db, meta):
-            db.execute("ROLLBACK")
+        if not _begin_ours(db, meta):
             return
         if replaced:
             _rerank(db, policy, sorted(_replace_rows(db, rows, replaced)))
@@ -1666,15 +1664,13 @@ def _ranks_ready(
 ) -> bool:
     """Whether ``ranks`` holds the day's rows, scoring every due item once if not (the
     first run of a day); False when the cache cannot be written, or its settings are no
-    longer ``meta`` (``_ours``): then rank from the items."""
+    longer ``meta`` (``_begin_ours``): then rank from the items."""
     try:
         if db.execute("SELECT 1 FROM ranked WHERE day = ?", (today,)).fetchone():
             return True
-        db.execute("BEGIN IMMEDIATE")
+        if not _begin_ours(db, meta):
+            return False
         try:
-            if not _ours(db, meta):
-                db.execute("ROLLBACK")
-                return False
             if not db.execute("SELECT 1 FROM ranked WHERE day = ?", (today,)).fetchone():
                 kept = [d for (d,) in db.execute("SELECT day FROM ranked ORDER BY day DESC")]
                 for old in kept[_KEEP_DAYS - 1 :]:
