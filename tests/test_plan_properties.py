@@ -21,7 +21,8 @@ from touchplan.model import (
     TouchKind,
 )
 from touchplan.planning.calls import account_call, plan_calls
-from touchplan.planning.schedule import plan_account, rank_key
+from touchplan.planning.schedule import kept_items, plan_account, rank_key
+from touchplan.planning.walk import walk_history
 from touchplan.planning.week import plan_week
 
 P = Policy()
@@ -88,6 +89,27 @@ def test_a_commitment_due_today_outranks_every_cadence_item(book: list[Account])
     cadence = [rank_key(i, t, TODAY) for i, t in items if i.cls is ItemClass.CADENCE]
     if commitments and cadence:
         assert max(commitments) < min(cadence)
+
+
+@FAST
+@given(accounts(), st.integers(-30, 200), st.integers(-1, 60))
+def test_the_cache_keeps_what_the_plan_gives(acct: Account, ahead: int, until: int) -> None:
+    # the cold run's rows are made without the items (kept_items): the same values, in
+    # the same order, as the items a plan without explanations gives
+    today = TODAY + timedelta(days=ahead)
+    if until >= 0 and (first := plan_account(acct, P, TODAY, explain=False)):
+        # one item deferred (held back on ``today``, or no longer)
+        defer = Touch(TODAY, TouchKind.DEFER, item=first[0].id,
+                      until=TODAY + timedelta(days=until), index=len(acct.history))  # fmt: skip
+        acct = replace(acct, history=(*acct.history, defer))
+    items = plan_account(acct, P, today, explain=False)
+    kept = kept_items(acct, P, today, walk_history(acct, P, today))
+    assert [
+        (k.kind, k.cls, k.due, k.cadence, k.key, k.deferred, k.repeats, k.trigger) for k in kept
+    ] == [
+        (i.kind, i.cls, i.due, i.cadence, i.key, i.deferred is not None, i.repeats, i.trigger)
+        for i in items
+    ]
 
 
 @FAST

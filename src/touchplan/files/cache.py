@@ -94,7 +94,7 @@ from touchplan.planning.schedule import (
     assign_ids,
     grace_limit,
     is_planned,
-    items_from_walk,
+    kept_items,
     plan_account,
     stable_until,
     wait_limit,
@@ -304,11 +304,11 @@ def _plan_record(record: Record, account: Account, policy: Policy, day: date) ->
             i.due.toordinal(),
             i.cadence,
             i.key,
-            int(i.deferred is not None),
+            int(i.deferred),
             int(i.repeats),
-            i.trigger.toordinal() if i.trigger else 0,
+            i.trigger.toordinal(),
         ]
-        for i in items_from_walk(account, policy, day, walk, explain=False)
+        for i in kept_items(account, policy, day, walk)
     ]
 
 

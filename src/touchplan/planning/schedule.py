@@ -229,10 +229,16 @@ def _finish(
         deferred=o.deferral if o.deferral is not None and o.deferral.until > today else None,
         stage=o.stage,
         progress=o.progress,
-        repeats=(o.kind is ItemKind.PROBLEM and o.last is not None)
-        or (o.kind is ItemKind.RENEWAL and o.progress not in ("", NOT_STARTED, LAPSED)),
+        repeats=_repeats(o),
     )
     return scored(item, account.tier, policy, today) if explain else item
+
+
+def _repeats(o: Opened) -> bool:
+    """Whether the item comes back once done: an answered problem, a renewal under way."""
+    return (o.kind is ItemKind.PROBLEM and o.last is not None) or (
+        o.kind is ItemKind.RENEWAL and o.progress not in ("", NOT_STARTED, LAPSED)
+    )
 
 
 def scored(item: Item, tier: Tier, policy: Policy, today: date) -> Item:
@@ -306,6 +312,38 @@ def items_from_walk(
     if explain:
         items.sort(key=lambda i: rank_key(i, account.tier, today))
     return items
+
+
+class Kept(NamedTuple):
+    """An item as the plan cache keeps it (see `kept_items`)."""
+
+    kind: ItemKind
+    cls: ItemClass
+    due: date
+    cadence: int
+    key: str
+    deferred: bool  # a deferral still holds it back
+    repeats: bool
+    trigger: date
+
+
+def kept_items(account: Account, policy: Policy, today: date, walk: Walk) -> list[Kept]:
+    """What the cache keeps of each item ``items_from_walk`` gives with ``explain=False``,
+    in its order, without making the items (a cold run plans every account, and the
+    items' other fields are never read there)."""
+    return [
+        Kept(
+            o.kind,
+            o.cls,
+            _due(account, policy, o),
+            cadence or o.cadence,
+            o.key,
+            o.deferral is not None and o.deferral.until > today,
+            _repeats(o),
+            o.trigger,
+        )
+        for o, cadence in _opened(account, policy, today, walk, False)
+    ]
 
 
 class Due(NamedTuple):

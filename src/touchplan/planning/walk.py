@@ -365,7 +365,7 @@ def _since_steps(account: Account, policy: Policy, keys: _Keys) -> list[Opened]:
         if SINCE not in step.after:
             continue
         if any(
-            t.kind.value in step.after and abs((t.date - since).days) <= max(step.days, 7)
+            t.kind in step.after and abs((t.date - since).days) <= max(step.days, 7)
             for t in account.history
         ):
             continue
@@ -936,7 +936,7 @@ def _open_from(
                     opened_by=touch,
                 )
             )
-    kind = touch.kind.value
+    kind = touch.kind  # a StrEnum: is its value in sets and strings (no `.value` call)
     for step in steps:
         if kind in step.after:
             item = _Step(
