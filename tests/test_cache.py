@@ -276,30 +276,45 @@ def test_cold_run_on_a_terminal_shows_a_progress_bar(tmp_path: Path) -> None:
         [sys.executable, str(REPO / "bench" / "generate.py"), "2600", str(book), "--seed", "3"],
         check=True,
     )
-    master, slave = pty.openpty()
     env = {**os.environ, "TOUCHPLAN_CACHE_DIR": str(tmp_path / "cache"), "TERM": "xterm"}
     env.pop("NO_COLOR", None)
-    proc = subprocess.Popen(
-        [exe, "today", "--format", "json", "--dir", str(book)],
-        stdout=subprocess.PIPE,
-        stderr=slave,
-        env=env,
-    )
-    os.close(slave)
-    seen = b""
-    while True:
-        try:
-            chunk = os.read(master, 65536)
-        except OSError:
-            break
-        if not chunk:
-            break
-        seen += chunk
-    out, _ = proc.communicate(timeout=120)
-    os.close(master)
-    assert proc.returncode == 0
+
+    def today_on_a_terminal() -> tuple[bytes, bytes]:
+        """`today`'s stderr as a terminal shows it, and its stdout."""
+        master, slave = pty.openpty()
+        proc = subprocess.Popen(
+            [exe, "today", "--format", "json", "--dir", str(book)],
+            stdout=subprocess.PIPE,
+            stderr=slave,
+            env=env,
+        )
+        os.close(slave)
+        seen = b""
+        while True:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            seen += chunk
+        out, _ = proc.communicate(timeout=120)
+        os.close(master)
+        assert proc.returncode == 0
+        return seen, out
+
+    seen, out = today_on_a_terminal()
     assert b"Reading accounts" in seen
+    assert b"Planning accounts" not in seen
     assert json.loads(out)["date"] == "2026-11-24"  # stdout is untouched by the bar
+    # an edit every plan reads plans every account again from its stored parse: no file
+    # is read, and the bar says what is being done
+    policy = book / "touchplan.yaml"
+    policy.write_text(policy.read_text(encoding="utf-8") + "renewal:\n  lead: 75\n", "utf-8")
+    seen, out = today_on_a_terminal()
+    assert b"Planning accounts" in seen
+    assert b"Reading accounts" not in seen
+    assert json.loads(out)["date"] == "2026-11-24"
 
 
 def test_concurrent_cold_runs_agree(tmp_path: Path) -> None:

@@ -108,6 +108,7 @@ from touchplan.planning.walk import (
     walk_history,
 )
 from touchplan.planning.workload import WINDOW, kind_loads, needed_calls, needed_of
+from touchplan.progress import ProgressFactory
 from touchplan.text import fold_name
 
 # 3 was two layouts on two branches (ctime and digest; repeats): a new file;
@@ -1058,9 +1059,6 @@ class Index:
     meta: dict[str, str] = field(default_factory=dict)  # the cache's, as opened: _begin_ours
 
 
-ProgressFactory = Callable[[int], Callable[[int], None]]
-
-
 def build_index(
     root: Path,
     config: Config,
@@ -1438,6 +1436,12 @@ def _same_bytes(root: Path, rel: str, digest: str) -> bool:
     return not isinstance(data, Problem) and content_digest(data) == digest
 
 
+def _progress_label(jobs: list[Job]) -> str | None:
+    """What the bar says when no file is read (a `touchplan.yaml` edit, a new day): the
+    accounts are planned again from their stored parses. None: the caller's word."""
+    return "Planning accounts" if all(reuse for _rel, _stat, reuse in jobs) else None
+
+
 def _parse_all(
     root: Path,
     jobs: list[Job],
@@ -1450,7 +1454,7 @@ def _parse_all(
 ) -> None:
     """Parse (or re-plan from their stored parses in ``stored``) ``jobs`` here, handing
     the records to ``sink`` chunk by chunk (``scanned``: when their stats were taken)."""
-    tick = progress(len(jobs)) if progress else None
+    tick = progress(len(jobs), _progress_label(jobs)) if progress else None
     for start in range(0, len(jobs), CHUNK):
         chunk = jobs[start : start + CHUNK]
         sink(make_records(str(root), chunk, policy, day, stored, scanned))
@@ -1485,7 +1489,7 @@ def _fill(
 
     global _WORKER_POLICY
     _WORKER_POLICY = policy  # the forked workers inherit it: the policy is never pickled
-    tick = progress(len(jobs)) if progress else None
+    tick = progress(len(jobs), _progress_label(jobs)) if progress else None
     # a few hundred jobs (a holidays edit) in smaller chunks: the parent writes the first
     # while the workers plan the rest, and neither worker is left with the last big one
     size = max(CHUNK // 8, min(CHUNK, len(jobs) // (4 * count)))

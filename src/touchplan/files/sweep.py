@@ -54,11 +54,10 @@ from touchplan.files.store import FileStat, duplicate_slug, load_file, read_capp
 from touchplan.files.stored import DAMAGED, load_account
 from touchplan.model import Account
 from touchplan.planning.report import Period, Segment, Tally, account_figures
+from touchplan.progress import ProgressFactory
 
 PARALLEL_FROM = 400  # files before a process pool pays for itself
 CHUNK = 500
-
-ProgressFactory = Callable[[int], Callable[[int], None]]
 
 
 @dataclass(frozen=True)

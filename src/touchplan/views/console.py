@@ -69,7 +69,7 @@ class ProgressReporter:
         self.minimum = minimum
         self.progress: Any = None
 
-    def __call__(self, total: int) -> Callable[[int], None]:
+    def __call__(self, total: int, label: str | None = None) -> Callable[[int], None]:
         if total < self.minimum or not sys.stderr.isatty():
             return lambda n: None
         from rich.progress import (
@@ -89,7 +89,7 @@ class ProgressReporter:
             transient=True,
         )
         self.progress.start()
-        task = self.progress.add_task(self.label, total=total)
+        task = self.progress.add_task(label or self.label, total=total)
         return lambda n: self.progress.advance(task, n)
 
     def close(self) -> None:

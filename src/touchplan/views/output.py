@@ -18,12 +18,11 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from touchplan.errors import Problem, UsageError
+from touchplan.progress import ProgressFactory
 from touchplan.text import for_display
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
-
-ProgressFactory = Callable[[int], Callable[[int], None]]  # total -> advance(n)
 
 
 class Format(StrEnum):
