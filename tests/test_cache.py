@@ -109,7 +109,7 @@ def test_many_changed_files_replace_their_rows_on_every_core(
             handle.write("  - date: 2026-11-24\n    kind: visit\n    summary: Came by.\n")
     calls: list[int] = []
     fill = cache._fill
-    monkeypatch.setattr(cache, "_fill", lambda *a: calls.append(len(a[1])) or fill(*a))
+    monkeypatch.setattr(cache, "_fill", lambda *a, **k: calls.append(len(a[1])) or fill(*a, **k))
     assert today_json(run_in, data) == today_json(run_in, data, "--no-cache")
     assert calls == [len(changed)]
     db = sqlite3.connect(cache_file(data))

@@ -132,6 +132,7 @@ SCHEMA = 15
 CACHE_NAME = f"plan-cache-v{SCHEMA}.sqlite3"
 PARALLEL_FROM = 400  # files to parse before a process pool pays for itself
 CHUNK = 250
+_REPLACE_CHUNK = 1000  # the largest chunk of rows replacing others (see _fill)
 # Git's racy-clean rule: a file changed within this long of our reading it may change
 # again without its stat changing (1-second or 2-second timestamps: ext3, FAT, many
 # network mounts), so its row also keeps a hash of its bytes, compared on later runs.
@@ -1131,7 +1132,10 @@ def build_index(
             assert cache.db is not None
             cache.db.close()
             try:
-                _fill(root, misses, policy, day, progress, count, cache.path, scanned, cache.meta)
+                _fill(
+                    root, misses, policy, day, progress, count, cache.path, scanned, cache.meta,
+                    replacing=not fresh,
+                )  # fmt: skip
                 cache.db = cache.reopen()
             except (OSError, sqlite3.Error) as exc:  # the cache folder failed mid-way
                 warnings.append(
@@ -1472,10 +1476,11 @@ def _fill(
     db_path: Path,
     scanned: int,
     meta: dict[str, str],
+    replacing: bool = False,
 ) -> None:
     """Parse (or re-plan) ``jobs`` on ``count`` cores into the cache file at ``db_path``
     (``scanned``: when their stats were taken; ``meta``: the cache's, as this run opened
-    it, ``_begin_ours``).
+    it, ``_begin_ours``; ``replacing``: the cache holds rows, which these replace).
 
     Each worker builds its chunks' table rows; the parent inserts them while the others
     are parsed (its core is otherwise idle), in file order, one transaction a chunk. Into
@@ -1491,8 +1496,11 @@ def _fill(
     _WORKER_POLICY = policy  # the forked workers inherit it: the policy is never pickled
     tick = progress(len(jobs), _progress_label(jobs)) if progress else None
     # a few hundred jobs (a holidays edit) in smaller chunks: the parent writes the first
-    # while the workers plan the rest, and neither worker is left with the last big one
-    size = max(CHUNK // 8, min(CHUNK, len(jobs) // (4 * count)))
+    # while the workers plan the rest, and neither worker is left with the last big one;
+    # rows replaced among others in bigger ones: each chunk's transaction writes the
+    # pages of every index it touches again (8,400 re-planned accounts: 2.46 → 2.33 s)
+    cap = _REPLACE_CHUNK if replacing else CHUNK
+    size = max(CHUNK // 8, min(cap, len(jobs) // (4 * count)))
     chunks = [jobs[i : i + size] for i in range(0, len(jobs), size)]
     with ProcessPoolExecutor(
         count,
