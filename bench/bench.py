@@ -34,6 +34,10 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 TODAY = "2026-11-24"
+# the working days after TODAY, each the first run of its day (a Tuesday: the weekend
+# after the Friday is skipped, as a rep's mornings skip it)
+NEW_DAYS = ["2026-11-25", "2026-11-26", "2026-11-27", "2026-11-30", "2026-12-01",
+            "2026-12-02", "2026-12-03", "2026-12-04", "2026-12-07"]  # fmt: skip
 
 
 def run(argv: list[str], env: dict[str, str], cwd: Path) -> tuple[float, int]:
@@ -230,6 +234,16 @@ def bench_size(size: int, work: Path, runs: int, exe: str) -> list[tuple[str, fl
     results.append(measure("check, warm", [exe, "check"], env, book, runs))
     results.append(measure("--help", [exe, "--help"], env, book, runs))
     results.append(measure("--version", [exe, "--version"], env, book, runs))
+    # what every rep meets each morning: plans whose window ended planned again, the
+    # day's ranking made, the runs noted; one working day later each run (last: the
+    # cache is left on a later day than the other rows')
+    later = {**env}
+
+    def next_day(n: int) -> None:
+        later["TOUCHPLAN_TODAY"] = NEW_DAYS[n % len(NEW_DAYS)]
+
+    results.append(measure("today, the first run of a new day", [exe, "today"], later, book,
+                           min(runs, len(NEW_DAYS)), next_day))  # fmt: skip
     # the rows in a fixed order, the anchors last
     return sorted(results, key=lambda row: row[0].startswith("anchor"))
 
