@@ -1,5 +1,5 @@
-"""What long work reports its progress through: the views draw the bar, the files and
-the connectors advance it, neither importing the other."""
+"""What long work reports its progress through: the views draw the bar, the files
+advance it, neither importing the other."""
 
 from __future__ import annotations
 
