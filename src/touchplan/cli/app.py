@@ -3,6 +3,7 @@ error becomes a message on stderr and an exit code."""
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 import sys
@@ -180,5 +181,10 @@ def app_for(argv: Sequence[str]) -> typer.Typer:
 
 def main() -> NoReturn:
     """The console-script entry point."""
+    # Everything imported so far lives as long as the process: moved out of the
+    # collector's sight, a full collection no longer walks every module's objects (a
+    # warm `today` at 40,000 accounts: 23 ms of its 0.33 s), and forked workers share
+    # those pages instead of copying them when a collection touches them.
+    gc.freeze()
     app_for(sys.argv[1:])()
     sys.exit(0)  # pragma: no cover - app() always exits
