@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, Run
+from pty_read import read_to_end
 from touchplan.files import cache
 from touchplan.files.cache import cache_file
 
@@ -289,17 +290,11 @@ def test_cold_run_on_a_terminal_shows_a_progress_bar(tmp_path: Path) -> None:
             env=env,
         )
         os.close(slave)
-        seen = b""
-        while True:
-            try:
-                chunk = os.read(master, 65536)
-            except OSError:
-                break
-            if not chunk:
-                break
-            seen += chunk
+        try:
+            seen = read_to_end(master, proc, timeout=120)
+        finally:
+            os.close(master)
         out, _ = proc.communicate(timeout=120)
-        os.close(master)
         assert proc.returncode == 0
         return seen, out
 

@@ -26,6 +26,7 @@ from crm_exports import (
     salesforce_report,
     sf_checksum,
 )
+from pty_read import read_to_end
 from touchplan.connect.crm import (
     RowError,
     crm_key,
@@ -1211,17 +1212,11 @@ def test_a_long_import_on_a_terminal_shows_one_progress_bar(tmp_path: Path) -> N
     with report.open("wb") as stdout:
         proc = subprocess.Popen(argv, stdout=stdout, stderr=slave, env=env)
     os.close(slave)
-    seen = b""
-    while True:
-        try:
-            chunk = os.read(master, 65536)
-        except OSError:
-            break
-        if not chunk:
-            break
-        seen += chunk
+    try:
+        seen = read_to_end(master, proc, timeout=120)
+    finally:
+        os.close(master)
     proc.wait(timeout=120)
-    os.close(master)
     assert proc.returncode == 0
     assert b"Importing" in seen
     assert json.loads(report.read_bytes())["counts"] == export.counts()

@@ -12,18 +12,18 @@ from __future__ import annotations
 import fcntl
 import os
 import re
-import select
 import shutil
 import struct
 import subprocess
 import sys
 import termios
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import pyte
 import pytest
+
+from pty_read import read_to_end
 
 BOOK = Path(__file__).resolve().parent / "data" / "display"
 COLOUR = re.compile(rb"\x1b\[[0-9;]*(?:3[0-79]|9[0-7]|38;[25];[0-9;]+)m")
@@ -74,22 +74,8 @@ def terminal(book: Path, *args: str, columns: int = 80, lines: int = 24, **env: 
         start_new_session=True,
     )
     os.close(slave)
-    raw = b""
-    deadline = time.monotonic() + 60
     try:
-        while time.monotonic() < deadline:
-            ready, _, _ = select.select([master], [], [], 0.5)
-            if not ready:
-                if proc.poll() is not None:
-                    break
-                continue
-            try:
-                chunk = os.read(master, 65536)
-            except OSError:  # EIO: the program closed the terminal
-                break
-            if not chunk:
-                break
-            raw += chunk
+        raw = read_to_end(master, proc)
         assert proc.wait(timeout=10) == 0, raw.decode(errors="replace")
     finally:
         os.close(master)
