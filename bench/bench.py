@@ -285,7 +285,8 @@ def ratios(table: dict[str, dict[int, tuple[float, int]]], sizes: list[int]) -> 
             if a is None or (bottom and b is None):
                 cells.append("—")
                 continue
-            value = a - b if bottom and bottom.startswith("-") else a / b if b else a
+            # no bottom: an absolute figure; "-name": a difference; else a ratio
+            value = a if b is None else a - b if bottom and bottom.startswith("-") else a / b
             ok = "✓" if value <= goal else "✗"
             cells.append(f"{value:.2f}{unit if unit == '×' else ' s'} {ok}")
         out.append(
