@@ -942,13 +942,15 @@ _INSERT = {
     "files": f"INSERT INTO files VALUES ({','.join('?' * 27)})",
     "items": f"INSERT INTO items VALUES ({','.join('?' * 18)})",
     "events": f"INSERT INTO events VALUES ({','.join('?' * 8)})",
+    # a file's parse is kept under its path: a later one replaces it
+    "parsed": f"INSERT OR REPLACE INTO parsed VALUES ({','.join('?' * 8)})",
 }
 
 
 def _insert_rows(db: sqlite3.Connection, rows: Rows) -> None:
     file_rows, item_rows, event_rows, parsed_rows = rows
     db.executemany(_INSERT["files"], file_rows)
-    db.executemany("INSERT OR REPLACE INTO parsed VALUES (?,?,?,?,?,?,?,?)", parsed_rows)
+    db.executemany(_INSERT["parsed"], parsed_rows)
     db.executemany(_INSERT["items"], item_rows)
     db.executemany(_INSERT["events"], event_rows)
 
@@ -963,7 +965,7 @@ def _replace_rows(db: sqlite3.Connection, rows: Rows, rels: list[str]) -> set[st
     wanted = (json.dumps(rels),)
     db.execute("DELETE FROM files WHERE rel IN (SELECT value FROM json_each(?))", wanted)
     db.executemany(_INSERT["files"], file_rows)
-    db.executemany("INSERT OR REPLACE INTO parsed VALUES (?,?,?,?,?,?,?,?)", parsed_rows)
+    db.executemany(_INSERT["parsed"], parsed_rows)
     changed: set[str] = set()
     for table, new in (("items", item_rows), ("events", event_rows)):
         old: dict[Row, list[int]] = {}
@@ -1417,9 +1419,7 @@ class TrendKeeper:
                 # checkpoints; a crash loses at most the last parts, never the file
                 self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.execute("BEGIN IMMEDIATE")
-            self.db.executemany(
-                "INSERT OR REPLACE INTO parsed VALUES (?, ?, ?, ?, ?, ?, ?, ?)", parses
-            )
+            self.db.executemany(_INSERT["parsed"], parses)
             self.db.executemany(
                 "INSERT OR REPLACE INTO trends VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows
             )

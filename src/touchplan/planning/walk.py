@@ -177,17 +177,17 @@ class Opened:
 class _Step(Opened):
     """A sequence step an entry started. Most are missed or done before anyone reads
     their key or reasons (a walk opens one for nearly every entry, and a cold run plans
-    every account), so both are made when first read, from what ``_open_from`` keeps:
-    the same strings, a tenth less of a plan's time. ``replace`` copies them made."""
+    every account), so both are made when first read: the key from the identity
+    ``_open_from`` counted, the reason from the step, its entry and its day. The same
+    strings, a tenth less of a plan's time. ``replace`` copies them made."""
 
-    _made: tuple[str, str, date, str, int]  # (slug, key's identity, day, kind, days)
+    _keyed: tuple[str, str]  # (slug, the key's identity, counted in the walk's order)
 
     @property
     def key(self) -> str:
         key: str = self.__dict__["_key"]
         if not key:
-            slug, identity = self._made[:2]
-            key = self.__dict__["_key"] = item_key(slug, identity)
+            key = self.__dict__["_key"] = item_key(*self._keyed)
         return key
 
     @key.setter
@@ -198,9 +198,10 @@ class _Step(Opened):
     def reasons(self) -> list[str]:
         reasons: list[str] | None = self.__dict__["_reasons"]
         if reasons is None:
-            _slug, _identity, on, kind, days = self._made
-            step = self.source
-            reasons = [f"{kind} on {fmt(on)}: {step} {days_text(days)} later"]
+            step, entry = self.step, self.opened_by
+            assert step is not None and entry is not None  # as _open_from makes it
+            later = f"{step.name} {days_text(step.days)} later"
+            reasons = [f"{entry.kind} on {fmt(self.trigger)}: {later}"]
             self.__dict__["_reasons"] = reasons
         return reasons
 
@@ -952,8 +953,7 @@ def _open_from(
                 step=step,
                 opened_by=touch,
             )
-            identity = keys.name(f"step|{step.name}|{on}|{kind}")
-            item._made = (keys.slug, identity, on, kind, step.days)
+            item._keyed = (keys.slug, keys.name(f"step|{step.name}|{on}|{kind}"))
             walk.open.append(item)
 
 
