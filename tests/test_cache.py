@@ -360,7 +360,8 @@ def test_ranking_rows_emptied_by_another_process_mid_run_are_not_read(
         ready = real_ready(db, *args)
         other = sqlite3.connect(cache.cache_file(data), isolation_level=None)
         other.execute("BEGIN IMMEDIATE")
-        other.execute("DELETE FROM ranks")
+        other.execute("DELETE FROM ranks0")
+        other.execute("DELETE FROM ranks1")
         other.execute("DELETE FROM ranked")
         other.execute("COMMIT")
         other.close()
@@ -408,6 +409,70 @@ def test_ranking_rows_follow_edits_additions_deletions_and_days(
     changed = outputs()
     assert changed[1] != edited[1]
     assert files[7].stem not in changed[1]
+
+
+def test_a_new_days_ranking_rows_take_the_oldest_days_table(
+    data: Path, run_in: Callable[..., Run]
+) -> None:
+    """Two days' ranking rows are kept, each day's in a table of its own: a third day's
+    rows empty the oldest day's table and take it; the day kept keeps its table and
+    rows; each table holds exactly the rows the query makes for its day."""
+    from datetime import date
+
+    from touchplan.config import load_config
+
+    policy = load_config(data).policy
+
+    def kept() -> dict[int, list[tuple[object, ...]]]:
+        db = sqlite3.connect(f"file:{cache_file(data)}?mode=ro", uri=True)
+        try:
+            tables: dict[int, list[tuple[object, ...]]] = {}
+            for day, slot in db.execute("SELECT day, slot FROM ranked ORDER BY day"):
+                rows = db.execute(f"SELECT * FROM ranks{slot} ORDER BY rel").fetchall()
+                made = db.execute(
+                    f"SELECT * FROM ({cache._RANK_SELECT.format(hint='', only='')}) ORDER BY rel",
+                    cache._rank_params(policy, day),
+                ).fetchall()
+                assert rows == made and rows, day
+                tables[slot] = rows
+            return tables
+        finally:
+            db.close()
+
+    first, second, third = "2026-11-24", "2026-11-25", "2026-11-26"
+    for day in (first, second):
+        run_in("today", "--date", day, "--dir", str(data))
+    before = kept()
+    assert len(before) == 2
+    run_in("today", "--date", third, "--dir", str(data))
+    after = kept()
+    assert len(after) == 2
+    # the second day's table as it was; the first day's table now the third day's
+    days = {rows[0][1]: slot for slot, rows in before.items()}
+    ordinal = {day: date.fromisoformat(day).toordinal() for day in (first, second, third)}
+    assert set(days) == {ordinal[first], ordinal[second]}
+    assert after[days[ordinal[second]]] == before[days[ordinal[second]]]
+    assert after[days[ordinal[first]]][0][1] == ordinal[third]
+
+
+def test_a_new_cache_deletes_what_older_schemas_left_and_keeps_newer_ones(
+    data: Path, run_in: Callable[..., Run]
+) -> None:
+    """An upgrade's first run makes a cache of the new schema and deletes the older
+    schemas' files (with their WAL and shared-memory files); a newer schema's file, of a
+    newer touchplan, and anything else in the folder stay."""
+    ours = cache_file(data)
+    folder = ours.parent
+    folder.mkdir(parents=True)
+    older = [f"plan-cache-v{cache.SCHEMA - 1}.sqlite3", f"plan-cache-v{cache.SCHEMA - 1}"
+             ".sqlite3-wal", "plan-cache-v3.sqlite3-shm"]  # fmt: skip
+    kept = [f"plan-cache-v{cache.SCHEMA + 1}.sqlite3", "plan-cache-v1.sqlite3.bak", "notes.txt"]
+    for name in older + kept:
+        (folder / name).write_bytes(b"x")
+    assert run_in("today", "--dir", str(data)).exit_code == 0
+    assert ours.exists()
+    assert [name for name in older if (folder / name).exists()] == []
+    assert [(folder / name).read_bytes() for name in kept] == [b"x"] * len(kept)
 
 
 def test_ranking_without_a_writable_cache_matches_the_kept_rows(
