@@ -10,6 +10,7 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -545,6 +546,44 @@ def test_settled_blocks_still_see_every_change(data: Path, run_in: Callable[...,
     assert agree() != changed
     for day in ("2026-12-24", "2027-03-01"):
         agree("--date", day)
+
+
+def test_blocks_are_noted_from_the_rows_another_run_left(
+    data: Path, run_in: Callable[..., Run], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A run notes the blocks it found fresh from the rows it read and wrote itself, but
+    when another process wrote rows meanwhile, from the rows as they are then: a block
+    holding a row another run changed is not noted as settled."""
+    import time
+
+    time.sleep(cache.RACY_NS / 1e9 + 0.2)  # no file is racy any more
+
+    def noted() -> int:
+        db = sqlite3.connect(cache_file(data))
+        try:
+            return int(db.execute("SELECT COUNT(*) FROM blocks").fetchone()[0])
+        finally:
+            db.close()
+
+    def afresh() -> None:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{cache_file(data)}{suffix}").unlink(missing_ok=True)
+
+    assert run_in("today", "--dir", str(data)).exit_code == 0
+    alone = noted()
+    assert alone >= 5
+    afresh()
+    real = cache._note_blocks
+
+    def meanwhile(db: sqlite3.Connection, *args: Any, **kwargs: Any) -> None:
+        other = sqlite3.connect(cache_file(data), isolation_level=None)
+        other.execute("UPDATE files SET mtime = mtime + 1 WHERE rel = (SELECT MIN(rel) FROM files)")
+        other.close()
+        real(db, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "_note_blocks", meanwhile)
+    assert run_in("today", "--dir", str(data)).exit_code == 0
+    assert noted() == alone - 1
 
 
 def test_a_slug_taken_twice_is_seen_after_warm_runs(data: Path, run_in: Callable[..., Run]) -> None:

@@ -508,6 +508,7 @@ CREATE INDEX IF NOT EXISTS items_ahead ON items(due, kind, deferred, active, sno
 _DDL = _TABLES + _INDEXES
 # a file's row as the freshness checks read it (``Cache.stats``)
 _ROW = "rel, mtime, size, ino, ctime, ok, valid_from, valid_until, digest"
+StatRow = tuple[int, int, int, int, int, int, int, str]  # _ROW without the rel
 _INDEX_NAMES = (
     "items_rel",
     "events_rel",
@@ -626,7 +627,7 @@ class Cache:
                     raise
         return None
 
-    def stats(self) -> dict[str, tuple[int, int, int, int, int, int, int, str]]:
+    def stats(self) -> dict[str, StatRow]:
         """rel -> (mtime, size, ino, ctime, ok, valid_from, valid_until, digest)."""
         if self.db is None:
             return {}
@@ -636,14 +637,12 @@ class Cache:
             return {}
         return {row[0]: row[1:] for row in rows}
 
-    def rows_in(
-        self, blocks: list[Block]
-    ) -> dict[str, tuple[int, int, int, int, int, int, int, str]] | None:
+    def rows_in(self, blocks: list[Block]) -> dict[str, StatRow] | None:
         """``stats()`` of the rows in ``blocks``' ranges and folders (those of files
         since deleted included); None when the cache cannot be read."""
         if self.db is None:
             return None
-        found = {}
+        found: dict[str, StatRow] = {}
         try:
             for block in blocks:
                 for row in self.db.execute(
@@ -681,6 +680,16 @@ class Cache:
         except sqlite3.Error:
             return {}
         return {row[0]: row[1:] for row in rows}
+
+    def data_version(self) -> int | None:
+        """SQLite's count of the commits other connections made to the file (None: no
+        cache file), to tell whether rows read earlier still hold."""
+        if self.db is None or self.in_memory:
+            return None
+        try:
+            return int(self.db.execute("PRAGMA data_version").fetchone()[0])
+        except sqlite3.Error:
+            return None
 
     def settled(self, rels: list[str]) -> None:
         """Rows whose files proved unchanged and are no longer racy need no hash."""
@@ -1110,6 +1119,7 @@ def build_index(
     blocks: list[Block] = []
     files, temps, folders = scan_tree(root, blocks=blocks)
     ordinal = day.toordinal()
+    version = cache.data_version()  # before any row is read (see _note_blocks)
     # A block whose names and stats are exactly as when all its rows were last found
     # fresh and settled needs no look at its rows while the day is inside their window
     # (an edit moves a file's mtime or ctime; a racy file never gets its block known).
@@ -1130,6 +1140,7 @@ def build_index(
     misses: list[Job] = []
     settled: list[str] = []
     now = time.time_ns()
+    seen = dict(stored)  # the rows as read, and (below) as this run writes them
     for rel, stat in checked:
         row = stored.pop(rel, None)
         if row is None or row[:4] != stat or (row[4] and not row[5] <= ordinal <= row[6]):
@@ -1139,6 +1150,7 @@ def build_index(
                 misses.append((rel, stat, False))
             elif not is_racy(stat, now):
                 settled.append(rel)
+                seen[rel] = (*row[:7], "")
     cache.settled(settled)
     if misses:
         # a file unchanged since it was parsed (only the policy or the day moved on) is
@@ -1152,6 +1164,9 @@ def build_index(
     def sink(records: list[Record]) -> None:
         # stored chunk by chunk, while the workers parse the rest
         cache.store(policy, records, [], fresh=fresh)
+        seen.update(
+            (r.rel, (*r.stat, int(r.ok), r.valid_from, r.valid_until, r.digest)) for r in records
+        )
 
     if misses:
         count = 1 if cache.in_memory else pool_size(workers, len(misses))
@@ -1165,6 +1180,7 @@ def build_index(
                     replacing=not fresh,
                 )  # fmt: skip
                 cache.db = cache.reopen()
+                version = None  # the rows were written through other connections
             except (OSError, sqlite3.Error) as exc:  # the cache folder failed mid-way
                 warnings.append(
                     f"the cache folder {cache.path.parent} failed ({exc}): planning without "
@@ -1188,7 +1204,10 @@ def build_index(
     db = cache.db
     assert db is not None
     if not cache.in_memory and any(b.key for b in unsure):
-        _note_blocks(db, blocks, [b for b in unsure if b.key], files, scanned, cache.meta)
+        known_rows = None if version is None else (version, seen)
+        _note_blocks(
+            db, blocks, [b for b in unsure if b.key], files, scanned, cache.meta, known_rows
+        )
     positions: dict[str, int] = {}
 
     def order(rel: str) -> int:
@@ -1259,29 +1278,25 @@ def _note_blocks(
     files: list[tuple[str, FileStat]],
     scanned: int,
     meta: dict[str, str],
+    seen: tuple[int, dict[str, StatRow]] | None = None,
 ) -> None:
     """Remember the ``checked`` blocks whose files all have rows of their stat now, none
     racy (by the clock read before the scan) or kept with a hash, with the window those
-    rows hold for; forget the blocks no longer on disk. Best effort."""
-    noted = []
-    # most of the book (a cold run, every block forgotten by a holidays edit): one plain
-    # read of the table (as ``Cache.stats``) beats looking each row up
-    whole = 2 * sum(b.end - b.start for b in checked) > len(files)
-    chunks = [checked[n : n + _NOTE_CHUNK] for n in range(0, len(checked), _NOTE_CHUNK)]
-    for chunk in [checked] if whole else chunks:
-        try:
-            if whole:
-                found = db.execute(f"SELECT {_ROW} FROM files")
-            else:
-                rels = [files[n][0] for b in chunk for n in range(b.start, b.end)]
-                found = db.execute(
-                    f"SELECT {_ROW} FROM files WHERE rel IN (SELECT value FROM json_each(?))",
-                    (json.dumps(rels),),
-                )
-            rows = {rel: row for rel, *row in found}
-        except sqlite3.Error:
+    rows hold for; forget the blocks no longer on disk. Best effort.
+
+    ``seen``: the connection's ``data_version`` and the rows this run read and wrote
+    through it since (the files of ``checked``, at least): while no other connection has
+    written, they are the rows, and the table need not be read again."""
+    try:
+        if not _begin_ours(db, meta):
             return
-        for block in chunk:
+        # read in the write transaction: no other run can change a row before the note
+        if seen is None or db.execute("PRAGMA data_version").fetchone()[0] != seen[0]:
+            rows = _rows_of(db, checked, files)
+        else:  # no other connection wrote since this run read its rows: those, as they are
+            rows = seen[1]
+        noted = []
+        for block in checked:
             low, high = 0, _ALWAYS
             for rel, stat in files[block.start : block.end]:
                 row = rows.get(rel)
@@ -1291,9 +1306,6 @@ def _note_blocks(
                     low, high = max(low, row[5]), min(high, row[6])
             else:
                 noted.append((block.key, low, high))
-    try:
-        if not _begin_ours(db, meta):
-            return
         db.execute(
             "DELETE FROM blocks WHERE key NOT IN (SELECT value FROM json_each(?))",
             (json.dumps([b.key for b in every if b.key]),),
@@ -1303,6 +1315,25 @@ def _note_blocks(
     except sqlite3.Error:
         with contextlib.suppress(sqlite3.Error):
             db.execute("ROLLBACK")
+
+
+def _rows_of(
+    db: sqlite3.Connection, checked: list[Block], files: list[tuple[str, FileStat]]
+) -> dict[str, StatRow]:
+    """The rows (as ``Cache.stats``) of the files of the ``checked`` blocks."""
+    # most of the book (a cold run, every block forgotten by a holidays edit): one plain
+    # read of the table beats looking each row up
+    if 2 * sum(b.end - b.start for b in checked) > len(files):
+        return {rel: tuple(row) for rel, *row in db.execute(f"SELECT {_ROW} FROM files")}
+    rows: dict[str, StatRow] = {}
+    for n in range(0, len(checked), _NOTE_CHUNK):
+        rels = [files[i][0] for b in checked[n : n + _NOTE_CHUNK] for i in range(b.start, b.end)]
+        found = db.execute(
+            f"SELECT {_ROW} FROM files WHERE rel IN (SELECT value FROM json_each(?))",
+            (json.dumps(rels),),
+        )
+        rows.update((rel, tuple(row)) for rel, *row in found)
+    return rows
 
 
 def _unchanged(
