@@ -456,6 +456,18 @@ def test_a_new_days_ranking_rows_take_the_oldest_days_table(
     assert after[days[ordinal[first]]][0][1] == ordinal[third]
 
 
+def test_the_item_columns_the_updates_name_are_the_tables(tmp_path: Path) -> None:
+    """A replaced item row is updated in place by its columns' names: they are the
+    table's, in its order (the rows are tuples in that order)."""
+    db = sqlite3.connect(tmp_path / "c.sqlite3")
+    try:
+        db.executescript(cache._DDL)
+        names = tuple(row[1] for row in db.execute("PRAGMA table_info(items)"))
+    finally:
+        db.close()
+    assert names == cache._ITEM_COLUMNS
+
+
 def test_a_new_cache_deletes_what_older_schemas_left_and_keeps_newer_ones(
     data: Path, run_in: Callable[..., Run]
 ) -> None:

