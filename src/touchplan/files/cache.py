@@ -1215,13 +1215,15 @@ def build_index(
             # the workers fork: no connection of ours may cross it
             assert cache.db is not None
             cache.db.close()
+            # the rows go in through another connection: the note reads them again
+            version = None
+            seen.clear()  # and the rows read are let go of (40,000: about 10 MB)
             try:
                 _fill(
                     root, misses, policy, day, progress, count, cache.path, scanned, cache.meta,
                     replacing=not fresh,
                 )  # fmt: skip
                 cache.db = cache.reopen()
-                version = None  # the rows were written through other connections
             except (OSError, sqlite3.Error) as exc:  # the cache folder failed mid-way
                 warnings.append(
                     f"the cache folder {cache.path.parent} failed ({exc}): planning without "
