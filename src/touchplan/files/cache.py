@@ -992,10 +992,11 @@ def _insert_rows(db: sqlite3.Connection, rows: Rows) -> None:
 
 def _replace_rows(db: sqlite3.Connection, rows: Rows, rels: list[str]) -> set[str]:
     """Replace the rows of the files ``rels`` with ``rows`` (inside the caller's
-    transaction), deleting and inserting only the item and event rows that differ: a
-    file planned again mostly comes out as it was (a policy edit moves a due date or
-    two), and each row written costs a write to every index. Returns the files whose
-    item rows changed (their ranking rows must be made again)."""
+    transaction), writing only the item and event rows that differ (an item row with a
+    new value or two in place, ``_update_items``): a file planned again mostly comes out
+    as it was (a policy edit moves a due date or two), and each row written costs a
+    write to every index. Returns the files whose item rows changed (their ranking rows
+    must be made again)."""
     file_rows, item_rows, event_rows, parsed_rows = rows
     wanted = (json.dumps(rels),)
     db.execute("DELETE FROM files WHERE rel IN (SELECT value FROM json_each(?))", wanted)
