@@ -442,10 +442,10 @@ def test_a_new_days_ranking_rows_take_the_oldest_days_table(
 
     first, second, third = "2026-11-24", "2026-11-25", "2026-11-26"
     for day in (first, second):
-        run_in("today", "--date", day, "--dir", str(data))
+        assert run_in("today", "--date", day, "--dir", str(data)).exit_code == 0
     before = kept()
     assert len(before) == 2
-    run_in("today", "--date", third, "--dir", str(data))
+    assert run_in("today", "--date", third, "--dir", str(data)).exit_code == 0
     after = kept()
     assert len(after) == 2
     # the second day's table as it was; the first day's table now the third day's
@@ -560,42 +560,42 @@ def test_settled_blocks_still_see_every_change(data: Path, run_in: Callable[...,
         agree("--date", day)
 
 
-def test_blocks_are_noted_from_the_rows_another_run_left(
+def test_blocks_are_noted_from_the_rows_the_run_wrote_unless_another_wrote(
     data: Path, run_in: Callable[..., Run], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A run notes the blocks it found fresh from the rows it read and wrote itself, but
-    when another process wrote rows meanwhile, from the rows as they are then: a block
-    holding a row another run changed is not noted as settled."""
+    """A run notes the blocks it found fresh from the rows it read and wrote itself,
+    exactly as it would from the table; when another process wrote rows meanwhile, from
+    the rows as they are then: a block holding a row another run changed is not noted
+    as settled."""
     import time
 
     time.sleep(cache.RACY_NS / 1e9 + 0.2)  # no file is racy any more
+    real = cache._note_blocks
 
-    def noted() -> int:
+    def noted(note: Callable[..., None]) -> list[tuple[object, ...]]:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{cache_file(data)}{suffix}").unlink(missing_ok=True)
+        monkeypatch.setattr(cache, "_note_blocks", note)
+        assert run_in("today", "--dir", str(data)).exit_code == 0
         db = sqlite3.connect(cache_file(data))
         try:
-            return int(db.execute("SELECT COUNT(*) FROM blocks").fetchone()[0])
+            return db.execute("SELECT * FROM blocks ORDER BY key").fetchall()
         finally:
             db.close()
 
-    def afresh() -> None:
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{cache_file(data)}{suffix}").unlink(missing_ok=True)
+    def read_again(db: sqlite3.Connection, *args: Any) -> None:
+        real(db, *args[:5])  # without the rows the run kept: the table read
 
-    assert run_in("today", "--dir", str(data)).exit_code == 0
-    alone = noted()
-    assert alone >= 5
-    afresh()
-    real = cache._note_blocks
-
-    def meanwhile(db: sqlite3.Connection, *args: Any, **kwargs: Any) -> None:
+    def meanwhile(db: sqlite3.Connection, *args: Any) -> None:
         other = sqlite3.connect(cache_file(data), isolation_level=None)
         other.execute("UPDATE files SET mtime = mtime + 1 WHERE rel = (SELECT MIN(rel) FROM files)")
         other.close()
-        real(db, *args, **kwargs)
+        real(db, *args)
 
-    monkeypatch.setattr(cache, "_note_blocks", meanwhile)
-    assert run_in("today", "--dir", str(data)).exit_code == 0
-    assert noted() == alone - 1
+    kept = noted(real)
+    assert len(kept) >= 5
+    assert noted(read_again) == kept
+    assert len(noted(meanwhile)) == len(kept) - 1
 
 
 def test_a_slug_taken_twice_is_seen_after_warm_runs(data: Path, run_in: Callable[..., Run]) -> None:
