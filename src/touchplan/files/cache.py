@@ -1775,9 +1775,10 @@ def _rerank(db: sqlite3.Connection, policy: Policy, rels: list[str]) -> None:
 def _ranks_ready(
     db: sqlite3.Connection, policy: Policy, today: int, meta: dict[str, str] | None = None
 ) -> bool:
-    """Whether a table of ``_RANKS`` holds the day's rows, scoring every due item once if not (the
-    first run of a day); False when the cache cannot be written, or its settings are no
-    longer ``meta`` (``_begin_ours``): then rank from the items."""
+    """Whether a table of ``_RANKS`` holds the day's rows, scoring every due item once
+    if not (the first run of a day, whose rows take the oldest day's table); False when
+    the cache cannot be written, or its settings are no longer ``meta``
+    (``_begin_ours``): then rank from the items."""
     try:
         if _ranks_of(db, today) is not None:
             return True
