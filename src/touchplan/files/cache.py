@@ -456,6 +456,9 @@ _KEEP_DAYS = 2  # a day off also asks for the next working day's count
 # day's rows replace the oldest day's by emptying its table whole, which SQLite does by
 # dropping its pages (40,000 accounts: 5 ms, where deleting them by day took 210 ms).
 _RANKS = tuple(f"ranks{slot}" for slot in range(_KEEP_DAYS))
+_RANKING = (*_RANKS, "ranked")  # every kept day's ranking rows, and whose each are
+_PLANS = ("files", "items", "events", *_RANKING)  # every plan's rows
+_KNOWN = ("blocks", "unique_slugs", "demand")  # what is known of them, kept to save reads
 _TABLES = """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS files(
@@ -599,13 +602,7 @@ class Cache:
                     db.execute("COMMIT")
                 elif meta != wanted:
                     db.execute("BEGIN IMMEDIATE")
-                    db.execute("DELETE FROM files")
-                    db.execute("DELETE FROM items")
-                    db.execute("DELETE FROM events")
-                    for table in (*_RANKS, "ranked", "blocks"):
-                        db.execute(f"DELETE FROM {table}")
-                    db.execute("DELETE FROM unique_slugs")
-                    db.execute("DELETE FROM demand")
+                    _empty(db, *_PLANS, *_KNOWN)
                     if _without(meta, "key", *kept) != _without(wanted, "key", *kept):
                         # parsed by another version (or for another root): parse again;
                         # a policy change alone keeps the parsed accounts to plan from
@@ -757,6 +754,13 @@ def _weights(policy: Policy) -> tuple[dict[str, float], dict[str, float], dict[s
     return importance, cadence_weight, tier_weight
 
 
+def _empty(db: sqlite3.Connection, *tables: str) -> None:
+    """Delete every row of ``tables`` (inside the caller's transaction; with no WHERE,
+    SQLite drops each table's pages whole)."""
+    for table in tables:
+        db.execute(f"DELETE FROM {table}")
+
+
 def _forget(db: sqlite3.Connection, rels: str, params: Sequence[object]) -> None:
     """Put out of date the records of the files the query ``rels`` selects (from
     ``files``, with ``params``; inside the caller's transaction): the next scan misses
@@ -768,12 +772,10 @@ def _forget(db: sqlite3.Connection, rels: str, params: Sequence[object]) -> None
     faster into empty tables)."""
     count = db.execute(f"SELECT COUNT(*) FROM ({rels})", params).fetchone()[0]
     if count == db.execute("SELECT COUNT(*) FROM files WHERE ok = 1").fetchone()[0]:
-        for table in ("files", "items", "events", *_RANKS, "ranked"):
-            db.execute(f"DELETE FROM {table}")
+        _empty(db, *_PLANS)
     else:
         db.execute(f"UPDATE files SET valid_until = 0 WHERE rel IN ({rels})", params)
-    for table in ("blocks", "unique_slugs", "demand"):
-        db.execute(f"DELETE FROM {table}")
+    _empty(db, *_KNOWN)
 
 
 def _forget_tiers(db: sqlite3.Connection, tiers: list[str]) -> None:
@@ -816,7 +818,7 @@ def _forget_days(db: sqlite3.Connection, before: str, after: str) -> None:
     # a day's ranking rows ask only about the days before it (`grace_limit`): those of
     # days up to a changed one hold (a holiday added ahead keeps today's)
     for (slot,) in db.execute("SELECT slot FROM ranked WHERE day > ?", (changed[0],)).fetchall():
-        db.execute(f"DELETE FROM {_RANKS[slot]}")
+        _empty(db, _RANKS[slot])
     db.execute("DELETE FROM ranked WHERE day > ?", (changed[0],))
 
 
@@ -840,8 +842,7 @@ def _reweigh(db: sqlite3.Connection, policy: Policy) -> None:
         f"UPDATE items SET imp = {imp}, tw = {tier} WHERE imp IS NOT {imp} OR tw IS NOT {tier}",
         [*a, *b, *c, *a, *b, *c],
     )
-    for table in (*_RANKS, "ranked"):
-        db.execute(f"DELETE FROM {table}")
+    _empty(db, *_RANKING)
 
 
 # The rows of a batch of records, one list per table: files, items, events, parsed.
@@ -1638,10 +1639,8 @@ def _fill(
             with contextlib.suppress(sqlite3.Error):
                 db.execute("BEGIN IMMEDIATE")
                 if fresh:
-                    for table in (*_RANKS, "ranked"):
-                        db.execute(f"DELETE FROM {table}")
-                for table in ("unique_slugs", "demand"):
-                    db.execute(f"DELETE FROM {table}")
+                    _empty(db, *_RANKING)
+                _empty(db, "unique_slugs", "demand")
                 db.execute("COMMIT")
             with contextlib.suppress(sqlite3.Error):
                 db.executescript(_INDEXES)
@@ -1788,11 +1787,11 @@ def _ranks_ready(
             if _ranks_of(db, today) is None:
                 kept = db.execute("SELECT day, slot FROM ranked ORDER BY day DESC").fetchall()
                 for old, slot in kept[_KEEP_DAYS - 1 :]:
-                    db.execute(f"DELETE FROM {_RANKS[slot]}")  # whole: its pages dropped
+                    _empty(db, _RANKS[slot])
                     db.execute("DELETE FROM ranked WHERE day = ?", (old,))
                 slot = min(set(range(_KEEP_DAYS)) - {slot for _day, slot in kept[: _KEEP_DAYS - 1]})
                 table = _RANKS[slot]
-                db.execute(f"DELETE FROM {table}")  # rows of no day kept: none, unless damaged
+                _empty(db, table)  # rows of no day kept: none, unless damaged
                 _hinted(
                     db,
                     _RANK_ROWS.format(table=table, hint=_BY_REL, only=""),
